@@ -1,0 +1,100 @@
+import type { TableColumnDefinition } from '../../../api-types/index.ts';
+import type { ResourceDef } from '../../resources/types.ts';
+
+export type TablePrinter = NonNullable<ResourceDef['table']>;
+
+export function column(name: string, type: string, description: string, priority = 0, format = ''): TableColumnDefinition {
+  return { name, type, format, description, priority };
+}
+
+export const nameColumn = column(
+  'Name',
+  'string',
+  'Name must be unique within a namespace. Is required when creating resources, although some resources may allow a client to request the generation of an appropriate name automatically.',
+  0,
+  'name',
+);
+export const ageColumn = column(
+  'Age',
+  'string',
+  'CreationTimestamp is a timestamp representing the server time when this object was created.',
+);
+export const containersColumn = column('Containers', 'string', 'Names of each container in the template.', 1);
+export const imagesColumn = column('Images', 'string', 'Images referenced by each container in the template.', 1);
+
+/** Container names and images, each joined by `,` (`layoutContainerCells`). */
+export function containerNames(containers: any[] | undefined): string {
+  if (!containers) return '';
+  let out = '';
+  for (let i = 0; i < containers.length; i++) out += (i ? ',' : '') + (containers[i]?.name ?? '');
+  return out;
+}
+
+export function containerImages(containers: any[] | undefined): string {
+  if (!containers) return '';
+  let out = '';
+  for (let i = 0; i < containers.length; i++) out += (i ? ',' : '') + (containers[i]?.image ?? '');
+  return out;
+}
+
+/** `labels.FormatLabels`: `k=v,...` sorted by key, `<none>` when empty. */
+export function formatLabels(map: Record<string, string> | undefined | null): string {
+  if (!map) return '<none>';
+  const keys = Object.keys(map);
+  if (keys.length === 0) return '<none>';
+  keys.sort();
+  let out = '';
+  for (let i = 0; i < keys.length; i++) out += (i ? ',' : '') + keys[i] + '=' + map[keys[i]];
+  return out;
+}
+
+/**
+ * `LabelSelectorAsSelector(sel).String()`: requirements sorted by key; `''` for nil or empty,
+ * undefined when the selector is malformed.
+ */
+export function labelSelectorString(sel: any): string | undefined {
+  if (!sel) return '';
+  const reqs: Array<[string, string]> = [];
+  const ml = sel.matchLabels as Record<string, string> | undefined;
+  if (ml) for (const k of Object.keys(ml)) reqs.push([k, `${k}=${ml[k]}`]);
+  const exprs = sel.matchExpressions as Array<{ key: string; operator: string; values?: string[] }> | undefined;
+  if (exprs) {
+    for (const e of exprs) {
+      const n = e.values?.length ?? 0;
+      const values = n ? [...e.values!].sort().join(',') : '';
+      if ((e.operator === 'In' || e.operator === 'NotIn') !== n > 0) return undefined;
+      switch (e.operator) {
+        case 'In':
+          reqs.push([e.key, `${e.key} in (${values})`]);
+          break;
+        case 'NotIn':
+          reqs.push([e.key, `${e.key} notin (${values})`]);
+          break;
+        case 'Exists':
+          reqs.push([e.key, e.key]);
+          break;
+        case 'DoesNotExist':
+          reqs.push([e.key, `!${e.key}`]);
+          break;
+        default:
+          return undefined;
+      }
+    }
+  }
+  reqs.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  let out = '';
+  for (let i = 0; i < reqs.length; i++) out += (i ? ',' : '') + reqs[i][1];
+  return out;
+}
+
+/** `metav1.FormatLabelSelector`: like {@link labelSelectorString} but `<none>` when empty. */
+export function formatLabelSelector(sel: any): string {
+  const s = labelSelectorString(sel);
+  return s === undefined ? '<error>' : s === '' ? '<none>' : s;
+}
+
+/** `"%s + %d more..."` lists shared by endpoints and endpointslices. */
+export function listWithMore(list: string, more: boolean, count: number, max: number, empty: string): string {
+  if (more) return `${list} + ${count - max} more...`;
+  return list === '' ? empty : list;
+}

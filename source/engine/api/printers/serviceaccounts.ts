@@ -1,0 +1,14 @@
+import type { KObject } from '../../../api-types/index.ts';
+import { translateTimestampSince } from './age.ts';
+import { ageColumn, column, nameColumn, type TablePrinter } from './common.ts';
+
+export const table: TablePrinter = {
+  columns: [
+    nameColumn,
+    column('Secrets', 'string', 'Secrets is a list of the secrets in the same namespace that pods running using this ServiceAccount are allowed to use.'),
+    ageColumn,
+  ],
+  row(obj: KObject, now: number) {
+    return [obj.metadata.name, obj.secrets?.length ?? 0, translateTimestampSince(obj.metadata.creationTimestamp, now)];
+  },
+};

@@ -1,0 +1,32 @@
+import type { ResourceDef } from './types.ts';
+
+export const endpointslices: ResourceDef = {
+  group: 'discovery.k8s.io',
+  version: 'v1',
+  kind: 'EndpointSlice',
+  plural: 'endpointslices',
+  singular: 'endpointslice',
+  namespaced: true,
+  defaults(o) {
+    for (const p of o.ports ?? []) if (p && typeof p === 'object') p.protocol ??= 'TCP';
+  },
+};
+
+export const leases: ResourceDef = {
+  group: 'coordination.k8s.io',
+  version: 'v1',
+  kind: 'Lease',
+  plural: 'leases',
+  singular: 'lease',
+  namespaced: true,
+};
+
+export const eventsV1: ResourceDef = {
+  group: 'events.k8s.io',
+  version: 'v1',
+  kind: 'Event',
+  plural: 'events',
+  singular: 'event',
+  namespaced: true,
+  shortNames: ['ev'],
+};

@@ -1,0 +1,55 @@
+import type { KObject, StatusCause, TableColumnDefinition } from '../../api-types/index.ts';
+
+/** What the engine knows about one kind of resource: naming, scope and its strategy hooks. */
+export interface ResourceDef {
+  group: string; // '' for the core group
+  version: string;
+  kind: string;
+  plural: string;
+  singular: string;
+  namespaced: boolean;
+  shortNames?: string[];
+  categories?: string[];
+  verbs?: string[];
+  /** Subresources served for this kind (status, scale, log, exec, ...). */
+  subresources?: Array<{ name: string; kind?: string; group?: string; version?: string; verbs: string[] }>;
+  /** Whether `status` is a subresource: main-resource writes keep the old status, and vice versa. */
+  hasStatus?: boolean;
+  /** How names are validated (default: DNS-1123 subdomain). */
+  nameFormat?: 'subdomain' | 'label' | 'dns1035' | 'path';
+  /** Reset server-owned fields on create (e.g. status), in place. */
+  prepareForCreate?(obj: KObject): void;
+  /** Carry over server-owned fields from `old` on a main-resource update, in place. */
+  prepareForUpdate?(obj: KObject, old: KObject): void;
+  /**
+   * Graceful deletion: the grace period in seconds (> 0 keeps the object with a deletionTimestamp
+   * until its owner, e.g. the kubelet, finishes), or 0 to delete at once.
+   */
+  gracePeriod?(obj: KObject, requested: number | undefined): number;
+  /** Adjust an object that is being marked for deletion (e.g. namespace phase), in place. */
+  prepareForDelete?(obj: KObject): void;
+  /** Apply the API server's defaults in place (on create and update). */
+  defaults?(obj: KObject): void;
+  /** Validate; return field causes (empty = valid). `old` is set on update. */
+  validate?(obj: KObject, old?: KObject): StatusCause[];
+  /** Extra field-selector values beyond metadata.name / metadata.namespace. */
+  fields?(obj: KObject): Record<string, string>;
+  /** Server-side Table printing. */
+  table?: {
+    columns: TableColumnDefinition[];
+    row(obj: KObject, now: number): unknown[];
+    conditions?(obj: KObject): Array<{ type: string; status: string; reason?: string; message?: string }> | undefined;
+  };
+}
+
+/** `apps/v1` or `v1`. */
+export function apiVersionOf(def: ResourceDef): string {
+  return def.group ? `${def.group}/${def.version}` : def.version;
+}
+
+/** The key a resource is stored under: `pods`, `deployments.apps`. */
+export function resourceKey(def: Pick<ResourceDef, 'group' | 'plural'>): string {
+  return def.group ? `${def.plural}.${def.group}` : def.plural;
+}
+
+export const DEFAULT_VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];

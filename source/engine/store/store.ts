@@ -1,0 +1,514 @@
+import { randomUUID } from 'node:crypto';
+import type { KObject, ObjectMeta } from '../../api-types/index.ts';
+import { rfc3339, type Clock } from '../clock.ts';
+import { apiVersionOf, resourceKey, type ResourceDef } from '../resources/types.ts';
+import { ApiError, errors } from './errors.ts';
+import { deepFreeze, jsonEqual } from './freeze.ts';
+import { generateName, nameError } from './names.ts';
+import { Persistence } from './persistence.ts';
+import type { Registry } from './registry.ts';
+import { parseFieldSelector, parseLabelSelector, type FieldMatcher, type LabelMatcher } from './selectors.ts';
+
+export type EventType = 'ADDED' | 'MODIFIED' | 'DELETED';
+
+export interface StoreEvent {
+  type: EventType;
+  rv: number;
+  resource: string;
+  object: KObject;
+  /** The object before this change (MODIFIED/DELETED). */
+  prev?: KObject;
+}
+
+export interface Filter {
+  namespace?: string;
+  labelSelector?: string;
+  fieldSelector?: string;
+}
+
+export interface ListOptions extends Filter {
+  limit?: number;
+  continue?: string;
+}
+
+export interface WriteOptions {
+  dryRun?: boolean;
+}
+
+export interface UpdateOptions extends WriteOptions {
+  subresource?: 'status';
+}
+
+export interface DeleteOptions extends WriteOptions {
+  gracePeriodSeconds?: number;
+  propagationPolicy?: 'Background' | 'Foreground' | 'Orphan';
+  preconditions?: { uid?: string; resourceVersion?: string };
+}
+
+export interface WatchHandle {
+  stop(): void;
+}
+
+type Watcher = {
+  resource: string;
+  match: (o: KObject) => boolean;
+  handler: (ev: StoreEvent) => void;
+};
+
+const BASE_FIELDS = ['metadata.name', 'metadata.namespace'];
+
+/**
+ * The object store: every object in memory, written through to SQLite, one global
+ * resourceVersion, and a bounded in-memory change log for watch replay.
+ */
+export class Store {
+  private objects = new Map<string, Map<string, KObject>>();
+  private rv = 0;
+  private log: StoreEvent[] = [];
+  private logStart = 0;
+  private watchers = new Set<Watcher>();
+  private pending: StoreEvent[] = [];
+  private delivering = false;
+  private readonly persistence: Persistence | undefined;
+
+  constructor(
+    readonly registry: Registry,
+    readonly clock: Clock,
+    opts: { path?: string; logSize?: number } = {},
+  ) {
+    this.logSize = opts.logSize ?? 100_000;
+    if (opts.path) {
+      this.persistence = new Persistence(opts.path);
+      const loaded = this.persistence.load();
+      this.rv = loaded.rv;
+      for (const row of loaded.objects) this.bucket(row.resource).set(key(row.namespace, row.name), deepFreeze(row.object));
+    }
+    this.logStart = this.rv;
+  }
+
+  private readonly logSize: number;
+
+  close(): void {
+    this.persistence?.close();
+  }
+
+  /** The current global resourceVersion. */
+  currentRV(): number {
+    return this.rv;
+  }
+
+  /** The oldest resourceVersion a watch can resume from. */
+  oldestRV(): number {
+    return this.logStart;
+  }
+
+  def(resource: string): ResourceDef {
+    const d = this.registry.get(resource);
+    if (!d) throw errors.notFound('', resource, '');
+    return d;
+  }
+
+  get(resource: string, namespace: string | undefined, name: string): KObject | undefined {
+    return this.objects.get(resource)?.get(key(namespace, name));
+  }
+
+  /** Get or throw the apiserver's 404. */
+  mustGet(resource: string, namespace: string | undefined, name: string): KObject {
+    const o = this.get(resource, namespace, name);
+    if (!o) {
+      const d = this.def(resource);
+      throw errors.notFound(d.group, d.plural, name);
+    }
+    return o;
+  }
+
+  /** List objects matching the filter, ordered by namespace then name. */
+  list(resource: string, opts: ListOptions = {}): { items: KObject[]; resourceVersion: string; continue?: string; remaining?: number } {
+    const match = this.matcher(resource, opts);
+    const all = [...(this.objects.get(resource)?.entries() ?? [])];
+    all.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+    let start = 0;
+    if (opts.continue) {
+      let after: string;
+      try {
+        after = JSON.parse(Buffer.from(opts.continue, 'base64url').toString()).after;
+        if (typeof after !== 'string') throw new Error();
+      } catch {
+        throw errors.badRequest('continue key is not valid: invalid format');
+      }
+      start = all.findIndex(([k]) => k > after);
+      if (start < 0) start = all.length;
+    }
+    const items: KObject[] = [];
+    let last = '';
+    let i = start;
+    for (; i < all.length; i++) {
+      const [k, o] = all[i]!;
+      if (!match(o)) continue;
+      if (opts.limit && opts.limit > 0 && items.length >= opts.limit) break;
+      items.push(o);
+      last = k;
+    }
+    const out: ReturnType<Store['list']> = { items, resourceVersion: String(this.rv) };
+    if (i < all.length && opts.limit && items.length >= opts.limit) {
+      let remaining = 0;
+      for (let j = i; j < all.length; j++) if (match(all[j]![1])) remaining++;
+      if (remaining > 0) {
+        out.continue = Buffer.from(JSON.stringify({ after: last, rv: this.rv })).toString('base64url');
+        out.remaining = remaining;
+      }
+    }
+    return out;
+  }
+
+  /** Build a predicate for namespace + label + field selectors (400 on a bad selector). */
+  matcher(resource: string, f: Filter): (o: KObject) => boolean {
+    const d = this.def(resource);
+    const labels: LabelMatcher | undefined = parseLabelSelector(f.labelSelector);
+    const supported = new Set(BASE_FIELDS);
+    let fields: FieldMatcher | undefined;
+    if (f.fieldSelector) {
+      if (d.fields) {
+        // Discover the supported field names from an empty object.
+        for (const k of Object.keys(d.fields({ metadata: {} } as KObject))) supported.add(k);
+      }
+      fields = parseFieldSelector(f.fieldSelector, supported);
+    }
+    const ns = d.namespaced ? f.namespace : undefined;
+    return (o) => {
+      if (ns && o.metadata.namespace !== ns) return false;
+      if (labels && !labels(o.metadata.labels)) return false;
+      if (fields) {
+        const values: Record<string, string> = {
+          'metadata.name': o.metadata.name ?? '',
+          'metadata.namespace': o.metadata.namespace ?? '',
+          ...(d.fields ? d.fields(o) : {}),
+        };
+        if (!fields(values)) return false;
+      }
+      return true;
+    };
+  }
+
+  create(resource: string, input: KObject, opts: WriteOptions = {}): KObject {
+    const d = this.def(resource);
+    const obj = structuredClone(input) as KObject;
+    obj.apiVersion = apiVersionOf(d);
+    obj.kind = d.kind;
+    obj.metadata ??= {};
+    const meta = obj.metadata;
+    if (!d.namespaced) delete meta.namespace;
+    else if (!meta.namespace) meta.namespace = 'default';
+    if (!meta.name && meta.generateName) {
+      for (let i = 0; i < 8; i++) {
+        meta.name = generateName(meta.generateName);
+        if (!this.get(resource, meta.namespace, meta.name)) break;
+      }
+    }
+    this.validateMeta(d, obj);
+    if (d.namespaced) this.checkNamespaceWritable(meta.namespace!);
+    if (this.get(resource, meta.namespace, meta.name!)) throw errors.alreadyExists(d.group, d.plural, meta.name!);
+    meta.uid = randomUUID();
+    meta.creationTimestamp = rfc3339(this.clock.now());
+    meta.generation = 1;
+    delete meta.deletionTimestamp;
+    delete meta.deletionGracePeriodSeconds;
+    delete meta.resourceVersion;
+    if (d.hasStatus) delete obj.status;
+    d.prepareForCreate?.(obj);
+    d.defaults?.(obj);
+    this.validate(d, obj);
+    if (opts.dryRun) return deepFreeze(obj);
+    return this.commit('ADDED', resource, obj);
+  }
+
+  /**
+   * Replace an object (PUT). A resourceVersion in the body must match (409 otherwise). With
+   * `subresource: 'status'` only the status is taken; otherwise the status is kept as stored.
+   */
+  update(resource: string, input: KObject, opts: UpdateOptions = {}): KObject {
+    const d = this.def(resource);
+    const ns = d.namespaced ? input.metadata?.namespace || 'default' : undefined;
+    const name = input.metadata?.name;
+    if (!name) throw errors.invalid(d.group, d.kind, '', [{ reason: 'FieldValueRequired', message: 'Required value: name is required', field: 'metadata.name' }]);
+    const old = this.mustGet(resource, ns, name);
+    const rv = input.metadata.resourceVersion;
+    if (rv && rv !== old.metadata.resourceVersion) throw errors.conflict(d.group, d.plural, name);
+    let obj: KObject;
+    if (opts.subresource === 'status') {
+      obj = structuredClone(old) as KObject;
+      obj.status = structuredClone(input.status);
+    } else {
+      obj = structuredClone(input) as KObject;
+      obj.metadata ??= {};
+      if (d.hasStatus) obj.status = old.status === undefined ? undefined : structuredClone(old.status);
+      d.prepareForUpdate?.(obj, old);
+    }
+    obj.apiVersion = apiVersionOf(d);
+    obj.kind = d.kind;
+    const meta = obj.metadata;
+    const oldMeta = old.metadata;
+    meta.name = oldMeta.name;
+    if (d.namespaced) meta.namespace = oldMeta.namespace;
+    else delete meta.namespace;
+    meta.uid = oldMeta.uid;
+    meta.creationTimestamp = oldMeta.creationTimestamp;
+    meta.generation = oldMeta.generation;
+    if (oldMeta.deletionTimestamp) {
+      meta.deletionTimestamp = oldMeta.deletionTimestamp;
+      meta.deletionGracePeriodSeconds = oldMeta.deletionGracePeriodSeconds;
+    } else {
+      delete meta.deletionTimestamp;
+      delete meta.deletionGracePeriodSeconds;
+    }
+    if (meta.generateName === undefined && oldMeta.generateName !== undefined) meta.generateName = oldMeta.generateName;
+    meta.resourceVersion = oldMeta.resourceVersion;
+    d.defaults?.(obj);
+    this.validateMeta(d, obj);
+    this.validate(d, obj, old);
+    if (specChanged(obj, old)) meta.generation = (oldMeta.generation ?? 1) + 1;
+    if (oldMeta.deletionTimestamp && (meta.finalizers?.length ?? 0) === 0 && !specFinalizers(obj)) {
+      if (opts.dryRun) return deepFreeze(obj);
+      return this.commit('DELETED', resource, obj, old);
+    }
+    if (jsonEqual(obj, old)) return old;
+    if (opts.dryRun) return deepFreeze(obj);
+    return this.commit('MODIFIED', resource, obj, old);
+  }
+
+  /**
+   * Read-modify-write with retries on conflict: `mutate` gets a mutable copy of the current
+   * object and may return false to skip writing.
+   */
+  mutate(
+    resource: string,
+    namespace: string | undefined,
+    name: string,
+    mutate: (o: KObject) => boolean | void,
+    opts: UpdateOptions = {},
+  ): KObject {
+    const cur = this.mustGet(resource, namespace, name);
+    const copy = structuredClone(cur) as KObject;
+    if (mutate(copy) === false) return cur;
+    return this.update(resource, copy, opts);
+  }
+
+  /**
+   * Delete an object. Objects with finalizers, or a grace period (pods on a node), get a
+   * deletionTimestamp and stay until their finalizers are removed or their owner finishes.
+   */
+  delete(resource: string, namespace: string | undefined, name: string, opts: DeleteOptions = {}): { object: KObject; deleted: boolean } {
+    const d = this.def(resource);
+    const old = this.mustGet(resource, d.namespaced ? namespace : undefined, name);
+    const pre = opts.preconditions;
+    if (pre?.uid && pre.uid !== old.metadata.uid) {
+      throw errors.conflict(d.group, d.plural, name, `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${old.metadata.uid}`);
+    }
+    if (pre?.resourceVersion && pre.resourceVersion !== old.metadata.resourceVersion) {
+      throw errors.conflict(d.group, d.plural, name, `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${old.metadata.resourceVersion}`);
+    }
+    const obj = structuredClone(old) as KObject;
+    const meta = obj.metadata;
+    const finalizers = new Set(meta.finalizers ?? []);
+    if (opts.propagationPolicy === 'Orphan') finalizers.add('orphan');
+    if (opts.propagationPolicy === 'Foreground') finalizers.add('foregroundDeletion');
+    const grace = d.gracePeriod ? d.gracePeriod(old, opts.gracePeriodSeconds) : 0;
+    const deleting = !!meta.deletionTimestamp;
+    if (finalizers.size === 0 && grace <= 0 && !specFinalizers(obj)) {
+      if (opts.dryRun) return { object: old, deleted: true };
+      return { object: this.commit('DELETED', resource, obj, old), deleted: true };
+    }
+    meta.finalizers = finalizers.size ? [...finalizers] : undefined;
+    if (!meta.finalizers) delete meta.finalizers;
+    const now = this.clock.now();
+    if (!deleting) {
+      meta.deletionTimestamp = rfc3339(now + Math.max(0, grace) * 1000);
+      meta.deletionGracePeriodSeconds = Math.max(0, grace);
+    } else if (grace < (meta.deletionGracePeriodSeconds ?? Infinity)) {
+      // A shorter grace period (e.g. --force) moves the deadline forward.
+      meta.deletionTimestamp = rfc3339(now + Math.max(0, grace) * 1000);
+      meta.deletionGracePeriodSeconds = Math.max(0, grace);
+    }
+    d.prepareForDelete?.(obj);
+    if (jsonEqual(obj, old)) return { object: old, deleted: false };
+    if (opts.dryRun) return { object: deepFreeze(obj), deleted: false };
+    return { object: this.commit('MODIFIED', resource, obj, old), deleted: false };
+  }
+
+  /** Remove an object now, whatever its finalizers (used by the kubelet and namespace cleanup). */
+  forceRemove(resource: string, namespace: string | undefined, name: string): void {
+    const old = this.get(resource, namespace, name);
+    if (!old) return;
+    this.commit('DELETED', resource, structuredClone(old) as KObject, old);
+  }
+
+  /**
+   * Watch a resource. With `resourceVersion` N > 0 the change log is replayed from N (410 if
+   * N is older than the log); without one (or "0") current objects arrive as ADDED first.
+   */
+  watch(resource: string, f: Filter & { resourceVersion?: string }, handler: (ev: StoreEvent) => void): WatchHandle {
+    const match = this.matcher(resource, f);
+    const w: Watcher = { resource, match, handler };
+    const rvStr = f.resourceVersion;
+    if (rvStr && rvStr !== '0') {
+      const from = Number(rvStr);
+      if (!Number.isInteger(from) || from < 0) throw errors.badRequest(`invalid resource version: ${rvStr}`);
+      if (from < this.logStart) throw errors.expired(`too old resource version: ${from} (${this.rv})`);
+      for (const ev of this.log) {
+        if (ev.rv <= from || ev.resource !== resource) continue;
+        const out = filterEvent(ev, match);
+        if (out) handler(out);
+      }
+    } else {
+      for (const o of this.objects.get(resource)?.values() ?? []) {
+        if (match(o)) handler({ type: 'ADDED', rv: Number(o.metadata.resourceVersion), resource, object: o });
+      }
+    }
+    this.watchers.add(w);
+    return { stop: () => this.watchers.delete(w) };
+  }
+
+  /** All objects of every kind (for dumps and tests). */
+  dump(): Array<{ resource: string; object: KObject }> {
+    const out: Array<{ resource: string; object: KObject }> = [];
+    for (const [resource, m] of this.objects) for (const o of m.values()) out.push({ resource, object: o });
+    return out;
+  }
+
+  private bucket(resource: string): Map<string, KObject> {
+    let m = this.objects.get(resource);
+    if (!m) this.objects.set(resource, (m = new Map()));
+    return m;
+  }
+
+  private commit(type: EventType, resource: string, obj: KObject, prev?: KObject): KObject {
+    const rv = this.rv + 1;
+    obj.metadata.resourceVersion = String(rv);
+    deepFreeze(obj);
+    const k = key(obj.metadata.namespace, obj.metadata.name!);
+    // Persist first: if the disk write fails, memory and watchers are untouched.
+    try {
+      if (type === 'DELETED') this.persistence?.remove(resource, obj.metadata.namespace ?? '', obj.metadata.name!, rv);
+      else this.persistence?.put(resource, obj.metadata.namespace ?? '', obj.metadata.name!, obj, rv);
+    } catch (e) {
+      throw errors.internal(`storage write failed: ${(e as Error).message}`);
+    }
+    this.rv = rv;
+    if (type === 'DELETED') this.bucket(resource).delete(k);
+    else this.bucket(resource).set(k, obj);
+    const ev: StoreEvent = { type, rv, resource, object: obj, prev };
+    this.log.push(ev);
+    if (this.log.length > this.logSize) {
+      const drop = this.log.length - this.logSize;
+      this.logStart = this.log[drop - 1]!.rv;
+      this.log.splice(0, drop);
+    }
+    this.pending.push(ev);
+    this.deliver();
+    return obj;
+  }
+
+  /** Deliver events in order, even when a handler writes to the store while being notified. */
+  private deliver(): void {
+    if (this.delivering) return;
+    this.delivering = true;
+    try {
+      while (this.pending.length) {
+        const ev = this.pending.shift()!;
+        for (const w of this.watchers) {
+          if (w.resource !== ev.resource) continue;
+          const out = filterEvent(ev, w.match);
+          if (!out) continue;
+          try {
+            w.handler(out);
+          } catch (e) {
+            console.error('watch handler failed:', e);
+          }
+        }
+      }
+    } finally {
+      this.delivering = false;
+    }
+  }
+
+  private validateMeta(d: ResourceDef, obj: KObject): void {
+    const meta = obj.metadata as ObjectMeta;
+    const causes = [];
+    if (!meta.name) {
+      causes.push({ reason: 'FieldValueRequired', message: 'Required value: name or generateName is required', field: 'metadata.name' });
+    } else {
+      const err = nameError(meta.name, d.nameFormat ?? 'subdomain');
+      if (err) causes.push({ reason: 'FieldValueInvalid', message: `Invalid value: "${meta.name}": ${err}`, field: 'metadata.name' });
+    }
+    if (d.namespaced && meta.namespace) {
+      const err = nameError(meta.namespace, 'label');
+      if (err) causes.push({ reason: 'FieldValueInvalid', message: `Invalid value: "${meta.namespace}": ${err}`, field: 'metadata.namespace' });
+    }
+    for (const [field, map] of [['metadata.labels', meta.labels], ['metadata.annotations', meta.annotations]] as const) {
+      if (map === undefined || map === null) continue;
+      if (typeof map !== 'object' || Array.isArray(map)) {
+        causes.push({ reason: 'FieldValueInvalid', message: 'Invalid value: must be a map of strings', field });
+        continue;
+      }
+      for (const [k, v] of Object.entries(map)) {
+        if (typeof v !== 'string') causes.push({ reason: 'FieldValueInvalid', message: `Invalid value: ${JSON.stringify(v)}: must be a string`, field: `${field}[${k}]` });
+        else if (field === 'metadata.labels' && !/^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/.test(v))
+          causes.push({ reason: 'FieldValueInvalid', message: `Invalid value: "${v}": a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character`, field: `${field}` });
+        else if (field === 'metadata.labels' && v.length > 63)
+          causes.push({ reason: 'FieldValueInvalid', message: `Invalid value: "${v}": must be no more than 63 characters`, field });
+        if (!/^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/.test(k))
+          causes.push({ reason: 'FieldValueInvalid', message: `Invalid value: "${k}": name part must consist of alphanumeric characters, '-', '_' or '.'`, field });
+      }
+    }
+    if (causes.length) throw errors.invalid(d.group, d.kind, meta.name ?? '', causes);
+  }
+
+  private validate(d: ResourceDef, obj: KObject, old?: KObject): void {
+    const causes = d.validate?.(obj, old) ?? [];
+    if (causes.length) throw errors.invalid(d.group, d.kind, obj.metadata.name ?? '', causes);
+  }
+
+  private checkNamespaceWritable(ns: string): void {
+    const nsObj = this.get('namespaces', undefined, ns);
+    if (!nsObj) throw errors.notFound('', 'namespaces', ns);
+    if (nsObj.metadata.deletionTimestamp) {
+      throw new ApiError(403, 'Forbidden', `unable to create new content in namespace ${ns} because it is being terminated`, {
+        name: ns,
+        kind: 'namespaces',
+        causes: [{ reason: 'NamespaceTerminating', message: `namespace ${ns} is being terminated`, field: 'metadata.namespace' }],
+      });
+    }
+  }
+}
+
+function key(namespace: string | undefined, name: string): string {
+  return `${namespace ?? ''}/${name}`;
+}
+
+/** Spec-ish content: everything but metadata and status. Changes bump metadata.generation. */
+function specChanged(a: KObject, b: KObject): boolean {
+  const strip = (o: KObject) => {
+    const { metadata: _m, status: _s, ...rest } = o;
+    return rest;
+  };
+  return !jsonEqual(strip(a), strip(b));
+}
+
+/** Namespaces keep `spec.finalizers` until their content is gone. */
+function specFinalizers(o: KObject): boolean {
+  return o.kind === 'Namespace' && (o.spec?.finalizers?.length ?? 0) > 0;
+}
+
+/** Translate a store event for one watcher: objects entering or leaving its filter. */
+function filterEvent(ev: StoreEvent, match: (o: KObject) => boolean): StoreEvent | undefined {
+  const now = match(ev.object);
+  if (ev.type === 'ADDED') return now ? ev : undefined;
+  if (ev.type === 'DELETED') return now || (ev.prev && match(ev.prev)) ? ev : undefined;
+  const before = ev.prev ? match(ev.prev) : false;
+  if (now && before) return ev;
+  if (now && !before) return { ...ev, type: 'ADDED' };
+  if (!now && before) return { ...ev, type: 'DELETED' };
+  return undefined;
+}
+
+export { resourceKey };
