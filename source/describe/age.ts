@@ -19,7 +19,7 @@ export function humanDuration(ms: number): string {
   if (hours < 48) return `${hours}h`;
   if (hours < 24 * 8) {
     const h = hours % 24;
-    return h === 0 ? `${hours / 24 | 0}d` : `${Math.trunc(hours / 24)}d${h}h`;
+    return h === 0 ? `${Math.trunc(hours / 24)}d` : `${Math.trunc(hours / 24)}d${h}h`;
   }
   if (hours < 24 * 365 * 2) return `${Math.trunc(hours / 24)}d`;
   if (hours < 24 * 365 * 8) {
@@ -46,4 +46,4 @@ export function parseTime(timestamp: string | null | undefined): number | undefi
 }
 
 // Go's zero time.Time (0001-01-01T00:00:00Z).
-const ZERO_TIME = Date.UTC(1, 0, 1) - 1900 * 0;
+const ZERO_TIME = Date.parse('0001-01-01T00:00:00Z');

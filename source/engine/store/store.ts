@@ -45,6 +45,17 @@ export interface DeleteOptions extends WriteOptions {
   preconditions?: { uid?: string; resourceVersion?: string };
 }
 
+/**
+ * A hook run on every write of one resource, inside the API server (like an admission plugin or
+ * REST storage allocator): it may change the object or throw an ApiError. `deleted` is called
+ * after an object is really gone (to release what it held, e.g. a ClusterIP).
+ */
+export interface Admission {
+  create?(obj: KObject): void;
+  update?(obj: KObject, old: KObject): void;
+  deleted?(obj: KObject): void;
+}
+
 export interface WatchHandle {
   stop(): void;
 }
@@ -70,6 +81,7 @@ export class Store {
   private pending: StoreEvent[] = [];
   private delivering = false;
   private readonly persistence: Persistence | undefined;
+  private admissions = new Map<string, Admission[]>();
 
   constructor(
     readonly registry: Registry,
@@ -90,6 +102,13 @@ export class Store {
 
   close(): void {
     this.persistence?.close();
+  }
+
+  /** Register an admission hook for a resource (see Admission). */
+  admit(resource: string, hook: Admission): void {
+    const list = this.admissions.get(resource) ?? [];
+    list.push(hook);
+    this.admissions.set(resource, list);
   }
 
   /** The current global resourceVersion. */
@@ -210,7 +229,8 @@ export class Store {
     if (this.get(resource, meta.namespace, meta.name!)) throw errors.alreadyExists(d.group, d.plural, meta.name!);
     meta.uid = randomUUID();
     meta.creationTimestamp = rfc3339(this.clock.now());
-    meta.generation = 1;
+    if (d.hasStatus) meta.generation = 1;
+    else delete meta.generation;
     delete meta.deletionTimestamp;
     delete meta.deletionGracePeriodSeconds;
     delete meta.resourceVersion;
@@ -219,6 +239,7 @@ export class Store {
     d.defaults?.(obj);
     this.validate(d, obj);
     if (opts.dryRun) return deepFreeze(obj);
+    for (const a of this.admissions.get(resource) ?? []) a.create?.(obj);
     return this.commit('ADDED', resource, obj);
   }
 
@@ -266,13 +287,14 @@ export class Store {
     d.defaults?.(obj);
     this.validateMeta(d, obj);
     this.validate(d, obj, old);
-    if (specChanged(obj, old)) meta.generation = (oldMeta.generation ?? 1) + 1;
+    if (d.hasStatus && specChanged(obj, old)) meta.generation = (oldMeta.generation ?? 1) + 1;
     if (oldMeta.deletionTimestamp && (meta.finalizers?.length ?? 0) === 0 && !specFinalizers(obj)) {
       if (opts.dryRun) return deepFreeze(obj);
       return this.commit('DELETED', resource, obj, old);
     }
     if (jsonEqual(obj, old)) return old;
     if (opts.dryRun) return deepFreeze(obj);
+    for (const a of this.admissions.get(resource) ?? []) a.update?.(obj, old);
     return this.commit('MODIFIED', resource, obj, old);
   }
 
@@ -394,8 +416,10 @@ export class Store {
       throw errors.internal(`storage write failed: ${(e as Error).message}`);
     }
     this.rv = rv;
-    if (type === 'DELETED') this.bucket(resource).delete(k);
-    else this.bucket(resource).set(k, obj);
+    if (type === 'DELETED') {
+      this.bucket(resource).delete(k);
+      for (const a of this.admissions.get(resource) ?? []) a.deleted?.(obj);
+    } else this.bucket(resource).set(k, obj);
     const ev: StoreEvent = { type, rv, resource, object: obj, prev };
     this.log.push(ev);
     if (this.log.length > this.logSize) {

@@ -10,7 +10,7 @@ export function column(name: string, type: string, description: string, priority
 export const nameColumn = column(
   'Name',
   'string',
-  'Name must be unique within a namespace. Is required when creating resources, although some resources may allow a client to request the generation of an appropriate name automatically.',
+  'Name must be unique within a namespace.',
   0,
   'name',
 );

@@ -20,8 +20,8 @@ export const table: TablePrinter = {
   columns: [
     nameColumn,
     column('Schedule', 'string', 'The schedule in Cron format, see https://en.wikipedia.org/wiki/Cron.'),
-    column('Timezone', 'string', 'The time zone name for the given schedule, see https://en.wikipedia.org/wiki/List_of_tz_database_time_zones.'),
-    column('Suspend', 'boolean', 'This flag tells the controller to suspend subsequent executions, it does not apply to already started executions.'),
+    column('Timezone', 'string', 'The time zone name for the given schedule.'),
+    column('Suspend', 'boolean', 'This flag tells the controller to suspend subsequent executions.'),
     column('Active', 'integer', 'A list of pointers to currently running jobs.'),
     column('Last Schedule', 'string', 'Information when was the last time the job was successfully scheduled.'),
     ageColumn,

@@ -16,12 +16,12 @@ export const table: TablePrinter = {
   columns: [
     nameColumn,
     column('Ready', 'string', 'Number of the pod with ready state'),
-    column('Up-to-date', 'string', 'Total number of non-terminated pods targeted by this deployment that have the desired template spec.'),
-    column('Available', 'string', 'Total number of available pods (ready for at least minReadySeconds) targeted by this deployment.'),
+    column('Up-to-date', 'string', 'Pods targeted by this deployment that have the desired template spec.'),
+    column('Available', 'string', 'Available pods (ready for at least minReadySeconds) targeted by this deployment.'),
     ageColumn,
     containersColumn,
     imagesColumn,
-    column('Selector', 'string', 'Label selector for pods. Existing ReplicaSets whose pods are selected by this will be the ones affected by this deployment.', 1),
+    column('Selector', 'string', 'Label selector for pods.', 1),
   ],
   row(obj: KObject, now: number) {
     const status = obj.status ?? {};

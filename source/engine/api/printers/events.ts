@@ -13,9 +13,9 @@ export const table: TablePrinter = {
   columns: [
     column('Last Seen', 'string', 'The time at which the most recent occurrence of this event was recorded.'),
     column('Type', 'string', 'Type of this event (Normal, Warning), new types could be added in the future'),
-    column('Reason', 'string', "This should be a short, machine understandable string that gives the reason for the transition into the object's current status."),
+    column('Reason', 'string', 'A short, machine understandable reason for the transition into the current status.'),
     column('Object', 'string', 'The object that this event is about.'),
-    column('Subobject', 'string', 'If referring to a piece of an object instead of an entire object, this string should contain a valid JSON/Go field access statement, such as desiredState.manifest.containers[2].', 1),
+    column('Subobject', 'string', 'The piece of the object the event is about, e.g. spec.containers{nginx}.', 1),
     column('Source', 'string', 'The component reporting this event. Should be a short machine understandable string.', 1),
     column('Message', 'string', 'A human-readable description of the status of this operation.'),
     column('First Seen', 'string', 'The time at which the event was first recorded. (Time of server receipt is in TypeMeta.)', 1),

@@ -42,7 +42,7 @@ export const table: TablePrinter = {
     column('External-IP', 'string', 'List of addresses reachable to the node.', 1),
     column('OS-Image', 'string', 'OS Image reported by the node from /etc/os-release (e.g. Debian GNU/Linux 7 (wheezy)).', 1),
     column('Kernel-Version', 'string', "Kernel Version reported by the node from 'uname -r' (e.g. 3.16.0-0.bpo.4-amd64).", 1),
-    column('Container-Runtime', 'string', 'ContainerRuntime Version reported by the node through runtime remote API (e.g. containerd://1.4.2).', 1),
+    column('Container-Runtime', 'string', 'ContainerRuntime Version reported by the node (e.g. containerd://1.4.2).', 1),
   ],
   row(obj: KObject, now: number) {
     const info = obj.status?.nodeInfo ?? {};

@@ -5,7 +5,7 @@ import { ageColumn, column, nameColumn, type TablePrinter } from './common.ts';
 export const table: TablePrinter = {
   columns: [
     nameColumn,
-    column('Secrets', 'string', 'Secrets is a list of the secrets in the same namespace that pods running using this ServiceAccount are allowed to use.'),
+    column('Secrets', 'string', 'Secrets pods running as this ServiceAccount are allowed to use.'),
     ageColumn,
   ],
   row(obj: KObject, now: number) {

@@ -48,7 +48,7 @@ export const table: TablePrinter = {
     nameColumn,
     column('Type', 'string', 'type determines how the Service is exposed.'),
     column('Cluster-IP', 'string', 'clusterIP is the IP address of the service and is usually assigned randomly.'),
-    column('External-IP', 'string', 'externalIPs is a list of IP addresses for which nodes in the cluster will also accept traffic for this service.'),
+    column('External-IP', 'string', 'IP addresses for which nodes will also accept traffic for this service.'),
     column('Port(s)', 'string', 'The list of ports that are exposed by this service.'),
     ageColumn,
     column('Selector', 'string', 'Route service traffic to pods with label keys and values matching this selector.', 1),

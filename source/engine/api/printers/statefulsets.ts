@@ -12,7 +12,13 @@ import {
 } from './common.ts';
 
 export const table: TablePrinter = {
-  columns: [nameColumn, column('Ready', 'string', 'Number of the pod with ready state'), ageColumn, containersColumn, imagesColumn],
+  columns: [
+    nameColumn,
+    column('Ready', 'string', 'Number of the pod with ready state'),
+    ageColumn,
+    containersColumn,
+    imagesColumn,
+  ],
   row(obj: KObject, now: number) {
     const containers = obj.spec?.template?.spec?.containers;
     return [

@@ -1,0 +1,142 @@
+import { spawn } from 'node:child_process';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { request as httpsRequest } from 'node:https';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { files, type EngineInfo } from './home.ts';
+import { mergeIntoUserKubeconfig, removeFromUserKubeconfig } from './user-kubeconfig.ts';
+
+const LAUNCHER = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bin', 'skiff.js');
+
+export function readEngineInfo(home: string): EngineInfo | undefined {
+  try {
+    return JSON.parse(readFileSync(files(home).engineInfo, 'utf8')) as EngineInfo;
+  } catch {
+    return undefined;
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function token(home: string): string {
+  return readFileSync(files(home).token, 'utf8').trim();
+}
+
+function caCert(home: string): string {
+  return readFileSync(join(home, 'pki', 'ca.crt'), 'utf8');
+}
+
+/** GET a JSON document from the engine, trusting only its own CA. */
+export function api(home: string, url: string, path: string, method = 'GET'): Promise<{ status: number; body: any }> {
+  return new Promise((resolve, reject) => {
+    const req = httpsRequest(url + path, { method, ca: caCert(home), headers: { Authorization: `Bearer ${token(home)}` }, timeout: 3000 }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('end', () => {
+        let body: any = {};
+        try {
+          body = JSON.parse(Buffer.concat(chunks).toString() || '{}');
+        } catch {
+          /* not JSON */
+        }
+        resolve({ status: res.statusCode ?? 0, body });
+      });
+    });
+    req.on('timeout', () => req.destroy(new Error('timeout')));
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+export interface ClusterStatus {
+  running: boolean;
+  pid?: number;
+  url?: string;
+  nodes?: Array<{ name: string; ready: boolean }>;
+}
+
+export async function status(home: string): Promise<ClusterStatus> {
+  const info = readEngineInfo(home);
+  if (!info || !alive(info.pid)) return { running: false };
+  try {
+    const { status: code, body: list } = await api(home, info.url, '/api/v1/nodes');
+    if (code !== 200) throw new Error(`HTTP ${code}`);
+    const nodes = (list.items ?? []).map((n: any) => ({
+      name: n.metadata.name,
+      ready: (n.status?.conditions ?? []).some((c: any) => c.type === 'Ready' && c.status === 'True'),
+    }));
+    return { running: true, pid: info.pid, url: info.url, nodes };
+  } catch {
+    return { running: true, pid: info.pid, url: info.url };
+  }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Start the engine daemon unless it runs; resolve once the API answers and every node is Ready.
+ * Writes `$SKIFF_HOME/kubeconfig` and merges a `skiff` context into the user's kubeconfig.
+ */
+export async function up(
+  home: string,
+  opts: { port?: number; mergeUserKubeconfig?: boolean; timeoutMs?: number; env?: NodeJS.ProcessEnv } = {},
+): Promise<{ alreadyRunning: boolean; url: string; kubeconfig: string; userKubeconfig?: string }> {
+  mkdirSync(home, { recursive: true, mode: 0o700 });
+  const before = await status(home);
+  let alreadyRunning = before.running;
+  if (!before.running) {
+    rmSync(files(home).engineInfo, { force: true });
+    const logFd = openSync(files(home).log, 'a', 0o600);
+    const args = [LAUNCHER, 'engine', '--home', home, ...(opts.port !== undefined ? ['--port', String(opts.port)] : [])];
+    const child = spawn(process.execPath, args, { detached: true, stdio: ['ignore', logFd, logFd], env: { ...process.env, ...opts.env } });
+    child.unref();
+    closeSync(logFd);
+  }
+  const deadline = Date.now() + (opts.timeoutMs ?? 60_000);
+  for (;;) {
+    const s = await status(home);
+    if (s.running && s.nodes?.length && s.nodes.every((n) => n.ready)) {
+      const kubeconfig = files(home).kubeconfig;
+      const userKubeconfig = opts.mergeUserKubeconfig === false ? undefined : mergeIntoUserKubeconfig(s.url!, token(home), caCert(home));
+      return { alreadyRunning, url: s.url!, kubeconfig, userKubeconfig };
+    }
+    if (Date.now() > deadline) {
+      const tail = existsSync(files(home).log) ? readFileSync(files(home).log, 'utf8').split('\n').slice(-15).join('\n') : '';
+      throw new Error(`the engine did not become ready in time; last lines of ${files(home).log}:\n${tail}`);
+    }
+    alreadyRunning &&= s.running;
+    await sleep(100);
+  }
+}
+
+/** Stop the engine (it stops every container it started); state stays until reset. */
+export async function down(home: string, timeoutMs = 30_000): Promise<boolean> {
+  const info = readEngineInfo(home);
+  if (!info || !alive(info.pid)) return false;
+  process.kill(info.pid, 'SIGTERM');
+  const deadline = Date.now() + timeoutMs;
+  while (alive(info.pid)) {
+    if (Date.now() > deadline) {
+      process.kill(info.pid, 'SIGKILL');
+      break;
+    }
+    await sleep(50);
+  }
+  rmSync(files(home).engineInfo, { force: true });
+  return true;
+}
+
+/** Stop the engine and remove every piece of state, including the user's `skiff` context. */
+export async function reset(home: string): Promise<void> {
+  await down(home);
+  const f = files(home);
+  for (const p of [f.state, `${f.state}-wal`, `${f.state}-shm`, f.kubeconfig, f.pods, f.engineInfo]) rmSync(p, { recursive: true, force: true });
+  removeFromUserKubeconfig();
+}

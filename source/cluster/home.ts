@@ -1,0 +1,22 @@
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+/** Where the local cluster keeps everything: `$SKIFF_HOME`, default `~/.skiff`. */
+export function skiffHome(explicit?: string): string {
+  return resolve(explicit ?? process.env.SKIFF_HOME ?? join(homedir(), '.skiff'));
+}
+
+export const files = (home: string) => ({
+  state: join(home, 'state.db'),
+  kubeconfig: join(home, 'kubeconfig'),
+  engineInfo: join(home, 'engine.json'),
+  log: join(home, 'engine.log'),
+  token: join(home, 'token'),
+  pods: join(home, 'pods'),
+});
+
+export interface EngineInfo {
+  pid: number;
+  url: string;
+  port: number;
+}

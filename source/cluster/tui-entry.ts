@@ -1,0 +1,25 @@
+import { skiffHome } from './home.ts';
+import { up } from './daemon.ts';
+
+/** Open the TUI: on a named context/kubeconfig, or on the local engine (started if needed). */
+export async function startTui(opts: {
+  context?: string;
+  kubeconfig?: string;
+  namespace?: string;
+  allNamespaces?: boolean;
+  readonly?: boolean;
+  command?: string;
+}): Promise<number> {
+  const { runTui } = await import('../ui/main.tsx');
+  const local = !opts.context && !opts.kubeconfig;
+  await runTui({
+    kubeconfigPath: opts.kubeconfig,
+    context: opts.context,
+    namespace: opts.namespace,
+    allNamespaces: opts.allNamespaces,
+    readonly: opts.readonly,
+    command: opts.command,
+    ensureLocalCluster: local ? async () => (await up(skiffHome(), { mergeUserKubeconfig: true })).kubeconfig : undefined,
+  });
+  return 0;
+}

@@ -1,0 +1,150 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer, type Server } from 'node:https';
+import type { Duplex } from 'node:stream';
+import type { EngineContext } from '../context.ts';
+import { resourceKey } from '../resources/types.ts';
+import { ApiError, errors } from '../store/errors.ts';
+import { authenticated } from './auth.ts';
+import { AGGREGATED_V2, AGGREGATED_V2BETA1, aggregated, legacyApiVersions, legacyGroup, legacyGroupList, resourceList, wantsAggregated } from './discovery.ts';
+import { OpenApi } from './openapi.ts';
+import { parseApiPath } from './paths.ts';
+import { sendError, sendJson } from './respond.ts';
+import { handleCollection, handleItem, type RestRequest } from './rest.ts';
+import { handleBinding, handleEviction, handleFinalize, handleScale, handleStatus } from './subresources.ts';
+
+export const VERSION_INFO = {
+  major: '1',
+  minor: '32',
+  gitVersion: 'v1.32.4',
+  gitCommit: '59526cd4867447956156ae3a602fcbac10a2c335',
+  gitTreeState: 'clean',
+  buildDate: '2025-04-22T16:03:04Z',
+  goVersion: 'go1.23.6',
+  compiler: 'gc',
+  platform: 'linux/amd64',
+};
+
+/** Handlers for skiff's own admin paths (`/skiff/...`), added by the engine. */
+export type AdminHandler = (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean>;
+
+export interface ApiServerHooks {
+  admin?: AdminHandler;
+  evict?: (ns: string, name: string, grace?: number) => void;
+}
+
+/** The Kubernetes HTTP API over the engine's store. */
+export function createApiServer(ctx: EngineContext, tls: { cert: string; key: string }, hooks: ApiServerHooks = {}): Server {
+  const openapi = new OpenApi(ctx.store.registry);
+  const server = createServer({ cert: tls.cert, key: tls.key }, (req, res) => {
+    handle(ctx, openapi, hooks, req, res).catch((e) => sendError(res, e));
+  });
+  server.on('upgrade', (req, socket, head) => upgrade(ctx, req, socket, head));
+  server.on('clientError', (_e, socket) => socket.destroy());
+  server.keepAliveTimeout = 65_000;
+  return server;
+}
+
+async function handle(ctx: EngineContext, openapi: OpenApi, hooks: ApiServerHooks, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  let url: URL;
+  try {
+    url = new URL(req.url ?? '/', 'http://engine');
+  } catch {
+    throw errors.badRequest('malformed request URL');
+  }
+  const p = url.pathname;
+  // Health endpoints answer without a token, as on a kubeadm cluster.
+  if (p === '/livez' || p === '/readyz' || p === '/healthz') {
+    res.writeHead(200, { 'Content-Type': 'text/plain' });
+    res.end('ok');
+    return;
+  }
+  if (!authenticated(req, ctx.config.token)) throw errors.unauthorized();
+  if (p === '/version' || p === '/version/') return sendJson(res, 200, VERSION_INFO);
+  if (p.startsWith('/skiff/')) {
+    if (hooks.admin && (await hooks.admin(req, res, url))) return;
+    throw errors.notFound('', 'paths', p);
+  }
+  if (p === '/api' || p === '/apis') {
+    const agg = wantsAggregated(req.headers.accept);
+    if (agg) return sendJson(res, 200, aggregated(ctx.store.registry, p === '/api', agg), agg === 'v2' ? AGGREGATED_V2 : AGGREGATED_V2BETA1);
+    if (p === '/api') return sendJson(res, 200, legacyApiVersions(`${ctx.config.host}:${ctx.config.port}`));
+    return sendJson(res, 200, legacyGroupList(ctx.store.registry));
+  }
+  if (p === '/openapi/v3') return sendJson(res, 200, openapi.index());
+  if (p.startsWith('/openapi/v3/')) {
+    const doc = openapi.doc(p.slice('/openapi/v3/'.length));
+    if (!doc) throw errors.notFound('', 'openapi', p);
+    res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'public, immutable', Etag: `"${url.searchParams.get('hash') ?? ''}"` });
+    res.end(doc);
+    return;
+  }
+  const gv = p.match(/^\/api\/(v1)\/?$/) ?? p.match(/^\/apis\/([^/]+)\/([^/]+)\/?$/);
+  if (gv) {
+    const list = p.startsWith('/api/') ? resourceList(ctx.store.registry, '', gv[1]!) : resourceList(ctx.store.registry, gv[1]!, gv[2]!);
+    if (!list) throw errors.notFound('', 'groups', p);
+    return sendJson(res, 200, list);
+  }
+  const g = p.match(/^\/apis\/([^/]+)\/?$/);
+  if (g) {
+    const group = legacyGroup(ctx.store.registry, g[1]!);
+    if (!group) throw errors.notFound('', 'groups', g[1]!);
+    return sendJson(res, 200, group);
+  }
+  const path = parseApiPath(p);
+  if (!path) throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
+  // `/api/v1/namespaces/NAME[/SUB]` addresses a namespace, not a collection inside it.
+  if (path.group === '' && path.resource && path.namespace && !path.name && ['status', 'finalize'].includes(path.resource)) {
+    path.name = path.namespace;
+    path.subresource = path.resource;
+    path.resource = 'namespaces';
+    path.namespace = undefined;
+  }
+  const def = ctx.store.registry.byPlural(path.group, path.version, path.resource);
+  if (!def) throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
+  const r: RestRequest = { ctx, req, res, path, def, query: url.searchParams };
+  if (!path.name) return handleCollection(r);
+  if (!path.subresource) return handleItem(r);
+  switch (`${resourceKey(def)}/${path.subresource}`) {
+    case 'deployments.apps/scale':
+    case 'replicasets.apps/scale':
+      return handleScale(r);
+    case 'pods/binding':
+      return handleBinding(r);
+    case 'pods/eviction':
+      return handleEviction(r, hooks.evict);
+    case 'namespaces/finalize':
+      return handleFinalize(r);
+    case 'pods/log': {
+      const pod = ctx.store.mustGet('pods', path.namespace, path.name);
+      if (!ctx.podIO) throw errors.serviceUnavailable('the kubelet is not running');
+      return ctx.podIO.log(pod, url.searchParams, req, res);
+    }
+    case 'pods/exec':
+    case 'pods/attach':
+    case 'pods/portforward':
+      throw new ApiError(400, 'BadRequest', `Upgrade request required`);
+  }
+  if (path.subresource === 'status' && def.hasStatus) return handleStatus(r);
+  throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
+}
+
+function upgrade(ctx: EngineContext, req: IncomingMessage, socket: Duplex, head: Buffer): void {
+  const fail = (e: ApiError) => {
+    const body = JSON.stringify(e.toStatus());
+    socket.end(`HTTP/1.1 ${e.code} ${e.reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+  };
+  try {
+    if (!authenticated(req, ctx.config.token)) return fail(errors.unauthorized());
+    const url = new URL(req.url ?? '/', 'http://engine');
+    const path = parseApiPath(url.pathname);
+    const sub = path?.subresource;
+    if (!path || path.group !== '' || path.resource !== 'pods' || !path.name || !path.namespace || (sub !== 'exec' && sub !== 'attach' && sub !== 'portforward')) {
+      return fail(new ApiError(404, 'NotFound', 'the server could not find the requested resource'));
+    }
+    const pod = ctx.store.mustGet('pods', path.namespace, path.name);
+    if (!ctx.podIO) return fail(errors.serviceUnavailable('the kubelet is not running'));
+    ctx.podIO.upgrade(sub, pod, url.searchParams, req, socket, head);
+  } catch (e) {
+    fail(e instanceof ApiError ? e : errors.internal(String(e)));
+  }
+}

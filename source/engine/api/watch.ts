@@ -1,0 +1,91 @@
+import type { KObject } from '../../api-types/index.ts';
+import { apiVersionOf, resourceKey } from '../resources/types.ts';
+import { ApiError, errors } from '../store/errors.ts';
+import type { StoreEvent, WatchHandle } from '../store/store.ts';
+import type { RestRequest } from './rest.ts';
+import { includeObjectOf, toTable, wantsTable } from './table.ts';
+
+const BOOKMARK_EVERY_MS = 30_000;
+const DEFAULT_TIMEOUT_S = 30 * 60;
+
+// Serialize each store event once, however many JSON watchers receive it.
+const cache = new WeakMap<StoreEvent, string>();
+
+/**
+ * A watch stream: newline-delimited JSON events, flushed as they happen. Table watches send
+ * a one-row Table per event, with column definitions only in the first one.
+ */
+export function serveWatch(r: RestRequest): void {
+  const { ctx, req, res, def, query, path } = r;
+  const asTable = wantsTable(req.headers.accept);
+  const include = includeObjectOf(query);
+  let sentHeaders = false;
+  let closed = false;
+  let handle: WatchHandle | undefined;
+  const timers: NodeJS.Timeout[] = [];
+
+  const encode = (ev: StoreEvent): string => {
+    if (!asTable) {
+      let line = cache.get(ev);
+      if (!line) {
+        line = `{"type":"${ev.type}","object":${JSON.stringify(ev.object)}}\n`;
+        cache.set(ev, line);
+      }
+      return line;
+    }
+    const table = toTable(def, [ev.object as KObject], ctx.clock.now(), include, { resourceVersion: ev.object.metadata.resourceVersion }, !sentHeaders);
+    sentHeaders = true;
+    return `${JSON.stringify({ type: ev.type, object: table })}\n`;
+  };
+
+  const finish = () => {
+    if (closed) return;
+    closed = true;
+    handle?.stop();
+    timers.forEach(clearTimeout);
+    res.end();
+  };
+
+  res.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked', 'Cache-Control': 'no-cache, private' });
+  res.flushHeaders();
+  res.on('close', finish);
+
+  const buffered: string[] = [];
+  let replaying = true;
+  const write = (line: string) => {
+    if (closed) return;
+    if (replaying) buffered.push(line);
+    else res.write(line);
+  };
+
+  try {
+    handle = ctx.store.watch(
+      resourceKey(def),
+      {
+        namespace: path.namespace,
+        labelSelector: query.get('labelSelector') ?? undefined,
+        fieldSelector: query.get('fieldSelector') ?? undefined,
+        resourceVersion: query.get('resourceVersion') ?? undefined,
+      },
+      (ev) => write(encode(ev)),
+    );
+  } catch (e) {
+    const err = e instanceof ApiError ? e : errors.internal(String(e));
+    res.write(`${JSON.stringify({ type: 'ERROR', object: err.toStatus() })}\n`);
+    finish();
+    return;
+  }
+  replaying = false;
+  if (buffered.length) res.write(buffered.join(''));
+
+  const timeout = Number(query.get('timeoutSeconds') ?? DEFAULT_TIMEOUT_S);
+  timers.push(setTimeout(finish, (Number.isFinite(timeout) && timeout > 0 ? timeout : DEFAULT_TIMEOUT_S) * 1000));
+  if (query.get('allowWatchBookmarks') === 'true' && !asTable) {
+    const tick = () => {
+      if (closed) return;
+      res.write(`${JSON.stringify({ type: 'BOOKMARK', object: { kind: def.kind, apiVersion: apiVersionOf(def), metadata: { resourceVersion: String(ctx.store.currentRV()) } } })}\n`);
+      timers.push(setTimeout(tick, BOOKMARK_EVERY_MS));
+    };
+    timers.push(setTimeout(tick, BOOKMARK_EVERY_MS));
+  }
+}

@@ -1,0 +1,135 @@
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import type { Server } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { createApiServer, type ApiServerHooks } from './api/server.ts';
+import { bootstrap } from './bootstrap.ts';
+import { RealClock, type Clock } from './clock.ts';
+import { createComponents } from './components.ts';
+import { isLoopback, loadTopology } from './config.ts';
+import type { Component, EngineConfig, EngineContext } from './context.ts';
+import { EventRecorder } from './events.ts';
+import { createRegistry } from './resources/index.ts';
+import { Store } from './store/store.ts';
+import { writeKubeconfig } from './kubeconfig.ts';
+import { ensurePki } from './tls.ts';
+
+export interface EngineOptions {
+  home: string;
+  /** 0 = any free port; undefined = 6443 when free, else any. */
+  port?: number;
+  host?: string;
+  timeScale?: number;
+  clock?: Clock;
+  /** Skip components (controllers, kubelets, proxy): an API server over the store only. */
+  apiOnly?: boolean;
+  log?: (msg: string) => void;
+}
+
+export interface Engine {
+  ctx: EngineContext;
+  port: number;
+  url: string;
+  token: string;
+  caCert: string;
+  kubeconfigPath: string;
+  stop(): Promise<void>;
+}
+
+function loadToken(home: string): string {
+  const file = join(home, 'token');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  const token = randomBytes(24).toString('hex');
+  writeFileSync(file, token + '\n', { mode: 0o600 });
+  return token;
+}
+
+/** The n-th address of a CIDR (`127.96.0.0/16`, 1 → 127.96.0.1). */
+function serviceIP(cidr: string, n: number): string {
+  const [a, b, c, d] = cidr.split('/')[0]!.split('.').map(Number) as [number, number, number, number];
+  const v = (((a << 24) >>> 0) + (b << 16) + (c << 8) + d + n) >>> 0;
+  return [v >>> 24, (v >>> 16) & 255, (v >>> 8) & 255, v & 255].join('.');
+}
+
+function listen(server: Server, host: string, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const onError = (e: Error) => {
+      server.off('listening', onListening);
+      reject(e);
+    };
+    const onListening = () => {
+      server.off('error', onError);
+      resolve((server.address() as AddressInfo).port);
+    };
+    server.once('error', onError);
+    server.once('listening', onListening);
+    server.listen(port, host);
+  });
+}
+
+/** Start the whole local control plane in this process. */
+export async function startEngine(opts: EngineOptions): Promise<Engine> {
+  const home = opts.home;
+  mkdirSync(home, { recursive: true, mode: 0o700 });
+  chmodSync(home, 0o700);
+  const host = opts.host ?? '127.0.0.1';
+  if (!isLoopback(host)) throw new Error(`refusing to listen on ${host}: the engine binds only to 127.0.0.0/8`);
+  const timeScale = opts.timeScale ?? Number(process.env.SKIFF_TIME_SCALE ?? 1);
+  const clock = opts.clock ?? new RealClock(timeScale);
+  const config: EngineConfig = {
+    home,
+    host,
+    port: 0,
+    token: loadToken(home),
+    timeScale,
+    ...loadTopology(home),
+    pullDelayMs: Number(process.env.SKIFF_PULL_DELAY_MS ?? 1500),
+    podEvictionSeconds: Number(process.env.SKIFF_POD_EVICTION_SECONDS ?? 30),
+    nodeLeaseSeconds: 40,
+  };
+  const log = opts.log ?? ((m: string) => process.stderr.write(`${new Date().toISOString()} ${m}\n`));
+  const store = new Store(createRegistry(), clock, { path: join(home, 'state.db') });
+  const ctx: EngineContext = { store, clock, config, recorder: new EventRecorder(store, clock), log };
+  const components: Component[] = opts.apiOnly ? [] : createComponents(config);
+  const hooks: ApiServerHooks = {};
+  const pki = await ensurePki(home, ['127.0.0.1', serviceIP(config.serviceCIDR, 1), ...config.nodes.map((n) => n.ip)]);
+  const server = createApiServer(ctx, pki, hooks);
+  let port: number;
+  if (opts.port !== undefined) port = await listen(server, host, opts.port);
+  else port = await listen(server, host, 6443).catch(() => listen(server, host, 0));
+  config.port = port;
+  bootstrap(ctx);
+  const started: Component[] = [];
+  for (const c of components) {
+    await c.start(ctx);
+    started.push(c);
+  }
+  const url = `https://${host}:${port}`;
+  const kubeconfigPath = join(home, 'kubeconfig');
+  writeKubeconfig(kubeconfigPath, url, config.token, pki.caCert);
+  log(`skiff engine listening on ${url} (home ${home})`);
+  let stopped = false;
+  return {
+    ctx,
+    port,
+    url,
+    token: config.token,
+    caCert: pki.caCert,
+    kubeconfigPath,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      for (const c of started.reverse()) {
+        try {
+          await c.stop();
+        } catch (e) {
+          log(`stopping ${c.name} failed: ${(e as Error).message}`);
+        }
+      }
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+      store.close();
+    },
+  };
+}

@@ -1,0 +1,130 @@
+import type { Clock } from '../clock.ts';
+import type { ResolvedImage, RuntimeKind } from './catalog.ts';
+import type { LogWriter } from './log-file.ts';
+import type { PortMapping } from './ports.ts';
+import type { RootfsLayout } from './rootfs.ts';
+import type { VolumeMount } from './sandbox.ts';
+
+/** How a container instance ended; `exitCode` is 128+N when signal N killed it. */
+export interface ExitInfo {
+  exitCode: number;
+  signal?: NodeJS.Signals;
+  /** `Completed` for exit code 0, else `Error`: the terminated state's reason. */
+  reason: 'Completed' | 'Error';
+  startedAt: number;
+  finishedAt: number;
+}
+
+/** Everything about one container instance that its runner and exec need. */
+export interface ContainerContext {
+  id: string;
+  podUid: string;
+  podName: string;
+  name: string;
+  attempt: number;
+  image: ResolvedImage;
+  podIP: string;
+  layout: RootfsLayout;
+  env: Record<string, string>;
+  workingDir: string;
+  volumes: VolumeMount[];
+  sandboxed: boolean;
+  log: LogWriter;
+  clock: Clock;
+}
+
+/** A running (or finished) container instance, as the kubelet sees it. */
+export interface Container {
+  /** 64 hex digits; the status shows `containerd://<id>`. */
+  readonly id: string;
+  readonly podUid: string;
+  readonly name: string;
+  /** Restart count this instance was started with; its log is `<attempt>.log`. */
+  readonly attempt: number;
+  /** What actually runs: a built-in server, an idle built-in, or a host process. */
+  readonly kind: RuntimeKind;
+  readonly image: ResolvedImage;
+  /** Host pid (of bwrap when sandboxed) for process containers. */
+  readonly pid?: number;
+  readonly startedAt: number;
+  /** Ports that listen elsewhere than asked: the kubelet emits an event for each. */
+  readonly portMappings: PortMapping[];
+  /** False when bwrap is missing: the kubelet emits an event. */
+  readonly sandboxed: boolean;
+  readonly running: boolean;
+  /** Set once the container has exited. */
+  readonly exit?: ExitInfo;
+  /** Resolves when the container exits, for whatever reason. */
+  readonly exited: Promise<ExitInfo>;
+  onExit(fn: (exit: ExitInfo) => void): void;
+  /** SIGTERM (nginx: graceful shutdown), then SIGKILL after `graceMs` on the clock. */
+  stop(graceMs: number): Promise<ExitInfo>;
+  /** SIGKILL now. */
+  kill(): Promise<ExitInfo>;
+}
+
+/** Shared exit bookkeeping: the runner calls `finish` once; the log closes and exec sessions end. */
+export abstract class BaseContainer implements Container {
+  abstract readonly kind: RuntimeKind;
+  readonly startedAt: number;
+  portMappings: PortMapping[] = [];
+  exit?: ExitInfo;
+  readonly exited: Promise<ExitInfo>;
+  private resolveExit!: (exit: ExitInfo) => void;
+  private cleanups = new Set<() => void>();
+
+  constructor(readonly ctx: ContainerContext) {
+    this.startedAt = ctx.clock.now();
+    this.exited = new Promise((resolve) => (this.resolveExit = resolve));
+  }
+
+  get id() {
+    return this.ctx.id;
+  }
+  get podUid() {
+    return this.ctx.podUid;
+  }
+  get name() {
+    return this.ctx.name;
+  }
+  get attempt() {
+    return this.ctx.attempt;
+  }
+  get image() {
+    return this.ctx.image;
+  }
+  get sandboxed() {
+    return this.ctx.sandboxed;
+  }
+  get running() {
+    return !this.exit;
+  }
+
+  onExit(fn: (exit: ExitInfo) => void): void {
+    void this.exited.then(fn);
+  }
+
+  /** Run `fn` when the container exits (exec sessions end with their container). */
+  whileRunning(fn: () => void): () => void {
+    this.cleanups.add(fn);
+    return () => this.cleanups.delete(fn);
+  }
+
+  abstract stop(graceMs: number): Promise<ExitInfo>;
+  abstract kill(): Promise<ExitInfo>;
+
+  protected finish(exitCode: number, signal?: NodeJS.Signals): void {
+    if (this.exit) return;
+    this.ctx.log.close();
+    this.exit = {
+      exitCode,
+      signal,
+      reason: exitCode === 0 ? 'Completed' : 'Error',
+      startedAt: this.startedAt,
+      finishedAt: this.ctx.clock.now(),
+    };
+    for (const fn of this.cleanups) fn();
+    this.cleanups.clear();
+    this.resolveExit(this.exit);
+  }
+}

@@ -1,0 +1,115 @@
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { execa, type ResultPromise } from 'execa';
+import { BaseContainer, type ContainerContext, type ExitInfo } from './container.ts';
+import { StartError } from './errors.ts';
+import { exitCodeOf, signalGroup, signalGroupMembers, startTime } from './process-group.ts';
+import { bwrapArgs, findExecutable, hostPathOf } from './sandbox.ts';
+
+/**
+ * A container whose command runs as a host process: inside bwrap when the sandbox is available,
+ * otherwise in the container's directory. The process leads its own process group, which stop
+ * and kill signal as a whole; in the sandbox the PID namespace also ends with the container.
+ */
+export class ProcessContainer extends BaseContainer {
+  readonly kind = 'process' as const;
+  readonly pid: number;
+  private child: ResultPromise;
+  private killTimer: unknown;
+
+  private constructor(ctx: ContainerContext, argv: string[], pidFile: string) {
+    super(ctx);
+    const { file, args, cwd, env } = spawnPlan(ctx, argv);
+    this.child = execa(file, args, {
+      cwd,
+      env,
+      extendEnv: false,
+      detached: true,
+      stdin: 'ignore',
+      buffer: false,
+      reject: false,
+      cleanup: false,
+      forceKillAfterDelay: false,
+    });
+    this.child.catch(() => {});
+    if (this.child.pid === undefined) {
+      throw new StartError(`failed to start container process: cannot run ${file}`);
+    }
+    this.pid = this.child.pid;
+    writeFileSync(pidFile, `${this.pid} ${startTime(this.pid) ?? ''}\n`);
+    this.child.stdout!.on('data', (c: Buffer) => ctx.log.write('stdout', c));
+    this.child.stderr!.on('data', (c: Buffer) => ctx.log.write('stderr', c));
+    this.child.once('exit', (code, signal) => {
+      // Whatever the main process left behind in its group goes with it, as in a container.
+      signalGroup(this.pid, 'SIGKILL');
+      const drained = Promise.all([this.child.stdout, this.child.stderr].map(closed));
+      const late = new Promise<void>((resolve) => ctx.clock.setTimeout(resolve, 2000));
+      void Promise.race([drained, late]).then(() => {
+        ctx.clock.clearTimeout(this.killTimer);
+        rmSync(pidFile, { force: true });
+        this.finish(exitCodeOf(code, signal), signal ?? signalOfExitCode(code));
+      });
+    });
+  }
+
+  static start(ctx: ContainerContext, argv: string[], pidFile: string): ProcessContainer {
+    return new ProcessContainer(ctx, argv, pidFile);
+  }
+
+  stop(graceMs: number): Promise<ExitInfo> {
+    if (this.exit) return Promise.resolve(this.exit);
+    if (this.killTimer === undefined) {
+      // bwrap (the group leader) must outlive the grace period: see signalGroupMembers.
+      if (this.sandboxed) signalGroupMembers(this.pid, 'SIGTERM');
+      else signalGroup(this.pid, 'SIGTERM');
+      this.killTimer = this.ctx.clock.setTimeout(() => signalGroup(this.pid, 'SIGKILL'), graceMs);
+    }
+    return this.exited;
+  }
+
+  kill(): Promise<ExitInfo> {
+    if (!this.exit) signalGroup(this.pid, 'SIGKILL');
+    return this.exited;
+  }
+}
+
+/** bwrap passes a signal death on as 128+N; name the signal for the two the kubelet sends. */
+function signalOfExitCode(code: number | null): NodeJS.Signals | undefined {
+  return code === 137 ? 'SIGKILL' : code === 143 ? 'SIGTERM' : undefined;
+}
+
+function closed(stream: NodeJS.ReadableStream | null | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    if (!stream || (stream as any).closed) return resolve();
+    stream.once('close', () => resolve());
+  });
+}
+
+interface SpawnPlan {
+  file: string;
+  args: string[];
+  cwd: string;
+  env: Record<string, string>;
+}
+
+/** How to run argv in the container's view; throws StartError when the executable is not there. */
+export function spawnPlan(ctx: ContainerContext, argv: string[], pidNamespace = true): SpawnPlan {
+  const [command, ...rest] = argv;
+  if (!command) throw new StartError('failed to start container process: no command specified');
+  const toHost = (p: string) => hostPathOf(p, ctx.layout, ctx.volumes);
+  const found = findExecutable(command, ctx.env.PATH ?? '', ctx.workingDir, toHost);
+  if (!found) {
+    const what = command.includes('/') ? `stat ${command}: no such file or directory` : `exec: "${command}": executable file not found in $PATH`;
+    throw new StartError(
+      `failed to create containerd task: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: error during container init: ${what}: unknown`,
+    );
+  }
+  if (ctx.sandboxed) {
+    const view = { layout: ctx.layout, hostname: ctx.podName, workingDir: ctx.workingDir, volumes: ctx.volumes, pidNamespace };
+    return { file: 'bwrap', args: [...bwrapArgs(view), '--', command, ...rest], cwd: '/', env: ctx.env };
+  }
+  // No sandbox: the container's paths are only reachable through the rootfs on the host.
+  const cwd = toHost(ctx.workingDir);
+  mkdirSync(cwd, { recursive: true });
+  const env = { ...ctx.env, HOME: toHost('/root'), TMPDIR: toHost('/tmp') };
+  return { file: command.includes('/') ? toHost(found) : command, args: rest, cwd, env };
+}

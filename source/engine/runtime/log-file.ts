@@ -1,0 +1,159 @@
+import { EventEmitter } from 'node:events';
+import { closeSync, existsSync, fstatSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { StringDecoder } from 'node:string_decoder';
+import type { Clock } from '../clock.ts';
+
+export type Stream = 'stdout' | 'stderr';
+
+/** One record of a container log file, in the CRI format the kubelet reads: `<time> <stream> <P|F> <text>`. */
+export interface LogEntry {
+  /** RFC3339Nano, as written. */
+  time: string;
+  /** Nanoseconds since the epoch, for comparisons. */
+  ns: bigint;
+  stream: Stream;
+  /** A piece of a line that goes on in the next entry (P), or its end (F). */
+  partial: boolean;
+  content: string;
+}
+
+export interface LogLimits {
+  /** Rotate the file past this size. */
+  maxBytes: number;
+  /** Files kept per container instance, the current one included. */
+  maxFiles: number;
+}
+
+/** Longer lines are split into partial entries, as containerd does. */
+const MAX_LINE = 16 * 1024;
+
+/** RFC3339 with up to nine fractional digits, trailing zeros dropped (Go's time.RFC3339Nano). */
+export function rfc3339Nano(ns: bigint): string {
+  const ms = Number(ns / 1_000_000n);
+  const frac = (ns % 1_000_000_000n).toString().padStart(9, '0').replace(/0+$/, '');
+  return new Date(ms).toISOString().slice(0, 19) + (frac ? `.${frac}` : '') + 'Z';
+}
+
+/** Parse an RFC3339 timestamp (any fraction, `Z` or an offset) to nanoseconds. */
+export function parseTime(text: string): bigint | undefined {
+  const m = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d{1,9}))?(Z|[+-]\d\d:\d\d)$/.exec(text);
+  if (!m) return undefined;
+  const seconds = Date.parse(`${m[1]}${m[3]}`);
+  if (Number.isNaN(seconds)) return undefined;
+  return BigInt(seconds) * 1_000_000n + BigInt((m[2] ?? '').padEnd(9, '0'));
+}
+
+export function parseEntry(line: string): LogEntry | undefined {
+  const a = line.indexOf(' ');
+  const b = line.indexOf(' ', a + 1);
+  const c = line.indexOf(' ', b + 1);
+  if (a < 0 || b < 0 || c < 0) return undefined;
+  const time = line.slice(0, a);
+  const ns = parseTime(time);
+  const stream = line.slice(a + 1, b);
+  const tag = line.slice(b + 1, c);
+  if (ns === undefined || (stream !== 'stdout' && stream !== 'stderr') || (tag !== 'P' && tag !== 'F')) return undefined;
+  return { time, ns, stream, partial: tag === 'P', content: line.slice(c + 1) };
+}
+
+/**
+ * Appends one container instance's output to its log file. Writes are synchronous so that the
+ * file always holds every entry emitted so far: a follower reads the file and subscribes in
+ * one tick without losing or repeating a line. Emits `entry` (LogEntry) and `close`.
+ */
+export class LogWriter extends EventEmitter {
+  private fd: number;
+  private size: number;
+  private lastNs = 0n;
+  private rest: Record<Stream, string> = { stdout: '', stderr: '' };
+  private decoders: Record<Stream, StringDecoder> = { stdout: new StringDecoder('utf8'), stderr: new StringDecoder('utf8') };
+  closed = false;
+
+  constructor(
+    readonly path: string,
+    private clock: Clock,
+    private limits: LogLimits,
+  ) {
+    super();
+    this.setMaxListeners(0);
+    this.fd = openSync(path, 'a');
+    this.size = fstatSync(this.fd).size;
+  }
+
+  /** Raw output: split into lines; an unfinished line waits for the rest. */
+  write(stream: Stream, chunk: Buffer | string): void {
+    if (this.closed) return;
+    const text = this.rest[stream] + (typeof chunk === 'string' ? chunk : this.decoders[stream].write(chunk));
+    const lines = text.split('\n');
+    this.rest[stream] = lines.pop()!;
+    for (const line of lines) this.line(stream, line);
+    while (this.rest[stream].length > MAX_LINE) {
+      this.record(stream, true, this.rest[stream].slice(0, MAX_LINE));
+      this.rest[stream] = this.rest[stream].slice(MAX_LINE);
+    }
+  }
+
+  /** One whole line (without its newline). */
+  line(stream: Stream, text: string): void {
+    if (this.closed) return;
+    let t = text;
+    while (t.length > MAX_LINE) {
+      this.record(stream, true, t.slice(0, MAX_LINE));
+      t = t.slice(MAX_LINE);
+    }
+    this.record(stream, false, t);
+  }
+
+  /** Write out unfinished lines (as partial entries: they had no newline) and stop. */
+  close(): void {
+    if (this.closed) return;
+    for (const stream of ['stdout', 'stderr'] as const) {
+      const rest = this.rest[stream] + this.decoders[stream].end();
+      if (rest) this.record(stream, true, rest);
+    }
+    this.closed = true;
+    closeSync(this.fd);
+    this.emit('close');
+  }
+
+  /** The instance's files, oldest first. */
+  files(): string[] {
+    return logFiles(this.path, this.limits.maxFiles);
+  }
+
+  private record(stream: Stream, partial: boolean, content: string): void {
+    let ns = BigInt(this.clock.now()) * 1_000_000n + (process.hrtime.bigint() % 1_000_000n);
+    if (ns <= this.lastNs) ns = this.lastNs + 1n;
+    this.lastNs = ns;
+    const entry: LogEntry = { time: rfc3339Nano(ns), ns, stream, partial, content };
+    const buf = Buffer.from(`${entry.time} ${stream} ${partial ? 'P' : 'F'} ${content}\n`);
+    writeSync(this.fd, buf);
+    this.size += buf.length;
+    if (this.size > this.limits.maxBytes) this.rotate();
+    this.emit('entry', entry);
+  }
+
+  private rotate(): void {
+    closeSync(this.fd);
+    const keep = this.limits.maxFiles - 1;
+    if (keep < 1) {
+      rmSync(this.path, { force: true });
+    } else {
+      rmSync(`${this.path}.${keep}`, { force: true });
+      for (let i = keep - 1; i >= 1; i--) {
+        if (existsSync(`${this.path}.${i}`)) renameSync(`${this.path}.${i}`, `${this.path}.${i + 1}`);
+      }
+      renameSync(this.path, `${this.path}.1`);
+    }
+    this.fd = openSync(this.path, 'a');
+    this.size = 0;
+  }
+}
+
+/** `<n>.log.<k>` … `<n>.log.1`, `<n>.log`: the files of one instance that exist, oldest first. */
+export function logFiles(path: string, maxFiles: number): string[] {
+  const files: string[] = [];
+  for (let i = maxFiles - 1; i >= 1; i--) if (existsSync(`${path}.${i}`)) files.push(`${path}.${i}`);
+  if (existsSync(path)) files.push(path);
+  return files;
+}

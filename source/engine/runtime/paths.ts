@@ -1,0 +1,44 @@
+import { join } from 'node:path';
+import { InvalidNameError } from './errors.ts';
+
+/** Refuse anything that is not one plain path component before it is joined into a path. */
+export function checkName(what: string, value: string): string {
+  if (
+    typeof value !== 'string' ||
+    value === '' ||
+    value === '.' ||
+    value === '..' ||
+    value.length > 253 ||
+    /[/\\\0]/.test(value)
+  ) {
+    throw new InvalidNameError(what, String(value));
+  }
+  return value;
+}
+
+/** Where one container's files live: `<rootDir>/<pod-uid>/<container>/…`. */
+export interface ContainerPaths {
+  dir: string;
+  /** The container's filesystem: image files and private directories. */
+  rootfs: string;
+  /** `<attempt>.log` per container instance (attempt = restart count). */
+  logDir: string;
+  /** pid and start time of a host process, so a restarted engine can reap it. */
+  pidFile: string;
+}
+
+export function podDir(rootDir: string, podUid: string): string {
+  return join(rootDir, checkName('pod uid', podUid));
+}
+
+export function containerPaths(rootDir: string, podUid: string, container: string): ContainerPaths {
+  const dir = join(podDir(rootDir, podUid), checkName('container name', container));
+  return { dir, rootfs: join(dir, 'rootfs'), logDir: join(dir, 'logs'), pidFile: join(dir, 'pid') };
+}
+
+/** A container path inside the rootfs (`/usr/share/nginx/html` → `<rootfs>/usr/share/nginx/html`). */
+export function inRootfs(rootfs: string, containerPath: string): string {
+  const parts = containerPath.split('/').filter(Boolean);
+  for (const p of parts) checkName('path component', p);
+  return join(rootfs, ...parts);
+}

@@ -1,0 +1,99 @@
+import React, { useCallback, useSyncExternalStore } from 'react';
+import { Box, useInput } from 'ink';
+import { viewKind, viewResource, type Controller } from './controller.ts';
+import { useTerminalSize } from './hooks/use-terminal-size.ts';
+import { bindingsFor } from './keys/keymap.ts';
+import { screenLayout } from './layout.ts';
+import { topView, type UiState, type ViewState } from './state/types.ts';
+import type { Theme } from './theme.ts';
+import { ThemeProvider, useTheme } from './theme-context.tsx';
+import { TableView } from './views/table-view.tsx';
+import { TextView } from './views/text-view.tsx';
+import { Crumbs } from './widgets/crumbs.tsx';
+import { Header } from './widgets/header.tsx';
+import { PromptLine } from './widgets/prompt-line.tsx';
+import { Splash } from './widgets/splash.tsx';
+import { StatusLine } from './widgets/status-line.tsx';
+
+function crumb(view: ViewState): string {
+  if (view.kind === 'table') return view.resource.split('.')[0];
+  if (view.kind === 'help') return 'help';
+  return view.mode;
+}
+
+/** The root: one key handler for the whole app, the screen laid out from the store. */
+export function App({ controller, theme }: { controller: Controller; theme: Theme }) {
+  const state = useSyncExternalStore(controller.store.subscribe, controller.store.get);
+  // The handler only forwards; the controller reads current state itself (no stale closures).
+  useInput((input, key) => controller.handleInput(input, key));
+  const onResize = useCallback((c: number, r: number) => controller.resize(c, r), [controller]);
+  useTerminalSize(onResize);
+  return (
+    <ThemeProvider theme={theme}>
+      <Screen controller={controller} state={state} />
+    </ThemeProvider>
+  );
+}
+
+function Screen({ controller, state }: { controller: Controller; state: UiState }) {
+  const theme = useTheme();
+  const layout = screenLayout(state.size, !!state.prompt);
+  if (state.conn.phase !== 'ready') {
+    return (
+      <Box flexDirection="column" width={layout.width} height={layout.frameHeight}>
+        <Splash conn={state.conn} width={layout.width} height={layout.frameHeight} />
+      </Box>
+    );
+  }
+  const view = topView(state);
+  const kind = view ? viewKind(view) : 'table';
+  const resource = view ? viewResource(view) : undefined;
+  const info = resource ? controller.session?.registry.get(resource) : undefined;
+  const namespaced = view?.kind === 'table' && !!info?.namespaced;
+  const scope = view?.kind === 'table' ? (namespaced ? (view.namespace ?? 'all') : 'cluster') : (state.namespace ?? 'all');
+  const hints = bindingsFor(kind, resource, state.readonly).filter((b) => b.hint);
+  const namespaces: Array<[string, string]> | undefined = namespaced
+    ? [['0', 'all'], ...state.recentNamespaces.map((n, i): [string, string] => [String(i + 1), n])]
+    : undefined;
+
+  let main: React.ReactNode = null;
+  if (view?.kind === 'table') main = <TableView key={view.id} controller={controller} view={view} layout={layout} />;
+  else if (view?.kind === 'help') {
+    main = (
+      <TextView
+        title={[{ text: 'Help' }, { text: ` ${crumb(state.stack[state.stack.length - 2] ?? view)}`, color: theme.keyHint }]}
+        lines={controller.textLines(view)}
+        top={view.top}
+        layout={layout}
+        colorLine={(l) => (/^[A-Z &]+(\s|$)/.test(l) ? theme.accent : undefined)}
+      />
+    );
+  } else if (view?.kind === 'text') {
+    main = (
+      <TextView
+        title={[{ text: view.mode.charAt(0).toUpperCase() + view.mode.slice(1) }, { text: ` ${view.title}`, color: theme.keyHint }]}
+        lines={view.lines}
+        top={view.top}
+        layout={layout}
+        loading={view.loading}
+      />
+    );
+  }
+
+  return (
+    <Box flexDirection="column" width={layout.width} height={layout.frameHeight}>
+      <Header
+        info={state.header}
+        width={layout.width}
+        rows={layout.headerRows}
+        namespaces={namespaces}
+        scope={scope}
+        hints={hints}
+      />
+      {state.prompt ? <PromptLine prompt={state.prompt} width={layout.width} /> : null}
+      {main}
+      <Crumbs crumbs={state.stack.map(crumb)} width={layout.width} />
+      <StatusLine toast={state.toast} width={layout.width} />
+    </Box>
+  );
+}

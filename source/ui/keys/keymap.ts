@@ -1,0 +1,77 @@
+/** Key bindings as data: one place says which key does what, where, and whether it mutates. */
+
+export type ViewKind = 'table' | 'text';
+
+export interface Binding {
+  /** The command the controller runs. */
+  command: string;
+  keys: string[];
+  /** Short name for the header hints and help. */
+  label: string;
+  views: ViewKind[];
+  /** Only for these resources (ids like `pods`, `deployments.apps`); all when absent. */
+  resources?: string[];
+  /** Mutates the cluster: hidden and disabled under --readonly. */
+  dangerous?: boolean;
+  /** Shown among the header's key hints. */
+  hint?: boolean;
+}
+
+const ALL: ViewKind[] = ['table', 'text'];
+const TABLE: ViewKind[] = ['table'];
+const SCROLL: ViewKind[] = ['table', 'text'];
+
+export const KEYMAP: Binding[] = [
+  { command: 'app.quit', keys: ['q', 'ctrl-c'], label: 'Quit', views: ALL, hint: true },
+  { command: 'app.help', keys: ['?'], label: 'Help', views: ALL, hint: true },
+  { command: 'app.command', keys: [':'], label: 'Command', views: ALL, hint: true },
+  { command: 'app.back', keys: ['esc'], label: 'Back/Clear', views: ALL, hint: true },
+
+  { command: 'nav.down', keys: ['j', 'down'], label: 'Down', views: SCROLL },
+  { command: 'nav.up', keys: ['k', 'up'], label: 'Up', views: SCROLL },
+  { command: 'nav.pageDown', keys: ['pgdn', 'ctrl-f'], label: 'Page down', views: SCROLL },
+  { command: 'nav.pageUp', keys: ['pgup', 'ctrl-b'], label: 'Page up', views: SCROLL },
+  { command: 'nav.top', keys: ['g', 'home'], label: 'Top', views: SCROLL },
+  { command: 'nav.bottom', keys: ['G', 'end'], label: 'Bottom', views: SCROLL },
+
+  { command: 'table.filter', keys: ['/'], label: 'Filter', views: TABLE, hint: true },
+  { command: 'table.enter', keys: ['enter'], label: 'View', views: TABLE, hint: true },
+  { command: 'ns.all', keys: ['0'], label: 'All namespaces', views: TABLE },
+  { command: 'ns.recent', keys: ['1', '2', '3', '4', '5', '6', '7', '8', '9'], label: 'Recent namespace', views: TABLE },
+  { command: 'table.sortName', keys: ['N'], label: 'Sort name', views: TABLE },
+  { command: 'table.sortAge', keys: ['A'], label: 'Sort age', views: TABLE },
+  { command: 'table.sortStatus', keys: ['S'], label: 'Sort status', views: TABLE },
+  { command: 'table.sortPrev', keys: ['<'], label: 'Sort column left', views: TABLE },
+  { command: 'table.sortNext', keys: ['>'], label: 'Sort column right', views: TABLE },
+  { command: 'table.wide', keys: ['ctrl-w'], label: 'Wide', views: TABLE },
+  { command: 'table.refresh', keys: ['ctrl-r'], label: 'Refresh', views: TABLE },
+];
+
+export function bindingApplies(b: Binding, view: ViewKind, resource: string | undefined, readonly: boolean): boolean {
+  if (readonly && b.dangerous) return false;
+  if (!b.views.includes(view)) return false;
+  if (b.resources && (!resource || !b.resources.includes(resource))) return false;
+  return true;
+}
+
+/** Bindings active in a view, in keymap order (later, more specific entries win on lookup). */
+export function bindingsFor(
+  view: ViewKind,
+  resource: string | undefined,
+  readonly: boolean,
+  keymap: Binding[] = KEYMAP,
+): Binding[] {
+  return keymap.filter((b) => bindingApplies(b, view, resource, readonly));
+}
+
+export function lookup(
+  key: string,
+  view: ViewKind,
+  resource: string | undefined,
+  readonly: boolean,
+  keymap: Binding[] = KEYMAP,
+): Binding | undefined {
+  const found = bindingsFor(view, resource, readonly, keymap).filter((b) => b.keys.includes(key));
+  // A resource-specific binding beats a generic one on the same key.
+  return found.find((b) => b.resources) ?? found[0];
+}

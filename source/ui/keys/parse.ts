@@ -1,0 +1,32 @@
+import type { Key } from 'ink';
+
+/**
+ * Turns Ink's (input, key) into key names used by the keymap: printable characters as themselves
+ * (`j`, `N`, `?`), others by name (`enter`, `esc`, `up`, `pgdn`, `ctrl-d`, `backspace`, `tab`).
+ * Several printable characters in one read (fast typing, paste) become several keys.
+ */
+export function keyNames(input: string, key: Key): string[] {
+  if (key.upArrow) return ['up'];
+  if (key.downArrow) return ['down'];
+  if (key.leftArrow) return ['left'];
+  if (key.rightArrow) return ['right'];
+  if (key.pageUp) return ['pgup'];
+  if (key.pageDown) return ['pgdn'];
+  if (key.home) return ['home'];
+  if (key.end) return ['end'];
+  if (key.return) return ['enter'];
+  if (key.escape) return ['esc'];
+  if (key.tab) return [key.shift ? 'shift-tab' : 'tab'];
+  // Ink 6 reports the Backspace key (0x7f) as `delete`; both erase to the left here.
+  if (key.backspace || key.delete) return ['backspace'];
+  if (key.ctrl && input) return [`ctrl-${input.toLowerCase()}`];
+  if (key.meta && input) return [`alt-${input}`];
+  if (!input) return [];
+  if (input === ' ') return ['space'];
+  return [...input].map((c) => (c === ' ' ? 'space' : c));
+}
+
+/** How a key name is shown in hints and help: `<ctrl-d>`, `<enter>`, `<j>`. */
+export function keyLabel(name: string): string {
+  return `<${name}>`;
+}

@@ -1,0 +1,115 @@
+import type { Row, TableSnapshot } from '../../client/table-cache.ts';
+import type { SortSpec } from '../state/types.ts';
+import { displayColumns, type DisplayColumn } from './columns.ts';
+
+export interface DerivedTable {
+  columns: DisplayColumn[];
+  rows: Row[];
+  /** Rows before the client-side filter. */
+  total: number;
+  /** The filter was not a valid regex and was matched as plain text. */
+  literalFilter: boolean;
+}
+
+export interface DeriveOptions {
+  filter: string;
+  sort: SortSpec | null;
+  wide: boolean;
+  showNamespace: boolean;
+}
+
+export function cellValue(row: Row, col: DisplayColumn): string {
+  return col.cell < 0 ? (row.namespace ?? '') : (row.cells[col.cell] ?? '');
+}
+
+/** `/text` is a case-insensitive regex over the visible cells; `!text` keeps the rows that do not match. */
+export function compileFilter(filter: string): { test: (s: string) => boolean; literal: boolean } | null {
+  let f = filter.trim();
+  if (!f) return null;
+  const invert = f.startsWith('!');
+  if (invert) f = f.slice(1);
+  if (!f) return null;
+  let test: (s: string) => boolean;
+  let literal = false;
+  try {
+    const re = new RegExp(f, 'i');
+    test = (s) => re.test(s);
+  } catch {
+    literal = true;
+    const needle = f.toLowerCase();
+    test = (s) => s.toLowerCase().includes(needle);
+  }
+  return { test: invert ? (s) => !test(s) : test, literal };
+}
+
+function timestamp(row: Row): number {
+  const t = Date.parse(String(row.object?.metadata?.creationTimestamp ?? ''));
+  return Number.isNaN(t) ? 0 : t;
+}
+
+const collator = new Intl.Collator('en', { numeric: true, sensitivity: 'base' });
+
+function comparator(columns: DisplayColumn[], sort: SortSpec | null): (a: Row, b: Row) => number {
+  const col = sort ? columns.find((c) => c.name === sort.column) : undefined;
+  const byName = (a: Row, b: Row) =>
+    collator.compare(a.namespace ?? '', b.namespace ?? '') || collator.compare(a.name, b.name);
+  if (!col || !sort) return byName;
+  const dir = sort.desc ? -1 : 1;
+  if (col.isAge) {
+    // Age ascending = youngest first, like reading the AGE column top to bottom.
+    return (a, b) => dir * (timestamp(b) - timestamp(a)) || byName(a, b);
+  }
+  return (a, b) => dir * collator.compare(cellValue(a, col), cellValue(b, col)) || byName(a, b);
+}
+
+export function deriveTable(snapshot: TableSnapshot, opts: DeriveOptions): DerivedTable {
+  const columns = displayColumns(snapshot.columns, opts);
+  const f = compileFilter(opts.filter);
+  let rows = snapshot.rows as Row[];
+  if (f) rows = rows.filter((r) => f.test(columns.map((c) => cellValue(r, c)).join(' ')));
+  else rows = rows.slice();
+  rows.sort(comparator(columns, opts.sort));
+  return { columns, rows, total: snapshot.rows.length, literalFilter: !!f?.literal };
+}
+
+/** Remembers the last result so views and key handlers share one derivation per change. */
+export function memoDerive(): (snapshot: TableSnapshot, opts: DeriveOptions) => DerivedTable {
+  let last: { snapshot: TableSnapshot; opts: DeriveOptions; out: DerivedTable } | undefined;
+  return (snapshot, opts) => {
+    if (
+      last &&
+      last.snapshot === snapshot &&
+      last.opts.filter === opts.filter &&
+      last.opts.sort?.column === opts.sort?.column &&
+      last.opts.sort?.desc === opts.sort?.desc &&
+      last.opts.wide === opts.wide &&
+      last.opts.showNamespace === opts.showNamespace
+    ) {
+      return last.out;
+    }
+    const out = deriveTable(snapshot, opts);
+    last = { snapshot, opts, out };
+    return out;
+  };
+}
+
+/** The index of the selected row: by uid, else the remembered index clamped to the rows. */
+export function selectedIndex(rows: readonly Row[], uid: string | undefined, fallback: number): number {
+  if (rows.length === 0) return -1;
+  if (uid) {
+    const i = rows.findIndex((r) => r.uid === uid);
+    if (i >= 0) return i;
+  }
+  return Math.max(0, Math.min(fallback, rows.length - 1));
+}
+
+/** First visible row so that `index` is on screen, moving as little as possible from `top`. */
+export function scrollTop(top: number, index: number, height: number, count: number): number {
+  if (height <= 0) return 0;
+  let t = Math.min(top, Math.max(0, count - height));
+  if (index >= 0) {
+    if (index < t) t = index;
+    if (index >= t + height) t = index - height + 1;
+  }
+  return Math.max(0, t);
+}
