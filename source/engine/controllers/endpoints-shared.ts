@@ -1,7 +1,7 @@
 import type { KObject } from '../../api-types/index.ts';
 import type { Clock } from '../clock.ts';
 import type { Component, EngineContext } from '../context.ts';
-import type { Store, WatchHandle } from '../store/store.ts';
+import type { Store, StoreEvent, WatchHandle } from '../store/store.ts';
 
 /** What a service sees of one pod: where it is, its state, and the service ports it serves. */
 export interface PodEndpoint {
@@ -155,57 +155,55 @@ export class ServiceKeyQueue {
  * The shared shape of the Endpoints and EndpointSlice controllers: watch services, pods and the
  * controller's own output, and sync the affected services.
  */
-export function serviceController(
-  name: string,
-  output: { resource: string; serviceOf: (o: KObject) => string | undefined },
-  makeSync: (store: Store) => (ns: string, svcName: string) => void,
-): Component & { queue?: ServiceKeyQueue } {
-  let watches: WatchHandle[] = [];
-  const c: Component & { queue?: ServiceKeyQueue } = {
-    name,
-    start(ctx: EngineContext) {
-      const store = ctx.store;
-      const sync = makeSync(store);
-      const queue = new ServiceKeyQueue(ctx.clock, (key) => {
+export class ServiceController implements Component {
+  queue?: ServiceKeyQueue;
+  private watches: WatchHandle[] = [];
+
+  constructor(
+    readonly name: string,
+    private readonly output: { resource: string; serviceOf: (o: KObject) => string | undefined },
+    private readonly makeSync: (store: Store) => (ns: string, svcName: string) => void,
+  ) {}
+
+  start(ctx: EngineContext): void {
+    const store = ctx.store;
+    const sync = this.makeSync(store);
+    const queue = (this.queue = new ServiceKeyQueue(
+      ctx.clock,
+      (key) => {
         const i = key.indexOf('/');
         sync(key.slice(0, i), key.slice(i + 1));
-      }, (m) => ctx.log(`${name}: ${m}`));
-      c.queue = queue;
-      const podChanged = (pod: KObject, prev?: KObject) => {
-        const ns = pod.metadata.namespace!;
-        for (const svc of store.list('services', { namespace: ns }).items) {
-          if (!selects(svc)) continue;
-          if (selectorMatches(svc.spec.selector, pod.metadata.labels) || (prev && selectorMatches(svc.spec.selector, prev.metadata.labels))) {
-            queue.add(`${ns}/${svc.metadata.name}`);
-          }
+      },
+      (m) => ctx.log(`${this.name}: ${m}`),
+    ));
+    // Watches replay current objects as ADDED; the services replay alone covers those.
+    const startRV = store.currentRV();
+    const replayed = (ev: StoreEvent) => ev.type === 'ADDED' && ev.rv <= startRV;
+    const podChanged = (pod: KObject, prev?: KObject) => {
+      const ns = pod.metadata.namespace!;
+      for (const svc of store.list('services', { namespace: ns }).items) {
+        if (!selects(svc)) continue;
+        if (selectorMatches(svc.spec.selector, pod.metadata.labels) || (prev && selectorMatches(svc.spec.selector, prev.metadata.labels))) {
+          queue.add(`${ns}/${svc.metadata.name}`);
         }
-      };
-      watches = [
-        store.watch('services', {}, (ev) => queue.add(`${ev.object.metadata.namespace}/${ev.object.metadata.name}`)),
-        store.watch('pods', {}, (ev) => podChanged(ev.object, ev.prev)),
-        store.watch(output.resource, {}, (ev) => {
-          if (ev.type === 'ADDED' && ev.rv <= startRV) return; // the initial list: services cover it
-          const svc = output.serviceOf(ev.object);
-          if (svc) queue.add(`${ev.object.metadata.namespace}/${svc}`);
-        }),
-      ];
-      // Output objects whose service is gone (deleted while the engine was down).
-      for (const o of store.list(output.resource).items) {
-        const svc = output.serviceOf(o);
-        if (svc && !store.get('services', o.metadata.namespace, svc)) queue.add(`${o.metadata.namespace}/${svc}`);
       }
-    },
-    stop() {
-      watches.forEach((w) => w.stop());
-      watches = [];
-      c.queue?.stop();
-    },
-  };
-  let startRV = Infinity;
-  const start = c.start;
-  c.start = (ctx) => {
-    startRV = ctx.store.currentRV();
-    return start(ctx);
-  };
-  return c;
+    };
+    this.watches = [
+      store.watch('services', {}, (ev) => queue.add(`${ev.object.metadata.namespace}/${ev.object.metadata.name}`)),
+      store.watch('pods', {}, (ev) => replayed(ev) || podChanged(ev.object, ev.prev)),
+      store.watch(this.output.resource, {}, (ev) => {
+        const svc = this.output.serviceOf(ev.object);
+        if (!svc) return;
+        // Replayed output only matters when its service is gone (deleted while the engine was down).
+        if (replayed(ev) && store.get('services', ev.object.metadata.namespace, svc)) return;
+        queue.add(`${ev.object.metadata.namespace}/${svc}`);
+      }),
+    ];
+  }
+
+  stop(): void {
+    this.watches.forEach((w) => w.stop());
+    this.watches = [];
+    this.queue?.stop();
+  }
 }

@@ -121,7 +121,7 @@ function mergeList(orig: Json[], patch: Json[], meta: FieldMeta, path: string): 
   const key = meta.mergeKey;
   if (key === undefined) throw badRequest(`cannot merge lists without merge key for ${path}`);
 
-  let base = orig;
+  const doomed = new Set<string>();
   let replace = false;
   const items: JsonObject[] = [];
   for (const item of patch as JsonObject[]) {
@@ -130,8 +130,7 @@ function mergeList(orig: Json[], patch: Json[], meta: FieldMeta, path: string): 
       items.push(item);
     } else if (directive === 'delete') {
       if (!hasOwn(item, key)) throw missingKey(item, key, path);
-      const doomed = scalarKey(item[key]);
-      base = base.filter((o) => !(isObject(o) && hasOwn(o, key) && scalarKey(o[key]) === doomed));
+      doomed.add(scalarKey(item[key]));
     } else if (directive === 'replace') {
       replace = true;
     } else {
@@ -139,6 +138,7 @@ function mergeList(orig: Json[], patch: Json[], meta: FieldMeta, path: string): 
     }
   }
   if (replace) return fresh(items, { type: meta.type }, path) as Json[];
+  const base = doomed.size === 0 ? orig : orig.filter((o) => !(isObject(o) && hasOwn(o, key) && doomed.has(scalarKey(o[key]))));
 
   const result = base.slice();
   const index = new Map<string, number>();

@@ -1,0 +1,329 @@
+/**
+ * The container runtime: the layer below the kubelet. No store, no API: images, container
+ * filesystems, real servers and processes, log files, exec.
+ *
+ *   const rt = await createRuntime({ rootDir: `${home}/pods`, skiffHome: home, clock });
+ *
+ *   // Pull (per-node cache; first pull waits pullDelayMs on the clock):
+ *   const { resolved, cached, durationMs } = await rt.pull('node1', 'nginx:1.25', 'IfNotPresent');
+ *   //   cached → event "Container image … already present on machine"
+ *   //   resolved.ref.full → containerStatus.image, resolved.imageID → containerStatus.imageID,
+ *   //   resolved.image.size → "Image size: N bytes"
+ *   //   throws InvalidImageNameError (reason InvalidImageName), ImagePullError (ErrImagePull;
+ *   //   the kubelet writes `rpc error: code = NotFound desc = ${err.message}`), ImageNeverPullError.
+ *
+ *   // Start one container instance (attempt = restartCount; its log is <attempt>.log):
+ *   const c = await rt.start({ podUid, podName, container: 'web', attempt: 0, image: 'nginx:1.25',
+ *                              podIP: '127.244.1.5', ports: [{ containerPort: 80 }], env, command, args });
+ *   //   c.id (containerd://<id>), c.pid?, c.startedAt, c.kind, c.sandboxed (false → event),
+ *   //   c.portMappings (each → event with .message), c.onExit(e => e.exitCode/e.reason/e.signal),
+ *   //   await c.stop(graceMs) (SIGTERM, SIGKILL after grace on the clock), await c.kill().
+ *   //   throws StartError (reason StartError, exit code 128) when the command does not exist.
+ *
+ *   // Logs (async iterator of output lines; follow ends when the container exits or signal aborts):
+ *   for await (const line of rt.logs({ podUid, container: 'web', follow: true, tailLines: 10 })) …
+ *   //   throws LogsNotFoundError when that instance never logged (e.g. no previous).
+ *
+ *   // Exec (the container must be running; argv, never a shell string):
+ *   const s = rt.exec({ podUid, container: 'web', command: ['/bin/sh'], tty: true, stdin: true });
+ *   //   s.stdin / s.stdout / s.stderr (null with tty) / s.resize(c, r) / await s.exited → {exitCode}
+ *   //   throws ExecError when the container is not running or the command is missing.
+ *
+ *   await rt.removePod(podUid)   // kill its containers, delete its directory
+ *   await rt.shutdown(graceMs)   // stop everything (cluster down)
+ *   await rt.reapOrphans()       // at engine start: kill host processes a crashed engine left
+ *
+ * Kinds (from the image catalog, fixtures/images.yaml + $SKIFF_HOME/images.yaml):
+ * - builtin-nginx: an HTTP server in the engine on podIP:80 (+ declared TCP ports) serving the
+ *   container's own <rootfs>/usr/share/nginx/html; access lines on stdout. If the pod overrides
+ *   the command with something other than `nginx …`, that command runs as a host process instead.
+ * - builtin-idle: stays up; answers the image's fixed `http` endpoints (CoreDNS-like /health).
+ * - process: command/args (or the image's entrypoint/cmd) as a host process, in bwrap if present.
+ * Layout: <rootDir>/<podUid>/<container>/{rootfs/, logs/<attempt>.log, pid}.
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { delimiter, join } from 'node:path';
+import { RealClock, type Clock } from '../clock.ts';
+import { IdleContainer, NginxContainer } from './builtin.ts';
+import { DEFAULT_CATALOG_PATH, loadCatalog, type Catalog, type ResolvedImage } from './catalog.ts';
+import type { Container, ContainerContext, ExitInfo } from './container.ts';
+import { ExecError, LogsNotFoundError } from './errors.ts';
+import { startExec, type ExecOptions, type ExecSession } from './exec.ts';
+import { ProcessContainer } from './host-process.ts';
+import { logFiles, LogWriter, type LogLimits } from './log-file.ts';
+import { readLogs, type LogReadOptions } from './log-reader.ts';
+import { containerPaths, podDir } from './paths.ts';
+import { groupMembers, isAlive, signalGroup, startTime } from './process-group.ts';
+import { ImagePuller, type CachedImage, type PullPolicy, type PullResult } from './pull.ts';
+import { layoutRootfs } from './rootfs.ts';
+import { detectSandbox, type SandboxInfo, type SandboxMode, type VolumeMount } from './sandbox.ts';
+
+export * from './errors.ts';
+export type { Catalog, CatalogImage, ResolvedImage, RuntimeKind } from './catalog.ts';
+export type { Container, ExitInfo } from './container.ts';
+export type { ExecExit, ExecOptions, ExecSession } from './exec.ts';
+export type { ImageRef } from './image-ref.ts';
+export { parseImageRef } from './image-ref.ts';
+export type { LogReadOptions } from './log-reader.ts';
+export type { PortMapping } from './ports.ts';
+export type { CachedImage, PullPolicy, PullResult } from './pull.ts';
+export type { SandboxInfo, SandboxMode, VolumeMount } from './sandbox.ts';
+
+export interface RuntimeOptions {
+  /** Per-pod directories go here (`$SKIFF_HOME/pods`). */
+  rootDir: string;
+  /** Default: real time, unscaled. */
+  clock?: Clock;
+  /** A first pull of an image on a node takes this long on the clock. Default 1500. */
+  pullDelayMs?: number;
+  /** `$SKIFF_HOME/images.yaml` extends the built-in catalog when present. */
+  skiffHome?: string;
+  /** Use this catalog instead of loading one. */
+  catalog?: Catalog;
+  /** `auto` (default): bwrap when it works; `none`: never. */
+  sandbox?: SandboxMode;
+  /** Map every built-in port to a free one (to test mapping as root). */
+  forceMapPorts?: boolean;
+  /** Per container instance. Default 10 MiB × 3 files. */
+  logLimits?: LogLimits;
+}
+
+export interface EnvVar {
+  name: string;
+  value?: string;
+}
+
+export interface StartSpec {
+  podUid: string;
+  podName: string;
+  /** Container name. */
+  container: string;
+  /** The restart count; default one more than the last instance on disk. */
+  attempt?: number;
+  image: string;
+  command?: string[];
+  args?: string[];
+  env?: Record<string, string> | EnvVar[];
+  workingDir?: string;
+  podIP: string;
+  ports?: { containerPort: number; protocol?: string }[];
+  volumes?: VolumeMount[];
+  /** Keep the filesystem of an earlier instance (default: start from the image, like a new container). */
+  keepRootfs?: boolean;
+}
+
+export interface LogsRequest extends LogReadOptions {
+  podUid: string;
+  container: string;
+  /** The instance before the current one. */
+  previous?: boolean;
+  /** For error messages only. */
+  podName?: string;
+}
+
+export interface ExecRequest extends ExecOptions {
+  podUid: string;
+  container: string;
+}
+
+export interface Runtime {
+  readonly catalog: Catalog;
+  readonly sandbox: SandboxInfo;
+  pull(node: string, image: string, policy?: PullPolicy): Promise<PullResult>;
+  hasImage(node: string, image: string): boolean;
+  /** The node's cached images, for `node.status.images`. */
+  images(node: string): CachedImage[];
+  start(spec: StartSpec): Promise<Container>;
+  /** The latest instance of a container, running or not. */
+  get(podUid: string, container: string): Container | undefined;
+  logs(req: LogsRequest): AsyncIterableIterator<string>;
+  exec(req: ExecRequest): ExecSession;
+  removePod(podUid: string): Promise<void>;
+  shutdown(graceMs?: number): Promise<void>;
+  reapOrphans(): Promise<number>;
+}
+
+export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
+  const clock = opts.clock ?? new RealClock(1);
+  const catalog =
+    opts.catalog ?? loadCatalog([DEFAULT_CATALOG_PATH, ...(opts.skiffHome ? [join(opts.skiffHome, 'images.yaml')] : [])]);
+  const sandbox = await detectSandbox(opts.sandbox ?? 'auto');
+  const limits = opts.logLimits ?? { maxBytes: 10 * 1024 * 1024, maxFiles: 3 };
+  const puller = new ImagePuller(catalog, clock, opts.pullDelayMs ?? 1500);
+  const containers = new Map<string, Container & { ctx: ContainerContext; whileRunning(fn: () => void): () => void }>();
+  const key = (podUid: string, name: string) => `${podUid}/${name}`;
+  mkdirSync(opts.rootDir, { recursive: true });
+
+  async function start(spec: StartSpec): Promise<Container> {
+    const paths = containerPaths(opts.rootDir, spec.podUid, spec.container);
+    const prev = containers.get(key(spec.podUid, spec.container));
+    if (prev?.running) throw new Error(`container ${spec.container} of pod ${spec.podUid} is already running`);
+    const resolved = catalog.resolve(spec.image);
+    const image = resolved.image;
+    mkdirSync(paths.logDir, { recursive: true });
+    const attempts = logAttempts(paths.logDir);
+    const attempt = spec.attempt ?? (attempts.length ? attempts[attempts.length - 1]! + 1 : 0);
+    // Like the kubelet, keep the logs of this instance and the one before it.
+    for (const a of attempts) if (a < attempt - 1 || a === attempt) removeLogs(join(paths.logDir, `${a}.log`), limits.maxFiles);
+
+    const argv = spec.command?.length
+      ? [...spec.command, ...(spec.args ?? [])]
+      : [...image.entrypoint, ...(spec.args?.length ? spec.args : image.cmd)];
+    const kind = image.runtime === 'builtin-nginx' && !runsNginx(argv) ? 'process' : image.runtime;
+    const workingDir = spec.workingDir || image.workingDir;
+    const layout = await layoutRootfs(paths.rootfs, resolved, {
+      hostname: spec.podName,
+      podIP: spec.podIP,
+      workingDir,
+      fresh: !spec.keepRootfs,
+    });
+    const ctx: ContainerContext = {
+      id: randomBytes(32).toString('hex'),
+      podUid: spec.podUid,
+      podName: spec.podName,
+      name: spec.container,
+      attempt,
+      image: resolved,
+      podIP: spec.podIP,
+      layout,
+      env: containerEnv(resolved, spec),
+      workingDir,
+      volumes: spec.volumes ?? [],
+      sandboxed: sandbox.available,
+      log: new LogWriter(join(paths.logDir, `${attempt}.log`), clock, limits),
+      clock,
+    };
+    let c;
+    try {
+      const listen = { forceMap: opts.forceMapPorts };
+      if (kind === 'builtin-nginx') {
+        const declared = (spec.ports ?? []).filter((p) => (p.protocol ?? 'TCP') === 'TCP').map((p) => p.containerPort);
+        c = await NginxContainer.start(ctx, [...new Set([...image.ports, ...declared])], listen);
+      } else if (kind === 'builtin-idle') {
+        c = await IdleContainer.start(ctx, listen);
+      } else {
+        c = ProcessContainer.start(ctx, stripEntrypoint(image.runtime, argv), paths.pidFile);
+      }
+    } catch (err) {
+      ctx.log.close();
+      throw err;
+    }
+    containers.set(key(spec.podUid, spec.container), c);
+    return c;
+  }
+
+  function logs(req: LogsRequest): AsyncIterableIterator<string> {
+    const { logDir } = containerPaths(opts.rootDir, req.podUid, req.container);
+    const attempts = existsSync(logDir) ? logAttempts(logDir) : [];
+    const current = containers.get(key(req.podUid, req.container));
+    const latest = attempts[attempts.length - 1];
+    const attempt = req.previous ? attempts[attempts.length - 2] : latest;
+    const pod = req.podName ?? req.podUid;
+    if (attempt === undefined) {
+      throw new LogsNotFoundError(
+        req.previous
+          ? `previous terminated container "${req.container}" in pod "${pod}" not found`
+          : `container "${req.container}" in pod "${pod}" is waiting to start: ContainerCreating`,
+      );
+    }
+    const live = current && current.attempt === attempt && current.running ? current.ctx.log : undefined;
+    return readLogs(logFiles(join(logDir, `${attempt}.log`), limits.maxFiles), live, req, clock.now());
+  }
+
+  function exec(req: ExecRequest): ExecSession {
+    const c = containers.get(key(req.podUid, req.container));
+    if (!c?.running) throw new ExecError(`container not found ("${req.container}")`);
+    const session = startExec(c.ctx, req);
+    const release = c.whileRunning(() => session.kill());
+    void session.exited.then(release);
+    return session;
+  }
+
+  async function removePod(podUid: string): Promise<void> {
+    const mine = [...containers.values()].filter((c) => c.podUid === podUid);
+    await Promise.all(mine.map((c) => c.kill()));
+    for (const c of mine) containers.delete(key(c.podUid, c.name));
+    await rm(podDir(opts.rootDir, podUid), { recursive: true, force: true });
+  }
+
+  async function shutdown(graceMs = 0): Promise<void> {
+    await Promise.all([...containers.values()].filter((c) => c.running).map((c) => c.stop(graceMs)));
+  }
+
+  async function reapOrphans(): Promise<number> {
+    let reaped = 0;
+    for (const pod of safeReaddir(opts.rootDir)) {
+      for (const name of safeReaddir(join(opts.rootDir, pod))) {
+        const pidFile = join(opts.rootDir, pod, name, 'pid');
+        if (!existsSync(pidFile)) continue;
+        const [pid, started] = readFileSync(pidFile, 'utf8').trim().split(' ');
+        const n = Number(pid);
+        const ours = [...containers.values()].some((c) => c.pid === n && c.running);
+        if (!ours && n > 1 && isAlive(n) && startTime(n) === started && groupMembers(n).length) {
+          signalGroup(n, 'SIGKILL');
+          reaped++;
+        }
+        if (!ours) rmSync(pidFile, { force: true });
+      }
+    }
+    return reaped;
+  }
+
+  return {
+    catalog,
+    sandbox,
+    pull: (node, image, policy) => puller.pull(node, image, policy),
+    hasImage: (node, image) => puller.has(node, image),
+    images: (node) => puller.images(node),
+    start,
+    get: (podUid, container) => containers.get(key(podUid, container)),
+    logs,
+    exec,
+    removePod,
+    shutdown,
+    reapOrphans,
+  };
+}
+
+/** Image env, then the pod's; the host PATH is appended so host tools stand in for the image's. */
+function containerEnv(image: ResolvedImage, spec: StartSpec): Record<string, string> {
+  const env: Record<string, string> = { HOSTNAME: spec.podName, HOME: '/root', ...image.env };
+  const extra = Array.isArray(spec.env) ? Object.fromEntries(spec.env.map((e) => [e.name, e.value ?? ''])) : (spec.env ?? {});
+  Object.assign(env, extra);
+  const path = (env.PATH ?? '').split(delimiter).filter(Boolean);
+  for (const dir of (process.env.PATH ?? '').split(delimiter)) if (dir && !path.includes(dir)) path.push(dir);
+  env.PATH = path.join(delimiter);
+  return env;
+}
+
+function runsNginx(argv: string[]): boolean {
+  const args = stripEntrypoint('builtin-nginx', argv);
+  return args.length === 0 || /(^|\/)nginx(-debug)?$/.test(args[0]!);
+}
+
+/** The nginx image's entrypoint script only execs its arguments. */
+function stripEntrypoint(kind: string, argv: string[]): string[] {
+  return kind === 'builtin-nginx' && argv[0] === '/docker-entrypoint.sh' ? argv.slice(1) : argv;
+}
+
+function logAttempts(logDir: string): number[] {
+  return safeReaddir(logDir)
+    .map((f) => /^(\d+)\.log$/.exec(f)?.[1])
+    .filter((n): n is string => n !== undefined)
+    .map(Number)
+    .sort((a, b) => a - b);
+}
+
+function removeLogs(path: string, maxFiles: number): void {
+  for (const f of logFiles(path, maxFiles)) rmSync(f, { force: true });
+}
+
+function safeReaddir(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
+}

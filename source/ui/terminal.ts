@@ -1,0 +1,21 @@
+/** Alternate screen and cursor, restored exactly once whatever way the process ends. */
+const ENTER = '\x1b[?1049h\x1b[H\x1b[2J\x1b[?25l';
+const LEAVE = '\x1b[?25h\x1b[?1049l';
+
+export interface Fullscreen {
+  restore(): void;
+}
+
+export function enterFullscreen(stdout: NodeJS.WriteStream): Fullscreen {
+  if (!stdout.isTTY) return { restore: () => {} };
+  stdout.write(ENTER);
+  let restored = false;
+  const restore = () => {
+    if (restored) return;
+    restored = true;
+    process.off('exit', restore);
+    stdout.write(LEAVE);
+  };
+  process.on('exit', restore);
+  return { restore };
+}
