@@ -100,6 +100,13 @@ describe('strategic merge: merge keys per type path', () => {
     expect(pt.template.spec.containers).toEqual(expected);
   });
 
+  it('an empty merging list changes nothing; null or $patch: replace clears it', () => {
+    const original = pod({ containers: [{ name: 'a' }], imagePullSecrets: [{ name: 'reg' }] });
+    expect(smp(original, { spec: { imagePullSecrets: [] } }).spec.imagePullSecrets).toEqual([{ name: 'reg' }]);
+    expect(smp(original, { spec: { imagePullSecrets: null } }).spec).not.toHaveProperty('imagePullSecrets');
+    expect(smp(original, { spec: { imagePullSecrets: [{ $patch: 'replace' }] } }).spec.imagePullSecrets).toEqual([]);
+  });
+
   it('replaces lists without a merge key atomically (args, command, tolerations, hostnames)', () => {
     const original = pod({
       containers: [{ name: 'c', args: ['a', 'b'], command: ['sh'] }],

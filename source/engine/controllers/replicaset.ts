@@ -1,0 +1,235 @@
+import type { KObject } from '../../api-types/index.ts';
+import { rfc3339 } from '../clock.ts';
+import { jsonEqual } from '../store/freeze.ts';
+import type { StoreEvent } from '../store/store.ts';
+import { Cache, Controller, Expectations, objKey, splitKey } from './framework.ts';
+import {
+  compareForDeletion,
+  controllerRef,
+  isPodActive,
+  isPodAvailable,
+  isPodReady,
+  newControllerRef,
+  podFromTemplate,
+  readySince,
+  selectorMatcher,
+} from './pods.ts';
+
+const RS = 'replicasets.apps';
+const SOURCE = { component: 'replicaset-controller' };
+/** Upstream's burstReplicas: at most this many creates or deletes per sync. */
+const BURST = 500;
+
+const ownerIndex = (o: KObject) => [controllerRef(o)?.uid ?? `orphan/${o.metadata.namespace}`];
+
+/** Keeps `spec.replicas` pods of each ReplicaSet, adopting and releasing pods by selector. */
+export class ReplicaSetController extends Controller {
+  readonly name = 'replicaset-controller';
+  private pods = new Cache({ owner: ownerIndex });
+  private sets = new Cache({ ns: (o) => [o.metadata.namespace!], uid: (o) => [o.metadata.uid!], owner: ownerIndex });
+  private expectations!: Expectations;
+
+  protected init(): void {
+    this.expectations = new Expectations(this.clock);
+    this.watch(RS, (ev) => {
+      this.sets.apply(ev);
+      if (ev.type === 'DELETED') this.expectations.delete(objKey(ev.object));
+      this.queue.add(objKey(ev.object));
+    });
+    this.watch('pods', (ev) => {
+      this.pods.apply(ev);
+      this.podEvent(ev);
+    });
+  }
+
+  private rsKeyFor(pod: KObject): string | undefined {
+    const ref = controllerRef(pod);
+    if (!ref || ref.kind !== 'ReplicaSet') return undefined;
+    const rs = this.sets.by('uid', ref.uid)[0];
+    return rs ? objKey(rs) : undefined;
+  }
+
+  private podEvent(ev: StoreEvent): void {
+    const pod = ev.object;
+    const key = this.rsKeyFor(pod);
+    const wasTerminating = !!ev.prev?.metadata.deletionTimestamp;
+    if (key) {
+      if (ev.type === 'ADDED') this.expectations.observedAdd(key);
+      else if (!wasTerminating && (ev.type === 'DELETED' || pod.metadata.deletionTimestamp)) this.expectations.observedDelete(key);
+      this.queue.add(key);
+    } else if (!controllerRef(pod)) {
+      this.enqueueMatching(pod);
+    }
+    if (ev.prev) {
+      const prevKey = this.rsKeyFor(ev.prev);
+      if (prevKey && prevKey !== key) this.queue.add(prevKey);
+    }
+  }
+
+  /** An orphan pod may be adopted by any ReplicaSet in its namespace that selects it. */
+  private enqueueMatching(pod: KObject): void {
+    for (const rs of this.sets.by('ns', pod.metadata.namespace!)) {
+      if (selectorMatcher(rs.spec?.selector)(pod.metadata.labels)) this.queue.add(objKey(rs));
+    }
+  }
+
+  protected async sync(key: string): Promise<void> {
+    const [ns, name] = splitKey(key);
+    const rs = this.store.get(RS, ns, name);
+    if (!rs) {
+      this.expectations.delete(key);
+      return;
+    }
+    const ready = this.expectations.satisfied(key);
+    const active = this.claimPods(rs).filter(isPodActive);
+    let failure: string | undefined;
+    if (ready && !rs.metadata.deletionTimestamp) {
+      try {
+        await this.manageReplicas(rs, active, key);
+      } catch (e) {
+        failure = (e as Error).message;
+      }
+    }
+    const current = this.store.get(RS, ns, name);
+    if (!current) return;
+    this.updateStatus(current, this.claimPods(current, false).filter(isPodActive), failure);
+    if (failure) throw new Error(failure);
+  }
+
+  /** Pods this ReplicaSet controls after adopting matching orphans and releasing non-matching pods. */
+  private claimPods(rs: KObject, write = true): KObject[] {
+    const match = selectorMatcher(rs.spec?.selector);
+    const deleting = !!rs.metadata.deletionTimestamp;
+    const out: KObject[] = [];
+    for (const pod of this.pods.by('owner', rs.metadata.uid!)) {
+      if (match(pod.metadata.labels)) out.push(pod);
+      else if (write && !deleting) this.release(pod, rs);
+    }
+    if (!write || deleting) return out;
+    for (const pod of this.pods.by('owner', `orphan/${rs.metadata.namespace}`)) {
+      if (pod.metadata.deletionTimestamp || !match(pod.metadata.labels)) continue;
+      const adopted = this.adopt(pod, rs);
+      if (adopted) out.push(adopted);
+    }
+    return out;
+  }
+
+  private adopt(pod: KObject, rs: KObject): KObject | undefined {
+    try {
+      return this.store.mutate('pods', pod.metadata.namespace, pod.metadata.name!, (p) => {
+        if (controllerRef(p)) return false;
+        p.metadata.ownerReferences = [...(p.metadata.ownerReferences ?? []), newControllerRef(rs)];
+      });
+    } catch {
+      return undefined;
+    }
+  }
+
+  private release(pod: KObject, rs: KObject): void {
+    try {
+      this.store.mutate('pods', pod.metadata.namespace, pod.metadata.name!, (p) => {
+        const refs = (p.metadata.ownerReferences ?? []).filter((r) => r.uid !== rs.metadata.uid);
+        if (refs.length) p.metadata.ownerReferences = refs;
+        else delete p.metadata.ownerReferences;
+      });
+    } catch {
+      // gone already
+    }
+  }
+
+  private async manageReplicas(rs: KObject, active: KObject[], key: string): Promise<void> {
+    const want = rs.spec?.replicas ?? 1;
+    const diff = active.length - want;
+    if (diff < 0) await this.createPods(rs, Math.min(-diff, BURST), key);
+    else if (diff > 0) this.deletePods(rs, active, Math.min(diff, BURST), key);
+  }
+
+  /** Create in doubling batches (1, 2, 4, …) and stop at the first failing batch, like upstream. */
+  private async createPods(rs: KObject, count: number, key: string): Promise<void> {
+    this.expectations.expect(key, count, 0);
+    let done = 0;
+    for (let batch = 1; done < count; batch *= 2) {
+      const size = Math.min(batch, count - done);
+      let error: Error | undefined;
+      for (let i = 0; i < size; i++) {
+        try {
+          const pod = this.store.create('pods', podFromTemplate(rs.spec.template, rs));
+          this.ctx.recorder.record(rs, 'Normal', 'SuccessfulCreate', `Created pod: ${pod.metadata.name}`, SOURCE);
+        } catch (e) {
+          error = e as Error;
+          this.expectations.lowered(key, 1, 0);
+          this.ctx.recorder.record(rs, 'Warning', 'FailedCreate', `Error creating: ${error.message}`, SOURCE);
+        }
+      }
+      done += size;
+      if (error) {
+        this.expectations.lowered(key, count - done, 0);
+        throw error;
+      }
+      if (done < count) await new Promise((r) => setImmediate(r));
+    }
+  }
+
+  private deletePods(rs: KObject, active: KObject[], count: number, key: string): void {
+    const onNode = this.relatedPodsPerNode(rs);
+    const rank = (p: KObject) => (p.spec?.nodeName ? (onNode.get(p.spec.nodeName) ?? 0) : 0);
+    const victims = [...active].sort((a, b) => compareForDeletion(a, b, rank)).slice(0, count);
+    this.expectations.expect(key, 0, victims.length);
+    for (const pod of victims) {
+      try {
+        this.store.delete('pods', pod.metadata.namespace, pod.metadata.name!);
+        this.ctx.recorder.record(rs, 'Normal', 'SuccessfulDelete', `Deleted pod: ${pod.metadata.name}`, SOURCE);
+      } catch {
+        this.expectations.lowered(key, 0, 1);
+      }
+    }
+  }
+
+  /** Active pods per node of this ReplicaSet and its siblings (same controller), for victim ranking. */
+  private relatedPodsPerNode(rs: KObject): Map<string, number> {
+    const owner = controllerRef(rs);
+    const sets = owner ? this.sets.by('owner', owner.uid) : [rs];
+    const counts = new Map<string, number>();
+    for (const s of sets) {
+      for (const p of this.pods.by('owner', s.metadata.uid!)) {
+        if (!isPodActive(p) || !p.spec?.nodeName) continue;
+        counts.set(p.spec.nodeName, (counts.get(p.spec.nodeName) ?? 0) + 1);
+      }
+    }
+    return counts;
+  }
+
+  private updateStatus(rs: KObject, pods: KObject[], failure?: string): void {
+    const now = this.clock.now();
+    const minReady = rs.spec?.minReadySeconds ?? 0;
+    const tmplLabels = rs.spec?.template?.metadata?.labels ?? {};
+    let fully = 0;
+    let ready = 0;
+    let available = 0;
+    let nextAvailable = Infinity;
+    for (const p of pods) {
+      const labels = p.metadata.labels ?? {};
+      if (Object.entries(tmplLabels).every(([k, v]) => labels[k] === v)) fully++;
+      if (!isPodReady(p)) continue;
+      ready++;
+      if (isPodAvailable(p, minReady, now)) available++;
+      else nextAvailable = Math.min(nextAvailable, readySince(p) + minReady * 1000);
+    }
+    const status: Record<string, unknown> = { replicas: pods.length };
+    if (fully) status.fullyLabeledReplicas = fully;
+    if (ready) status.readyReplicas = ready;
+    if (available) status.availableReplicas = available;
+    status.observedGeneration = rs.metadata.generation;
+    const conditions = (rs.status?.conditions ?? []).filter((c: any) => c?.type !== 'ReplicaFailure');
+    if (failure) {
+      const prev = (rs.status?.conditions ?? []).find((c: any) => c?.type === 'ReplicaFailure');
+      conditions.push({ type: 'ReplicaFailure', status: 'True', lastTransitionTime: prev?.lastTransitionTime ?? rfc3339(now), reason: 'FailedCreate', message: failure });
+    }
+    if (conditions.length) status.conditions = conditions;
+    if (Number.isFinite(nextAvailable)) this.queue.addAfter(objKey(rs), Math.max(1, nextAvailable - now));
+    if (jsonEqual(status, rs.status)) return;
+    this.store.mutate(RS, rs.metadata.namespace, rs.metadata.name!, (o) => {
+      o.status = status;
+    }, { subresource: 'status' });
+  }
+}

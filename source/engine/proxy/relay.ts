@@ -1,0 +1,58 @@
+import type { Socket } from 'node:net';
+import { connectLoopback } from './loopback.ts';
+import type { HostPort } from './targets.ts';
+
+
+/**
+ * Splice a client connection to a backend chosen by `pick`. A backend that refuses the
+ * connection (a pod that just stopped or has not started listening) is skipped for the next
+ * one, up to `attempts` tries; with none left the client gets a reset, as with kube-proxy's REJECT.
+ */
+export function relay(client: Socket, pick: () => HostPort | undefined, attempts: number, track?: (s: Socket) => void): void {
+  client.setNoDelay(true);
+  client.on('error', () => client.destroy());
+  const tryNext = (left: number) => {
+    const target = left > 0 ? pick() : undefined;
+    if (!target || client.destroyed) {
+      if (!client.destroyed) client.resetAndDestroy();
+      return;
+    }
+    let backend: Socket;
+    try {
+      backend = connectLoopback(target.host, target.port);
+    } catch {
+      return tryNext(left - 1);
+    }
+    track?.(backend);
+    const onEarlyError = () => {
+      backend.destroy();
+      tryNext(left - 1);
+    };
+    backend.once('error', onEarlyError);
+    backend.once('connect', () => {
+      backend.off('error', onEarlyError);
+      splice(client, backend);
+    });
+  };
+  tryNext(attempts);
+}
+
+/** Copy both ways with half-close; tear both down when both directions are done or one fails. */
+function splice(a: Socket, b: Socket): void {
+  let finished = 0;
+  const destroyBoth = () => {
+    a.destroy();
+    b.destroy();
+  };
+  const onFinish = () => {
+    if (++finished === 2) destroyBoth();
+  };
+  a.on('finish', onFinish);
+  b.on('finish', onFinish);
+  a.on('error', destroyBoth);
+  b.on('error', destroyBoth);
+  a.on('close', destroyBoth);
+  b.on('close', destroyBoth);
+  a.pipe(b);
+  b.pipe(a);
+}
