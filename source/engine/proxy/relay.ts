@@ -37,22 +37,18 @@ export function relay(client: Socket, pick: () => HostPort | undefined, attempts
   tryNext(attempts);
 }
 
-/** Copy both ways with half-close; tear both down when both directions are done or one fails. */
+/** Copy both ways with half-close; a reset on one side resets the other. */
 function splice(a: Socket, b: Socket): void {
-  let finished = 0;
-  const destroyBoth = () => {
-    a.destroy();
-    b.destroy();
+  const link = (x: Socket, y: Socket) => {
+    x.on('error', () => y.destroy());
+    // A side that closed cleanly lets the other flush what it still has, then closes it.
+    x.on('close', (hadError) => {
+      if (hadError) y.destroy();
+      else if (!y.destroyed) y.end(() => y.destroy());
+    });
   };
-  const onFinish = () => {
-    if (++finished === 2) destroyBoth();
-  };
-  a.on('finish', onFinish);
-  b.on('finish', onFinish);
-  a.on('error', destroyBoth);
-  b.on('error', destroyBoth);
-  a.on('close', destroyBoth);
-  b.on('close', destroyBoth);
+  link(a, b);
+  link(b, a);
   a.pipe(b);
   b.pipe(a);
 }

@@ -23,7 +23,20 @@ export function keyNames(input: string, key: Key): string[] {
   if (key.meta && input) return [`alt-${input}`];
   if (!input) return [];
   if (input === ' ') return ['space'];
-  return [...input].map((c) => (c === ' ' ? 'space' : c));
+  // Several keys read at once arrive as one string: name each character on its own.
+  return [...input].map(charName).filter((n): n is string => !!n);
+}
+
+function charName(c: string): string | undefined {
+  const code = c.charCodeAt(0);
+  if (c === '\r' || c === '\n') return 'enter';
+  if (c === '\t') return 'tab';
+  if (c === '\x7f' || c === '\b') return 'backspace';
+  if (c === '\x1b') return 'esc';
+  if (c === ' ') return 'space';
+  if (code < 0x20) return `ctrl-${String.fromCharCode(code + 96)}`;
+  if (code >= 0x7f && code < 0xa0) return undefined;
+  return c;
 }
 
 /** How a key name is shown in hints and help: `<ctrl-d>`, `<enter>`, `<j>`. */

@@ -15,7 +15,7 @@ import protobuf from 'protobufjs';
  */
 const FILES = [
   'runtime', 'meta', 'intstr', 'resource', 'core', 'pod', 'apps', 'batch', 'rbac', 'networking', 'policy',
-  'scheduling', 'authentication',
+  'scheduling', 'authentication', 'authorization', 'autoscaling',
 ];
 
 /** API group → the package segment of `k8s.io.api.<segment>.<version>`. */
@@ -28,9 +28,12 @@ const GROUP_PACKAGES: Record<string, string> = {
   policy: 'policy',
   'scheduling.k8s.io': 'scheduling',
   'authentication.k8s.io': 'authentication',
+  'authorization.k8s.io': 'authorization',
+  autoscaling: 'autoscaling',
 };
 
 const OBJECT_META = '.k8s.io.apimachinery.pkg.apis.meta.v1.ObjectMeta';
+const DELETE_OPTIONS = '.k8s.io.apimachinery.pkg.apis.meta.v1.DeleteOptions';
 
 let root: protobuf.Root | undefined;
 
@@ -52,13 +55,18 @@ export function envelopeType(): protobuf.Type {
   return schemaRoot().lookupType('.k8s.io.apimachinery.pkg.runtime.Unknown');
 }
 
-/** The message for a top-level object kind, or undefined when there is no schema for it. */
+/**
+ * The message for a top-level object kind, or undefined when there is no schema for it.
+ * DeleteOptions (the body of `kubectl drain`'s DELETEs) is registered in every group version.
+ */
 export function objectType(apiVersion: string, kind: string): protobuf.Type | undefined {
   const slash = apiVersion.indexOf('/');
   const group = slash < 0 ? '' : apiVersion.slice(0, slash);
   const version = apiVersion.slice(slash + 1);
+  if (!/^v\d+((alpha|beta)\d+)?$/.test(version) || !/^[A-Z][A-Za-z0-9]*$/.test(kind)) return undefined;
+  if (kind === 'DeleteOptions' && version === 'v1') return schemaRoot().lookupType(DELETE_OPTIONS);
   const pkg = Object.hasOwn(GROUP_PACKAGES, group) ? GROUP_PACKAGES[group] : undefined;
-  if (!pkg || !/^v\d+((alpha|beta)\d+)?$/.test(version) || !/^[A-Z][A-Za-z0-9]*$/.test(kind)) return undefined;
+  if (!pkg) return undefined;
   const found = schemaRoot().lookup(`.k8s.io.api.${pkg}.${version}.${kind}`);
   // Only objects (with metadata) are bodies; PodSpec and friends are not.
   if (!(found instanceof protobuf.Type)) return undefined;

@@ -11,6 +11,7 @@ export function toJson(message: Decoded): unknown {
     case '.k8s.io.apimachinery.pkg.apis.meta.v1.FieldsV1': return fieldsJson(message);
     case '.k8s.io.apimachinery.pkg.util.intstr.IntOrString': return intOrStringJson(message);
     case '.k8s.io.apimachinery.pkg.api.resource.Quantity': return message.values.get('string') ?? '';
+    case '.k8s.io.api.authentication.v1.ExtraValue': return message.values.get('items') ?? null;
     default: return objectJson(message);
   }
 }
