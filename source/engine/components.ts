@@ -1,9 +1,18 @@
 import type { Component, EngineConfig } from './context.ts';
+import { endpointsController } from './controllers/endpoints.ts';
+import { endpointSlicesController } from './controllers/endpointslices.ts';
+import { serviceProxyComponent } from './proxy/service-proxy.ts';
+import { serviceAllocationsComponent } from './services/allocations.ts';
 
 /**
  * Every component the engine runs besides the API server, in start order. Each area
  * (controllers, scheduler, kubelet, proxy) adds its own line here.
  */
 export function createComponents(_config: EngineConfig): Component[] {
-  return [];
+  return [
+    serviceAllocationsComponent(),
+    endpointsController(),
+    endpointSlicesController(),
+    serviceProxyComponent(),
+  ];
 }

@@ -48,8 +48,9 @@ export function helpSections(about: { kind: ViewKind; resource?: string }, reado
 
 /** Sections laid out in as many columns as fit `width`, as plain lines. */
 export function helpLines(sections: HelpSection[], width: number): string[] {
+  const keyWidth = (s: HelpSection) => Math.max(0, ...s.entries.map(([k]) => k.length));
   const colWidth = (s: HelpSection) =>
-    Math.max(s.title.length, ...s.entries.map(([k, l]) => k.length + 1 + l.length)) + 3;
+    Math.max(s.title.length, keyWidth(s) + 1 + Math.max(0, ...s.entries.map(([, l]) => l.length))) + 3;
   const lines: string[] = [];
   let i = 0;
   while (i < sections.length) {
@@ -63,7 +64,7 @@ export function helpLines(sections: HelpSection[], width: number): string[] {
     for (let row = 0; row < height; row++) {
       let line = '';
       for (const s of group) {
-        const keyW = Math.max(...s.entries.map(([k]) => k.length));
+        const keyW = keyWidth(s);
         const cell =
           row === 0 ? s.title : s.entries[row - 1] ? `${s.entries[row - 1][0].padEnd(keyW)} ${s.entries[row - 1][1]}` : '';
         line += cell.padEnd(colWidth(s));

@@ -34,8 +34,15 @@ export async function runTui(opts: TuiOptions): Promise<void> {
     screen.restore();
   };
   const onSignal = (signal: NodeJS.Signals) => {
+    if (signal === 'SIGHUP') {
+      // The terminal is gone: restoring it would fail (Node aborts on EIO); die by the signal.
+      controller.dispose();
+      for (const s of signals) process.off(s, onSignal);
+      process.kill(process.pid, 'SIGHUP');
+      return;
+    }
     teardown();
-    process.exit(signal === 'SIGINT' ? 130 : signal === 'SIGHUP' ? 129 : 143);
+    process.exit(signal === 'SIGINT' ? 130 : 143);
   };
   const onCrash = (err: unknown) => {
     teardown();

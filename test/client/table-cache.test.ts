@@ -1,87 +1,134 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { startEngine, type Engine } from '../../source/engine/engine.ts';
+import { KubeError } from '../../source/client/errors.ts';
+import { loadKubeConfig } from '../../source/client/kubeconfig.ts';
+import { resourcePath } from '../../source/client/resource.ts';
 import { connect, type ClusterSession } from '../../source/client/session.ts';
-import { startFakeApi, type FakeApi } from './fake-api.ts';
+import type { TableCache } from '../../source/client/table-cache.ts';
+import { startTestEngine, type TestEngine } from '../helpers/engine.ts';
 
-let api: FakeApi;
+let t: TestEngine;
 let session: ClusterSession;
 
-beforeEach(async () => {
-  api = await startFakeApi();
-  session = await connect(api.kc, { cache: { coalesceMs: 20, maxBackoffMs: 50 } });
+beforeAll(async () => {
+  t = await startTestEngine({ apiOnly: true });
+  session = await connect(loadKubeConfig({ path: t.engine.kubeconfigPath }), { cache: { coalesceMs: 50, maxBackoffMs: 200 } });
 });
-afterEach(async () => {
-  session.close();
-  await api.close();
-});
-
-function names(cache: { getSnapshot(): { rows: readonly { name: string }[] } }): string[] {
-  return cache.getSnapshot().rows.map((r) => r.name).sort();
-}
-
-describe('TableCache', () => {
-  it('lists in pages and then follows the watch', async () => {
-    for (let i = 0; i < 7; i++) api.add(`p${i}`);
-    const { cache, release } = session.pool.acquire({ resource: session.registry.resolve('po')!, namespace: 'default' });
-    (cache as any).pageSize = 3;
-    await vi.waitFor(() => expect(cache.getSnapshot().state).toBe('ready'));
-    expect(names(cache)).toHaveLength(7);
-    expect(cache.getSnapshot().columns.map((c) => c.name)).toEqual(['Name', 'Status', 'Node']);
-    api.add('late');
-    api.update('p0', 'Failed');
-    api.remove('p1');
-    await vi.waitFor(() => expect(names(cache)).toContain('late'));
-    await vi.waitFor(() => expect(names(cache)).not.toContain('p1'));
-    const p0 = cache.getSnapshot().rows.find((r) => r.name === 'p0')!;
-    expect(p0.cells[1]).toBe('Failed');
-    expect(p0.object.metadata.uid).toBeTruthy();
-    release();
-  });
-
-  it('coalesces a burst of events into few notifications', async () => {
-    const { cache, release } = session.pool.acquire({ resource: session.registry.resolve('po')!, namespace: 'default' });
-    await vi.waitFor(() => expect(cache.getSnapshot().state).toBe('ready'));
-    let calls = 0;
-    cache.subscribe(() => calls++);
-    for (let i = 0; i < 200; i++) api.add(`b${i}`);
-    await vi.waitFor(() => expect(names(cache)).toHaveLength(200));
-    expect(calls).toBeLessThan(20);
-    release();
-  });
-
-  it('re-watches after a dropped connection and re-lists after 410', async () => {
-    api.add('a');
-    const { cache, release } = session.pool.acquire({ resource: session.registry.resolve('po')!, namespace: 'default' });
-    await vi.waitFor(() => expect(cache.getSnapshot().state).toBe('ready'));
-    api.expireNext();
-    api.dropWatches();
-    // While disconnected, the server changes; a re-list must pick it up.
-    api.pods.delete('a');
-    api.add('b');
-    await vi.waitFor(() => expect(names(cache)).toEqual(['b']));
-    api.add('c');
-    await vi.waitFor(() => expect(names(cache)).toEqual(['b', 'c']));
-    expect(api.requests.filter((r) => r.includes('/pods?') && !r.includes('watch')).length).toBeGreaterThanOrEqual(2);
-    release();
-  });
+afterAll(async () => {
+  session?.close();
+  await t?.stop();
 });
 
-describe('connect', () => {
-  it('builds the registry with k9s aliases', () => {
-    expect(session.registry.resolve('deploy')?.kind).toBe('Deployment');
-    expect(session.registry.resolve('dp')?.kind).toBe('Deployment');
-    expect(session.registry.resolve('Pod')?.plural).toBe('pods');
-    expect(session.registry.resolve('deployments.apps')?.group).toBe('apps');
-    expect(session.registry.completions()).toContain('po');
+const names = (c: TableCache) => c.getSnapshot().rows.map((r) => r.name).sort();
+const cm = (name: string, ns = 'default') => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: ns }, data: { a: '1' } });
+const create = (obj: any) => session.transport.json({ method: 'POST', path: resourcePath(session.registry.resolve(obj.kind)!, obj.metadata.namespace), body: obj });
+
+describe('discovery', () => {
+  it('builds the registry from aggregated discovery, with k9s aliases', () => {
+    const r = session.registry;
+    expect(r.resolve('po')?.plural).toBe('pods');
+    expect(r.resolve('deploy')?.group).toBe('apps');
+    expect(r.resolve('dp')?.kind).toBe('Deployment');
+    expect(r.resolve('Deployment')?.plural).toBe('deployments');
+    expect(r.resolve('svc')?.kind).toBe('Service');
+    expect(r.resolve('no')?.namespaced).toBe(false);
+    expect(r.resolve('ns')?.plural).toBe('namespaces');
+    expect(r.resolve('rs')?.plural).toBe('replicasets');
+    expect(r.resolve('ev')?.group).toBe('');
+    expect(r.completions()).toEqual(expect.arrayContaining(['po', 'deploy', 'svc', 'no', 'ns', 'rs', 'ev']));
     expect(session.version.gitVersion).toBe('v1.32.4');
+    expect(session.context.name).toBe('skiff');
   });
 
-  it('fails fast on an unreachable server', async () => {
-    const url = api.url;
-    await api.close();
-    api.kc.clusters[0] = { ...api.kc.clusters[0], server: url } as any;
+  it('turns API errors into KubeErrors with the server message', async () => {
+    const err = await session.transport.json({ path: '/api/v1/namespaces/default/pods/nope' }).catch((e) => e);
+    expect(err).toBeInstanceOf(KubeError);
+    expect(err.code).toBe(404);
+    expect(err.message).toBe('pods "nope" not found');
+  });
+});
+
+describe('TableCache on the engine', () => {
+  it('lists in pages, then follows adds, updates and deletes from the watch', async () => {
+    for (let i = 0; i < 5; i++) await create(cm(`page-${i}`, 'kube-public'));
+    const { cache, release } = session.pool.acquire({ resource: session.registry.resolve('cm')!, namespace: 'kube-public' });
+    (cache as any).pageSize = 2;
+    await vi.waitFor(() => expect(cache.getSnapshot().state).toBe('ready'));
+    expect(names(cache).filter((n) => n.startsWith('page-'))).toHaveLength(5);
+    expect(cache.getSnapshot().columns.map((c) => c.name)).toEqual(expect.arrayContaining(['Name', 'Data', 'Age']));
+    const row = cache.getSnapshot().rows.find((r) => r.name === 'page-0')!;
+    expect(row.object.kind).toBe('ConfigMap'); // includeObject=Object
+    expect(row.object.data).toEqual({ a: '1' });
+
+    await t.kubectl(['create', 'configmap', 'late', '-n', 'kube-public', '--from-literal=x=1', '--from-literal=y=2']);
+    await vi.waitFor(() => expect(names(cache)).toContain('late'));
+    expect(cache.getSnapshot().rows.find((r) => r.name === 'late')!.cells[1]).toBe('2');
+    await t.kubectl(['patch', 'cm', 'page-1', '-n', 'kube-public', '--type=merge', '-p', '{"data":{"b":"2","c":"3"}}']);
+    await vi.waitFor(() => expect(cache.getSnapshot().rows.find((r) => r.name === 'page-1')!.cells[1]).toBe('3'));
+    await t.kubectl(['delete', 'cm', 'page-2', '-n', 'kube-public']);
+    await vi.waitFor(() => expect(names(cache)).not.toContain('page-2'));
+    release();
+  });
+
+  it('coalesces a burst of watch events into a few notifications', async () => {
+    const { cache, release } = session.pool.acquire({ resource: session.registry.resolve('cm')!, namespace: 'burst' });
+    await t.kubectl(['create', 'namespace', 'burst']);
+    await vi.waitFor(() => expect(cache.getSnapshot().state).toBe('ready'));
+    let notifications = 0;
+    cache.subscribe(() => notifications++);
+    await Promise.all(Array.from({ length: 100 }, (_, i) => create(cm(`b-${i}`, 'burst'))));
+    await vi.waitFor(() => expect(names(cache).filter((n) => n.startsWith('b-'))).toHaveLength(100));
+    expect(notifications).toBeLessThan(25);
+    release();
+  });
+
+  it('filters by label selector on the server', async () => {
+    await t.kubectl(['create', 'configmap', 'lab-a', '-n', 'kube-public']);
+    await t.kubectl(['label', 'cm', 'lab-a', '-n', 'kube-public', 'tier=x']);
+    const { cache, release } = session.pool.acquire({ resource: session.registry.resolve('cm')!, namespace: 'kube-public', labelSelector: 'tier=x' });
+    await vi.waitFor(() => expect(cache.getSnapshot().state).toBe('ready'));
+    expect(names(cache)).toEqual(['lab-a']);
+    release();
+  });
+
+  it('shares one cache per query and stops it after the last release', async () => {
+    const q = { resource: session.registry.resolve('no')! };
+    const a = session.pool.acquire(q);
+    const b = session.pool.acquire(q);
+    expect(a.cache).toBe(b.cache);
+    a.release();
+    b.release();
+    expect(session.pool.peek(q)).toBe(a.cache); // lingers for a quick way back
+  });
+});
+
+describe('reconnecting', () => {
+  it('survives an engine restart: reconnects, re-lists after 410, and picks up changes', async () => {
+    const home = (await import('node:fs')).mkdtempSync('/tmp/skiff-restart-');
+    let engine: Engine = await startEngine({ home, port: 0, timeScale: 0.05, log: () => {}, apiOnly: true });
+    const port = engine.port;
+    const s = await connect(loadKubeConfig({ path: engine.kubeconfigPath }), { cache: { coalesceMs: 20, maxBackoffMs: 100 } });
+    try {
+      const { cache } = s.pool.acquire({ resource: s.registry.resolve('cm')!, namespace: 'default' });
+      await vi.waitFor(() => expect(cache.getSnapshot().state).toBe('ready'));
+      await engine.stop();
+      await vi.waitFor(() => expect(cache.getSnapshot().state).toBe('reconnecting'), { timeout: 5000 });
+      engine = await startEngine({ home, port, timeScale: 0.05, log: () => {}, apiOnly: true });
+      // Same home: same token and CA, so the old session's credentials still work.
+      await s.transport.json({ path: '/api/v1/namespaces/default/configmaps', method: 'POST', body: cm('after-restart') });
+      await vi.waitFor(() => expect(names(cache)).toContain('after-restart'), { timeout: 10_000 });
+      expect(cache.getSnapshot().state).toBe('ready');
+    } finally {
+      s.close();
+      await engine.stop();
+    }
+  });
+
+  it('fails fast when the server is unreachable', async () => {
+    const kc = loadKubeConfig({ path: t.engine.kubeconfigPath });
+    kc.clusters = kc.clusters.map((c) => ({ ...c, server: 'https://127.0.0.1:1' }));
     const t0 = Date.now();
-    await expect(connect(api.kc, { timeoutMs: 1000 })).rejects.toThrow(/cannot reach|refused/);
+    await expect(connect(kc, { timeoutMs: 2000 })).rejects.toThrow(/cannot reach https:\/\/127\.0\.0\.1:1: connection refused/);
     expect(Date.now() - t0).toBeLessThan(3000);
-    api = await startFakeApi();
   });
 });

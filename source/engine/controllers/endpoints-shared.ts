@@ -1,7 +1,6 @@
 import type { KObject } from '../../api-types/index.ts';
-import type { Clock } from '../clock.ts';
-import type { Component, EngineContext } from '../context.ts';
-import type { Store, StoreEvent, WatchHandle } from '../store/store.ts';
+import type { StoreEvent } from '../store/store.ts';
+import { Cache, Controller, objKey, splitKey } from './framework.ts';
 
 /** What a service sees of one pod: where it is, its state, and the service ports it serves. */
 export interface PodEndpoint {
@@ -57,12 +56,11 @@ export function selectorMatches(selector: Record<string, string>, labels: Record
   return true;
 }
 
-/** The pods a service selects, as endpoints, sorted by IP then name. */
-export function podEndpoints(store: Store, svc: KObject, includeTerminating: boolean): PodEndpoint[] {
-  const ns = svc.metadata.namespace!;
+/** The pods (of the service's namespace) a service selects, as endpoints, sorted by IP then name. */
+export function podEndpoints(pods: Iterable<KObject>, svc: KObject, includeTerminating: boolean): PodEndpoint[] {
   const publish = svc.spec?.publishNotReadyAddresses === true;
   const out: PodEndpoint[] = [];
-  for (const pod of store.list('pods', { namespace: ns }).items) {
+  for (const pod of pods) {
     if (!selectorMatches(svc.spec.selector, pod.metadata.labels)) continue;
     if (!podInEndpoints(pod, includeTerminating || publish)) continue;
     const ports: PodEndpoint['ports'] = [];
@@ -97,113 +95,56 @@ export function targetRef(pod: KObject) {
 }
 
 /**
- * A work queue of service keys (`ns/name`): each key is synced once per burst of events, on the
- * next turn of the event loop, so endpoint changes land within milliseconds. Failures retry with
- * back-off on the engine clock.
+ * The shared shape of the Endpoints and EndpointSlice controllers: watch services, pods and the
+ * controller's own output, and sync the affected services (keys `ns/name`) on the next turn of
+ * the event loop, so endpoint changes land within milliseconds.
  */
-export class ServiceKeyQueue {
-  private dirty = new Set<string>();
-  private scheduled = false;
-  private failures = new Map<string, number>();
-  private timers = new Set<unknown>();
-  private stopped = false;
+export abstract class ServiceController extends Controller {
+  protected readonly pods = new Cache({ ns: (o) => [o.metadata.namespace!] });
+  protected readonly services = new Cache({ ns: (o) => [o.metadata.namespace!] });
+  protected abstract readonly output: { resource: string; serviceOf: (o: KObject) => string | undefined };
 
-  constructor(
-    private readonly clock: Clock,
-    private readonly sync: (key: string) => void,
-    private readonly log: (msg: string) => void = () => {},
-  ) {}
-
-  add(key: string): void {
-    if (this.stopped) return;
-    this.dirty.add(key);
-    if (this.scheduled) return;
-    this.scheduled = true;
-    setImmediate(() => this.drain());
+  protected init(): void {
+    // Watches replay current objects as ADDED; the services replay alone covers those.
+    const startRV = this.store.currentRV();
+    const replayed = (ev: StoreEvent) => ev.type === 'ADDED' && ev.rv <= startRV;
+    this.watch('services', (ev) => {
+      this.services.apply(ev);
+      this.queue.add(objKey(ev.object));
+    });
+    this.watch('pods', (ev) => {
+      this.pods.apply(ev);
+      if (!replayed(ev)) this.podChanged(ev.object, ev.prev);
+    });
+    this.watch(this.output.resource, (ev) => {
+      const svc = this.output.serviceOf(ev.object);
+      if (!svc) return;
+      const ns = ev.object.metadata.namespace!;
+      // Replayed output only matters when its service is gone (deleted while the engine was down).
+      if (replayed(ev) && this.services.get(ns, svc)) return;
+      this.queue.add(`${ns}/${svc}`);
+    });
   }
 
-  /** Run pending syncs now (tests). */
-  drain(): void {
-    this.scheduled = false;
-    const keys = [...this.dirty];
-    this.dirty.clear();
-    for (const key of keys) {
-      try {
-        this.sync(key);
-        this.failures.delete(key);
-      } catch (e) {
-        const n = (this.failures.get(key) ?? 0) + 1;
-        this.failures.set(key, n);
-        this.log(`sync ${key} failed (${n}): ${(e as Error).message}`);
-        const t = this.clock.setTimeout(() => {
-          this.timers.delete(t);
-          this.add(key);
-        }, Math.min(5 * 2 ** (n - 1), 1000));
-        this.timers.add(t);
+  protected sync(key: string): void {
+    const [ns, name] = splitKey(key);
+    this.syncService(ns, name, this.services.get(ns, name));
+  }
+
+  protected abstract syncService(ns: string, name: string, svc: KObject | undefined): void;
+
+  /** The pods of a namespace, for podEndpoints. */
+  protected podsIn(ns: string): KObject[] {
+    return this.pods.by('ns', ns);
+  }
+
+  private podChanged(pod: KObject, prev?: KObject): void {
+    const ns = pod.metadata.namespace!;
+    for (const svc of this.services.by('ns', ns)) {
+      if (!selects(svc)) continue;
+      if (selectorMatches(svc.spec.selector, pod.metadata.labels) || (prev && selectorMatches(svc.spec.selector, prev.metadata.labels))) {
+        this.queue.add(objKey(svc));
       }
     }
-  }
-
-  stop(): void {
-    this.stopped = true;
-    this.dirty.clear();
-    for (const t of this.timers) this.clock.clearTimeout(t);
-  }
-}
-
-/**
- * The shared shape of the Endpoints and EndpointSlice controllers: watch services, pods and the
- * controller's own output, and sync the affected services.
- */
-export class ServiceController implements Component {
-  queue?: ServiceKeyQueue;
-  private watches: WatchHandle[] = [];
-
-  constructor(
-    readonly name: string,
-    private readonly output: { resource: string; serviceOf: (o: KObject) => string | undefined },
-    private readonly makeSync: (store: Store) => (ns: string, svcName: string) => void,
-  ) {}
-
-  start(ctx: EngineContext): void {
-    const store = ctx.store;
-    const sync = this.makeSync(store);
-    const queue = (this.queue = new ServiceKeyQueue(
-      ctx.clock,
-      (key) => {
-        const i = key.indexOf('/');
-        sync(key.slice(0, i), key.slice(i + 1));
-      },
-      (m) => ctx.log(`${this.name}: ${m}`),
-    ));
-    // Watches replay current objects as ADDED; the services replay alone covers those.
-    const startRV = store.currentRV();
-    const replayed = (ev: StoreEvent) => ev.type === 'ADDED' && ev.rv <= startRV;
-    const podChanged = (pod: KObject, prev?: KObject) => {
-      const ns = pod.metadata.namespace!;
-      for (const svc of store.list('services', { namespace: ns }).items) {
-        if (!selects(svc)) continue;
-        if (selectorMatches(svc.spec.selector, pod.metadata.labels) || (prev && selectorMatches(svc.spec.selector, prev.metadata.labels))) {
-          queue.add(`${ns}/${svc.metadata.name}`);
-        }
-      }
-    };
-    this.watches = [
-      store.watch('services', {}, (ev) => queue.add(`${ev.object.metadata.namespace}/${ev.object.metadata.name}`)),
-      store.watch('pods', {}, (ev) => replayed(ev) || podChanged(ev.object, ev.prev)),
-      store.watch(this.output.resource, {}, (ev) => {
-        const svc = this.output.serviceOf(ev.object);
-        if (!svc) return;
-        // Replayed output only matters when its service is gone (deleted while the engine was down).
-        if (replayed(ev) && store.get('services', ev.object.metadata.namespace, svc)) return;
-        queue.add(`${ev.object.metadata.namespace}/${svc}`);
-      }),
-    ];
-  }
-
-  stop(): void {
-    this.watches.forEach((w) => w.stop());
-    this.watches = [];
-    this.queue?.stop();
   }
 }

@@ -1,6 +1,5 @@
 import type { KObject } from '../../api-types/index.ts';
 import { jsonEqual } from '../store/freeze.ts';
-import type { Store } from '../store/store.ts';
 import { podEndpoints, selects, ServiceController, targetRef, type PodEndpoint } from './endpoints-shared.ts';
 
 /** core/v1 Endpoints subsets: addresses grouped by the ports they serve. */
@@ -27,16 +26,20 @@ export function endpointSubsets(svc: KObject, eps: PodEndpoint[]): any[] {
     }));
 }
 
-export function syncEndpoints(store: Store): (ns: string, name: string) => void {
-  return (ns, name) => {
-    const svc = store.get('services', ns, name);
+/** The Endpoints controller: one core/v1 Endpoints per service with a selector. */
+export class EndpointsController extends ServiceController {
+  readonly name = 'endpoints-controller';
+  protected readonly output = { resource: 'endpoints', serviceOf: (o: KObject) => o.metadata.name };
+
+  protected syncService(ns: string, name: string, svc: KObject | undefined): void {
+    const store = this.store;
     const cur = store.get('endpoints', ns, name);
     if (!svc) {
       if (cur) store.delete('endpoints', ns, name);
       return;
     }
     if (!selects(svc)) return;
-    const subsets = endpointSubsets(svc, podEndpoints(store, svc, false));
+    const subsets = endpointSubsets(svc, podEndpoints(this.podsIn(ns), svc, false));
     const labels: Record<string, string> = { ...(svc.metadata.labels ?? {}) };
     if (svc.spec.clusterIP === 'None') labels['service.kubernetes.io/headless'] = '';
     if (!cur) {
@@ -49,10 +52,9 @@ export function syncEndpoints(store: Store): (ns: string, name: string) => void 
       if (subsets.length) o.subsets = subsets;
       else delete o.subsets;
     });
-  };
+  }
 }
 
-/** The Endpoints controller: one core/v1 Endpoints per service with a selector. */
-export function endpointsController(): ServiceController {
-  return new ServiceController('endpoints-controller', { resource: 'endpoints', serviceOf: (o) => o.metadata.name }, syncEndpoints);
+export function endpointsController(): EndpointsController {
+  return new EndpointsController();
 }

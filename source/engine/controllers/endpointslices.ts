@@ -1,6 +1,5 @@
 import type { KObject } from '../../api-types/index.ts';
 import { jsonEqual } from '../store/freeze.ts';
-import type { Store } from '../store/store.ts';
 import { podEndpoints, selects, ServiceController, targetRef, type PodEndpoint } from './endpoints-shared.ts';
 
 export const SLICES = 'endpointslices.discovery.k8s.io';
@@ -42,18 +41,25 @@ function sliceMeta(svc: KObject) {
   return { labels, ownerReferences };
 }
 
-export function syncEndpointSlices(store: Store): (ns: string, name: string) => void {
-  return (ns, name) => {
+/** The EndpointSlice controller: discovery.k8s.io/v1 slices for every service with a selector. */
+export class EndpointSliceController extends ServiceController {
+  readonly name = 'endpointslice-controller';
+  protected readonly output = {
+    resource: SLICES,
+    serviceOf: (o: KObject) => (o.metadata.labels?.[MANAGED_BY_LABEL] === MANAGED_BY ? o.metadata.labels?.[SERVICE_NAME_LABEL] : undefined),
+  };
+
+  protected syncService(ns: string, name: string, svc: KObject | undefined): void {
+    const store = this.store;
     const existing = store
       .list(SLICES, { namespace: ns, labelSelector: `${SERVICE_NAME_LABEL}=${name},${MANAGED_BY_LABEL}=${MANAGED_BY}` })
       .items.filter((s) => !s.metadata.deletionTimestamp);
-    const svc = store.get('services', ns, name);
     if (!svc || !selects(svc)) {
       for (const s of existing) store.delete(SLICES, ns, s.metadata.name!);
       return;
     }
     const meta = sliceMeta(svc);
-    const want = desiredSlices(podEndpoints(store, svc, true));
+    const want = desiredSlices(podEndpoints(this.podsIn(ns), svc, true));
     const unused = [...existing];
     const take = (body: SliceBody): KObject | undefined => {
       // Reuse a slice serving the same ports, else any left over.
@@ -82,14 +88,9 @@ export function syncEndpointSlices(store: Store): (ns: string, name: string) => 
       });
     }
     for (const s of unused) store.delete(SLICES, ns, s.metadata.name!);
-  };
+  }
 }
 
-/** The EndpointSlice controller: discovery.k8s.io/v1 slices for every service with a selector. */
-export function endpointSlicesController(): ServiceController {
-  return new ServiceController(
-    'endpointslice-controller',
-    { resource: SLICES, serviceOf: (o) => (o.metadata.labels?.[MANAGED_BY_LABEL] === MANAGED_BY ? o.metadata.labels?.[SERVICE_NAME_LABEL] : undefined) },
-    syncEndpointSlices,
-  );
+export function endpointSlicesController(): EndpointSliceController {
+  return new EndpointSliceController();
 }

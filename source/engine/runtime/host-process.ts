@@ -2,7 +2,8 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { execa, type ResultPromise } from 'execa';
 import { BaseContainer, type ContainerContext, type ExitInfo } from './container.ts';
 import { StartError } from './errors.ts';
-import { exitCodeOf, signalGroup, signalGroupMembers, startTime } from './process-group.ts';
+import { exitCodeOf, groupGone, signalGroup, signalGroupMembers, startTime } from './process-group.ts';
+import { inRootfs } from './paths.ts';
 import { bwrapArgs, findExecutable, hostPathOf } from './sandbox.ts';
 
 /**
@@ -41,13 +42,15 @@ export class ProcessContainer extends BaseContainer {
     this.child.once('exit', (code, signal) => {
       // Whatever the main process left behind in its group goes with it, as in a container.
       signalGroup(this.pid, 'SIGKILL');
+      const wait = (ms: number) => new Promise<void>((resolve) => ctx.clock.setTimeout(resolve, ms));
       const drained = Promise.all([this.child.stdout, this.child.stderr].map(closed));
-      const late = new Promise<void>((resolve) => ctx.clock.setTimeout(resolve, 2000));
-      void Promise.race([drained, late]).then(() => {
-        ctx.clock.clearTimeout(this.killTimer);
-        rmSync(pidFile, { force: true });
-        this.finish(exitCodeOf(code, signal), signal ?? signalOfExitCode(code));
-      });
+      void Promise.race([drained, wait(2000)])
+        .then(() => groupGone(this.pid, wait))
+        .then(() => {
+          ctx.clock.clearTimeout(this.killTimer);
+          rmSync(pidFile, { force: true });
+          this.finish(exitCodeOf(code, signal), signal ?? signalOfExitCode(code));
+        });
     });
   }
 
@@ -108,7 +111,7 @@ export function spawnPlan(ctx: ContainerContext, argv: string[], pidNamespace = 
     return { file: 'bwrap', args: [...bwrapArgs(view), '--', command, ...rest], cwd: '/', env: ctx.env };
   }
   // No sandbox: the container's paths are only reachable through the rootfs on the host.
-  const cwd = toHost(ctx.workingDir);
+  const cwd = inRootfs(ctx.layout.rootfs, ctx.workingDir);
   mkdirSync(cwd, { recursive: true });
   const env = { ...ctx.env, HOME: toHost('/root'), TMPDIR: toHost('/tmp') };
   return { file: command.includes('/') ? toHost(found) : command, args: rest, cwd, env };

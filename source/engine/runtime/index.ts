@@ -156,10 +156,22 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
   const key = (podUid: string, name: string) => `${podUid}/${name}`;
   mkdirSync(opts.rootDir, { recursive: true });
 
+  const starting = new Set<string>();
   async function start(spec: StartSpec): Promise<Container> {
+    const k = key(spec.podUid, spec.container);
+    if (starting.has(k) || containers.get(k)?.running) {
+      throw new Error(`container ${spec.container} of pod ${spec.podUid} is already running`);
+    }
+    starting.add(k);
+    try {
+      return await startInstance(spec);
+    } finally {
+      starting.delete(k);
+    }
+  }
+
+  async function startInstance(spec: StartSpec): Promise<Container> {
     const paths = containerPaths(opts.rootDir, spec.podUid, spec.container);
-    const prev = containers.get(key(spec.podUid, spec.container));
-    if (prev?.running) throw new Error(`container ${spec.container} of pod ${spec.podUid} is already running`);
     const resolved = catalog.resolve(spec.image);
     const image = resolved.image;
     mkdirSync(paths.logDir, { recursive: true });

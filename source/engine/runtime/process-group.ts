@@ -30,14 +30,25 @@ export function signalGroupMembers(pgid: number, signal: NodeJS.Signals): number
   return sent;
 }
 
+/** Live (not zombie) processes of group `pgid`. */
 export function groupMembers(pgid: number): number[] {
   const pids: number[] = [];
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;
     const stat = procStat(Number(name));
-    if (stat && stat.pgrp === pgid) pids.push(Number(name));
+    if (stat && stat.pgrp === pgid && stat.state !== 'Z' && stat.state !== 'X') pids.push(Number(name));
   }
   return pids;
+}
+
+/** Resolves once no live process is left in the group (a killed process takes a moment to go). */
+export async function groupGone(pgid: number, wait: (ms: number) => Promise<void>, tries = 200): Promise<boolean> {
+  for (let i = 0; i < tries; i++) {
+    if (groupMembers(pgid).length === 0) return true;
+    signalGroup(pgid, 'SIGKILL');
+    await wait(10);
+  }
+  return false;
 }
 
 export function isAlive(pid: number): boolean {

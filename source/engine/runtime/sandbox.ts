@@ -75,6 +75,8 @@ export function bwrapArgs(view: SandboxView): string[] {
   const ordered = [...shadows].filter((s) => s !== '/').sort((a, b) => depth(a) - depth(b));
   for (const dir of ordered) args.push('--tmpfs', dir, ...rebind(dir, []));
   for (const [flag, src, dest] of binds) args.push(flag, src, dest);
+  // Mount points are made by now: the shadows become as read-only as the host they stand for.
+  for (const dir of ordered) args.push('--remount-ro', dir);
   if (view.pidNamespace) args.push('--unshare-pid');
   args.push('--unshare-uts', '--hostname', view.hostname, '--die-with-parent', '--chdir', view.workingDir);
   return args;

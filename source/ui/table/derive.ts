@@ -22,24 +22,28 @@ export function cellValue(row: Row, col: DisplayColumn): string {
   return col.cell < 0 ? (row.namespace ?? '') : (row.cells[col.cell] ?? '');
 }
 
-/** `/text` is a case-insensitive regex over the visible cells; `!text` keeps the rows that do not match. */
-export function compileFilter(filter: string): { test: (s: string) => boolean; literal: boolean } | null {
+/**
+ * `/text` is a case-insensitive regex over the visible cells (any cell, or the whole line, may
+ * match, so `^web` and `default.*web` both work); `!text` keeps the rows that do not match.
+ */
+export function compileFilter(filter: string): { test: (cells: string[]) => boolean; literal: boolean } | null {
   let f = filter.trim();
   if (!f) return null;
   const invert = f.startsWith('!');
   if (invert) f = f.slice(1);
   if (!f) return null;
-  let test: (s: string) => boolean;
+  let match: (s: string) => boolean;
   let literal = false;
   try {
     const re = new RegExp(f, 'i');
-    test = (s) => re.test(s);
+    match = (s) => re.test(s);
   } catch {
     literal = true;
     const needle = f.toLowerCase();
-    test = (s) => s.toLowerCase().includes(needle);
+    match = (s) => s.toLowerCase().includes(needle);
   }
-  return { test: invert ? (s) => !test(s) : test, literal };
+  const test = (cells: string[]) => cells.some(match) || match(cells.join(' '));
+  return { test: invert ? (c) => !test(c) : test, literal };
 }
 
 function timestamp(row: Row): number {
@@ -66,7 +70,7 @@ export function deriveTable(snapshot: TableSnapshot, opts: DeriveOptions): Deriv
   const columns = displayColumns(snapshot.columns, opts);
   const f = compileFilter(opts.filter);
   let rows = snapshot.rows as Row[];
-  if (f) rows = rows.filter((r) => f.test(columns.map((c) => cellValue(r, c)).join(' ')));
+  if (f) rows = rows.filter((r) => f.test(columns.map((c) => cellValue(r, c))));
   else rows = rows.slice();
   rows.sort(comparator(columns, opts.sort));
   return { columns, rows, total: snapshot.rows.length, literalFilter: !!f?.literal };

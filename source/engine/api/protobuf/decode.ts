@@ -31,7 +31,7 @@ export function decodeK8sProtobuf(body: Buffer): Record<string, any> {
   if (!apiVersion || !kind) throw badRequest('the envelope does not name an apiVersion and kind');
   if (encoding) throw badRequest(`content encoding ${quote(encoding)} is not supported`);
   if (contentType && contentType !== PROTOBUF) throw badRequest(`content type ${quote(contentType)} is not supported`);
-  if (!raw?.length) throw badRequest('the envelope carries no object');
+  if (!raw) throw badRequest('the envelope carries no object');
   const type = objectType(apiVersion, kind);
   if (!type) {
     throw badRequest(`no protobuf schema for kind ${quote(kind)} in version ${quote(apiVersion)}; send it as JSON`);
@@ -49,7 +49,9 @@ function badRequest(detail: string): ApiError {
 }
 
 function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  const message = error instanceof Error ? error.message : String(error);
+  // protobufjs reports a length or varint that runs past the end as "index out of range: …".
+  return message.startsWith('index out of range') ? `it ends in the middle of a field (${message})` : message;
 }
 
 function quote(text: string): string {

@@ -39,7 +39,8 @@ export function readMessage(type: protobuf.Type, bytes: Uint8Array, depth = 0): 
       expectWireType(field, wireType, LENGTH_DELIMITED);
       const bytes = reader.bytes();
       if (field.repeated) listOf(values, field).push(readMessage(field.resolvedType, bytes, depth + 1));
-      else messageChunks.set(field, [...(messageChunks.get(field) ?? []), bytes]);
+      else if (messageChunks.has(field)) messageChunks.get(field)!.push(bytes);
+      else messageChunks.set(field, [bytes]);
     } else {
       readScalarField(reader, field, wireType, values);
     }

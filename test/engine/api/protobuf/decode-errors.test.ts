@@ -48,7 +48,8 @@ describe('decodeK8sProtobuf rejects bad bodies with 400 BadRequest', () => {
 
   it('with an incomplete envelope', () => {
     expect(rejection(Buffer.from('k8s\0')).message).toMatch(/apiVersion and kind/);
-    expect(rejection(envelope('v1', 'Namespace', new Uint8Array(0))).message).toMatch(/no object/);
+    const noRaw = Buffer.concat([Buffer.from('k8s\0'), msg(1, str(1, 'v1'), str(2, 'Namespace'))]);
+    expect(rejection(noRaw).message).toMatch(/no object/);
     expect(rejection(envelope('v1', 'Namespace', namespace, [str(3, 'gzip')])).message).toMatch(/encoding "gzip"/);
     expect(rejection(envelope('v1', 'Namespace', namespace, [str(4, 'application/json')])).message).toMatch(/content type/);
   });
@@ -90,7 +91,7 @@ describe('decodeK8sProtobuf never crashes or hangs', () => {
   });
 
   it('on fixtures with random bytes changed', () => {
-    for (let round = 0; round < 3000; round++) {
+    for (let round = 0; round < 2000; round++) {
       const body = Buffer.from(bodies[round % bodies.length]);
       for (let flips = 1 + Math.floor(random() * 4); flips > 0; flips--) {
         body[4 + Math.floor(random() * (body.length - 4))] = Math.floor(random() * 256);
@@ -100,7 +101,7 @@ describe('decodeK8sProtobuf never crashes or hangs', () => {
   });
 
   it('on random bytes after the magic', () => {
-    for (let round = 0; round < 3000; round++) {
+    for (let round = 0; round < 1500; round++) {
       const noise = Buffer.from(Array.from({ length: Math.floor(random() * 200) }, () => Math.floor(random() * 256)));
       decodesOrRejects(Buffer.concat([Buffer.from('k8s\0'), noise]));
       decodesOrRejects(envelope('apps/v1', 'Deployment', noise));
@@ -109,7 +110,7 @@ describe('decodeK8sProtobuf never crashes or hangs', () => {
 
   it('on deeply nested and huge length prefixes', () => {
     let nested: Uint8Array = str(1, 'x');
-    for (let depth = 0; depth < 10_000; depth++) nested = msg(1, nested);
+    for (let depth = 0; depth < 2_000; depth++) nested = msg(1, nested);
     decodesOrRejects(envelope('v1', 'Namespace', nested));
     decodesOrRejects(envelope('v1', 'Namespace', Buffer.from([0x0a, 0xff, 0xff, 0xff, 0xff, 0x07, 0x00])));
     decodesOrRejects(envelope('v1', 'Namespace', Buffer.alloc(10_000, 0x7b))); // start-group tags of field 15

@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { decodeK8sProtobuf } from '../../../../source/engine/api/protobuf/decode.ts';
+import { envelope, str, varint } from './pb-builder.ts';
 
 // Bodies captured from kubectl 1.32 (protobuf) and kubectl 1.31 (JSON) by test/fixtures/protobuf/capture.ts.
 const FIXTURES = new URL('../../../fixtures/protobuf/', import.meta.url);
@@ -16,7 +17,7 @@ function decoded(name: string): Record<string, any> {
 
 describe('decodeK8sProtobuf on kubectl 1.32 create bodies', () => {
   it('has fixtures for every create command', () => {
-    expect(names.length).toBeGreaterThanOrEqual(34);
+    expect(names.length).toBeGreaterThanOrEqual(40);
   });
 
   it.each(names)('%s equals the JSON kubectl 1.31 posts for the same command', (name) => {
@@ -51,6 +52,13 @@ describe('decodeK8sProtobuf on kubectl 1.32 create bodies', () => {
     expect(decoded('quota').spec.hard).toEqual({ cpu: '1', memory: '1G', pods: '2', services: '3' });
     expect(decoded('secret-generic').data.user).toBe(Buffer.from('admin').toString('base64'));
     expect(decoded('configmap').binaryData.logo).toBe(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x00, 0xff, 0xfe, 0x01]).toString('base64'));
+  });
+
+  it('decodes the DeleteOptions body of drain\'s DELETE, in any group version', () => {
+    expect(decoded('drain-delete')).toStrictEqual({ kind: 'DeleteOptions', apiVersion: 'v1', gracePeriodSeconds: 5 });
+    expect(decodeK8sProtobuf(envelope('apps/v1', 'DeleteOptions', Buffer.concat([varint(1, 0), str(4, 'Foreground')])))).toStrictEqual({
+      kind: 'DeleteOptions', apiVersion: 'apps/v1', gracePeriodSeconds: 0, propagationPolicy: 'Foreground',
+    });
   });
 
   it('puts kind and apiVersion on the object', () => {

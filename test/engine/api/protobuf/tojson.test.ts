@@ -75,6 +75,12 @@ describe('toJson', () => {
     expect(container.livenessProbe).toEqual({ httpGet: { path: '/healthz', port: 'http' }, periodSeconds: 5 });
   });
 
+  it('renders UserInfo extra values as arrays', () => {
+    const extra = (key: string, ...items: string[]) => msg(4, str(1, key), msg(2, ...items.map((item) => str(1, item))));
+    const review = json('authentication.k8s.io/v1', 'SelfSubjectReview', msg(2, msg(1, str(1, 'alice'), extra('scopes', 'a', 'b'), extra('none'))));
+    expect(review.status.userInfo).toEqual({ username: 'alice', extra: { scopes: ['a', 'b'], none: null } });
+  });
+
   it('renders managedFields fieldsV1 as the JSON it carries', () => {
     const entry = msg(17, str(1, 'kubectl'), str(6, 'FieldsV1'), msg(7, str(1, '{"f:data":{}}')));
     expect(json('v1', 'ConfigMap', msg(1, entry)).metadata.managedFields).toEqual([

@@ -1,0 +1,174 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { StartError, type Runtime } from '../../../source/engine/runtime/index.ts';
+import { isAlive } from '../../../source/engine/runtime/process-group.ts';
+import { detectSandbox } from '../../../source/engine/runtime/sandbox.ts';
+import { collect, podIP, tempRuntime, uid, waitFor } from './helpers.ts';
+
+const bwrap = (await detectSandbox('auto')).available;
+if (!bwrap) console.warn('bwrap is not usable here: sandboxed process tests are skipped');
+
+/** Child pids of `pid` recorded by the container itself. */
+const pidsIn = (text: string) => [...text.matchAll(/pid=(\d+)/g)].map((m) => Number(m[1]));
+
+for (const mode of ['bwrap', 'none'] as const) {
+  describe.skipIf(mode === 'bwrap' && !bwrap)(`host-process containers (sandbox: ${mode})`, () => {
+    let rt: Runtime;
+    let cleanup: () => Promise<void>;
+    beforeAll(async () => {
+      ({ rt, cleanup } = await tempRuntime({ sandbox: mode === 'bwrap' ? 'auto' : 'none' }));
+      expect(rt.sandbox.available).toBe(mode === 'bwrap');
+    });
+    afterAll(() => cleanup());
+
+    it('crash: exits 1 with boom in the log, and previous logs survive a restart', async () => {
+      const pod = uid();
+      const spec = { podUid: pod, podName: 'crash', container: 'crash', image: 'busybox', podIP: podIP(), args: ['sh', '-c', 'echo boom; echo bang >&2; exit 1'] };
+      const c = await rt.start({ ...spec, attempt: 0 });
+      expect(c.sandboxed).toBe(mode === 'bwrap');
+      const exit = await c.exited;
+      expect(exit).toMatchObject({ exitCode: 1, reason: 'Error' });
+      expect(await collect(rt.logs({ podUid: pod, container: 'crash' }))).toBe('boom\nbang\n');
+
+      const again = await rt.start({ ...spec, attempt: 1, args: ['sh', '-c', 'echo second; exit 0'] });
+      expect(await again.exited).toMatchObject({ exitCode: 0, reason: 'Completed' });
+      expect(await collect(rt.logs({ podUid: pod, container: 'crash' }))).toBe('second\n');
+      expect(await collect(rt.logs({ podUid: pod, container: 'crash', previous: true }))).toBe('boom\nbang\n');
+      expect(() => rt.logs({ podUid: uid(), container: 'crash', previous: true, podName: 'crash' })).toThrow(
+        'previous terminated container "crash" in pod "crash" not found',
+      );
+    });
+
+    it('ticker: the log grows, follow yields new lines, stop kills the process group', async () => {
+      const pod = uid();
+      const c = await rt.start({
+        podUid: pod,
+        podName: 'ticker',
+        container: 'ticker',
+        image: 'busybox',
+        podIP: podIP(),
+        args: ['sh', '-c', 'sleep 600 & echo pid=$!; while true; do date; sleep 0.2; done'],
+      });
+      expect(c.pid).toBeGreaterThan(0);
+      const follow = rt.logs({ podUid: pod, container: 'ticker', follow: true });
+      const lines: string[] = [];
+      for await (const line of follow) {
+        lines.push(line);
+        if (lines.length === 4) break;
+      }
+      expect(lines[0]).toMatch(/^pid=\d+\n$/);
+      expect(lines.slice(1).every((l) => /\d\d:\d\d:\d\d/.test(l))).toBe(true);
+      const grown = await collect(rt.logs({ podUid: pod, container: 'ticker' }));
+      expect(grown.split('\n').length).toBeGreaterThanOrEqual(4);
+
+      // In the sandbox the pid printed is the namespace's; check the host pids instead.
+      const hostPids = mode === 'bwrap' ? (await import('../../../source/engine/runtime/process-group.ts')).groupMembers(c.pid!) : [c.pid!, ...pidsIn(lines[0]!)];
+      expect(hostPids.length).toBeGreaterThanOrEqual(2);
+      const followAll = rt.logs({ podUid: pod, container: 'ticker', follow: true, tailLines: 0 });
+      const exit = await c.stop(5_000);
+      expect(exit.exitCode).toBe(143);
+      expect((await collect(followAll)).length).toBeGreaterThanOrEqual(0); // ends with the container
+      for (const pid of hostPids) expect(isAlive(pid), `pid ${pid}`).toBe(false);
+    });
+
+    it('SIGKILLs after the grace period when SIGTERM is ignored', async () => {
+      const c = await rt.start({ podUid: uid(), podName: 'stubborn', container: 'c', image: 'busybox', podIP: podIP(), command: ['sh', '-c', 'trap "" TERM; echo ready; while true; do sleep 0.1; done'] });
+      await waitFor(async () => (await collect(rt.logs({ podUid: c.podUid, container: 'c' }))).includes('ready'));
+      const t = Date.now();
+      const exit = await c.stop(2_000); // 100 ms at the test's time scale
+      expect(exit.exitCode).toBe(137);
+      expect(Date.now() - t).toBeLessThan(3_000);
+      expect(isAlive(c.pid!)).toBe(false);
+    });
+
+    it('passes env and workingDir; a missing command is a StartError', async () => {
+      const pod = uid();
+      const c = await rt.start({
+        podUid: pod,
+        podName: 'envy',
+        container: 'c',
+        image: 'python:3.12',
+        podIP: podIP(),
+        command: ['sh', '-c', 'echo "$GREETING $PYTHON_VERSION"; pwd'],
+        env: [{ name: 'GREETING', value: 'hi' }],
+        workingDir: '/app',
+      });
+      await c.exited;
+      const out = await collect(rt.logs({ podUid: pod, container: 'c' }));
+      expect(out.split('\n')[0]).toBe('hi 3.12.12');
+      if (mode === 'bwrap') expect(out.split('\n')[1]).toBe('/app');
+      else expect(out.split('\n')[1]).toMatch(/rootfs\/app$/);
+
+      await expect(rt.start({ podUid: uid(), podName: 'x', container: 'c', image: 'busybox', podIP: podIP(), command: ['no-such-binary'] })).rejects.toThrow(StartError);
+      await expect(rt.start({ podUid: uid(), podName: 'x', container: 'c', image: 'busybox', podIP: podIP(), command: ['no-such-binary'] })).rejects.toThrow(
+        'exec: "no-such-binary": executable file not found in $PATH',
+      );
+    });
+
+    it('a process container can listen on its pod IP', async () => {
+      const ip = podIP();
+      const c = await rt.start({
+        podUid: uid(),
+        podName: 'server',
+        container: 'c',
+        image: 'node:20',
+        podIP: ip,
+        args: ['-e', `require('http').createServer((q, s) => s.end('from node')).listen(8080, '${ip}', () => console.log('up'))`],
+        command: ['node'],
+      });
+      await waitFor(async () => (await collect(rt.logs({ podUid: c.podUid, container: 'c' }))).includes('up'));
+      const res = await fetch(`http://${ip}:8080/`);
+      expect(await res.text()).toBe('from node');
+      await c.stop(1000);
+    });
+  });
+}
+
+describe.skipIf(!bwrap)('the sandbox', () => {
+  let rt: Runtime;
+  let cleanup: () => Promise<void>;
+  beforeAll(async () => {
+    ({ rt, cleanup } = await tempRuntime());
+  });
+  afterAll(() => cleanup());
+
+  it('has the pod name as hostname, its own pids, a read-only host and private writable paths', async () => {
+    const pod = uid();
+    const ip = podIP();
+    const script = [
+      'hostname',
+      'echo pid=$$',
+      'touch /etc/skiff-should-fail 2>/dev/null && echo host-writable || echo host-readonly',
+      'echo private > /tmp/mine && cat /tmp/mine',
+      'grep -c Welcome /usr/share/nginx/html/index.html',
+      `grep ${ip} /etc/hosts`,
+    ].join('; ');
+    const c = await rt.start({ podUid: pod, podName: 'sandboxed-pod', container: 'c', image: 'nginx', podIP: ip, command: ['sh', '-c', script] });
+    expect(c.kind).toBe('process');
+    await c.exited;
+    const out = await collect(rt.logs({ podUid: pod, container: 'c' }));
+    expect(out.split('\n')).toEqual(['sandboxed-pod', 'pid=2', 'host-readonly', 'private', '2', `${ip}\tsandboxed-pod`, '']);
+  });
+});
+
+describe('orphans', () => {
+  it('a restarted engine reaps the host processes a crashed one left', async () => {
+    const first = await tempRuntime({ sandbox: 'none' });
+    const c = await first.rt.start({ podUid: uid(), podName: 'o', container: 'c', image: 'busybox', podIP: podIP(), command: ['sleep', '600'] });
+    const { createRuntime } = await import('../../../source/engine/runtime/index.ts');
+    const second = await createRuntime({ rootDir: `${first.dir}/pods`, sandbox: 'none' });
+    expect(await second.reapOrphans()).toBe(1);
+    expect((await c.exited).exitCode).toBe(137);
+    expect(isAlive(c.pid!)).toBe(false);
+    await first.cleanup();
+  });
+
+  it('refuses to start a container twice', async () => {
+    const { rt, cleanup } = await tempRuntime({ sandbox: 'none' });
+    const spec = { podUid: uid(), podName: 'o', container: 'c', image: 'busybox', podIP: podIP(), command: ['sleep', '600'] };
+    await Promise.all([
+      expect(rt.start(spec)).resolves.toBeDefined(),
+      expect(rt.start(spec)).rejects.toThrow(/already running/),
+    ]);
+    await cleanup();
+  });
+});
