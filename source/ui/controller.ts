@@ -23,7 +23,8 @@ import {
   type ViewState,
 } from './state/types.ts';
 import { memoDerive, scrollTop, selectedIndex, type DerivedTable } from './table/derive.ts';
-import { toYaml } from './yaml.ts';
+import { StaticDoc, type TextDoc } from './docs.ts';
+import { ObjectTracker, describeDoc, yamlDoc } from './features/object-docs.ts';
 
 export interface TuiOptions {
   kubeconfigPath?: string;
@@ -59,6 +60,7 @@ export class Controller {
   private nextId = 1;
   private readonly sources = new Map<number, { source: RowSource; release: () => void }>();
   private readonly derivers = new Map<number, ReturnType<typeof memoDerive>>();
+  private readonly docs = new Map<number, TextDoc>();
   private toastTimer?: NodeJS.Timeout;
   private toastSeq = 0;
   private connectSeq = 0;
@@ -166,6 +168,8 @@ export class Controller {
   private closeSession(): void {
     for (const e of this.sources.values()) e.release();
     this.sources.clear();
+    for (const d of this.docs.values()) d.close();
+    this.docs.clear();
     this.derivers.clear();
     this.session?.close();
     this.session = undefined;
@@ -210,8 +214,13 @@ export class Controller {
 
   /** Releases the sources of views no longer on the stack. */
   private collectSources(): void {
-    if (this.sources.size <= this.state.stack.length) return;
+    if (this.sources.size + this.docs.size <= this.state.stack.length) return;
     const live = new Set(this.state.stack.map((v) => v.id));
+    for (const [id, doc] of this.docs) {
+      if (live.has(id)) continue;
+      doc.close();
+      this.docs.delete(id);
+    }
     for (const [id, e] of this.sources) {
       if (live.has(id)) continue;
       e.release();
@@ -307,6 +316,17 @@ export class Controller {
       case 'table.wide':
         this.store.update((s) => ({ ...s, wide: !s.wide }));
         return this.toast(this.state.wide ? 'Wide columns on' : 'Wide columns off');
+      case 'obj.describe':
+        return this.openObject('describe');
+      case 'obj.yaml':
+        return this.openObject('yaml');
+      case 'text.search':
+        if (view.kind === 'text') this.openPrompt('search', view.search ?? '');
+        return;
+      case 'text.next':
+        return this.findMatch(1);
+      case 'text.prev':
+        return this.findMatch(-1);
       case 'table.refresh':
         if (view.kind === 'table') this.sourceFor(view).refresh?.();
         return this.toast('Refreshing…');
@@ -324,11 +344,14 @@ export class Controller {
     if (name === 'ctrl-c') return this.quit();
     if (name === 'esc') {
       if (p.kind === 'filter') this.applyFilter('');
+      if (p.kind === 'search') this.setSearch('');
       return this.closePrompt();
     }
     if (name === 'enter') {
       this.closePrompt();
-      if (p.kind === 'command') {
+      if (p.kind === 'search') {
+        this.setSearch(p.text);
+      } else if (p.kind === 'command') {
         if (p.text.trim()) {
           this.store.update((s) => ({ ...s, commandHistory: [p.text.trim(), ...s.commandHistory.filter((h) => h !== p.text.trim())].slice(0, 50) }));
         }
@@ -509,9 +532,22 @@ export class Controller {
     this.replaceTop({ ...view, top });
   }
 
-  textLines(view: TextViewState | HelpViewState): string[] {
-    if (view.kind === 'text') return view.lines;
+  docFor(view: TextViewState): TextDoc {
+    let doc = this.docs.get(view.id);
+    if (!doc) this.docs.set(view.id, (doc = new StaticDoc([])));
+    return doc;
+  }
+
+  textLines(view: TextViewState | HelpViewState): readonly string[] {
+    if (view.kind === 'text') return this.docFor(view).getSnapshot().lines;
     return helpLines(helpSections(view.about, this.state.readonly), this.state.size.columns - 4);
+  }
+
+  /** Pushes a text view whose content comes from `doc`. */
+  pushText(view: Omit<TextViewState, 'id' | 'kind' | 'top'> & { top?: number }, doc: TextDoc): void {
+    const id = this.nextId++;
+    this.docs.set(id, doc);
+    this.push({ kind: 'text', id, top: 0, ...view });
   }
 
   private sortBy(pick: (v: TableViewState) => string | undefined): void {
@@ -560,7 +596,7 @@ export class Controller {
     if (!obj) return;
     const target = drillTarget(view.resource, obj);
     if (target === 'no-selector') return this.toast(`${row.name} has no selector`, 'error');
-    if (!target) return this.showYaml(view, row, obj);
+    if (!target) return this.openObject('describe');
     const next = this.newTable(target.resource, target.namespace);
     this.push({ ...next, labelSelector: target.labelSelector, fieldSelector: target.fieldSelector, scopeLabel: target.scopeLabel });
   }
@@ -579,17 +615,17 @@ export class Controller {
     }
   }
 
-  private showYaml(view: TableViewState, row: Row, obj: KObject): void {
-    const clean = structuredClone(obj);
-    if (clean.metadata) delete clean.metadata.managedFields;
-    this.push({
-      kind: 'text',
-      id: this.nextId++,
-      mode: 'yaml',
-      title: `${view.resource.split('.')[0]}/${row.name}`,
-      lines: toYaml(clean).split('\n'),
-      top: 0,
-    });
+  /** `d` and `y`: live describe or YAML of the selected object. */
+  private openObject(mode: 'describe' | 'yaml'): void {
+    const view = topView(this.state);
+    if (view?.kind !== 'table' || view.resource === CONTEXTS) return;
+    const row = this.selectedRow(view);
+    const session = this.session;
+    const info = session?.registry.get(view.resource);
+    if (!row || !session || !info) return;
+    const tracker = new ObjectTracker(session.transport, info, this.sourceFor(view), row.uid, row.namespace, row.name);
+    const doc = mode === 'describe' ? describeDoc(session.transport, tracker) : yamlDoc(tracker);
+    this.pushText({ mode, title: `${info.singular || info.plural}/${row.name}`, resource: view.resource }, doc);
   }
 
   // ---- toasts ----------------------------------------------------------------------------
@@ -606,11 +642,14 @@ export class Controller {
 }
 
 export function viewKind(view: ViewState): ViewKind {
-  return view.kind === 'table' ? 'table' : 'text';
+  if (view.kind === 'table') return 'table';
+  if (view.kind === 'text' && view.mode === 'logs') return 'logs';
+  return 'text';
 }
 
 export function viewResource(view: ViewState): string | undefined {
-  return view.kind === 'table' ? view.resource : view.kind === 'help' ? view.about.resource : undefined;
+  if (view.kind === 'table') return view.resource;
+  return view.kind === 'help' ? view.about.resource : view.resource;
 }
 
 function mru(list: string[], ns: string): string[] {

@@ -41,7 +41,7 @@ describe('discovery', () => {
   });
 
   it('turns API errors into KubeErrors with the server message', async () => {
-    const err = await session.transport.json({ path: '/api/v1/namespaces/default/pods/nope' }).catch((e) => e);
+    const err: any = await session.transport.json({ path: "/api/v1/namespaces/default/pods/nope" }).catch((e) => e);
     expect(err).toBeInstanceOf(KubeError);
     expect(err.code).toBe(404);
     expect(err.message).toBe('pods "nope" not found');

@@ -101,7 +101,8 @@ export class DeploymentController extends Controller {
     this.claimReplicaSets(d);
     if (d.metadata.deletionTimestamp) {
       const { newRS, oldRSs } = this.getAll(d, false);
-      return this.saveStatus(d, calculateStatus(this.all(newRS, oldRSs), newRS, d, this.clock.now()));
+      this.saveStatus(d, calculateStatus(this.all(newRS, oldRSs), newRS, d, this.clock.now()));
+      return;
     }
     this.checkPausedConditions(d);
     if (d.spec.paused || this.isScalingEvent(d)) return this.syncScale(d);
@@ -468,11 +469,15 @@ export class DeploymentController extends Controller {
   }
 }
 
-/** How many replicas the new RS may have now (RollingUpdate: within maxSurge). */
+/**
+ * How many replicas the new RS may have now (RollingUpdate: within maxSurge). Unlike upstream,
+ * an RS counts with its observed pods when they exceed its spec (pods of a scaled-down RS not yet
+ * deleted), so the number of live pods, not only the specs, stays within maxSurge.
+ */
 export function newRSReplicas(d: KObject, all: KObject[], newRS: KObject): number {
   if (!isRollingUpdate(d)) return replicasOf(d);
   const maxTotal = replicasOf(d) + maxSurge(d);
-  const current = sumSpec(all);
+  const current = all.reduce((n, rs) => n + Math.max(replicasOf(rs), rs.status?.replicas ?? 0), 0);
   if (current >= maxTotal) return replicasOf(newRS);
   return replicasOf(newRS) + Math.min(maxTotal - current, replicasOf(d) - replicasOf(newRS));
 }
@@ -508,4 +513,3 @@ function roundHalfAway(x: number): number {
   return Math.sign(x) * Math.round(Math.abs(x));
 }
 
-export { maxUnavailable };

@@ -66,6 +66,7 @@ export interface Container {
 /** Shared exit bookkeeping: the runner calls `finish` once; the log closes and exec sessions end. */
 export abstract class BaseContainer implements Container {
   abstract readonly kind: RuntimeKind;
+  readonly pid?: number;
   readonly startedAt: number;
   portMappings: PortMapping[] = [];
   exit?: ExitInfo;

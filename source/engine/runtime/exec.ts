@@ -45,22 +45,18 @@ const isRoot = () => process.getuid?.() === 0;
  * hostname, env and working directory. (It gets its own PID namespace, not the container's.)
  */
 export function startExec(ctx: ContainerContext, opts: ExecOptions): ExecSession {
-  let argv = opts.command;
+  const argv = opts.command;
   // A shell that shares the terminal with a PID namespace cannot restore the terminal's foreground
   // group on exit (that group is outside the namespace): `setsid --ctty` makes it the terminal's
   // own session inside. That takes root to steal the terminal, so without root skip the namespace.
   const ownSession = !!opts.tty && ctx.sandboxed && isRoot() && !!findExecutable('setsid', process.env.PATH ?? '');
   let plan;
   try {
-    plan = spawnPlan(ctx, argv, !opts.tty || ownSession);
+    plan = spawnPlan(ctx, argv, !opts.tty || ownSession, ownSession ? ['setsid', '--ctty', '--wait'] : []);
   } catch (err) {
     if (!(err instanceof StartError)) throw err;
     const what = argv[0]?.includes('/') ? `stat ${argv[0]}: no such file or directory` : `exec: "${argv[0]}": executable file not found in $PATH`;
     throw new ExecError(`OCI runtime exec failed: exec failed: unable to start container process: ${what}: unknown`);
-  }
-  if (ownSession) {
-    const at = plan.args.indexOf('--');
-    plan.args.splice(at + 1, 0, 'setsid', '--ctty', '--wait');
   }
   return opts.tty ? ptySession(plan, opts) : pipeSession(plan, opts);
 }

@@ -13,7 +13,7 @@ import { bwrapArgs, findExecutable, hostPathOf } from './sandbox.ts';
  */
 export class ProcessContainer extends BaseContainer {
   readonly kind = 'process' as const;
-  readonly pid: number;
+  override readonly pid: number;
   private child: ResultPromise;
   private killTimer: unknown;
 
@@ -94,8 +94,11 @@ interface SpawnPlan {
   env: Record<string, string>;
 }
 
-/** How to run argv in the container's view; throws StartError when the executable is not there. */
-export function spawnPlan(ctx: ContainerContext, argv: string[], pidNamespace = true): SpawnPlan {
+/**
+ * How to run argv in the container's view; throws StartError when the executable is not there.
+ * `wrapper` (a host command taking argv) runs first inside the sandbox.
+ */
+export function spawnPlan(ctx: ContainerContext, argv: string[], pidNamespace = true, wrapper: string[] = []): SpawnPlan {
   const [command, ...rest] = argv;
   if (!command) throw new StartError('failed to start container process: no command specified');
   const toHost = (p: string) => hostPathOf(p, ctx.layout, ctx.volumes);
@@ -108,7 +111,7 @@ export function spawnPlan(ctx: ContainerContext, argv: string[], pidNamespace = 
   }
   if (ctx.sandboxed) {
     const view = { layout: ctx.layout, hostname: ctx.podName, workingDir: ctx.workingDir, volumes: ctx.volumes, pidNamespace };
-    return { file: 'bwrap', args: [...bwrapArgs(view), '--', command, ...rest], cwd: '/', env: ctx.env };
+    return { file: 'bwrap', args: [...bwrapArgs(view), '--', ...wrapper, command, ...rest], cwd: '/', env: ctx.env };
   }
   // No sandbox: the container's paths are only reachable through the rootfs on the host.
   const cwd = inRootfs(ctx.layout.rootfs, ctx.workingDir);

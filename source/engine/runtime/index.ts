@@ -42,23 +42,24 @@
  * Layout: <rootDir>/<podUid>/<container>/{rootfs/, logs/<attempt>.log, pid}.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
 import { RealClock, type Clock } from '../clock.ts';
 import { IdleContainer, NginxContainer } from './builtin.ts';
-import { DEFAULT_CATALOG_PATH, loadCatalog, type Catalog, type ResolvedImage } from './catalog.ts';
-import type { Container, ContainerContext, ExitInfo } from './container.ts';
+import { DEFAULT_CATALOG_PATH, loadCatalog, type Catalog } from './catalog.ts';
+import type { BaseContainer, Container, ContainerContext } from './container.ts';
 import { ExecError, LogsNotFoundError } from './errors.ts';
 import { startExec, type ExecOptions, type ExecSession } from './exec.ts';
 import { ProcessContainer } from './host-process.ts';
-import { logFiles, LogWriter, type LogLimits } from './log-file.ts';
+import { logAttempts, logFiles, LogWriter, removeLogFiles, type LogLimits } from './log-file.ts';
 import { readLogs, type LogReadOptions } from './log-reader.ts';
 import { containerPaths, podDir } from './paths.ts';
-import { groupMembers, isAlive, signalGroup, startTime } from './process-group.ts';
+import { reapOrphans as reapOrphanProcesses } from './orphans.ts';
 import { ImagePuller, type CachedImage, type PullPolicy, type PullResult } from './pull.ts';
 import { layoutRootfs } from './rootfs.ts';
-import { detectSandbox, type SandboxInfo, type SandboxMode, type VolumeMount } from './sandbox.ts';
+import { detectSandbox, type SandboxInfo, type SandboxMode } from './sandbox.ts';
+import { containerArgv, containerEnv, type StartSpec } from './spec.ts';
 
 export * from './errors.ts';
 export type { Catalog, CatalogImage, ResolvedImage, RuntimeKind } from './catalog.ts';
@@ -70,6 +71,7 @@ export type { LogReadOptions } from './log-reader.ts';
 export type { PortMapping } from './ports.ts';
 export type { CachedImage, PullPolicy, PullResult } from './pull.ts';
 export type { SandboxInfo, SandboxMode, VolumeMount } from './sandbox.ts';
+export type { EnvVar, StartSpec } from './spec.ts';
 
 export interface RuntimeOptions {
   /** Per-pod directories go here (`$SKIFF_HOME/pods`). */
@@ -88,30 +90,6 @@ export interface RuntimeOptions {
   forceMapPorts?: boolean;
   /** Per container instance. Default 10 MiB × 3 files. */
   logLimits?: LogLimits;
-}
-
-export interface EnvVar {
-  name: string;
-  value?: string;
-}
-
-export interface StartSpec {
-  podUid: string;
-  podName: string;
-  /** Container name. */
-  container: string;
-  /** The restart count; default one more than the last instance on disk. */
-  attempt?: number;
-  image: string;
-  command?: string[];
-  args?: string[];
-  env?: Record<string, string> | EnvVar[];
-  workingDir?: string;
-  podIP: string;
-  ports?: { containerPort: number; protocol?: string }[];
-  volumes?: VolumeMount[];
-  /** Keep the filesystem of an earlier instance (default: start from the image, like a new container). */
-  keepRootfs?: boolean;
 }
 
 export interface LogsRequest extends LogReadOptions {
@@ -140,8 +118,11 @@ export interface Runtime {
   get(podUid: string, container: string): Container | undefined;
   logs(req: LogsRequest): AsyncIterableIterator<string>;
   exec(req: ExecRequest): ExecSession;
+  /** After the kubelet has stopped a deleted pod's containers: kill leftovers, delete its files. */
   removePod(podUid: string): Promise<void>;
+  /** Stop every running container (cluster down). */
   shutdown(graceMs?: number): Promise<void>;
+  /** At engine start: kill host processes of containers a dead engine left; returns how many. */
   reapOrphans(): Promise<number>;
 }
 
@@ -152,7 +133,7 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
   const sandbox = await detectSandbox(opts.sandbox ?? 'auto');
   const limits = opts.logLimits ?? { maxBytes: 10 * 1024 * 1024, maxFiles: 3 };
   const puller = new ImagePuller(catalog, clock, opts.pullDelayMs ?? 1500);
-  const containers = new Map<string, Container & { ctx: ContainerContext; whileRunning(fn: () => void): () => void }>();
+  const containers = new Map<string, BaseContainer>();
   const key = (podUid: string, name: string) => `${podUid}/${name}`;
   mkdirSync(opts.rootDir, { recursive: true });
 
@@ -178,12 +159,9 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
     const attempts = logAttempts(paths.logDir);
     const attempt = spec.attempt ?? (attempts.length ? attempts[attempts.length - 1]! + 1 : 0);
     // Like the kubelet, keep the logs of this instance and the one before it.
-    for (const a of attempts) if (a < attempt - 1 || a === attempt) removeLogs(join(paths.logDir, `${a}.log`), limits.maxFiles);
+    for (const a of attempts) if (a < attempt - 1 || a === attempt) removeLogFiles(join(paths.logDir, `${a}.log`), limits.maxFiles);
 
-    const argv = spec.command?.length
-      ? [...spec.command, ...(spec.args ?? [])]
-      : [...image.entrypoint, ...(spec.args?.length ? spec.args : image.cmd)];
-    const kind = image.runtime === 'builtin-nginx' && !runsNginx(argv) ? 'process' : image.runtime;
+    const { kind, argv } = containerArgv(resolved, spec);
     const workingDir = spec.workingDir || image.workingDir;
     const layout = await layoutRootfs(paths.rootfs, resolved, {
       hostname: spec.podName,
@@ -207,7 +185,7 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
       log: new LogWriter(join(paths.logDir, `${attempt}.log`), clock, limits),
       clock,
     };
-    let c;
+    let c: BaseContainer;
     try {
       const listen = { forceMap: opts.forceMapPorts };
       if (kind === 'builtin-nginx') {
@@ -216,7 +194,7 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
       } else if (kind === 'builtin-idle') {
         c = await IdleContainer.start(ctx, listen);
       } else {
-        c = ProcessContainer.start(ctx, stripEntrypoint(image.runtime, argv), paths.pidFile);
+        c = ProcessContainer.start(ctx, argv, paths.pidFile);
       }
     } catch (err) {
       ctx.log.close();
@@ -228,7 +206,7 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
 
   function logs(req: LogsRequest): AsyncIterableIterator<string> {
     const { logDir } = containerPaths(opts.rootDir, req.podUid, req.container);
-    const attempts = existsSync(logDir) ? logAttempts(logDir) : [];
+    const attempts = logAttempts(logDir);
     const current = containers.get(key(req.podUid, req.container));
     const latest = attempts[attempts.length - 1];
     const attempt = req.previous ? attempts[attempts.length - 2] : latest;
@@ -265,22 +243,8 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
   }
 
   async function reapOrphans(): Promise<number> {
-    let reaped = 0;
-    for (const pod of safeReaddir(opts.rootDir)) {
-      for (const name of safeReaddir(join(opts.rootDir, pod))) {
-        const pidFile = join(opts.rootDir, pod, name, 'pid');
-        if (!existsSync(pidFile)) continue;
-        const [pid, started] = readFileSync(pidFile, 'utf8').trim().split(' ');
-        const n = Number(pid);
-        const ours = [...containers.values()].some((c) => c.pid === n && c.running);
-        if (!ours && n > 1 && isAlive(n) && startTime(n) === started && groupMembers(n).length) {
-          signalGroup(n, 'SIGKILL');
-          reaped++;
-        }
-        if (!ours) rmSync(pidFile, { force: true });
-      }
-    }
-    return reaped;
+    const ours = new Set([...containers.values()].filter((c) => c.running && c.pid).map((c) => c.pid));
+    return reapOrphanProcesses(opts.rootDir, (pid) => ours.has(pid));
   }
 
   return {
@@ -297,45 +261,4 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
     shutdown,
     reapOrphans,
   };
-}
-
-/** Image env, then the pod's; the host PATH is appended so host tools stand in for the image's. */
-function containerEnv(image: ResolvedImage, spec: StartSpec): Record<string, string> {
-  const env: Record<string, string> = { HOSTNAME: spec.podName, HOME: '/root', ...image.env };
-  const extra = Array.isArray(spec.env) ? Object.fromEntries(spec.env.map((e) => [e.name, e.value ?? ''])) : (spec.env ?? {});
-  Object.assign(env, extra);
-  const path = (env.PATH ?? '').split(delimiter).filter(Boolean);
-  for (const dir of (process.env.PATH ?? '').split(delimiter)) if (dir && !path.includes(dir)) path.push(dir);
-  env.PATH = path.join(delimiter);
-  return env;
-}
-
-function runsNginx(argv: string[]): boolean {
-  const args = stripEntrypoint('builtin-nginx', argv);
-  return args.length === 0 || /(^|\/)nginx(-debug)?$/.test(args[0]!);
-}
-
-/** The nginx image's entrypoint script only execs its arguments. */
-function stripEntrypoint(kind: string, argv: string[]): string[] {
-  return kind === 'builtin-nginx' && argv[0] === '/docker-entrypoint.sh' ? argv.slice(1) : argv;
-}
-
-function logAttempts(logDir: string): number[] {
-  return safeReaddir(logDir)
-    .map((f) => /^(\d+)\.log$/.exec(f)?.[1])
-    .filter((n): n is string => n !== undefined)
-    .map(Number)
-    .sort((a, b) => a - b);
-}
-
-function removeLogs(path: string, maxFiles: number): void {
-  for (const f of logFiles(path, maxFiles)) rmSync(f, { force: true });
-}
-
-function safeReaddir(dir: string): string[] {
-  try {
-    return readdirSync(dir);
-  } catch {
-    return [];
-  }
 }

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { closeSync, existsSync, fstatSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, openSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
 import type { Clock } from '../clock.ts';
 
@@ -156,4 +156,23 @@ export function logFiles(path: string, maxFiles: number): string[] {
   for (let i = maxFiles - 1; i >= 1; i--) if (existsSync(`${path}.${i}`)) files.push(`${path}.${i}`);
   if (existsSync(path)) files.push(path);
   return files;
+}
+
+/** The instances (attempts) that have a `<n>.log` in `logDir`, ascending. */
+export function logAttempts(logDir: string): number[] {
+  let names: string[];
+  try {
+    names = readdirSync(logDir);
+  } catch {
+    return [];
+  }
+  return names
+    .map((f) => /^(\d+)\.log$/.exec(f)?.[1])
+    .filter((n): n is string => n !== undefined)
+    .map(Number)
+    .sort((a, b) => a - b);
+}
+
+export function removeLogFiles(path: string, maxFiles: number): void {
+  for (const f of logFiles(path, maxFiles)) rmSync(f, { force: true });
 }

@@ -42,3 +42,8 @@ export function inRootfs(rootfs: string, containerPath: string): string {
   for (const p of parts) checkName('path component', p);
   return join(rootfs, ...parts);
 }
+
+/** `path` is `dir` or inside it (container paths, absolute and normalized). */
+export function isUnder(path: string, dir: string): boolean {
+  return path === dir || path.startsWith(dir === '/' ? '/' : `${dir}/`);
+}

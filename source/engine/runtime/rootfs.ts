@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { chmod, mkdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, posix } from 'node:path';
 import type { ResolvedImage } from './catalog.ts';
-import { inRootfs } from './paths.ts';
+import { inRootfs, isUnder } from './paths.ts';
 
 /** What a container sees of its own filesystem, ready to be bind-mounted by the sandbox. */
 export interface RootfsLayout {
@@ -61,10 +61,6 @@ function hostsFile(hostname: string, podIP: string): string {
     `${podIP}\t${hostname}`,
     '',
   ].join('\n');
-}
-
-function isUnder(path: string, dir: string): boolean {
-  return path === dir || path.startsWith(dir === '/' ? '/' : `${dir}/`);
 }
 
 /** Drop duplicates and directories inside another one of the list; `/` itself is never private. */

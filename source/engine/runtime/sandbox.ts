@@ -2,7 +2,7 @@ import { lstatSync, readdirSync, readlinkSync, statSync } from 'node:fs';
 import { delimiter, join, posix } from 'node:path';
 import { execa } from 'execa';
 import type { RootfsLayout } from './rootfs.ts';
-import { inRootfs } from './paths.ts';
+import { inRootfs, isUnder } from './paths.ts';
 
 export type SandboxMode = 'auto' | 'bwrap' | 'none';
 
@@ -76,7 +76,7 @@ export function bwrapArgs(view: SandboxView): string[] {
   for (const dir of ordered) args.push('--tmpfs', dir, ...rebind(dir, []));
   for (const [flag, src, dest] of binds) args.push(flag, src, dest);
   // Mount points are made by now: the shadows become as read-only as the host they stand for.
-  for (const dir of ordered) args.push('--remount-ro', dir);
+  for (const dir of [...shadows].sort((a, b) => depth(a) - depth(b))) args.push('--remount-ro', dir);
   if (view.pidNamespace) args.push('--unshare-pid');
   args.push('--unshare-uts', '--hostname', view.hostname, '--die-with-parent', '--chdir', view.workingDir);
   return args;
@@ -119,10 +119,6 @@ function isDir(path: string): boolean {
   } catch {
     return false;
   }
-}
-
-function isUnder(path: string, dir: string): boolean {
-  return path === dir || path.startsWith(dir === '/' ? '/' : `${dir}/`);
 }
 
 function depth(path: string): number {

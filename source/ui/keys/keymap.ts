@@ -1,6 +1,6 @@
 /** Key bindings as data: one place says which key does what, where, and whether it mutates. */
 
-export type ViewKind = 'table' | 'text';
+export type ViewKind = 'table' | 'text' | 'logs';
 
 export interface Binding {
   /** The command the controller runs. */
@@ -17,9 +17,10 @@ export interface Binding {
   hint?: boolean;
 }
 
-const ALL: ViewKind[] = ['table', 'text'];
+const ALL: ViewKind[] = ['table', 'text', 'logs'];
 const TABLE: ViewKind[] = ['table'];
-const SCROLL: ViewKind[] = ['table', 'text'];
+const SCROLL: ViewKind[] = ['table', 'text', 'logs'];
+const TEXT: ViewKind[] = ['text', 'logs'];
 
 export const KEYMAP: Binding[] = [
   { command: 'app.quit', keys: ['q', 'ctrl-c'], label: 'Quit', views: ALL, hint: true },
@@ -45,6 +46,13 @@ export const KEYMAP: Binding[] = [
   { command: 'table.sortNext', keys: ['>'], label: 'Sort column right', views: TABLE },
   { command: 'table.wide', keys: ['ctrl-w'], label: 'Wide', views: TABLE },
   { command: 'table.refresh', keys: ['ctrl-r'], label: 'Refresh', views: TABLE },
+
+  { command: 'obj.describe', keys: ['d'], label: 'Describe', views: TABLE, hint: true },
+  { command: 'obj.yaml', keys: ['y'], label: 'YAML', views: TABLE, hint: true },
+
+  { command: 'text.search', keys: ['/'], label: 'Search', views: TEXT, hint: true },
+  { command: 'text.next', keys: ['n'], label: 'Next match', views: TEXT },
+  { command: 'text.prev', keys: ['N'], label: 'Previous match', views: TEXT },
 ];
 
 export function bindingApplies(b: Binding, view: ViewKind, resource: string | undefined, readonly: boolean): boolean {

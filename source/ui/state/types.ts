@@ -33,30 +33,42 @@ export interface TableViewState extends ViewBase {
 export interface HelpViewState extends ViewBase {
   kind: 'help';
   /** The view whose keys are listed. */
-  about: { kind: 'table' | 'text'; resource?: string };
+  about: { kind: 'table' | 'text' | 'logs'; resource?: string };
   top: number;
 }
 
 export interface TextViewState extends ViewBase {
   kind: 'text';
-  /** `describe`, `yaml`, ... shown in the title. */
-  mode: string;
+  /** `describe`, `yaml`, `logs`: picks the keys and the title. */
+  mode: 'describe' | 'yaml' | 'logs';
+  /** What is shown: `pods/web-1`. */
   title: string;
-  lines: string[];
+  /** The resource of the object shown (for help and the header hints). */
+  resource?: string;
   top: number;
-  loading?: boolean;
+  /** Keep the end in view as lines arrive (logs). */
+  follow?: boolean;
+  wrap?: boolean;
+  /** Search text (regex) and the line of the current match. */
+  search?: string;
+  match?: number;
 }
 
 export type ViewState = TableViewState | HelpViewState | TextViewState;
 
 export interface PromptState {
-  kind: 'command' | 'filter';
+  kind: 'command' | 'filter' | 'search';
   text: string;
   /** Grey completion shown after the text; Tab accepts it. */
   suggestion?: string;
   /** Position while browsing command history with up/down. */
   historyIndex?: number;
 }
+
+export type Dialog =
+  | { kind: 'confirm'; title: string; message: string; confirm: string; focus: 0 | 1; danger?: boolean }
+  | { kind: 'input'; title: string; label: string; value: string; error?: string }
+  | { kind: 'pick'; title: string; options: string[]; index: number };
 
 export interface Toast {
   id: number;
@@ -90,6 +102,8 @@ export interface UiState {
   namespace: string | null;
   recentNamespaces: string[];
   prompt: PromptState | null;
+  /** A modal question; its answer is handled by the controller. */
+  dialog: Dialog | null;
   toast: Toast | null;
   wide: boolean;
   readonly: boolean;
@@ -105,6 +119,7 @@ export function initialState(opts: { columns: number; rows: number; readonly?: b
     namespace: 'default',
     recentNamespaces: [],
     prompt: null,
+    dialog: null,
     toast: null,
     wide: false,
     readonly: !!opts.readonly,

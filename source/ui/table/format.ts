@@ -36,8 +36,10 @@ export interface ColumnLayout {
 }
 
 /**
- * Column widths for `available` characters: natural widths (header or widest cell, capped),
- * then the widest columns shrink first until the row fits; columns drop off the right last.
+ * Column widths for `available` characters. Natural width = header or widest cell (capped).
+ * When that is too wide: the widest ordinary columns shrink to their header width first, then
+ * the name column, then everything, with one space between columns instead of two; columns drop
+ * off the right last.
  */
 export function layoutColumns(columns: DisplayColumn[], rows: readonly Row[], available: number): ColumnLayout {
   const natural = columns.map((c) => {
@@ -47,23 +49,24 @@ export function layoutColumns(columns: DisplayColumn[], rows: readonly Row[], av
       if (v.length > w) w = v.length;
       if (w >= MAX_COLUMN) return MAX_COLUMN;
     }
-    return c.isAge ? Math.max(w, 5) : w;
+    return c.isAge ? Math.max(w, 4) : w;
   });
+  const headerFloor = columns.map((c) => Math.max(MIN_COLUMN, Math.min(c.name.length + 1, 12)));
+  const phases: Array<(i: number) => number | undefined> = [
+    (i) => (columns[i].isName ? undefined : headerFloor[i]),
+    (i) => (columns[i].isName ? Math.min(natural[i], 16) : headerFloor[i]),
+    () => MIN_COLUMN,
+  ];
   for (const gap of [2, 1]) {
     const widths = natural.slice();
     let excess = widths.reduce((a, b) => a + b, 0) + gap * (widths.length - 1) - available;
-    while (excess > 0) {
-      let widest = 0;
-      for (let i = 1; i < widths.length; i++) if (widths[i] > widths[widest]) widest = i;
-      const floor = Math.max(MIN_COLUMN, Math.min(columns[widest].name.length, 8));
-      if (widths[widest] <= floor) break;
-      const cut = Math.min(excess, widths[widest] - floor, Math.max(1, widths[widest] - secondWidest(widths, widest)));
-      widths[widest] -= cut;
-      excess -= cut;
+    for (const floor of phases) {
+      if (excess <= 0) break;
+      excess = shrink(widths, excess, floor);
+      if (gap === 2 && floor === phases[1]) break; // try a narrower gap before cutting harder
     }
     if (excess <= 0) return { widths, count: widths.length, gap };
     if (gap === 1) {
-      // Still too wide: drop columns from the right.
       let count = widths.length;
       while (count > 1 && widths.slice(0, count).reduce((a, b) => a + b, 0) + (count - 1) > available) count--;
       widths[0] = Math.min(widths[0], available);
@@ -73,12 +76,20 @@ export function layoutColumns(columns: DisplayColumn[], rows: readonly Row[], av
   return { widths: natural, count: natural.length, gap: 1 };
 }
 
-function secondWidest(widths: number[], skip: number): number {
-  let best = 0;
-  widths.forEach((w, i) => {
-    if (i !== skip && w > best) best = w;
-  });
-  return best;
+/** Shrinks the widest shrinkable column one step at a time; returns what is still too much. */
+function shrink(widths: number[], excess: number, floor: (i: number) => number | undefined): number {
+  while (excess > 0) {
+    let widest = -1;
+    for (let i = 0; i < widths.length; i++) {
+      const f = floor(i);
+      if (f === undefined || widths[i] <= f) continue;
+      if (widest < 0 || widths[i] > widths[widest]) widest = i;
+    }
+    if (widest < 0) return excess;
+    widths[widest]--;
+    excess--;
+  }
+  return excess;
 }
 
 /** One table line (header or row) padded to exactly `width` characters. */

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -59,5 +59,6 @@ describe('image catalog', () => {
     expect(c.resolve('nginx:9.9.9').version).toBe('9.9.9');
     expect(c.resolve('nginx:1.7.9').version).toBe('1.7.9');
     expect(c.resolve('example.com/tools/shell:v1').image.runtime).toBe('process');
+    rmSync(dir, { recursive: true, force: true });
   });
 });

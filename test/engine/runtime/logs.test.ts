@@ -1,15 +1,18 @@
-import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { FakeClock } from '../../../source/engine/clock.ts';
 import { LogWriter, parseEntry, parseTime, rfc3339Nano } from '../../../source/engine/runtime/log-file.ts';
 import { readLogs } from '../../../source/engine/runtime/log-reader.ts';
 import { collect } from './helpers.ts';
 
 const limits = { maxBytes: 1024 * 1024, maxFiles: 3 };
+const dirs: string[] = [];
+afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 function writer(clock = new FakeClock(Date.parse('2026-11-26T10:00:00Z')), l = limits) {
   const dir = mkdtempSync(join(tmpdir(), 'skiff-log-'));
+  dirs.push(dir);
   return { w: new LogWriter(join(dir, '0.log'), clock, l), clock };
 }
 

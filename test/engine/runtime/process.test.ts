@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StartError, type Runtime } from '../../../source/engine/runtime/index.ts';
-import { isAlive } from '../../../source/engine/runtime/process-group.ts';
+import { groupMembers, isAlive } from '../../../source/engine/runtime/process-group.ts';
 import { detectSandbox } from '../../../source/engine/runtime/sandbox.ts';
 import { collect, podIP, tempRuntime, uid, waitFor } from './helpers.ts';
 
 const bwrap = (await detectSandbox('auto')).available;
 if (!bwrap) console.warn('bwrap is not usable here: sandboxed process tests are skipped');
 
-/** Child pids of `pid` recorded by the container itself. */
+/** `pid=N` lines the container printed. */
 const pidsIn = (text: string) => [...text.matchAll(/pid=(\d+)/g)].map((m) => Number(m[1]));
 
 for (const mode of ['bwrap', 'none'] as const) {
@@ -61,12 +61,12 @@ for (const mode of ['bwrap', 'none'] as const) {
       expect(grown.split('\n').length).toBeGreaterThanOrEqual(4);
 
       // In the sandbox the pid printed is the namespace's; check the host pids instead.
-      const hostPids = mode === 'bwrap' ? (await import('../../../source/engine/runtime/process-group.ts')).groupMembers(c.pid!) : [c.pid!, ...pidsIn(lines[0]!)];
+      const hostPids = mode === 'bwrap' ? groupMembers(c.pid!) : [c.pid!, ...pidsIn(lines[0]!)];
       expect(hostPids.length).toBeGreaterThanOrEqual(2);
       const followAll = rt.logs({ podUid: pod, container: 'ticker', follow: true, tailLines: 0 });
       const exit = await c.stop(5_000);
       expect(exit.exitCode).toBe(143);
-      expect((await collect(followAll)).length).toBeGreaterThanOrEqual(0); // ends with the container
+      await collect(followAll); // a follower ends with the container
       for (const pid of hostPids) expect(isAlive(pid), `pid ${pid}`).toBe(false);
     });
 
@@ -147,6 +147,14 @@ describe.skipIf(!bwrap)('the sandbox', () => {
     await c.exited;
     const out = await collect(rt.logs({ podUid: pod, container: 'c' }));
     expect(out.split('\n')).toEqual(['sandboxed-pod', 'pid=2', 'host-readonly', 'private', '2', `${ip}\tsandboxed-pod`, '']);
+  });
+
+  it('creates a working directory the host lacks, writable, with the rest of / still read-only', async () => {
+    const pod = uid();
+    const script = 'pwd; echo x > here && cat here; touch /skiff-top 2>/dev/null && echo top-writable || echo top-readonly; ls /usr/bin/env';
+    const c = await rt.start({ podUid: pod, podName: 'p', container: 'c', image: 'busybox', podIP: podIP(), command: ['sh', '-c', script], workingDir: '/skiff-app' });
+    expect((await c.exited).exitCode).toBe(0);
+    expect(await collect(rt.logs({ podUid: pod, container: 'c' }))).toBe('/skiff-app\nx\ntop-readonly\n/usr/bin/env\n');
   });
 });
 

@@ -1,0 +1,35 @@
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { groupMembers, isAlive, signalGroup, startTime } from './process-group.ts';
+
+/**
+ * Kill the process groups that containers of an engine that died left running: each host
+ * process records `<pid> <start time>` in `<rootDir>/<pod>/<container>/pid`; pid and start time
+ * together make sure a reused pid is never hit. `keep` names pids this engine runs itself.
+ */
+export function reapOrphans(rootDir: string, keep: (pid: number) => boolean): number {
+  let reaped = 0;
+  for (const pod of list(rootDir)) {
+    for (const name of list(join(rootDir, pod))) {
+      const pidFile = join(rootDir, pod, name, 'pid');
+      if (!existsSync(pidFile)) continue;
+      const [pid, started] = readFileSync(pidFile, 'utf8').trim().split(' ');
+      const n = Number(pid);
+      if (keep(n)) continue;
+      if (n > 1 && isAlive(n) && startTime(n) === started && groupMembers(n).length) {
+        signalGroup(n, 'SIGKILL');
+        reaped++;
+      }
+      rmSync(pidFile, { force: true });
+    }
+  }
+  return reaped;
+}
+
+function list(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
+}

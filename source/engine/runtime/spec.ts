@@ -1,0 +1,55 @@
+import { delimiter } from 'node:path';
+import type { ResolvedImage, RuntimeKind } from './catalog.ts';
+import type { VolumeMount } from './sandbox.ts';
+
+export interface EnvVar {
+  name: string;
+  value?: string;
+}
+
+/** What the kubelet asks to run: one instance of one container of a pod. */
+export interface StartSpec {
+  podUid: string;
+  /** The sandbox's hostname. */
+  podName: string;
+  /** Container name. */
+  container: string;
+  /** The restart count; default one more than the last instance on disk. */
+  attempt?: number;
+  image: string;
+  command?: string[];
+  args?: string[];
+  /** Already resolved (valueFrom is the kubelet's business). */
+  env?: Record<string, string> | EnvVar[];
+  workingDir?: string;
+  podIP: string;
+  ports?: { containerPort: number; protocol?: string }[];
+  volumes?: VolumeMount[];
+  /** Keep the filesystem of an earlier instance (default: start from the image, like a new container). */
+  keepRootfs?: boolean;
+}
+
+/**
+ * The argv to run (Docker semantics: `command` replaces the entrypoint, `args` the cmd) and what
+ * runs it. A built-in nginx told to run something other than nginx runs that as a host process.
+ */
+export function containerArgv(image: ResolvedImage, spec: StartSpec): { kind: RuntimeKind; argv: string[] } {
+  const { entrypoint, cmd, runtime } = image.image;
+  let argv = spec.command?.length ? [...spec.command, ...(spec.args ?? [])] : [...entrypoint, ...(spec.args?.length ? spec.args : cmd)];
+  if (runtime !== 'builtin-nginx') return { kind: runtime, argv };
+  // The image's entrypoint script only execs its arguments.
+  if (argv[0] === '/docker-entrypoint.sh') argv = argv.slice(1);
+  const nginx = argv.length === 0 || /(^|\/)nginx(-debug)?$/.test(argv[0]!);
+  return { kind: nginx ? 'builtin-nginx' : 'process', argv };
+}
+
+/** Image env, then the pod's; the host PATH is appended so host tools stand in for the image's. */
+export function containerEnv(image: ResolvedImage, spec: StartSpec): Record<string, string> {
+  const env: Record<string, string> = { HOSTNAME: spec.podName, HOME: '/root', ...image.env };
+  const extra = Array.isArray(spec.env) ? Object.fromEntries(spec.env.map((e) => [e.name, e.value ?? ''])) : (spec.env ?? {});
+  Object.assign(env, extra);
+  const path = (env.PATH ?? '').split(delimiter).filter(Boolean);
+  for (const dir of (process.env.PATH ?? '').split(delimiter)) if (dir && !path.includes(dir)) path.push(dir);
+  env.PATH = path.join(delimiter);
+  return env;
+}
