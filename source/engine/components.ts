@@ -3,6 +3,7 @@ import { endpointsController } from './controllers/endpoints.ts';
 import { endpointSlicesController } from './controllers/endpointslices.ts';
 import { serviceProxyComponent } from './proxy/service-proxy.ts';
 import { serviceAllocationsComponent } from './services/allocations.ts';
+import { workloadComponents } from './controllers/workloads.ts';
 
 /**
  * Every component the engine runs besides the API server, in start order. Each area
@@ -14,5 +15,6 @@ export function createComponents(_config: EngineConfig): Component[] {
     endpointsController(),
     endpointSlicesController(),
     serviceProxyComponent(),
+    ...workloadComponents(),
   ];
 }

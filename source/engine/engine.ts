@@ -14,6 +14,7 @@ import { createRegistry } from './resources/index.ts';
 import { Store } from './store/store.ts';
 import { writeKubeconfig } from './kubeconfig.ts';
 import { ensurePki } from './tls.ts';
+import { installServiceAllocations } from './services/allocations.ts';
 
 export interface EngineOptions {
   home: string;
@@ -90,6 +91,8 @@ export async function startEngine(opts: EngineOptions): Promise<Engine> {
   };
   const log = opts.log ?? ((m: string) => process.stderr.write(`${new Date().toISOString()} ${m}\n`));
   const store = new Store(createRegistry(), clock, { path: join(home, 'state.db') });
+  // Service IP/port allocation runs inside writes, so it must be in place before the API listens.
+  installServiceAllocations(store, config);
   const ctx: EngineContext = { store, clock, config, recorder: new EventRecorder(store, clock), log };
   const components: Component[] = opts.apiOnly ? [] : createComponents(config);
   const hooks: ApiServerHooks = {};

@@ -8,8 +8,9 @@ import { topView, type UiState, type ViewState } from './state/types.ts';
 import type { Theme } from './theme.ts';
 import { ThemeProvider, useTheme } from './theme-context.tsx';
 import { TableView } from './views/table-view.tsx';
-import { TextView } from './views/text-view.tsx';
+import { DocView, TextView } from './views/text-view.tsx';
 import { Crumbs } from './widgets/crumbs.tsx';
+import { DialogBox } from './widgets/dialog.tsx';
 import { Header } from './widgets/header.tsx';
 import { PromptLine } from './widgets/prompt-line.tsx';
 import { Splash } from './widgets/splash.tsx';
@@ -20,6 +21,7 @@ function crumb(view: ViewState): string {
   if (view.kind === 'help') return 'help';
   return view.mode;
 }
+
 
 /** The root: one key handler for the whole app, the screen laid out from the store. */
 export function App({ controller, theme }: { controller: Controller; theme: Theme }) {
@@ -69,15 +71,7 @@ function Screen({ controller, state }: { controller: Controller; state: UiState 
       />
     );
   } else if (view?.kind === 'text') {
-    main = (
-      <TextView
-        title={[{ text: view.mode.charAt(0).toUpperCase() + view.mode.slice(1) }, { text: ` ${view.title}`, color: theme.keyHint }]}
-        lines={view.lines}
-        top={view.top}
-        layout={layout}
-        loading={view.loading}
-      />
-    );
+    main = <DocView key={view.id} view={view} doc={controller.docFor(view)} layout={layout} />;
   }
 
   return (
@@ -91,7 +85,12 @@ function Screen({ controller, state }: { controller: Controller; state: UiState 
         hints={hints}
       />
       {state.prompt ? <PromptLine prompt={state.prompt} width={layout.width} /> : null}
-      {main}
+      <Box flexDirection="column" width={layout.width} height={layout.boxRows}>
+        {main}
+        {state.dialog ? (
+          <DialogBox dialog={state.dialog} width={layout.width} height={layout.boxRows} />
+        ) : null}
+      </Box>
       <Crumbs crumbs={state.stack.map(crumb)} width={layout.width} />
       <StatusLine toast={state.toast} width={layout.width} />
     </Box>

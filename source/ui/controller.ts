@@ -2,7 +2,8 @@ import type { Key } from 'ink';
 import type { KObject } from '../api-types/index.ts';
 import { errorMessage } from '../client/errors.ts';
 import { loadKubeConfig, type KubeconfigSource } from '../client/kubeconfig.ts';
-import { resourceId, resourcePath } from '../client/resource.ts';
+import type { ObjectRef } from '../client/actions.ts';
+import { resourceId, resourcePath, type ResourceInfo } from '../client/resource.ts';
 import { connect, type ClusterSession } from '../client/session.ts';
 import type { Row } from '../client/table-cache.ts';
 import { BUILTIN_COMMANDS, completeText, parseCommand } from './commands.ts';
@@ -15,6 +16,7 @@ import { contextsSource, type RowSource } from './sources.ts';
 import { Store } from './state/store.ts';
 import {
   initialState,
+  type Dialog,
   topView,
   type HelpViewState,
   type TableViewState,
@@ -22,9 +24,17 @@ import {
   type UiState,
   type ViewState,
 } from './state/types.ts';
-import { memoDerive, scrollTop, selectedIndex, type DerivedTable } from './table/derive.ts';
-import { StaticDoc, type TextDoc } from './docs.ts';
+import { compileFilter, memoDerive, scrollTop, selectedIndex, type DerivedTable } from './table/derive.ts';
+import { StaticDoc, type Lines, type TextDoc } from './docs.ts';
+import { logCommands } from './features/logs.ts';
+import { objectCommands } from './features/object-actions.ts';
 import { ObjectTracker, describeDoc, yamlDoc } from './features/object-docs.ts';
+
+export interface DialogAnswer {
+  ok: boolean;
+  value?: string;
+  index?: number;
+}
 
 export interface TuiOptions {
   kubeconfigPath?: string;
@@ -62,13 +72,18 @@ export class Controller {
   private readonly derivers = new Map<number, ReturnType<typeof memoDerive>>();
   private readonly docs = new Map<number, TextDoc>();
   private toastTimer?: NodeJS.Timeout;
+  /** Handles the open dialog's answer; a returned string is an error that keeps it open. */
+  private dialogSubmit?: (answer: DialogAnswer) => string | void;
   private toastSeq = 0;
   private connectSeq = 0;
   private disposed = false;
 
+  private readonly features: Record<string, (key: string) => void>;
+
   constructor(private readonly opts: ControllerOptions) {
     this.store = new Store(initialState({ columns: opts.columns, rows: opts.rows, readonly: opts.readonly }));
     this.store.subscribe(() => this.collectSources());
+    this.features = { ...objectCommands(this), ...logCommands(this) };
   }
 
   get state(): UiState {
@@ -241,6 +256,16 @@ export class Controller {
     });
   }
 
+  /** The selected object of the top table view, with what actions need to address it. */
+  selection(): { view: TableViewState; row: Row; info: ResourceInfo; ref: ObjectRef } | undefined {
+    const view = topView(this.state);
+    if (view?.kind !== 'table' || view.resource === CONTEXTS) return undefined;
+    const info = this.session?.registry.get(view.resource);
+    const row = this.selectedRow(view);
+    if (!info || !row) return undefined;
+    return { view, row, info, ref: { info, namespace: row.namespace, name: row.name } };
+  }
+
   selectedRow(view: TableViewState): Row | undefined {
     const rows = this.tableModel(view).rows;
     const i = selectedIndex(rows, view.selectedUid, view.selectedIndex);
@@ -260,6 +285,7 @@ export class Controller {
       else if (name === 'r' || name === 'enter') this.retry();
       return;
     }
+    if (s.dialog) return this.dialogKey(name);
     if (s.prompt) return this.promptKey(name);
     const view = topView(s);
     if (!view) return;
@@ -269,6 +295,8 @@ export class Controller {
 
   private run(command: string, key: string): void {
     const view = topView(this.state)!;
+    const feature = this.features[command];
+    if (feature) return feature(key);
     switch (command) {
       case 'app.quit':
         return this.quit();
@@ -333,9 +361,61 @@ export class Controller {
     }
   }
 
+  // ---- dialogs ---------------------------------------------------------------------------
+
+  /** Opens a modal; `submit` gets the answer (ok=false on cancel). */
+  ask(dialog: Dialog, submit: (answer: DialogAnswer) => string | void): void {
+    this.dialogSubmit = submit;
+    this.store.update((s) => ({ ...s, dialog, prompt: null }));
+  }
+
+  setDialogValue(value: string): void {
+    const d = this.state.dialog;
+    if (d?.kind !== 'input') return;
+    this.store.update((s) => ({ ...s, dialog: { ...d, value, error: undefined } }));
+  }
+
+  private closeDialog(answer: DialogAnswer): void {
+    const submit = this.dialogSubmit;
+    const error = answer.ok ? submit?.(answer) : (submit?.(answer), undefined);
+    const d = this.state.dialog;
+    if (typeof error === 'string' && d?.kind === 'input') {
+      this.store.update((s) => ({ ...s, dialog: { ...d, error } }));
+      return;
+    }
+    // The handler may have opened the next dialog.
+    if (this.state.dialog === d) {
+      this.dialogSubmit = undefined;
+      this.store.update((s) => ({ ...s, dialog: null }));
+    }
+  }
+
+  private dialogKey(name: string): void {
+    const d = this.state.dialog!;
+    if (name === 'ctrl-c') return this.quit();
+    if (name === 'esc') return this.closeDialog({ ok: false });
+    if (d.kind === 'confirm') {
+      if (['left', 'right', 'tab', 'shift-tab', 'h', 'l'].includes(name)) {
+        this.store.update((s) => ({ ...s, dialog: { ...d, focus: d.focus === 0 ? 1 : 0 } }));
+      } else if (name === 'enter') this.closeDialog({ ok: d.focus === 1 });
+      return;
+    }
+    if (d.kind === 'input') {
+      if (name === 'enter') return this.closeDialog({ ok: true, value: d.value });
+      const value = editLine(d.value, name);
+      if (value !== undefined) this.setDialogValue(value);
+      return;
+    }
+    const delta = name === 'down' || name === 'j' ? 1 : name === 'up' || name === 'k' ? -1 : 0;
+    if (delta) {
+      const index = Math.max(0, Math.min(d.options.length - 1, d.index + delta));
+      this.store.update((s) => ({ ...s, dialog: { ...d, index } }));
+    } else if (name === 'enter') this.closeDialog({ ok: true, index: d.index, value: d.options[d.index] });
+  }
+
   // ---- prompt ----------------------------------------------------------------------------
 
-  private openPrompt(kind: 'command' | 'filter', text: string): void {
+  private openPrompt(kind: 'command' | 'filter' | 'search', text: string): void {
     this.store.update((s) => ({ ...s, prompt: { kind, text } }));
   }
 
@@ -373,15 +453,9 @@ export class Controller {
       this.store.update((s) => ({ ...s, prompt: { ...p, text, historyIndex: next, suggestion: undefined } }));
       return;
     }
-    let text = p.text;
-    if (name === 'backspace') {
-      if (!text) return this.closePrompt();
-      text = text.slice(0, -1);
-    } else if (name === 'ctrl-u') text = '';
-    else if (name === 'space') text += ' ';
-    else if (name.length === 1) text += name;
-    else return;
-    this.setPromptText(text);
+    if (name === 'backspace' && !p.text) return this.closePrompt();
+    const text = editLine(p.text, name);
+    if (text !== undefined) this.setPromptText(text);
   }
 
   private setPromptText(text: string): void {
@@ -499,6 +573,11 @@ export class Controller {
     this.store.update((s) => ({ ...s, stack: [view] }));
   }
 
+  /** Replaces the top view (features use it to change view settings). */
+  updateTop(view: ViewState): void {
+    this.replaceTop(view);
+  }
+
   private replaceTop(view: ViewState): void {
     this.store.update((s) => ({ ...s, stack: [...s.stack.slice(0, -1), view] }));
   }
@@ -506,7 +585,35 @@ export class Controller {
   private back(): void {
     const view = topView(this.state);
     if (view?.kind === 'table' && (view.filter || view.labelFilter)) return this.applyFilter('');
+    if (view?.kind === 'text' && view.search) return this.setSearch('');
     if (this.state.stack.length > 1) this.store.update((s) => ({ ...s, stack: s.stack.slice(0, -1) }));
+  }
+
+  private setSearch(text: string): void {
+    const view = topView(this.state);
+    if (view?.kind !== 'text') return;
+    this.replaceTop({ ...view, search: text || undefined, match: undefined });
+    if (text) this.findMatch(1, true);
+  }
+
+  /** Moves to the next (or previous) line matching the search; from the top line when starting. */
+  private findMatch(dir: 1 | -1, fromTop = false): void {
+    const view = topView(this.state);
+    if (view?.kind !== 'text' || !view.search) return;
+    const test = compileFilter(view.search);
+    const lines = this.textLines(view);
+    if (!test || !lines.length) return;
+    const start = fromTop ? view.top : (view.match ?? view.top) + dir;
+    for (let k = 0; k < lines.length; k++) {
+      const i = (((start + dir * k) % lines.length) + lines.length) % lines.length;
+      if (test.test([lines.at(i) ?? ''])) {
+        const height = screenLayout(this.state.size, false).innerRows;
+        const top = i >= view.top && i < view.top + height ? view.top : Math.max(0, i - Math.floor(height / 3));
+        this.replaceTop({ ...view, match: i, top, follow: false });
+        return;
+      }
+    }
+    this.toast(`No match for "${view.search}"`, 'error');
   }
 
   private pageSize(): number {
@@ -528,8 +635,14 @@ export class Controller {
     }
     const total = this.textLines(view).length;
     const maxTop = Math.max(0, total - layout.innerRows);
-    const top = Math.max(0, Math.min(maxTop, view.top + (Number.isFinite(delta) ? delta : delta > 0 ? maxTop : -maxTop)));
-    this.replaceTop({ ...view, top });
+    const from = view.kind === 'text' && view.follow ? maxTop : Math.min(view.top, maxTop);
+    const top = delta === -Infinity ? 0 : delta === Infinity ? maxTop : Math.max(0, Math.min(maxTop, from + delta));
+    if (view.kind === 'text' && view.mode === 'logs') {
+      // Scrolling up stops following; reaching the end (or G) follows again.
+      this.replaceTop({ ...view, top, follow: top >= maxTop && delta > 0 });
+    } else {
+      this.replaceTop({ ...view, top });
+    }
   }
 
   docFor(view: TextViewState): TextDoc {
@@ -538,7 +651,7 @@ export class Controller {
     return doc;
   }
 
-  textLines(view: TextViewState | HelpViewState): readonly string[] {
+  textLines(view: TextViewState | HelpViewState): Lines {
     if (view.kind === 'text') return this.docFor(view).getSnapshot().lines;
     return helpLines(helpSections(view.about, this.state.readonly), this.state.size.columns - 4);
   }
@@ -650,6 +763,16 @@ export function viewKind(view: ViewState): ViewKind {
 export function viewResource(view: ViewState): string | undefined {
   if (view.kind === 'table') return view.resource;
   return view.kind === 'help' ? view.about.resource : view.resource;
+}
+
+/** One key applied to a one-line text field; undefined when the key does not edit. */
+function editLine(text: string, name: string): string | undefined {
+  if (name === 'backspace') return text.slice(0, -1);
+  if (name === 'ctrl-u') return '';
+  if (name === 'ctrl-w') return text.replace(/\S+\s*$/, '');
+  if (name === 'space') return text + ' ';
+  if ([...name].length === 1) return text + name;
+  return undefined;
 }
 
 function mru(list: string[], ns: string): string[] {

@@ -1,6 +1,13 @@
+/** Read access to lines: arrays, and views over a log ring buffer. */
+export interface Lines {
+  readonly length: number;
+  at(i: number): string | undefined;
+  slice(start?: number, end?: number): string[];
+}
+
 /** Text shown in a scrollable view (describe, YAML, logs), kept outside React like the caches. */
 export interface DocSnapshot {
-  lines: readonly string[];
+  lines: Lines;
   version: number;
   loading: boolean;
   error?: string;
@@ -80,7 +87,11 @@ export class LiveDoc extends BaseDoc {
           if (this.closed) return;
           const cur = this.snapshot;
           const same =
-            !cur.loading && !cur.error && cur.status === status && cur.lines.length === lines.length && cur.lines.every((l, i) => l === lines[i]);
+            !cur.loading &&
+            !cur.error &&
+            cur.status === status &&
+            cur.lines.length === lines.length &&
+            lines.every((l, i) => l === cur.lines.at(i));
           if (!same) this.publish({ lines, loading: false, status });
         },
         (err) => {

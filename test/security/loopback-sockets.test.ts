@@ -33,11 +33,11 @@ describe('the engine process listens and connects only on loopback', () => {
       spec: { type: 'NodePort', selector: labels, ports: [{ port: 80, targetPort: 80 }] },
     });
     // Best effort: once the kubelet runs the pod, its in-engine server listens too.
-    await waitFor(async () => (await c.json('GET', '/api/v1/namespaces/default/pods?labelSelector=app%3Dweb')).body.items?.[0]?.status?.phase === 'Running', 8_000).catch(() => {});
-    const watch = c.request({ path: '/api/v1/pods?watch=true&timeoutSeconds=5', timeoutMs: 10_000 });
+    await waitFor(async () => (await c.json('GET', '/api/v1/namespaces/default/pods?labelSelector=app%3Dweb')).body.items?.[0]?.status?.phase === 'Running', 6_000).catch(() => {});
+    const watch = c.request({ path: '/api/v1/pods?watch=true&timeoutSeconds=3', timeoutMs: 10_000 });
 
     const seen = new Map<string, InetSocket>();
-    const deadline = Date.now() + 4_000;
+    const deadline = Date.now() + 3_000;
     while (Date.now() < deadline) {
       for (const s of inetSockets(engine.pid)) seen.set(`${s.proto} ${s.inode} ${s.state} ${s.remote}`, s);
       await new Promise((r) => setTimeout(r, 100));

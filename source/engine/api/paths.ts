@@ -11,6 +11,16 @@ export interface ApiPath {
 const SEGMENT = /^[A-Za-z0-9._:-]+$/;
 
 /**
+ * Whether a raw request path (before URL parsing, which would resolve `..`, `%2e%2e`, backslashes
+ * and `//host`) is plain: absolute, no empty, `.` or `..` segments (a trailing slash is fine).
+ */
+export function isCleanPath(raw: string): boolean {
+  if (!raw.startsWith('/') || raw.includes('\\')) return false;
+  const segs = raw.split('/').slice(1);
+  return segs.every((s, i) => (s !== '' || i === segs.length - 1) && !/^(\.|%2e){1,2}$/i.test(s));
+}
+
+/**
  * Parse `/api/v1/...` and `/apis/<group>/<version>/...` resource paths. Returns undefined for
  * anything else (discovery, health, unknown). `/api/v1/namespaces/x` is the namespace `x`,
  * `/api/v1/namespaces/x/pods` a pod collection in it.

@@ -9,7 +9,7 @@ import { applyPatch, patchTypeFromContentType } from './patch/index.ts';
 import type { ApiPath } from './paths.ts';
 import { decodeK8sProtobuf } from './protobuf/decode.ts';
 import { sendJson } from './respond.ts';
-import { strictErrors } from './strict.ts';
+import { checkBodyFields, checkPatchedFields, noteBody } from './strict.ts';
 import { includeObjectOf, toTable, wantsTable } from './table.ts';
 import { serveWatch } from './watch.ts';
 
@@ -44,11 +44,12 @@ export async function readObject(r: RestRequest): Promise<KObject> {
   else if (fmt === 'protobuf') obj = decodeK8sProtobuf(buf);
   else throw errors.unsupportedMediaType(String(r.req.headers['content-type']));
   if (!obj || typeof obj !== 'object' || Array.isArray(obj)) throw errors.badRequest('the body of the request must be a JSON object');
+  noteBody(obj, buf, fmt);
   return obj as KObject;
 }
 
 /** The body's kind/apiVersion must be absent or match the endpoint; the namespace must agree with the URL. */
-function checkIdentity(r: RestRequest, obj: KObject, expectKind = r.def.kind, expectApiVersion = apiVersionOf(r.def)): void {
+export function checkIdentity(r: RestRequest, obj: KObject, expectKind = r.def.kind, expectApiVersion = apiVersionOf(r.def)): void {
   if (obj.kind !== undefined && obj.kind !== expectKind) {
     throw errors.badRequest(`the kind in the body (${String(obj.kind)}) does not match the expected kind ${expectKind} for this endpoint`);
   }
@@ -68,14 +69,8 @@ function checkIdentity(r: RestRequest, obj: KObject, expectKind = r.def.kind, ex
   }
 }
 
-function validateFields(r: RestRequest, obj: KObject, verb: string): void {
-  const mode = r.query.get('fieldValidation') ?? 'Warn';
-  if (mode !== 'Strict') return;
-  const unknown = strictErrors(r.def, obj);
-  if (unknown.length) {
-    throw errors.badRequest(`${r.def.kind} in version "${r.def.version}" cannot be handled as a ${r.def.kind}: strict decoding error: ${unknown.map((f) => `unknown field "${f}"`).join(', ')}`);
-  }
-  void verb;
+function validateFields(r: RestRequest, obj: KObject, verb: 'create' | 'update'): void {
+  checkBodyFields(r, obj, verb);
 }
 
 export async function handleCollection(r: RestRequest): Promise<void> {
@@ -84,6 +79,8 @@ export async function handleCollection(r: RestRequest): Promise<void> {
   if (!def.namespaced && r.path.namespace) throw errors.notFound(def.group, def.plural, '');
   switch (req.method) {
     case 'GET': {
+      const rv = query.get('resourceVersion');
+      if (rv && !/^\d+$/.test(rv)) throw errors.badRequest(`invalid resource version: ${rv}`);
       if (isTrue(query.get('watch'))) return serveWatch(r);
       const filter = {
         namespace: r.path.namespace,
@@ -148,7 +145,7 @@ export async function deleteOptions(r: RestRequest): Promise<DeleteOptions> {
       const fmt = bodyFormat(r.req.headers['content-type']);
       if (fmt === 'protobuf') body = decodeK8sProtobuf(buf);
       else body = parseDocument(buf, fmt === 'yaml' ? 'yaml' : 'json');
-      if (!body || typeof body !== 'object') throw errors.badRequest('DeleteOptions must be an object');
+      if (!body || typeof body !== 'object' || Array.isArray(body)) throw errors.badRequest('DeleteOptions must be an object');
     }
   }
   const grace = body.gracePeriodSeconds ?? (q.get('gracePeriodSeconds') !== null ? Number(q.get('gracePeriodSeconds')) : undefined);
@@ -158,7 +155,10 @@ export async function deleteOptions(r: RestRequest): Promise<DeleteOptions> {
   if (policy !== undefined && !['Background', 'Foreground', 'Orphan'].includes(policy)) {
     throw errors.badRequest(`DeleteOptions.propagationPolicy: Unsupported value: "${policy}": supported values: "Foreground", "Background", "Orphan"`);
   }
-  const dry = Array.isArray(body.dryRun) ? body.dryRun.includes('All') : dryRunOf(q);
+  if (body.dryRun !== undefined && (!Array.isArray(body.dryRun) || body.dryRun.some((x: unknown) => x !== 'All'))) {
+    throw errors.badRequest(`Invalid dryRun value: ${JSON.stringify(body.dryRun)}. Supported values: All`);
+  }
+  const dry = body.dryRun !== undefined ? body.dryRun.length > 0 : dryRunOf(q);
   return { gracePeriodSeconds: grace, propagationPolicy: policy, preconditions: body.preconditions, dryRun: dry };
 }
 
@@ -229,6 +229,7 @@ export async function patchObject(
     const patched = applyPatch(cur, patch, type, { group: def.group, kind: def.kind }) as KObject;
     if (!patched || typeof patched !== 'object' || Array.isArray(patched)) throw errors.badRequest('patch produced a non-object');
     patched.metadata ??= {};
+    if (typeof patched.metadata !== 'object' || Array.isArray(patched.metadata)) throw errors.badRequest('metadata must be an object');
     if (patched.metadata.name !== undefined && patched.metadata.name !== name) {
       throw errors.badRequest(`the name of the object (${patched.metadata.name}) does not match the name on the URL (${name})`);
     }
@@ -236,7 +237,7 @@ export async function patchObject(
     if (def.namespaced) patched.metadata.namespace = ns;
     const explicitRV = patched.metadata.resourceVersion !== cur.metadata.resourceVersion;
     if (!explicitRV) patched.metadata.resourceVersion = cur.metadata.resourceVersion;
-    validateFields(r, patched, 'patch');
+    checkPatchedFields(r, patched, cur, type, buf.toString('utf8'));
     try {
       return ctx.store.update(key, patched, { dryRun, subresource: opts.subresource });
     } catch (e) {

@@ -7,8 +7,8 @@ import { ApiError, errors } from '../store/errors.ts';
 import { authenticated } from './auth.ts';
 import { AGGREGATED_V2, AGGREGATED_V2BETA1, aggregated, legacyApiVersions, legacyGroup, legacyGroupList, resourceList, wantsAggregated } from './discovery.ts';
 import { OpenApi } from './openapi.ts';
-import { parseApiPath } from './paths.ts';
-import { sendError, sendJson } from './respond.ts';
+import { isCleanPath, parseApiPath } from './paths.ts';
+import { rawStatusResponse, sendError, sendJson } from './respond.ts';
 import { handleCollection, handleItem, type RestRequest } from './rest.ts';
 import { handleBinding, handleEviction, handleFinalize, handleScale, handleStatus } from './subresources.ts';
 
@@ -39,31 +39,48 @@ export function createApiServer(ctx: EngineContext, tls: { cert: string; key: st
     handle(ctx, openapi, hooks, req, res).catch((e) => sendError(res, e));
   });
   server.on('upgrade', (req, socket, head) => upgrade(ctx, req, socket, head));
-  server.on('clientError', (_e, socket) => socket.destroy());
+  // Unparseable HTTP (bad request line, oversized headers): answer with a Status, as the
+  // apiserver would, unless a response is already under way on this socket.
+  server.on('clientError', (e: NodeJS.ErrnoException, socket: Duplex & { _httpMessage?: { headersSent?: boolean } }) => {
+    if (!socket.writable || e.code === 'ECONNRESET' || socket._httpMessage?.headersSent) return void socket.destroy();
+    const err =
+      e.code === 'HPE_HEADER_OVERFLOW'
+        ? new ApiError(431, 'RequestHeaderFieldsTooLarge', 'request header fields too large')
+        : errors.badRequest(`malformed HTTP request: ${e.code ?? e.message}`);
+    socket.end(rawStatusResponse(err));
+    setTimeout(() => socket.destroy(), 1000).unref();
+  });
   server.keepAliveTimeout = 65_000;
   return server;
 }
 
 async function handle(ctx: EngineContext, openapi: OpenApi, hooks: ApiServerHooks, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  let url: URL;
-  try {
-    url = new URL(req.url ?? '/', 'http://engine');
-  } catch {
-    throw errors.badRequest('malformed request URL');
-  }
-  const p = url.pathname;
+  const rawUrl = req.url ?? '/';
+  const rawPath = rawUrl.split('?', 1)[0]!;
   // Health endpoints answer without a token, as on a kubeadm cluster.
-  if (p === '/livez' || p === '/readyz' || p === '/healthz') {
+  if (rawPath === '/livez' || rawPath === '/readyz' || rawPath === '/healthz') {
     res.writeHead(200, { 'Content-Type': 'text/plain' });
     res.end('ok');
     return;
   }
   if (!authenticated(req, ctx.config.token)) throw errors.unauthorized();
-  if (p === '/version' || p === '/version/') return sendJson(res, 200, VERSION_INFO);
+  // URL parsing would resolve `..` and `//`: refuse them rather than serve some other path.
+  if (!isCleanPath(rawPath)) throw errors.badRequest(`invalid request path: ${JSON.stringify(rawPath.slice(0, 200))}`);
+  let url: URL;
+  try {
+    url = new URL(rawUrl, 'http://engine');
+  } catch {
+    throw errors.badRequest('malformed request URL');
+  }
+  const p = url.pathname;
   if (p.startsWith('/skiff/')) {
     if (hooks.admin && (await hooks.admin(req, res, url))) return;
     throw errors.notFound('', 'paths', p);
   }
+  const path = parseApiPath(p);
+  // Discovery, version and OpenAPI documents are read-only.
+  if (!path && req.method !== 'GET') throw errors.methodNotAllowed();
+  if (p === '/version' || p === '/version/') return sendJson(res, 200, VERSION_INFO);
   if (p === '/api' || p === '/apis') {
     const agg = wantsAggregated(req.headers.accept);
     if (agg) return sendJson(res, 200, aggregated(ctx.store.registry, p === '/api', agg), agg === 'v2' ? AGGREGATED_V2 : AGGREGATED_V2BETA1);
@@ -90,7 +107,6 @@ async function handle(ctx: EngineContext, openapi: OpenApi, hooks: ApiServerHook
     if (!group) throw errors.notFound('', 'groups', g[1]!);
     return sendJson(res, 200, group);
   }
-  const path = parseApiPath(p);
   if (!path) throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
   // `/api/v1/namespaces/NAME[/SUB]` addresses a namespace, not a collection inside it.
   if (path.group === '' && path.resource && path.namespace && !path.name && ['status', 'finalize'].includes(path.resource)) {
@@ -115,6 +131,7 @@ async function handle(ctx: EngineContext, openapi: OpenApi, hooks: ApiServerHook
     case 'namespaces/finalize':
       return handleFinalize(r);
     case 'pods/log': {
+      if (req.method !== 'GET') throw errors.methodNotAllowed();
       const pod = ctx.store.mustGet('pods', path.namespace, path.name);
       if (!ctx.podIO) throw errors.serviceUnavailable('the kubelet is not running');
       return ctx.podIO.log(pod, url.searchParams, req, res);
@@ -129,12 +146,10 @@ async function handle(ctx: EngineContext, openapi: OpenApi, hooks: ApiServerHook
 }
 
 function upgrade(ctx: EngineContext, req: IncomingMessage, socket: Duplex, head: Buffer): void {
-  const fail = (e: ApiError) => {
-    const body = JSON.stringify(e.toStatus());
-    socket.end(`HTTP/1.1 ${e.code} ${e.reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
-  };
+  const fail = (e: ApiError): void => void socket.end(rawStatusResponse(e));
   try {
     if (!authenticated(req, ctx.config.token)) return fail(errors.unauthorized());
+    if (!isCleanPath((req.url ?? '/').split('?', 1)[0]!)) return fail(errors.badRequest('invalid request path'));
     const url = new URL(req.url ?? '/', 'http://engine');
     const path = parseApiPath(url.pathname);
     const sub = path?.subresource;

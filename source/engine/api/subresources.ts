@@ -5,7 +5,7 @@ import { labelSelectorToString } from '../store/selectors.ts';
 import { parseDocument, readBody } from './body.ts';
 import { applyPatch, patchTypeFromContentType } from './patch/index.ts';
 import { sendJson } from './respond.ts';
-import { deleteOptions, dryRunOf, patchObject, readObject, type RestRequest } from './rest.ts';
+import { checkIdentity, deleteOptions, dryRunOf, patchObject, readObject, type RestRequest } from './rest.ts';
 
 /** GET/PUT/PATCH on `status`: the object, writes touching only its status. */
 export async function handleStatus(r: RestRequest): Promise<void> {
@@ -17,7 +17,7 @@ export async function handleStatus(r: RestRequest): Promise<void> {
   if (req.method === 'PATCH') return sendJson(res, 200, await patchObject(r, key, ns, name, { subresource: 'status' }));
   if (req.method === 'PUT') {
     const obj = await readObject(r);
-    obj.metadata ??= {};
+    checkIdentity(r, obj);
     obj.metadata.name = name;
     if (ns) obj.metadata.namespace = ns;
     return sendJson(res, 200, ctx.store.update(key, obj, { subresource: 'status', dryRun: dryRunOf(r.query) }));
@@ -60,7 +60,7 @@ export async function handleScale(r: RestRequest): Promise<void> {
       wanted = applyPatch(toScale(ctx.store.mustGet(key, ns, name)) as object, patch, type === 'strategic' ? 'merge' : type, { group: 'autoscaling', kind: 'Scale' });
     }
     const replicas = wanted?.spec?.replicas;
-    if (!Number.isInteger(replicas) || replicas < 0) {
+    if (!Number.isInteger(replicas) || replicas < 0 || replicas > 2 ** 31 - 1) {
       throw errors.invalid('autoscaling', 'Scale', name, [{ reason: 'FieldValueInvalid', message: `Invalid value: ${JSON.stringify(replicas)}: must be greater than or equal to 0`, field: 'spec.replicas' }]);
     }
     const cur = ctx.store.mustGet(key, ns, name);
@@ -95,6 +95,7 @@ export async function handleEviction(r: RestRequest, evict?: (ns: string, name: 
   if (req.method !== 'POST') throw errors.methodNotAllowed();
   const body = await readObject(r);
   const grace = body.deleteOptions?.gracePeriodSeconds;
+  if (grace !== undefined && (!Number.isInteger(grace) || grace < 0)) throw errors.badRequest(`invalid gracePeriodSeconds: ${JSON.stringify(grace)}`);
   ctx.store.mustGet('pods', path.namespace, path.name!);
   if (evict) evict(path.namespace!, path.name!, grace);
   else ctx.store.delete('pods', path.namespace, path.name!, { gracePeriodSeconds: grace });

@@ -23,6 +23,9 @@ export function serveWatch(r: RestRequest): void {
   let closed = false;
   let handle: WatchHandle | undefined;
   const timers: NodeJS.Timeout[] = [];
+  const timeoutParam = query.get('timeoutSeconds');
+  const timeout = timeoutParam === null || timeoutParam === '' ? DEFAULT_TIMEOUT_S : Number(timeoutParam);
+  if (!Number.isInteger(timeout) || timeout < 0) throw errors.badRequest(`invalid timeoutSeconds: ${timeoutParam}`);
 
   const encode = (ev: StoreEvent): string => {
     if (!asTable) {
@@ -38,6 +41,12 @@ export function serveWatch(r: RestRequest): void {
     return `${JSON.stringify({ type: ev.type, object: table })}\n`;
   };
 
+  const startHeaders = () => {
+    res.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked', 'Cache-Control': 'no-cache, private' });
+    res.flushHeaders();
+    res.on('close', finish);
+  };
+
   const finish = () => {
     if (closed) return;
     closed = true;
@@ -45,10 +54,6 @@ export function serveWatch(r: RestRequest): void {
     timers.forEach(clearTimeout);
     res.end();
   };
-
-  res.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked', 'Cache-Control': 'no-cache, private' });
-  res.flushHeaders();
-  res.on('close', finish);
 
   const buffered: string[] = [];
   let replaying = true;
@@ -70,16 +75,19 @@ export function serveWatch(r: RestRequest): void {
       (ev) => write(encode(ev)),
     );
   } catch (e) {
-    const err = e instanceof ApiError ? e : errors.internal(String(e));
-    res.write(`${JSON.stringify({ type: 'ERROR', object: err.toStatus() })}\n`);
+    // A bad selector or resourceVersion is an HTTP error; a resourceVersion too old to replay
+    // is a 410 ERROR event in the stream, as the apiserver's watch cache sends it.
+    if (!(e instanceof ApiError) || e.code !== 410) throw e;
+    startHeaders();
+    res.write(`${JSON.stringify({ type: 'ERROR', object: e.toStatus() })}\n`);
     finish();
     return;
   }
+  startHeaders();
   replaying = false;
   if (buffered.length) res.write(buffered.join(''));
 
-  const timeout = Number(query.get('timeoutSeconds') ?? DEFAULT_TIMEOUT_S);
-  timers.push(setTimeout(finish, (Number.isFinite(timeout) && timeout > 0 ? timeout : DEFAULT_TIMEOUT_S) * 1000));
+  timers.push(setTimeout(finish, (timeout > 0 ? timeout : DEFAULT_TIMEOUT_S) * 1000));
   if (query.get('allowWatchBookmarks') === 'true' && !asTable) {
     const tick = () => {
       if (closed) return;

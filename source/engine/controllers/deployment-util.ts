@@ -38,15 +38,23 @@ export function computeHash(template: unknown, collisionCount?: number): string 
   return safeEncodeHash(h);
 }
 
-function withoutHash(template: any): unknown {
+const comparable = new WeakMap<object, string>();
+
+/** The canonical JSON of a template without its hash label, cached per (frozen) template object. */
+function withoutHash(template: any): string {
+  const key = template && typeof template === 'object' ? template : undefined;
+  const cached = key && comparable.get(key);
+  if (cached) return cached;
   const t = structuredClone(template ?? {});
   if (t.metadata?.labels) delete t.metadata.labels[HASH_LABEL];
-  return canonical(t);
+  const out = JSON.stringify(canonical(t) ?? {});
+  if (key && Object.isFrozen(key)) comparable.set(key, out);
+  return out;
 }
 
 /** Templates equal ignoring the pod-template-hash label (nil and empty count as equal). */
 export function equalIgnoreHash(a: unknown, b: unknown): boolean {
-  return JSON.stringify(withoutHash(a)) === JSON.stringify(withoutHash(b));
+  return withoutHash(a) === withoutHash(b);
 }
 
 export function isRollingUpdate(d: KObject): boolean {

@@ -39,7 +39,7 @@ export class GarbageCollector extends Controller {
       if (resource === 'events') continue;
       this.watch(resource, (ev) => this.onEvent(resource, ev));
     }
-    this.every(10 * 60_000, () => void this.expireEvents());
+    this.every(10 * 60_000, () => void this.expireEvents().catch((e) => this.ctx.log(`garbage-collector: expiring events: ${e}`)));
   }
 
   private onEvent(resource: string, ev: StoreEvent): void {

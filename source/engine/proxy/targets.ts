@@ -4,7 +4,8 @@ import type { KObject } from '../../api-types/index.ts';
  * Annotation with ports that listen somewhere else than asked, keyed by the asked port:
  * on a pod (set by the kubelet) `{"80":"127.0.0.1:41234"}`, on a Service (set by the proxy for
  * ClusterIP ports below 1024 when not root) `{"81":"127.96.3.4:40001"}`. A bare number means
- * the same IP, another port.
+ * the same IP, another port. The runtime's PortMapping[] as JSON
+ * (`[{"containerPort":80,"hostIP":"127.244.1.5","hostPort":41234}]`) is understood too.
  */
 export const PORT_MAP_ANNOTATION = 'skiff.dev/port-map';
 
@@ -34,7 +35,7 @@ function parseMap(raw: string | undefined): Record<string, unknown> | undefined 
 /** Where `ip:port` of an object really listens, following its port-map annotation. */
 export function mappedTarget(obj: KObject | undefined, ip: string, port: number): HostPort {
   const m = parseMap(obj?.metadata.annotations?.[PORT_MAP_ANNOTATION]);
-  const v = m?.[String(port)];
+  const v = Array.isArray(m) ? m.find((e) => e?.containerPort === port) : m?.[String(port)];
   if (typeof v === 'number') return { host: ip, port: v };
   if (typeof v === 'string') {
     const i = v.lastIndexOf(':');

@@ -171,6 +171,16 @@ export const services: ResourceDef = {
     if (!isObject(o.spec) || !isObject(old.spec)) return;
     if (!o.spec.clusterIP && old.spec.clusterIP) o.spec.clusterIP = old.spec.clusterIP;
     if (!o.spec.clusterIPs && old.spec.clusterIPs) o.spec.clusterIPs = old.spec.clusterIPs;
+    // Leaving NodePort/LoadBalancer drops the node ports that were carried over unchanged.
+    const hadNodePorts = old.spec.type === 'NodePort' || old.spec.type === 'LoadBalancer';
+    const hasNodePorts = o.spec.type === 'NodePort' || o.spec.type === 'LoadBalancer';
+    if (hadNodePorts && o.spec.type !== undefined && !hasNodePorts && Array.isArray(o.spec.ports)) {
+      for (const p of o.spec.ports) {
+        const prev = old.spec.ports?.find((q: any) => q?.port === p?.port);
+        if (p && prev && p.nodePort === prev.nodePort) delete p.nodePort;
+      }
+      if (o.spec.externalTrafficPolicy === old.spec.externalTrafficPolicy) delete o.spec.externalTrafficPolicy;
+    }
     if (Array.isArray(o.spec.ports) && Array.isArray(old.spec.ports) && o.spec.type !== 'ClusterIP') {
       for (const p of o.spec.ports) {
         if (p?.nodePort) continue;

@@ -21,6 +21,10 @@ const ALL: ViewKind[] = ['table', 'text', 'logs'];
 const TABLE: ViewKind[] = ['table'];
 const SCROLL: ViewKind[] = ['table', 'text', 'logs'];
 const TEXT: ViewKind[] = ['text', 'logs'];
+const LOGS: ViewKind[] = ['logs'];
+const LOGGABLE = ['pods', 'deployments.apps', 'replicasets.apps', 'statefulsets.apps', 'daemonsets.apps', 'jobs.batch'];
+const SCALABLE = ['deployments.apps', 'replicasets.apps', 'statefulsets.apps'];
+const RESTARTABLE = ['deployments.apps', 'statefulsets.apps', 'daemonsets.apps'];
 
 export const KEYMAP: Binding[] = [
   { command: 'app.quit', keys: ['q', 'ctrl-c'], label: 'Quit', views: ALL, hint: true },
@@ -49,6 +53,28 @@ export const KEYMAP: Binding[] = [
 
   { command: 'obj.describe', keys: ['d'], label: 'Describe', views: TABLE, hint: true },
   { command: 'obj.yaml', keys: ['y'], label: 'YAML', views: TABLE, hint: true },
+
+  { command: 'obj.delete', keys: ['ctrl-d'], label: 'Delete', views: TABLE, dangerous: true, hint: true },
+  { command: 'pod.kill', keys: ['ctrl-k'], label: 'Kill', views: TABLE, resources: ['pods'], dangerous: true },
+  { command: 'workload.scale', keys: ['s'], label: 'Scale', views: TABLE, resources: SCALABLE, dangerous: true, hint: true },
+  { command: 'workload.restart', keys: ['r'], label: 'Restart', views: TABLE, resources: RESTARTABLE, dangerous: true, hint: true },
+  { command: 'workload.image', keys: ['i'], label: 'Set image', views: TABLE, resources: RESTARTABLE, dangerous: true, hint: true },
+  { command: 'deploy.undo', keys: ['u'], label: 'Rollout undo', views: TABLE, resources: ['deployments.apps'], dangerous: true, hint: true },
+  { command: 'deploy.history', keys: ['h'], label: 'History', views: TABLE, resources: ['deployments.apps'], hint: true },
+  { command: 'node.cordon', keys: ['c'], label: 'Cordon', views: TABLE, resources: ['nodes'], dangerous: true, hint: true },
+  { command: 'node.uncordon', keys: ['u'], label: 'Uncordon', views: TABLE, resources: ['nodes'], dangerous: true, hint: true },
+  { command: 'node.drain', keys: ['r'], label: 'Drain', views: TABLE, resources: ['nodes'], dangerous: true, hint: true },
+
+  { command: 'obj.logs', keys: ['l'], label: 'Logs', views: TABLE, resources: LOGGABLE, hint: true },
+  { command: 'obj.previousLogs', keys: ['p'], label: 'Previous logs', views: TABLE, resources: ['pods'], hint: true },
+
+  { command: 'logs.follow', keys: ['s'], label: 'Autoscroll', views: LOGS, hint: true },
+  { command: 'logs.wrap', keys: ['w'], label: 'Wrap', views: LOGS, hint: true },
+  { command: 'logs.timestamps', keys: ['t'], label: 'Timestamps', views: LOGS, hint: true },
+  { command: 'logs.previous', keys: ['p'], label: 'Previous', views: LOGS },
+  { command: 'logs.container', keys: ['c'], label: 'Container', views: LOGS, hint: true },
+  { command: 'logs.range', keys: ['0', '1', '2', '3', '4', '5'], label: 'Tail/since', views: LOGS },
+  { command: 'logs.save', keys: ['ctrl-s'], label: 'Save', views: LOGS, hint: true },
 
   { command: 'text.search', keys: ['/'], label: 'Search', views: TEXT, hint: true },
   { command: 'text.next', keys: ['n'], label: 'Next match', views: TEXT },

@@ -149,4 +149,22 @@ describe('Endpoints and EndpointSlice controllers', () => {
     while (!slicesOf(ctx, 'web')[0]?.endpoints.length) await new Promise((r) => setTimeout(r, 1));
     expect(performance.now() - t0).toBeLessThan(100);
   });
+
+  it('clean up after services deleted while they were not running', async () => {
+    const ctx = testContext();
+    const first = [endpointsController(), endpointSlicesController()];
+    first.forEach((c) => c.start(ctx));
+    ctx.store.create('services', { metadata: { name: 'gone', namespace: 'default' }, spec: { selector: { app: 'web' }, ports: [{ port: 80 }] } });
+    runPod(ctx.store, 'a', { ip: '127.244.1.10' });
+    await tick();
+    expect(slicesOf(ctx, 'gone')).toHaveLength(1);
+    first.forEach((c) => c.stop());
+    ctx.store.delete('services', 'default', 'gone');
+    const second = [endpointsController(), endpointSlicesController()];
+    second.forEach((c) => c.start(ctx));
+    running.push(...second);
+    await tick();
+    expect(slicesOf(ctx, 'gone')).toHaveLength(0);
+    expect(ctx.store.get('endpoints', 'default', 'gone')).toBeUndefined();
+  });
 });

@@ -169,4 +169,39 @@ describe('service proxy', () => {
     expect(() => assertLoopback('10.96.0.1', 'bind')).toThrow();
     expect(() => assertLoopback('::', 'bind')).toThrow();
   });
+
+  it('loses no request during a rolling replacement under 20 requests/s', async () => {
+    const t = await setup();
+    const ip = service(t).spec.clusterIP;
+    const old = ['o0', 'o1', 'o2', 'o3'];
+    for (const [i, n] of old.entries()) await pod(t, n, `127.244.1.${20 + i}`);
+    await waitFor(() => fetchBody(ip, 81));
+    let ok = 0;
+    const failures: string[] = [];
+    let load = true;
+    const loop = (async () => {
+      while (load) {
+        fetchBody(ip, 81).then(
+          () => ok++,
+          (e) => failures.push(String(e)),
+        );
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    })();
+    for (const [i, n] of old.entries()) {
+      await pod(t, `n${i}`, `127.244.2.${20 + i}`);
+      await new Promise((r) => setTimeout(r, 100));
+      t.ctx.store.delete('pods', 'default', n); // terminating: out of rotation, still serving
+      await new Promise((r) => setTimeout(r, 100));
+      const s = servers.find((x) => (x.address() as { address: string } | null)?.address === `127.244.1.${20 + i}`)!;
+      s.closeAllConnections();
+      s.close();
+      t.ctx.store.forceRemove('pods', 'default', n);
+    }
+    load = false;
+    await loop;
+    await new Promise((r) => setTimeout(r, 200));
+    expect(failures).toEqual([]);
+    expect(ok).toBeGreaterThan(10);
+  });
 });

@@ -1,0 +1,129 @@
+/**
+ * The walkthrough cannot rot: its `sh` blocks run in order, with bash and the real kubectl,
+ * against a fresh engine, and the Chinese translation must carry the same commands.
+ * Conventions: test/docs/blocks.ts.
+ *
+ * SKIFF_WALKTHROUGH_KEEP_GOING=1 runs every block even after one failed (to see all failures).
+ */
+import { execa } from 'execa';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { KUBECTL, startTestEngine, type TestEngine } from '../helpers/engine.ts';
+import { blockTitle, commandsOf, shellBlocks, type ShellBlock } from './blocks.ts';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+const EN = join(ROOT, 'docs', 'walkthrough.md');
+const ZH = join(ROOT, 'docs', 'walkthrough.zh-CN.md');
+const BLOCK_TIMEOUT_MS = 180_000;
+const KEEP_GOING = !!process.env.SKIFF_WALKTHROUGH_KEEP_GOING;
+
+/**
+ * Runs one block: restores the previous blocks' variables and working directory, runs the block
+ * with errexit and pipefail, saves variables and directory for the next one.
+ */
+const RUNNER = `
+__skiff_base=" $(compgen -v | tr '\\n' ' ') "
+source "$SKIFF_DOC_STATE/vars.sh"
+cd "$(cat "$SKIFF_DOC_STATE/cwd")"
+set -eo pipefail
+source "$1"
+set +eo pipefail
+pwd > "$SKIFF_DOC_STATE/cwd"
+for __skiff_v in $(compgen -v); do
+  case "$__skiff_base" in *" $__skiff_v "*) continue ;; esac
+  case "$__skiff_v" in __skiff_*) continue ;; esac
+  declare -p "$__skiff_v"
+done > "$SKIFF_DOC_STATE/vars.sh"
+`;
+
+describe('docs/walkthrough.zh-CN.md', () => {
+  it('has the same shell blocks, flags and expectations as docs/walkthrough.md', () => {
+    const shape = (b: ShellBlock) => ({ flags: b.flags.join(' '), commands: commandsOf(b), expect: b.expect });
+    const en = shellBlocks(readFileSync(EN, 'utf8'));
+    const zh = shellBlocks(readFileSync(ZH, 'utf8'));
+    expect(en.length).toBeGreaterThan(20);
+    expect(zh.map(shape)).toEqual(en.map(shape));
+  });
+});
+
+describe('docs/walkthrough.md against a fresh engine', () => {
+  const blocks = shellBlocks(readFileSync(EN, 'utf8')).filter((b) => b.runnable);
+  let t: TestEngine;
+  let dir: string;
+  let env: Record<string, string>;
+  let failed: string | undefined;
+
+  beforeAll(async () => {
+    t = await startTestEngine();
+    dir = mkdtempSync(join(tmpdir(), 'skiff-walkthrough-'));
+    const bin = join(dir, 'bin');
+    const state = join(dir, 'state');
+    mkdirSync(bin);
+    mkdirSync(state);
+    // Whatever SKIFF_KUBECTL names, the blocks call it `kubectl`.
+    symlinkSync(KUBECTL, join(bin, 'kubectl'));
+    writeFileSync(join(state, 'vars.sh'), '');
+    writeFileSync(join(state, 'cwd'), ROOT);
+    writeFileSync(join(dir, 'run.sh'), RUNNER);
+    env = {
+      HOME: t.kubeHome,
+      KUBECONFIG: t.engine.kubeconfigPath,
+      SKIFF_HOME: t.home,
+      PATH: `${bin}:${process.env.PATH ?? '/usr/bin:/bin'}`,
+      LANG: 'C.UTF-8',
+      TERM: 'dumb',
+      SKIFF_DOC_STATE: state,
+    };
+  });
+
+  afterAll(async () => {
+    await t?.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('has blocks to run', () => {
+    expect(blocks.length).toBeGreaterThan(20);
+  });
+
+  blocks.forEach((block, i) => {
+    const title = blockTitle(block, i);
+    it(title, async (ctx) => {
+      if (failed && !KEEP_GOING) ctx.skip();
+      const file = join(dir, `block-${i + 1}.sh`);
+      writeFileSync(file, block.code + '\n');
+      const run = execa('bash', ['--noprofile', '--norc', join(dir, 'run.sh'), file], {
+        env,
+        extendEnv: false,
+        cwd: ROOT,
+        stdin: 'ignore',
+        all: true,
+        reject: false,
+        detached: true,
+      });
+      // On timeout, kill the whole process group: a stuck kubectl must not outlive the test.
+      const timer = setTimeout(() => {
+        try {
+          if (run.pid) process.kill(-run.pid, 'SIGKILL');
+        } catch {
+          /* already gone */
+        }
+      }, BLOCK_TIMEOUT_MS);
+      const r = await run.finally(() => clearTimeout(timer));
+      const output = String(r.all ?? '');
+      const problems: string[] = [];
+      if (r.exitCode !== 0) {
+        problems.push(r.isTerminated ? `killed by ${r.signal} (timeout ${BLOCK_TIMEOUT_MS / 1000}s?)` : `exit code ${r.exitCode}`);
+      } else {
+        for (const re of block.expect) if (!new RegExp(re, 'm').test(output)) problems.push(`output does not match /${re}/m`);
+      }
+      if (problems.length) {
+        failed ??= title;
+        throw new Error(
+          `walkthrough ${title}\n${problems.join('\n')}\n--- block (docs/walkthrough.md:${block.line}) ---\n${block.code}\n--- output ---\n${output}\n---`,
+        );
+      }
+    }, BLOCK_TIMEOUT_MS + 10_000);
+  });
+});
