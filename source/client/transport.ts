@@ -174,7 +174,11 @@ export class Transport {
     const headers: http.OutgoingHttpHeaders = { ...(base.headers as http.OutgoingHttpHeaders) };
     headers['accept'] = opts.accept ?? 'application/json';
     headers['user-agent'] = 'skiff/0.1';
-    if (opts.body !== undefined) headers['content-type'] = opts.contentType ?? 'application/json';
+    if (opts.body !== undefined) {
+      headers['content-type'] = opts.contentType ?? 'application/json';
+      // Node sends DELETE bodies without chunked encoding: the length must be explicit.
+      headers['content-length'] = Buffer.byteLength(bodyData(opts.body));
+    }
     const mod = url.protocol === 'https:' ? https : http;
     try {
       return mod.request(url, { ...base, method: opts.method ?? 'GET', headers, signal: opts.signal });
@@ -192,8 +196,11 @@ export class Transport {
   }
 }
 
+function bodyData(body: unknown): string | Buffer {
+  return typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body);
+}
+
 function writeBody(req: http.ClientRequest, opts: RequestOptions): void {
   if (opts.body === undefined) return void req.end();
-  const data = typeof opts.body === 'string' || Buffer.isBuffer(opts.body) ? opts.body : JSON.stringify(opts.body);
-  req.end(data);
+  req.end(bodyData(opts.body));
 }

@@ -1,4 +1,5 @@
 import type { Component, EngineConfig } from './context.ts';
+import { kubeletComponent } from './kubelet/index.ts';
 import { endpointsController } from './controllers/endpoints.ts';
 import { endpointSlicesController } from './controllers/endpointslices.ts';
 import { serviceProxyComponent } from './proxy/service-proxy.ts';
@@ -16,5 +17,6 @@ export function createComponents(_config: EngineConfig): Component[] {
     endpointSlicesController(),
     serviceProxyComponent(),
     ...workloadComponents(),
+    kubeletComponent(),
   ];
 }

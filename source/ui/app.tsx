@@ -3,7 +3,7 @@ import { Box, useInput } from 'ink';
 import { viewKind, viewResource, type Controller } from './controller.ts';
 import { useTerminalSize } from './hooks/use-terminal-size.ts';
 import { bindingsFor } from './keys/keymap.ts';
-import { screenLayout } from './layout.ts';
+import { layoutFor } from './layout.ts';
 import { topView, type UiState, type ViewState } from './state/types.ts';
 import type { Theme } from './theme.ts';
 import { ThemeProvider, useTheme } from './theme-context.tsx';
@@ -27,7 +27,7 @@ function crumb(view: ViewState): string {
 export function App({ controller, theme }: { controller: Controller; theme: Theme }) {
   const state = useSyncExternalStore(controller.store.subscribe, controller.store.get);
   // The handler only forwards; the controller reads current state itself (no stale closures).
-  useInput((input, key) => controller.handleInput(input, key));
+  useInput((input, key) => controller.handleInput(input, key), { isActive: !state.suspended });
   const onResize = useCallback((c: number, r: number) => controller.resize(c, r), [controller]);
   useTerminalSize(onResize);
   return (
@@ -39,7 +39,8 @@ export function App({ controller, theme }: { controller: Controller; theme: Them
 
 function Screen({ controller, state }: { controller: Controller; state: UiState }) {
   const theme = useTheme();
-  const layout = screenLayout(state.size, !!state.prompt);
+  const layout = layoutFor(state);
+  if (state.suspended) return null;
   if (state.conn.phase !== 'ready') {
     return (
       <Box flexDirection="column" width={layout.width} height={layout.frameHeight}>
@@ -92,7 +93,7 @@ function Screen({ controller, state }: { controller: Controller; state: UiState 
         ) : null}
       </Box>
       <Crumbs crumbs={state.stack.map(crumb)} width={layout.width} />
-      <StatusLine toast={state.toast} width={layout.width} />
+      <StatusLine toast={state.toast} width={layout.width} maxLines={layout.footerRows - 1} />
     </Box>
   );
 }

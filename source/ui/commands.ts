@@ -13,9 +13,84 @@ export type ParsedCommand =
       namespace?: string | null;
       labelSelector?: string;
     }
+  | { type: 'apply' | 'deleteFile'; file: string }
+  | { type: 'createDeployment'; name: string; image: string; replicas?: number; port?: number }
+  | { type: 'run'; name: string; image: string; port?: number }
+  | { type: 'expose'; kind: string; name: string; port: number; targetPort?: number | string; serviceType?: 'ClusterIP' | 'NodePort' | 'LoadBalancer'; serviceName?: string }
+  | { type: 'error'; message: string }
   | { type: 'empty' };
 
-export const BUILTIN_COMMANDS = ['q', 'quit', 'q!', 'help', 'ctx', 'context', 'contexts'];
+export const BUILTIN_COMMANDS = ['q', 'quit', 'q!', 'help', 'ctx', 'context', 'contexts', 'apply', 'delete', 'create', 'expose', 'run'];
+
+/** `--image=x`, `--image x`, `-f x`: flags and positional words of a command line. */
+export function parseFlags(args: string[]): { flags: Record<string, string>; positional: string[] } {
+  const flags: Record<string, string> = {};
+  const positional: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    const m = /^--?([\w-]+)(?:=(.*))?$/.exec(a);
+    if (!m) positional.push(a);
+    else if (m[2] !== undefined) flags[m[1]] = m[2];
+    else if (args[i + 1] !== undefined && !args[i + 1].startsWith('-')) flags[m[1]] = args[++i];
+    else flags[m[1]] = 'true';
+  }
+  return { flags, positional };
+}
+
+function intFlag(v: string | undefined, name: string): number | undefined | string {
+  if (v === undefined) return undefined;
+  if (!/^\d+$/.test(v)) return `--${name} must be a number`;
+  return Number(v);
+}
+
+function parseAction(cmd: string, args: string[]): ParsedCommand | undefined {
+  const { flags, positional } = parseFlags(args);
+  const err = (message: string): ParsedCommand => ({ type: 'error', message });
+  if (cmd === 'apply' || (cmd === 'delete' && (flags.f || flags.filename))) {
+    const file = flags.f ?? flags.filename;
+    if (!file || file === 'true') return err(`usage: ${cmd} -f FILE|DIR`);
+    return { type: cmd === 'apply' ? 'apply' : 'deleteFile', file };
+  }
+  if (cmd === 'create') {
+    if (positional[0] !== 'deployment' && positional[0] !== 'deploy') return err('usage: create deployment NAME --image=IMAGE [--replicas=N] [--port=P]');
+    const name = positional[1];
+    if (!name || !flags.image || flags.image === 'true') return err('usage: create deployment NAME --image=IMAGE [--replicas=N] [--port=P]');
+    const replicas = intFlag(flags.replicas, 'replicas');
+    const port = intFlag(flags.port, 'port');
+    if (typeof replicas === 'string') return err(replicas);
+    if (typeof port === 'string') return err(port);
+    return { type: 'createDeployment', name, image: flags.image, replicas, port };
+  }
+  if (cmd === 'run') {
+    const name = positional[0];
+    if (!name || !flags.image || flags.image === 'true') return err('usage: run NAME --image=IMAGE [--port=P]');
+    const port = intFlag(flags.port, 'port');
+    if (typeof port === 'string') return err(port);
+    return { type: 'run', name, image: flags.image, port };
+  }
+  if (cmd === 'expose') {
+    let [kind, name] = positional;
+    if (kind?.includes('/')) [kind, name] = kind.split('/');
+    const usage = 'usage: expose deployment NAME --port=P [--target-port=T] [--type=ClusterIP|NodePort] [--name=N]';
+    if (!kind || !name) return err(usage);
+    const port = intFlag(flags.port, 'port');
+    if (port === undefined) return err(usage);
+    if (typeof port === 'string') return err(port);
+    const type = flags.type;
+    if (type && !['ClusterIP', 'NodePort', 'LoadBalancer'].includes(type)) return err(`--type must be ClusterIP, NodePort or LoadBalancer`);
+    const tp = flags['target-port'];
+    return {
+      type: 'expose',
+      kind,
+      name,
+      port,
+      targetPort: tp === undefined ? undefined : /^\d+$/.test(tp) ? Number(tp) : tp,
+      serviceType: type as 'ClusterIP' | 'NodePort' | 'LoadBalancer' | undefined,
+      serviceName: flags.name,
+    };
+  }
+  return undefined;
+}
 
 export function tokenize(text: string): string[] {
   return text.trim().split(/\s+/).filter(Boolean);
@@ -30,6 +105,8 @@ export function parseCommand(text: string): ParsedCommand {
   if (cmd === 'ctx' || cmd === 'context' || cmd === 'contexts') {
     return args[0] ? { type: 'context', name: args[0] } : { type: 'contexts' };
   }
+  const action = parseAction(cmd, args);
+  if (action) return action;
   if ((cmd === 'ns' || cmd === 'namespace' || cmd === 'namespaces') && args.length === 1 && !args[0].startsWith('-')) {
     return { type: 'namespace', name: args[0] };
   }

@@ -11,7 +11,7 @@ import { drillTarget } from './drill.ts';
 import { helpLines, helpSections } from './help.ts';
 import { lookup, type ViewKind } from './keys/keymap.ts';
 import { keyNames } from './keys/parse.ts';
-import { screenLayout } from './layout.ts';
+import { layoutFor } from './layout.ts';
 import { contextsSource, type RowSource } from './sources.ts';
 import { Store } from './state/store.ts';
 import {
@@ -26,7 +26,9 @@ import {
 } from './state/types.ts';
 import { compileFilter, memoDerive, scrollTop, selectedIndex, type DerivedTable } from './table/derive.ts';
 import { StaticDoc, type Lines, type TextDoc } from './docs.ts';
+import { runActionCommand } from './features/cli-commands.ts';
 import { logCommands } from './features/logs.ts';
+import { terminalCommands } from './features/terminal.ts';
 import { objectCommands } from './features/object-actions.ts';
 import { ObjectTracker, describeDoc, yamlDoc } from './features/object-docs.ts';
 
@@ -46,7 +48,14 @@ export interface TuiOptions {
   ensureLocalCluster?: () => Promise<string>;
 }
 
+/** The real terminal, for handing it to a shell or an editor. */
+export interface TerminalIO {
+  stdin: NodeJS.ReadStream;
+  stdout: NodeJS.WriteStream;
+}
+
 export interface ControllerOptions extends TuiOptions {
+  terminal?: TerminalIO;
   columns: number;
   rows: number;
   onQuit: () => void;
@@ -83,7 +92,7 @@ export class Controller {
   constructor(private readonly opts: ControllerOptions) {
     this.store = new Store(initialState({ columns: opts.columns, rows: opts.rows, readonly: opts.readonly }));
     this.store.subscribe(() => this.collectSources());
-    this.features = { ...objectCommands(this), ...logCommands(this) };
+    this.features = { ...objectCommands(this), ...logCommands(this), ...terminalCommands(this) };
   }
 
   get state(): UiState {
@@ -534,6 +543,16 @@ export class Controller {
       case 'namespace':
         this.setNamespace(cmd.name);
         return true;
+      case 'error':
+        this.toast(cmd.message, 'error');
+        return false;
+      case 'apply':
+      case 'deleteFile':
+      case 'createDeployment':
+      case 'run':
+      case 'expose':
+        runActionCommand(this, cmd);
+        return true;
       case 'resource': {
         if (!session) return false;
         const info = session.registry.resolve(cmd.name);
@@ -607,7 +626,7 @@ export class Controller {
     for (let k = 0; k < lines.length; k++) {
       const i = (((start + dir * k) % lines.length) + lines.length) % lines.length;
       if (test.test([lines.at(i) ?? ''])) {
-        const height = screenLayout(this.state.size, false).innerRows;
+        const height = layoutFor(this.state).innerRows;
         const top = i >= view.top && i < view.top + height ? view.top : Math.max(0, i - Math.floor(height / 3));
         this.replaceTop({ ...view, match: i, top, follow: false });
         return;
@@ -617,13 +636,13 @@ export class Controller {
   }
 
   private pageSize(): number {
-    return Math.max(1, screenLayout(this.state.size, false).tableRows - 1);
+    return Math.max(1, layoutFor(this.state).tableRows - 1);
   }
 
   private move(delta: number): void {
     const view = topView(this.state);
     if (!view) return;
-    const layout = screenLayout(this.state.size, !!this.state.prompt);
+    const layout = layoutFor(this.state);
     if (view.kind === 'table') {
       const rows = this.tableModel(view).rows;
       if (!rows.length) return;
@@ -741,15 +760,42 @@ export class Controller {
     this.pushText({ mode, title: `${info.singular || info.plural}/${row.name}`, resource: view.resource }, doc);
   }
 
+  // ---- terminal hand-over ----------------------------------------------------------------
+
+  /**
+   * Gives the terminal to `fn` (a shell, an editor): Ink renders nothing and reads no keys, the
+   * main screen is shown; afterwards the alternate screen comes back and Ink repaints in full.
+   */
+  async handOver<T>(fn: (io: TerminalIO) => Promise<T>): Promise<T | undefined> {
+    const io = this.opts.terminal;
+    if (!io?.stdin.isTTY) {
+      this.toast('This needs an interactive terminal', 'error');
+      return undefined;
+    }
+    this.store.update((s) => ({ ...s, suspended: true, prompt: null, dialog: null }));
+    // Let Ink's throttled renderer write its empty frame before the terminal changes hands.
+    await new Promise((r) => setTimeout(r, 80));
+    io.stdout.write('\x1b[?1049l\x1b[?25h');
+    try {
+      return await fn(io);
+    } finally {
+      io.stdin.setRawMode(false);
+      io.stdout.write('\x1b[?1049h\x1b[2J\x1b[H\x1b[?25l');
+      this.store.update((s) => ({ ...s, suspended: false }));
+    }
+  }
+
   // ---- toasts ----------------------------------------------------------------------------
 
   toast(text: string, level: 'info' | 'success' | 'error' = 'info'): void {
     const id = ++this.toastSeq;
     this.store.update((s) => ({ ...s, toast: { id, text, level } }));
     clearTimeout(this.toastTimer);
+    const lines = text.split('\n').length;
+    const ms = Math.min(15_000, TOAST_MS + 1000 * (lines - 1) + (level === 'error' ? 2000 : 0));
     this.toastTimer = setTimeout(() => {
       if (this.state.toast?.id === id) this.store.update((s) => ({ ...s, toast: null }));
-    }, TOAST_MS);
+    }, ms);
     this.toastTimer.unref?.();
   }
 }

@@ -20,6 +20,7 @@ export async function runTui(opts: TuiOptions): Promise<void> {
     ...opts,
     columns: stdout.columns || 80,
     rows: stdout.rows || 24,
+    terminal: { stdin: process.stdin, stdout },
     onQuit: () => quit(),
   });
   const instance = render(<App controller={controller} theme={pickTheme()} />, {

@@ -46,8 +46,8 @@ describe('shellBlocks', () => {
   it('finds sh blocks in order, with flags, lines and headings', () => {
     expect(blocks.map((b) => [b.line, b.heading, b.runnable, b.flags])).toEqual([
       [5, 'Start', true, []],
-      [20, 'Start', false, ['no-test']],
-      [31, 'Later', true, []],
+      [19, 'Start', false, ['no-test']],
+      [30, 'Later', true, []],
     ]);
     expect(blocks[0]!.code).toBe('# start it\nkubectl get nodes');
   });

@@ -3,7 +3,8 @@
  * against a fresh engine, and the Chinese translation must carry the same commands.
  * Conventions: test/docs/blocks.ts.
  *
- * SKIFF_WALKTHROUGH_KEEP_GOING=1 runs every block even after one failed (to see all failures).
+ * SKIFF_WALKTHROUGH_KEEP_GOING=1 runs every block even after one failed (to see all failures);
+ * SKIFF_WALKTHROUGH_BLOCK_TIMEOUT=SECONDS changes the time one block may take (default 180).
  */
 import { execa } from 'execa';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -16,7 +17,7 @@ import { blockTitle, commandsOf, shellBlocks, type ShellBlock } from './blocks.t
 const ROOT = join(import.meta.dirname, '..', '..');
 const EN = join(ROOT, 'docs', 'walkthrough.md');
 const ZH = join(ROOT, 'docs', 'walkthrough.zh-CN.md');
-const BLOCK_TIMEOUT_MS = 180_000;
+const BLOCK_TIMEOUT_MS = Number(process.env.SKIFF_WALKTHROUGH_BLOCK_TIMEOUT ?? 180) * 1000;
 const KEEP_GOING = !!process.env.SKIFF_WALKTHROUGH_KEEP_GOING;
 
 /**

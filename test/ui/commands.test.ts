@@ -46,12 +46,16 @@ describe('keyNames', () => {
 
 describe('keymap', () => {
   it('has no key bound twice in the same view', () => {
-    for (const view of ['table', 'text'] as const) {
-      const seen = new Map<string, string>();
-      for (const b of bindingsFor(view, undefined, false)) {
-        for (const key of b.keys) {
-          expect(seen.get(key), `${key} in ${view}`).toBeUndefined();
-          seen.set(key, b.command);
+    for (const view of ['table', 'text', 'logs'] as const) {
+      for (const resource of [undefined, 'pods', 'deployments.apps', 'nodes', 'services', 'replicasets.apps']) {
+        const seen = new Map<string, string>();
+        for (const b of bindingsFor(view, resource, false)) {
+          for (const key of b.keys) {
+            const winner = lookup(key, view, resource, false)!;
+            if (winner.command !== b.command && winner.resources && !b.resources) continue; // a resource binding wins on purpose
+            expect(seen.get(key), `${key} in ${view}/${resource}`).toBeUndefined();
+            seen.set(key, b.command);
+          }
         }
       }
     }

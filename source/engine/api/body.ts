@@ -64,7 +64,7 @@ export function parseDocument(buf: Buffer, format: 'json' | 'yaml'): unknown {
     }
   } else {
     try {
-      value = parseYaml(text, { maxAliasCount: 100 });
+      value = parseYaml(text, { maxAliasCount: 100, logLevel: 'error' });
     } catch (e) {
       throw errors.badRequest(`error decoding request body: yaml: ${(e as Error).message.split('\n')[0]}`);
     }

@@ -1,5 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { Registry } from '../store/registry.ts';
+import { OpenApiV2 } from './openapi-v2.ts';
+
+const VERSION = 'v1.32.4';
 
 /**
  * A minimal OpenAPI v3: per group-version, one PATCH operation per kind carrying its GVK and a
@@ -9,8 +12,11 @@ import type { Registry } from '../store/registry.ts';
  */
 export class OpenApi {
   private docs = new Map<string, { body: string; hash: string }>();
+  /** `/openapi/v2`, which kubectl 1.27 and 1.28 read. */
+  readonly v2: OpenApiV2;
 
   constructor(registry: Registry) {
+    this.v2 = new OpenApiV2(registry, VERSION);
     const byGv = new Map<string, Record<string, unknown>>();
     for (const d of registry.all()) {
       const gvPath = d.group ? `apis/${d.group}/${d.version}` : `api/${d.version}`;
@@ -33,7 +39,7 @@ export class OpenApi {
       byGv.set(gvPath, paths);
     }
     for (const [gv, paths] of byGv) {
-      const body = JSON.stringify({ openapi: '3.0.0', info: { title: 'Kubernetes', version: 'v1.32.4' }, paths, components: { schemas: {} } });
+      const body = JSON.stringify({ openapi: '3.0.0', info: { title: 'Kubernetes', version: VERSION }, paths, components: { schemas: {} } });
       this.docs.set(gv, { body, hash: createHash('sha512').update(body).digest('hex').slice(0, 128).toUpperCase() });
     }
   }

@@ -87,6 +87,7 @@ async function handle(ctx: EngineContext, openapi: OpenApi, hooks: ApiServerHook
     if (p === '/api') return sendJson(res, 200, legacyApiVersions(`${ctx.config.host}:${ctx.config.port}`));
     return sendJson(res, 200, legacyGroupList(ctx.store.registry));
   }
+  if (p === '/openapi/v2') return openapi.v2.serve(req, res);
   if (p === '/openapi/v3') return sendJson(res, 200, openapi.index());
   if (p.startsWith('/openapi/v3/')) {
     const doc = openapi.doc(p.slice('/openapi/v3/'.length));

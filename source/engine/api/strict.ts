@@ -94,6 +94,7 @@ export function checkPatchedFields(r: FieldCheck, patched: KObject, current: KOb
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const join = (path: string, key: string) => (path ? `${path}.${key}` : key);
+const own = (o: Record<string, unknown> | undefined, key: string) => (o && Object.hasOwn(o, key) ? o[key] : undefined);
 
 /**
  * Walks an object against its schema: records unknown fields (unless the same path exists in
@@ -114,7 +115,7 @@ function walk(s: Struct, obj: Record<string, unknown>, old: unknown, path: strin
     }
     if (f.type.kind !== 'struct') continue;
     const v = obj[key];
-    const o = prev?.[key];
+    const o = own(prev, key);
     const p = join(path, key);
     if (f.shape === 'one') {
       if (isObject(v)) walk(f.type, v, o, p, sorted, errs, prune);
@@ -126,7 +127,7 @@ function walk(s: Struct, obj: Record<string, unknown>, old: unknown, path: strin
       const om = isObject(o) ? o : undefined;
       const mapKeys = Object.keys(v);
       if (sorted) mapKeys.sort();
-      for (const k of mapKeys) if (isObject(v[k])) walk(f.type, v[k] as Record<string, unknown>, om?.[k], join(p, k), sorted, errs, prune);
+      for (const k of mapKeys) if (isObject(v[k])) walk(f.type, v[k] as Record<string, unknown>, own(om, k), join(p, k), sorted, errs, prune);
     }
   }
 }

@@ -158,12 +158,12 @@ export class DaemonSetController extends Controller {
     const slots = this.nodePods(ds);
     const ru = ds.spec.updateStrategy?.rollingUpdate ?? {};
     const maxUnavailable = Math.max(1, intOrPercent(ru.maxUnavailable ?? 1, slots.length, true) || 0);
-    let unavailable = slots.filter((s) => !s.pod || !isPodAvailable(s.pod, minReady, now)).length;
+    let unavailable = slots.filter((s) => !s.pod || !isPodAvailable(s.pod, minReady, now, this.scale)).length;
     const old = slots.filter((s) => s.pod && s.pod.metadata.labels?.[REVISION_HASH] !== hash).map((s) => s.pod!);
     // Old pods that are not available anyway go first; available ones only within the budget.
-    for (const pod of old) if (!isPodAvailable(pod, minReady, now)) this.deletePod(ds, pod);
+    for (const pod of old) if (!isPodAvailable(pod, minReady, now, this.scale)) this.deletePod(ds, pod);
     for (const pod of old) {
-      if (!isPodAvailable(pod, minReady, now) || unavailable >= maxUnavailable) continue;
+      if (!isPodAvailable(pod, minReady, now, this.scale) || unavailable >= maxUnavailable) continue;
       this.deletePod(ds, pod);
       unavailable++;
     }
@@ -177,9 +177,9 @@ export class DaemonSetController extends Controller {
     const eligible = new Set(slots.map((s) => s.node.metadata.name));
     const misscheduled = new Set(live.map(targetNode).filter((n) => n && !eligible.has(n)));
     const scheduled = slots.filter((s) => s.pod);
-    const available = scheduled.filter((s) => isPodAvailable(s.pod!, minReady, now)).length;
-    const soon = scheduled.filter((s) => isPodReady(s.pod!) && !isPodAvailable(s.pod!, minReady, now)).map((s) => readySince(s.pod!) + minReady * 1000);
-    if (soon.length) this.queue.addAfter(objKey(ds), Math.max(1, Math.min(...soon) - now));
+    const available = scheduled.filter((s) => isPodAvailable(s.pod!, minReady, now, this.scale)).length;
+    const soon = scheduled.filter((s) => isPodReady(s.pod!) && !isPodAvailable(s.pod!, minReady, now, this.scale)).map((s) => readySince(s.pod!) + minReady * 1000 * this.scale);
+    if (soon.length) this.queue.addAfter(objKey(ds), Math.max(1, (Math.min(...soon) - now) / this.scale));
     const status: Record<string, unknown> = {
       currentNumberScheduled: scheduled.length,
       numberMisscheduled: misscheduled.size,

@@ -66,16 +66,16 @@ export function deploymentProgressing(d: KObject, s: any): boolean {
   );
 }
 
-export function deploymentTimedOut(d: KObject, s: any, now: number): boolean {
+export function deploymentTimedOut(d: KObject, s: any, now: number, scale = 1): boolean {
   if (!hasProgressDeadline(d)) return false;
   const c = getCondition(s, 'Progressing');
   if (!c || c.reason === 'NewReplicaSetAvailable') return false;
   if (c.reason === 'ProgressDeadlineExceeded') return true;
-  return parseTime(c.lastUpdateTime) + d.spec.progressDeadlineSeconds * 1000 < now;
+  return parseTime(c.lastUpdateTime) + d.spec.progressDeadlineSeconds * 1000 * scale < now;
 }
 
 /** The Progressing condition after a rollout step (upstream syncRolloutStatus). */
-export function rolloutStatus(all: KObject[], newRS: KObject | undefined, d: KObject, now: number): any {
+export function rolloutStatus(all: KObject[], newRS: KObject | undefined, d: KObject, now: number, scale = 1): any {
   const status = calculateStatus(all, newRS, d, now);
   if (!hasProgressDeadline(d)) removeCondition(status, 'Progressing');
   const cur = getCondition(d.status, 'Progressing');
@@ -92,7 +92,7 @@ export function rolloutStatus(all: KObject[], newRS: KObject | undefined, d: KOb
         removeCondition(status, 'Progressing');
       }
       setCondition(status, c);
-    } else if (deploymentTimedOut(d, status, now)) {
+    } else if (deploymentTimedOut(d, status, now, scale)) {
       setCondition(status, newCondition(now, 'Progressing', 'False', 'ProgressDeadlineExceeded', `${subject} has timed out progressing.`));
     }
   }
@@ -107,11 +107,11 @@ function replicaFailure(all: KObject[], newRS: KObject | undefined): any {
   return find(newRS) ?? all.map(find).find(Boolean);
 }
 
-/** How long until the Progressing deadline must be re-checked, or undefined when it needn't be. */
-export function stuckRecheckMs(d: KObject, status: any, now: number): number | undefined {
+/** Clock delay until the Progressing deadline must be re-checked, or undefined when it needn't be. */
+export function stuckRecheckMs(d: KObject, status: any, now: number, scale = 1): number | undefined {
   const cur = getCondition(d.status, 'Progressing');
   if (!hasProgressDeadline(d) || !cur) return undefined;
   if (deploymentComplete(d, status) || cur.reason === 'ProgressDeadlineExceeded') return undefined;
-  const after = parseTime(cur.lastUpdateTime) + d.spec.progressDeadlineSeconds * 1000 - now;
-  return Math.max(0, after) + 1000;
+  const after = parseTime(cur.lastUpdateTime) + d.spec.progressDeadlineSeconds * 1000 * scale - now;
+  return Math.max(0, after) / scale + 1000;
 }

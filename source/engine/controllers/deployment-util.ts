@@ -201,3 +201,48 @@ export function removeCondition(status: any, type: string): void {
   if (rest.length) status.conditions = rest;
   else delete status.conditions;
 }
+
+/**
+ * How many replicas the new RS may have now (RollingUpdate: within maxSurge). Unlike upstream,
+ * an RS counts with its observed pods when they exceed its spec (pods of a scaled-down RS not yet
+ * deleted), so the number of live pods, not only the specs, stays within maxSurge.
+ */
+export function newRSReplicas(d: KObject, all: KObject[], newRS: KObject): number {
+  if (!isRollingUpdate(d)) return replicasOf(d);
+  const maxTotal = replicasOf(d) + maxSurge(d);
+  const current = all.reduce((n, rs) => n + Math.max(replicasOf(rs), rs.status?.replicas ?? 0), 0);
+  if (current >= maxTotal) return replicasOf(newRS);
+  return replicasOf(newRS) + Math.min(maxTotal - current, replicasOf(d) - replicasOf(newRS));
+}
+
+export function activeOrLatest(newRS: KObject | undefined, oldRSs: KObject[]): KObject | undefined {
+  if (!newRS && !oldRSs.length) return undefined;
+  const newestFirst = [...oldRSs].sort((a, b) => byCreation(b, a));
+  const act = active(newRS ? [...newestFirst, newRS] : newestFirst);
+  if (act.length === 0) return newRS ?? newestFirst[0];
+  return act.length === 1 ? act[0] : undefined;
+}
+
+export function isSaturated(d: KObject, rs: KObject): boolean {
+  const want = replicasOf(d);
+  return intAnnotation(rs, DESIRED_REPLICAS) === want && (rs.status?.availableReplicas ?? 0) === want && replicasOf(rs) === want;
+}
+
+/** Upstream GetProportion: this RS's share of `toAdd`, bounded by what is left to add. */
+export function proportion(rs: KObject, d: KObject, toAdd: number, added: number): number {
+  if (replicasOf(rs) === 0 || toAdd === 0 || toAdd === added) return 0;
+  const allowed = toAdd - added;
+  let fraction: number;
+  if (replicasOf(d) === 0) fraction = -replicasOf(rs);
+  else {
+    const total = replicasOf(d) + maxSurge(d);
+    const annotated = intAnnotation(rs, MAX_REPLICAS) ?? (d.status?.replicas ?? 0);
+    fraction = roundHalfAway((replicasOf(rs) * total) / (annotated || 1)) - replicasOf(rs);
+  }
+  return toAdd > 0 ? Math.min(fraction, allowed) : Math.max(fraction, allowed);
+}
+
+function roundHalfAway(x: number): number {
+  return Math.sign(x) * Math.round(Math.abs(x));
+}
+

@@ -8,6 +8,16 @@ const BASE_BACKOFF_MS = 5;
 const MAX_BACKOFF_MS = 1000_000;
 
 /**
+ * Wall time per unit of engine delay: RealClock's time scale (1 for other clocks). Timers are
+ * scaled by the clock, timestamps are not, so a duration read from timestamps (lease age, ready
+ * since, progress deadline) is compared against `seconds * 1000 * timeScale(clock)`.
+ */
+export function timeScale(clock: Clock): number {
+  const s = (clock as { scale?: unknown }).scale;
+  return typeof s === 'number' && s > 0 ? s : 1;
+}
+
+/**
  * A de-duplicating FIFO of keys handled one at a time. Keys are processed in batches from
  * setImmediate so that a burst of watch events never blocks the event loop and a handler never
  * runs inside the store's watch delivery. Failed keys come back with exponential back-off;
@@ -58,17 +68,9 @@ export class WorkQueue {
     this.addAfter(key, Math.min(MAX_BACKOFF_MS, BASE_BACKOFF_MS * 2 ** n));
   }
 
-  forget(key: string): void {
-    this.failures.delete(key);
-  }
-
   /** Nothing queued or running (delayed keys don't count). */
   idle(): boolean {
     return !this.running && !this.scheduled && this.queued.size === 0;
-  }
-
-  get length(): number {
-    return this.queued.size;
   }
 
   stop(): void {
@@ -122,7 +124,10 @@ export class WorkQueue {
  */
 export class Expectations {
   private m = new Map<string, { add: number; del: number; at: number }>();
-  constructor(private clock: Clock, private ttlMs = 5 * 60_000) {}
+  private ttlMs: number;
+  constructor(private clock: Clock, ttlMs = 5 * 60_000) {
+    this.ttlMs = ttlMs * timeScale(clock);
+  }
 
   expect(key: string, add: number, del: number): void {
     this.m.set(key, { add, del, at: this.clock.now() });
@@ -179,10 +184,6 @@ export class Cache {
   by(index: string, value: string): KObject[] {
     const m = this.idx.get(index)?.get(value);
     return m ? [...m.values()] : [];
-  }
-
-  count(index: string, value: string): number {
-    return this.idx.get(index)?.get(value)?.size ?? 0;
   }
 
   all(): IterableIterator<KObject> {
@@ -260,6 +261,11 @@ export abstract class Controller implements Component {
 
   protected get clock(): Clock {
     return this.ctx.clock;
+  }
+
+  /** See timeScale(). */
+  protected get scale(): number {
+    return timeScale(this.ctx.clock);
   }
 
   /** Watch a resource from now on (current objects arrive first as ADDED). */

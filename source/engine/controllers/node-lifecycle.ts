@@ -40,7 +40,7 @@ export class NodeLifecycleController extends Controller {
   protected init(): void {
     this.watch('nodes', (ev) => {
       this.nodes.apply(ev);
-      if (ev.type === 'DELETED') return;
+      if (ev.type === 'DELETED') return this.queue.add(`deleted/${ev.object.metadata.name}`);
       if (ev.type === 'ADDED') this.queue.add(`heartbeat/${ev.object.metadata.name}`);
       this.queue.add(`monitor/${ev.object.metadata.name}`);
     });
@@ -68,7 +68,10 @@ export class NodeLifecycleController extends Controller {
     const what = key.slice(0, i);
     const name = key.slice(i + 1);
     const node = this.store.get('nodes', undefined, name);
-    if (!node) return;
+    if (!node) {
+      if (what === 'deleted') this.deleteOrphanedPods(name);
+      return;
+    }
     const up = nodeState(this.store).isUp(name);
     if (what === 'lease' && up) this.renewLease(node);
     else if (what === 'heartbeat' && up) {
@@ -138,7 +141,7 @@ export class NodeLifecycleController extends Controller {
   private monitor(node: KObject): void {
     const now = this.clock.now();
     let ready = readyStatus(node);
-    if (now - this.lastHeard(node) > this.leaseMs && ready !== 'Unknown') {
+    if (now - this.lastHeard(node) > this.leaseMs * this.scale && ready !== 'Unknown') {
       node = this.markUnknown(node);
       ready = 'Unknown';
     }
@@ -210,7 +213,7 @@ export class NodeLifecycleController extends Controller {
       if (due <= now) this.evict(pod);
       else next = Math.min(next, due);
     }
-    if (Number.isFinite(next)) this.queue.addAfter(`monitor/${node.metadata.name}`, next - now);
+    if (Number.isFinite(next)) this.queue.addAfter(`monitor/${node.metadata.name}`, (next - now) / this.scale);
   }
 
   private evictionTime(pod: KObject, taints: Taint[], now: number): number {
@@ -220,7 +223,7 @@ export class NodeLifecycleController extends Controller {
       if (!matching.length) return -Infinity;
       const seconds = Math.min(...matching.map((t: Toleration) => this.tolerationSeconds(t, taint)));
       const added = parseTime(taint.timeAdded);
-      due = Math.min(due, (Number.isNaN(added) ? now : added) + seconds * 1000);
+      due = Math.min(due, (Number.isNaN(added) ? now : added) + seconds * 1000 * this.scale);
     }
     return due;
   }
@@ -229,6 +232,17 @@ export class NodeLifecycleController extends Controller {
     if (t.tolerationSeconds === undefined || t.tolerationSeconds === null) return Infinity;
     const isDefault = t.tolerationSeconds === DEFAULT_TOLERATION_SECONDS && (taint.key === NOT_READY || taint.key === UNREACHABLE);
     return Math.max(0, isDefault ? this.ctx.config.podEvictionSeconds : t.tolerationSeconds);
+  }
+
+  /** Pods bound to a node that no longer exists go at once (upstream's pod GC). */
+  private deleteOrphanedPods(node: string): void {
+    for (const pod of this.pods.by('node', node)) {
+      try {
+        this.store.delete('pods', pod.metadata.namespace, pod.metadata.name!, { gracePeriodSeconds: 0 });
+      } catch {
+        // gone
+      }
+    }
   }
 
   private evict(pod: KObject): void {

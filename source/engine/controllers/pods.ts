@@ -67,12 +67,12 @@ export function readySince(pod: KObject): number {
   return c?.status === 'True' ? parseTime(c.lastTransitionTime) : NaN;
 }
 
-/** Ready for at least minReadySeconds. */
-export function isPodAvailable(pod: KObject, minReadySeconds: number, now: number): boolean {
+/** Ready for at least minReadySeconds (scaled by the engine's time scale). */
+export function isPodAvailable(pod: KObject, minReadySeconds: number, now: number, scale = 1): boolean {
   if (!isPodReady(pod)) return false;
   if (!minReadySeconds) return true;
   const since = readySince(pod);
-  return !Number.isNaN(since) && since + minReadySeconds * 1000 <= now;
+  return !Number.isNaN(since) && since + minReadySeconds * 1000 * scale <= now;
 }
 
 export function restartCount(pod: KObject): number {

@@ -19,6 +19,8 @@ const RS = 'replicasets.apps';
 const SOURCE = { component: 'replicaset-controller' };
 /** Upstream's burstReplicas: at most this many creates or deletes per sync. */
 const BURST = 500;
+/** Creates per event-loop turn, so a large scale-up never blocks the API server. */
+const YIELD_EVERY = 50;
 
 const ownerIndex = (o: KObject) => [controllerRef(o)?.uid ?? `orphan/${o.metadata.namespace}`];
 
@@ -141,7 +143,7 @@ export class ReplicaSetController extends Controller {
     const want = rs.spec?.replicas ?? 1;
     const diff = active.length - want;
     if (diff < 0) await this.createPods(rs, Math.min(-diff, BURST), key);
-    else if (diff > 0) this.deletePods(rs, active, Math.min(diff, BURST), key);
+    else if (diff > 0) await this.deletePods(rs, active, Math.min(diff, BURST), key);
   }
 
   /** Create in doubling batches (1, 2, 4, …) and stop at the first failing batch, like upstream. */
@@ -152,6 +154,7 @@ export class ReplicaSetController extends Controller {
       const size = Math.min(batch, count - done);
       let error: Error | undefined;
       for (let i = 0; i < size; i++) {
+        if (i > 0 && i % YIELD_EVERY === 0) await new Promise((r) => setImmediate(r));
         try {
           const pod = this.store.create('pods', podFromTemplate(rs.spec.template, rs));
           this.ctx.recorder.record(rs, 'Normal', 'SuccessfulCreate', `Created pod: ${pod.metadata.name}`, SOURCE);
@@ -170,12 +173,13 @@ export class ReplicaSetController extends Controller {
     }
   }
 
-  private deletePods(rs: KObject, active: KObject[], count: number, key: string): void {
+  private async deletePods(rs: KObject, active: KObject[], count: number, key: string): Promise<void> {
     const onNode = this.relatedPodsPerNode(rs);
     const rank = (p: KObject) => (p.spec?.nodeName ? (onNode.get(p.spec.nodeName) ?? 0) : 0);
     const victims = [...active].sort((a, b) => compareForDeletion(a, b, rank)).slice(0, count);
     this.expectations.expect(key, 0, victims.length);
-    for (const pod of victims) {
+    for (const [i, pod] of victims.entries()) {
+      if (i > 0 && i % YIELD_EVERY === 0) await new Promise((r) => setImmediate(r));
       try {
         this.store.delete('pods', pod.metadata.namespace, pod.metadata.name!);
         this.ctx.recorder.record(rs, 'Normal', 'SuccessfulDelete', `Deleted pod: ${pod.metadata.name}`, SOURCE);
@@ -212,8 +216,8 @@ export class ReplicaSetController extends Controller {
       if (Object.entries(tmplLabels).every(([k, v]) => labels[k] === v)) fully++;
       if (!isPodReady(p)) continue;
       ready++;
-      if (isPodAvailable(p, minReady, now)) available++;
-      else nextAvailable = Math.min(nextAvailable, readySince(p) + minReady * 1000);
+      if (isPodAvailable(p, minReady, now, this.scale)) available++;
+      else nextAvailable = Math.min(nextAvailable, readySince(p) + minReady * 1000 * this.scale);
     }
     const status: Record<string, unknown> = { replicas: pods.length };
     if (fully) status.fullyLabeledReplicas = fully;
@@ -226,7 +230,7 @@ export class ReplicaSetController extends Controller {
       conditions.push({ type: 'ReplicaFailure', status: 'True', lastTransitionTime: prev?.lastTransitionTime ?? rfc3339(now), reason: 'FailedCreate', message: failure });
     }
     if (conditions.length) status.conditions = conditions;
-    if (Number.isFinite(nextAvailable)) this.queue.addAfter(objKey(rs), Math.max(1, nextAvailable - now));
+    if (Number.isFinite(nextAvailable)) this.queue.addAfter(objKey(rs), Math.max(1, (nextAvailable - now) / this.scale));
     if (jsonEqual(status, rs.status)) return;
     this.store.mutate(RS, rs.metadata.namespace, rs.metadata.name!, (o) => {
       o.status = status;

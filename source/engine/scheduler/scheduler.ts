@@ -158,7 +158,7 @@ export class Scheduler extends Controller {
     let next = Infinity;
     for (const [key, u] of this.unschedulable) {
       if (!u.move) continue;
-      const due = u.at + Math.min(MAX_BACKOFF_MS, INITIAL_BACKOFF_MS * 2 ** (u.attempts - 1));
+      const due = u.at + Math.min(MAX_BACKOFF_MS, INITIAL_BACKOFF_MS * 2 ** (u.attempts - 1)) * this.scale;
       if (due <= now) {
         this.unschedulable.delete(key);
         this.queue.add(key);
@@ -170,21 +170,16 @@ export class Scheduler extends Controller {
     const handle = this.clock.setTimeout(() => {
       this.moveTimer = undefined;
       this.moveDue();
-    }, next - now);
+    }, (next - now) / this.scale);
     this.moveTimer = { at: next, handle };
   }
 
   private flushStale(): void {
     const now = this.clock.now();
     for (const [key, u] of this.unschedulable) {
-      if (now - u.at < MAX_UNSCHEDULABLE_MS) continue;
+      if (now - u.at < MAX_UNSCHEDULABLE_MS * this.scale) continue;
       this.unschedulable.delete(key);
       this.queue.add(key);
     }
-  }
-
-  /** Pending pods that failed to fit (for tests). */
-  unschedulableCount(): number {
-    return this.unschedulable.size;
   }
 }

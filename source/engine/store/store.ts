@@ -480,7 +480,9 @@ export class Store {
           causes.push({ reason: 'FieldValueInvalid', message: `Invalid value: "${v}": a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character`, field: `${field}` });
         else if (field === 'metadata.labels' && v.length > 63)
           causes.push({ reason: 'FieldValueInvalid', message: `Invalid value: "${v}": must be no more than 63 characters`, field });
-        if (!/^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/.test(k))
+        // A qualified name: an optional DNS-subdomain prefix (at most 253) and a name of at most 63.
+        const namePart = k.slice(k.indexOf('/') + 1);
+        if (!/^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/.test(k) || namePart.length > 63 || k.length - namePart.length - 1 > 253)
           causes.push({ reason: 'FieldValueInvalid', message: `Invalid value: "${k}": name part must consist of alphanumeric characters, '-', '_' or '.'`, field });
       }
     }

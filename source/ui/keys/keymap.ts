@@ -65,6 +65,8 @@ export const KEYMAP: Binding[] = [
   { command: 'node.uncordon', keys: ['u'], label: 'Uncordon', views: TABLE, resources: ['nodes'], dangerous: true, hint: true },
   { command: 'node.drain', keys: ['r'], label: 'Drain', views: TABLE, resources: ['nodes'], dangerous: true, hint: true },
 
+  { command: 'pod.shell', keys: ['s'], label: 'Shell', views: TABLE, resources: ['pods'], dangerous: true, hint: true },
+  { command: 'obj.edit', keys: ['e'], label: 'Edit', views: TABLE, dangerous: true, hint: true },
   { command: 'obj.logs', keys: ['l'], label: 'Logs', views: TABLE, resources: LOGGABLE, hint: true },
   { command: 'obj.previousLogs', keys: ['p'], label: 'Previous logs', views: TABLE, resources: ['pods'], hint: true },
 

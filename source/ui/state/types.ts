@@ -108,6 +108,8 @@ export interface UiState {
   wide: boolean;
   readonly: boolean;
   commandHistory: string[];
+  /** The terminal is handed to a shell or an editor: render nothing, read no keys. */
+  suspended: boolean;
 }
 
 export function initialState(opts: { columns: number; rows: number; readonly?: boolean }): UiState {
@@ -124,6 +126,7 @@ export function initialState(opts: { columns: number; rows: number; readonly?: b
     wide: false,
     readonly: !!opts.readonly,
     commandHistory: [],
+    suspended: false,
   };
 }
 

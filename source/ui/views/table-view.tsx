@@ -46,8 +46,10 @@ function cellsAt(row: Row, columns: DisplayColumn[], now: number): string[] {
   });
 }
 
-export function resourceTitle(resource: string): string {
+/** `ConfigMaps` from the kind when the plural is the kind + s, else the capitalised plural. */
+export function resourceTitle(resource: string, kind?: string): string {
   const plural = resource.split('.')[0];
+  if (kind && `${kind}s`.toLowerCase() === plural) return `${kind}s`;
   return plural.charAt(0).toUpperCase() + plural.slice(1);
 }
 
@@ -74,9 +76,10 @@ export function TableView({ controller, view, layout }: { controller: Controller
 
   const ns = view.namespace ?? 'all';
   const info = controller.session?.registry.get(view.resource);
+  const kindTitle = resourceTitle(view.resource, info?.kind);
   const count = model.rows.length === model.total ? `${model.total}` : `${model.rows.length}/${model.total}`;
   const title: TitlePart[] = [
-    { text: `${resourceTitle(view.resource)}(${info?.namespaced ? ns : view.resource === 'contexts' ? 'kubeconfig' : 'cluster'})` },
+    { text: `${kindTitle}(${info?.namespaced ? ns : view.resource === 'contexts' ? 'kubeconfig' : 'cluster'})` },
     { text: `[${snapshot.state === 'loading' && snapshot.version <= 1 ? '…' : count}]`, color: theme.accent },
   ];
   if (view.scopeLabel) title.push({ text: ` ${view.scopeLabel}`, color: theme.keyHint });

@@ -74,6 +74,17 @@ describe('node lifecycle', () => {
     expect(() => stopNode(c.store, 'nope')).toThrow(/not found/);
   });
 
+  it('deleting a node deletes the pods bound to it; their controllers recreate them', async () => {
+    const c = await start();
+    c.store.create('deployments.apps', deployment('web', { replicas: 4 }));
+    await c.settle();
+    c.store.delete('nodes', undefined, 'node2');
+    await c.settle();
+    const pods = c.store.list('pods').items;
+    expect(pods).toHaveLength(4);
+    expect(pods.every((p) => p.spec.nodeName === 'node1')).toBe(true);
+  });
+
   it('evictPod deletes, and respects a PodDisruptionBudget when the kind is served', async () => {
     const c = await start();
     c.store.create('deployments.apps', deployment('web', { replicas: 2 }));

@@ -57,6 +57,44 @@ export class ApiClient {
     });
   }
 
+  /**
+   * A streaming GET (a watch): `onLine` gets each newline-terminated line. Resolves with the
+   * HTTP status once headers arrive; `close()` cuts the connection; `ended` settles when it ends.
+   */
+  stream(path: string, onLine: (line: string) => void): { status: Promise<number>; ended: Promise<void>; close(): void } {
+    let close = () => {};
+    let endedResolve!: () => void;
+    const ended = new Promise<void>((r) => (endedResolve = r));
+    const status = new Promise<number>((resolve, reject) => {
+      const req = request({ host: this.host, port: this.port, path, headers: { Authorization: `Bearer ${this.token}` }, agent: this.agent }, (res) => {
+        resolve(res.statusCode ?? 0);
+        let buf = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => {
+          buf += c;
+          let i: number;
+          while ((i = buf.indexOf('\n')) >= 0) {
+            const line = buf.slice(0, i);
+            buf = buf.slice(i + 1);
+            if (line) onLine(line);
+          }
+        });
+        res.on('end', endedResolve);
+        res.on('close', endedResolve);
+        res.on('error', endedResolve);
+      });
+      req.on('error', (e) => {
+        reject(e);
+        endedResolve();
+      });
+      req.on('close', endedResolve);
+      close = () => req.destroy();
+      req.end();
+    });
+    status.catch(() => {});
+    return { status, ended, close: () => close() };
+  }
+
   async json(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
     const r = await this.request({ method, path, headers: body === undefined ? {} : { 'Content-Type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
     return { status: r.status, body: r.text ? JSON.parse(r.text) : undefined };
@@ -64,23 +102,45 @@ export class ApiClient {
 
   /**
    * Send bytes the HTTP client would refuse to produce (NUL in the request line, oversized
-   * headers) over a fresh TLS connection; resolves with the raw answer once the engine closes.
+   * headers, smuggling) over a fresh TLS connection. Resolves with the raw answer: once a
+   * response with a Content-Length is complete, or when the engine closes ('' if it said nothing).
    */
   raw(bytes: Buffer | string, timeoutMs = 15_000): Promise<string> {
     return new Promise((resolve, reject) => {
-      const chunks: Buffer[] = [];
-      const s = connect({ host: this.host, port: this.port, ca: this.ca, servername: undefined }, () => s.write(bytes));
+      let data = Buffer.alloc(0);
+      const s = connect({ host: this.host, port: this.port, ca: this.ca }, () => s.write(bytes));
+      const done = () => {
+        resolve(data.toString('latin1'));
+        s.destroy();
+      };
       s.setTimeout(timeoutMs, () => s.destroy(new Error('raw request timed out')));
-      s.on('data', (c: Buffer) => chunks.push(c));
-      s.on('end', () => resolve(Buffer.concat(chunks).toString('latin1')));
-      s.on('close', () => resolve(Buffer.concat(chunks).toString('latin1')));
-      s.on('error', (e: NodeJS.ErrnoException) => (e.code === 'ECONNRESET' ? resolve(Buffer.concat(chunks).toString('latin1')) : reject(e)));
+      s.on('data', (c: Buffer) => {
+        data = Buffer.concat([data, c]);
+        const text = data.toString('latin1');
+        const end = text.indexOf('\r\n\r\n');
+        const len = text.slice(0, end).match(/\r\ncontent-length:\s*(\d+)/i);
+        if (end >= 0 && len && data.length >= end + 4 + Number(len[1])) done();
+      });
+      s.on('close', done);
+      s.on('error', (e: NodeJS.ErrnoException) => (e.code === 'ECONNRESET' || e.code === 'EPIPE' ? done() : reject(e)));
     });
   }
 
   close(): void {
     this.agent.destroy();
   }
+}
+
+/** Parse a raw HTTP/1.1 answer (as from `raw`) into a Reply. */
+export function parseRaw(text: string): Reply | undefined {
+  const m = text.match(/^HTTP\/1\.[01] (\d{3}) [^\r]*\r\n([\s\S]*?)\r\n\r\n([\s\S]*)$/);
+  if (!m) return undefined;
+  const headers: IncomingHttpHeaders = {};
+  for (const line of m[2]!.split('\r\n')) {
+    const i = line.indexOf(':');
+    if (i > 0) headers[line.slice(0, i).trim().toLowerCase()] = line.slice(i + 1).trim();
+  }
+  return { status: Number(m[1]), headers, text: Buffer.from(m[3]!, 'latin1').toString('utf8') };
 }
 
 /** Why a reply is not a well-formed Kubernetes failure Status matching its HTTP code, or undefined. */

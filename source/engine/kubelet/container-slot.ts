@@ -1,0 +1,392 @@
+import { rfc3339 } from '../clock.ts';
+import { RuntimeError, type Container, type ExitInfo, type PullPolicy } from '../runtime/index.ts';
+import { podDesc } from './format.ts';
+import type { ContainerState, ContainerStatus } from './pod-status.ts';
+import { Prober, type ProbeKind } from './prober.ts';
+import { pullImage } from './pull-image.ts';
+import type { SlotHost } from './slot-host.ts';
+import { probeTarget } from './probe-target.ts';
+
+/**
+ * Where a slot is in its life. `due` phases are acted on by the pod worker's sync:
+ * new → (pulling, starting) → running → exited → [crash-backoff →] restart …
+ */
+const BLOCKED = Symbol('blocked');
+
+export type SlotPhase = 'new' | 'busy' | 'pull-backoff' | 'running' | 'exited' | 'crash-backoff' | 'halted';
+
+/** One container of a pod: its image pull, instances, restarts, probes and status entry. */
+export class ContainerSlot {
+  phase: SlotPhase = 'new';
+  restartCount = 0;
+  state: ContainerState = { waiting: { reason: 'ContainerCreating' } };
+  lastState: ContainerState = {};
+  image: string;
+  imageID = '';
+  containerID?: string;
+  ready = false;
+  started = false;
+  instance?: Container;
+  /** A back-off timer is pending (or BLOCKED): nothing to do until it fires. */
+  private timer: unknown;
+  private windowTimer: unknown;
+  private pullWindow = false;
+  private launching?: Promise<void>;
+  /** Restart without back-off when the current instance ends (its spec changed). */
+  restartNow = false;
+  private probers: Prober[] = [];
+  private stopping = false;
+
+  constructor(
+    private host: SlotHost,
+    public spec: any,
+    readonly init: boolean,
+  ) {
+    this.image = spec.image;
+  }
+
+  get name(): string {
+    return this.spec.name;
+  }
+
+  get fieldPath(): string {
+    return `spec.${this.init ? 'initContainers' : 'containers'}{${this.name}}`;
+  }
+
+  get key(): string {
+    return `${this.host.pod().metadata.uid}/${this.name}`;
+  }
+
+  /** The worker should launch (or retry launching) this container now. */
+  get due(): boolean {
+    return this.timer === undefined && (this.phase === 'new' || this.phase === 'pull-backoff');
+  }
+
+  get succeeded(): boolean {
+    return this.phase === 'exited' && this.state.terminated?.exitCode === 0;
+  }
+
+  view(): ContainerStatus {
+    return {
+      name: this.name,
+      state: this.state,
+      lastState: this.lastState,
+      ready: this.ready,
+      started: this.started,
+      restartCount: this.restartCount,
+      image: this.image,
+      imageID: this.imageID,
+      containerID: this.containerID,
+    };
+  }
+
+  /**
+   * Carry over what an earlier kubelet reported (engine restart, node start). A container that was
+   * running died with its node: it comes back as a restart, or stays terminated when it may not
+   * restart (restartPolicy Never).
+   */
+  adopt(prev: ContainerStatus | undefined, now: number, canRestart: boolean): void {
+    if (!prev) return;
+    this.restartCount = prev.restartCount ?? 0;
+    this.image = prev.image || this.image;
+    this.imageID = prev.imageID ?? '';
+    this.lastState = prev.lastState ?? {};
+    const s = prev.state ?? {};
+    if (s.terminated) {
+      this.state = s;
+      this.containerID = prev.containerID;
+      this.phase = 'exited';
+    } else if (s.running) {
+      const ended = { exitCode: 255, reason: 'Unknown', startedAt: s.running.startedAt, finishedAt: rfc3339(now), containerID: prev.containerID };
+      if (canRestart) {
+        this.lastState = { terminated: ended };
+        this.restartCount++;
+        this.state = { waiting: { reason: 'ContainerCreating' } };
+      } else {
+        this.state = { terminated: ended };
+        this.containerID = prev.containerID;
+        this.phase = 'exited';
+      }
+    } else if (this.lastState.terminated) {
+      // In CrashLoopBackOff: the next start is a restart.
+      this.restartCount++;
+    }
+  }
+
+  /** The spec's image changed: restart with the new one (no back-off). */
+  respec(): void {
+    this.restartNow = true;
+    if (this.phase === 'running') {
+      this.host.event('Normal', 'Killing', `Container ${this.name} definition changed, will be restarted`, this.fieldPath);
+      void this.stop(this.graceMs());
+      return;
+    }
+    this.clearTimer();
+    this.pullWindow = false;
+    if (this.phase === 'pull-backoff') this.phase = 'new';
+  }
+
+  /** Resolves once no pull or start is in flight. */
+  settled(): Promise<void> {
+    return this.launching ?? Promise.resolve();
+  }
+
+  /** Pull the image and start an instance (the worker calls this when `due`). */
+  launch(): Promise<void> {
+    if (!this.due) return this.settled();
+    const p = this.pullAndStart().finally(() => {
+      if (this.launching === p) this.launching = undefined;
+    });
+    this.launching = p;
+    return p;
+  }
+
+  private async pullAndStart(): Promise<void> {
+    const host = this.host;
+    const wasBackoff = this.phase === 'pull-backoff';
+    this.phase = 'busy';
+    const policy = (this.spec.imagePullPolicy ?? 'IfNotPresent') as PullPolicy;
+    const pulled = await pullImage(host, `${this.key}/${this.spec.image}`, this.spec.image, policy, this.fieldPath, wasBackoff && this.pullWindow);
+    if (this.phase !== 'busy') return;
+    if (!host.active()) return this.setPhase('new');
+    if ('waiting' in pulled) {
+      this.state = { waiting: pulled.waiting };
+      this.phase = 'pull-backoff';
+      host.changed();
+      const windowMs = pulled.retryAfterMs;
+      if (windowMs !== undefined) {
+        // ErrImagePull for a moment, then ImagePullBackOff until the window ends, then a new pull.
+        this.pullWindow = true;
+        this.windowTimer = host.clock.setTimeout(() => {
+          this.windowTimer = undefined;
+          this.pullWindow = false;
+          if (this.timer === BLOCKED) this.timer = undefined;
+          if (this.phase === 'pull-backoff') host.sync();
+        }, windowMs);
+        this.wait(Math.min(2000, windowMs / 2), () => {});
+      } else if (this.pullWindow) {
+        this.timer = BLOCKED;
+      } else if (pulled.waiting.reason !== 'ImagePullBackOff') {
+        // InvalidImageName, ErrImageNeverPull: nothing changes until the spec does.
+        this.timer = BLOCKED;
+      }
+      return;
+    }
+    this.pullWindow = false;
+    await this.start(pulled.resolved.ref.full, pulled.resolved.imageID);
+  }
+
+  private async start(image: string, imageID: string): Promise<void> {
+    const host = this.host;
+    const pod = host.pod();
+    let c: Container;
+    try {
+      c = await host.rt.start({
+        podUid: pod.metadata.uid!,
+        podName: pod.metadata.name!,
+        container: this.name,
+        attempt: this.restartCount,
+        image: this.spec.image,
+        command: this.spec.command,
+        args: this.spec.args,
+        env: plainEnv(this.spec.env),
+        workingDir: this.spec.workingDir,
+        podIP: host.podIP,
+        ports: this.spec.ports,
+      });
+    } catch (err) {
+      if (this.phase !== 'busy') return;
+      const message = err instanceof RuntimeError ? err.message : String((err as Error)?.message ?? err);
+      host.event('Warning', 'Failed', `Error: ${message}`, this.fieldPath);
+      const now = rfc3339(host.clock.now());
+      this.image = image;
+      this.imageID = imageID;
+      this.state = { terminated: { exitCode: 128, reason: 'StartError', message, startedAt: '1970-01-01T00:00:00Z', finishedAt: now } };
+      this.phase = 'exited';
+      host.changed();
+      host.sync();
+      return;
+    }
+    if (this.phase !== 'busy' || !host.active()) {
+      await c.kill();
+      if (this.phase === 'busy') this.setPhase('new');
+      return;
+    }
+    this.instance = c;
+    this.image = image;
+    this.imageID = imageID;
+    this.containerID = `containerd://${c.id}`;
+    host.event('Normal', 'Created', `Created container: ${this.name}`, this.fieldPath);
+    host.event('Normal', 'Started', `Started container ${this.name}`, this.fieldPath);
+    if (c.portMappings.length) host.portsMapped(this.name, c.portMappings);
+    if (!c.sandboxed) host.unsandboxed();
+    this.state = { running: { startedAt: rfc3339(c.startedAt) } };
+    this.phase = 'running';
+    this.stopping = false;
+    this.startProbes(c);
+    c.onExit((exit) => this.exited(c, exit));
+    host.changed();
+  }
+
+  private startProbes(c: Container): void {
+    const s = this.spec;
+    const startup = s.startupProbe;
+    this.started = !startup;
+    this.ready = !s.readinessProbe && !this.init && this.started;
+    const target = probeTarget(this.host, c, s.ports ?? []);
+    const listener = {
+      failed: (kind: ProbeKind, output: string) => this.host.event('Warning', 'Unhealthy', `${kind} probe failed: ${output}`, this.fieldPath),
+      changed: (kind: ProbeKind, ok: boolean) => this.probeChanged(kind, ok),
+    };
+    const make = (kind: ProbeKind, spec: any) => {
+      if (!spec || this.instance !== c) return;
+      const p = new Prober(kind, spec, target, this.host.clock, listener);
+      this.probers.push(p);
+      p.start();
+    };
+    if (startup) make('Startup', startup);
+    else {
+      make('Liveness', s.livenessProbe);
+      make('Readiness', s.readinessProbe);
+    }
+  }
+
+  private probeChanged(kind: ProbeKind, ok: boolean): void {
+    const c = this.instance;
+    if (!c || this.phase !== 'running') return;
+    if (kind === 'Readiness') {
+      this.ready = ok && this.started;
+    } else if (kind === 'Startup' && ok) {
+      this.started = true;
+      this.ready = !this.spec.readinessProbe;
+      for (const [k, spec] of [['Liveness', this.spec.livenessProbe], ['Readiness', this.spec.readinessProbe]] as const) {
+        if (!spec) continue;
+        const p = new Prober(k, spec, probeTarget(this.host, c, this.spec.ports ?? []), this.host.clock, {
+          failed: (kind, output) => this.host.event('Warning', 'Unhealthy', `${kind} probe failed: ${output}`, this.fieldPath),
+          changed: (kind, ok2) => this.probeChanged(kind, ok2),
+        });
+        this.probers.push(p);
+        p.start();
+      }
+    } else if (!ok) {
+      this.host.event('Normal', 'Killing', `Container ${this.name} failed ${kind.toLowerCase()} probe, will be restarted`, this.fieldPath);
+      void this.stop(this.graceMs());
+      return;
+    }
+    this.host.changed();
+  }
+
+  private exited(c: Container, exit: ExitInfo): void {
+    if (this.instance !== c || this.phase === 'halted') return;
+    this.stopProbes();
+    this.ready = false;
+    this.started = false;
+    this.state = {
+      terminated: {
+        exitCode: exit.exitCode,
+        reason: exit.reason,
+        startedAt: rfc3339(exit.startedAt),
+        finishedAt: rfc3339(exit.finishedAt),
+        containerID: this.containerID,
+      },
+    };
+    this.phase = 'exited';
+    this.host.changed();
+    this.host.sync();
+  }
+
+  /** Wait out the crash-loop back-off, then become due for a restart. */
+  crashBackoff(delayMs: number, delayText: string): void {
+    if (this.phase !== 'exited') return;
+    const pod = this.host.pod();
+    if (this.state.terminated) this.lastState = { terminated: this.state.terminated };
+    this.state = { waiting: { reason: 'CrashLoopBackOff', message: `back-off ${delayText} restarting failed container=${this.name} pod=${podDesc(pod)}` } };
+    this.phase = 'crash-backoff';
+    this.host.event('Warning', 'BackOff', `Back-off restarting failed container ${this.name} in pod ${podDesc(pod)}`, this.fieldPath);
+    this.host.changed();
+    this.wait(delayMs, () => {});
+  }
+
+  /** A restart is allowed once the back-off (if any) is over. */
+  get restartDue(): boolean {
+    return this.timer === undefined && (this.phase === 'exited' || this.phase === 'crash-backoff');
+  }
+
+  /** Start the next instance (restartCount + 1). */
+  restart(): void {
+    if (!this.restartDue) return;
+    if (this.state.terminated) this.lastState = { terminated: this.state.terminated };
+    this.restartCount++;
+    this.restartNow = false;
+    this.phase = 'new';
+    void this.launch();
+  }
+
+  /** SIGTERM, then SIGKILL after the grace period (pod deletion, failed liveness probe). */
+  async stop(graceMs: number): Promise<void> {
+    this.clearTimer();
+    const c = this.instance;
+    if (!c?.running) return;
+    this.stopProbes();
+    if (!this.stopping) {
+      this.stopping = true;
+      this.host.event('Normal', 'Killing', `Stopping container ${this.name}`, this.fieldPath);
+    }
+    await c.stop(graceMs);
+  }
+
+  /** Kill now, whatever the grace period left. */
+  async kill(): Promise<void> {
+    this.clearTimer();
+    this.stopProbes();
+    const c = this.instance;
+    if (c?.running) await c.kill();
+  }
+
+  /** The node or engine went away: kill the instance, report nothing more. */
+  async halt(): Promise<void> {
+    this.phase = 'halted';
+    this.clearTimer();
+    this.stopProbes();
+    const c = this.instance;
+    if (c?.running) await c.kill();
+  }
+
+  graceMs(): number {
+    const pod = this.host.pod();
+    return Math.max(0, Number(pod.spec?.terminationGracePeriodSeconds ?? 30)) * 1000;
+  }
+
+  private setPhase(p: SlotPhase): void {
+    this.phase = p;
+  }
+
+  private wait(ms: number, then: () => void): void {
+    if (this.timer !== undefined && this.timer !== BLOCKED) this.host.clock.clearTimeout(this.timer);
+    const handle = this.host.clock.setTimeout(() => {
+      if (this.timer !== handle) return;
+      this.timer = undefined;
+      then();
+      this.host.sync();
+    }, ms);
+    this.timer = handle;
+  }
+
+  private clearTimer(): void {
+    if (this.timer !== undefined && this.timer !== BLOCKED) this.host.clock.clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.windowTimer !== undefined) this.host.clock.clearTimeout(this.windowTimer);
+    this.windowTimer = undefined;
+  }
+
+  private stopProbes(): void {
+    for (const p of this.probers) p.stop();
+    this.probers = [];
+  }
+}
+
+/** env entries with a plain value; valueFrom is resolved to empty (no secrets/configmaps lookup yet). */
+function plainEnv(env: any): Array<{ name: string; value?: string }> | undefined {
+  if (!Array.isArray(env)) return undefined;
+  return env.filter((e) => e?.name).map((e) => ({ name: String(e.name), value: e.value === undefined ? '' : String(e.value) }));
+}

@@ -1,0 +1,62 @@
+import { join } from 'node:path';
+import type { Component, EngineContext } from '../context.ts';
+import { nodeState } from '../controllers/node-state.ts';
+import { createRuntime, type Runtime, type RuntimeOptions } from '../runtime/index.ts';
+import type { WatchHandle } from '../store/store.ts';
+import { NodeKubelet } from './kubelet.ts';
+import { createPodIO } from './pod-io.ts';
+import { StatusWriter } from './status-writer.ts';
+
+export interface KubeletOptions {
+  /** Runtime settings for tests (e.g. `sandbox: 'none'`). */
+  runtime?: Partial<RuntimeOptions>;
+}
+
+/**
+ * One kubelet per node of the topology, over one container runtime (`$SKIFF_HOME/pods`). Also
+ * the engine's PodIO: the API server hands it pod logs, exec and port-forward.
+ */
+export function kubeletComponent(opts: KubeletOptions = {}): Component & { kubelets: Map<string, NodeKubelet>; runtime(): Runtime | undefined } {
+  const kubelets = new Map<string, NodeKubelet>();
+  let rt: Runtime | undefined;
+  let writer: StatusWriter | undefined;
+  let watch: WatchHandle | undefined;
+  let unsubscribe: (() => void) | undefined;
+  return {
+    name: 'kubelet',
+    kubelets,
+    runtime: () => rt,
+    async start(ctx: EngineContext) {
+      const { store, clock, config } = ctx;
+      rt = await createRuntime({ rootDir: join(config.home, 'pods'), skiffHome: config.home, clock, pullDelayMs: config.pullDelayMs, ...opts.runtime });
+      const reaped = await rt.reapOrphans();
+      if (reaped) ctx.log(`kubelet: killed ${reaped} container process(es) a previous engine left running`);
+      if (!rt.sandbox.available) ctx.log(`kubelet: containers run unsandboxed (${rt.sandbox.reason})`);
+      writer = new StatusWriter(store, ctx.log);
+      for (const node of config.nodes) {
+        kubelets.set(node.name, new NodeKubelet(node, { rt, clock, store, recorder: ctx.recorder, writer, log: ctx.log }));
+      }
+      const state = nodeState(store);
+      for (const name of state.downNodes()) void kubelets.get(name)?.suspend();
+      unsubscribe = state.subscribe((name, up) => {
+        const k = kubelets.get(name);
+        if (!k) return;
+        if (up) k.resume();
+        else void k.suspend();
+      });
+      watch = store.watch('pods', {}, (ev) => {
+        const node = ev.object.spec?.nodeName;
+        if (node) kubelets.get(node)?.podEvent(ev);
+      });
+      const runtime = rt;
+      ctx.podIO = createPodIO(runtime, (pod, container) => kubelets.get(pod.spec?.nodeName)?.worker(pod.metadata.uid!)?.slot(container)?.view());
+    },
+    async stop() {
+      watch?.stop();
+      unsubscribe?.();
+      writer?.stop();
+      await Promise.all([...kubelets.values()].map((k) => k.stop()));
+      await rt?.shutdown(0);
+    },
+  };
+}

@@ -1,0 +1,141 @@
+import type { KObject } from '../../api-types/index.ts';
+import type { Clock } from '../clock.ts';
+import type { NodeConfig } from '../context.ts';
+import type { EventRecorder } from '../events.ts';
+import type { Runtime } from '../runtime/index.ts';
+import type { Store, StoreEvent } from '../store/store.ts';
+import { Backoff } from './backoff.ts';
+import { IpAllocator } from './ip-allocator.ts';
+import { PodWorker } from './pod-worker.ts';
+import type { StatusWriter } from './status-writer.ts';
+
+export interface KubeletShared {
+  rt: Runtime;
+  clock: Clock;
+  store: Store;
+  recorder: EventRecorder;
+  writer: StatusWriter;
+  log(msg: string): void;
+}
+
+const TERMINAL = new Set(['Succeeded', 'Failed']);
+
+/**
+ * The kubelet of one node: a worker per pod bound to it. While the node is stopped
+ * (`skiff node stop`) its containers are down and pods are only remembered; on start they are
+ * picked up again from their stored status, exactly as after an engine restart.
+ */
+export class NodeKubelet {
+  readonly ips: IpAllocator;
+  private workers = new Map<string, PodWorker>();
+  private pods = new Map<string, KObject>();
+  /** Pods this kubelet finished deleting: late events for them start nothing. */
+  private gone = new Set<string>();
+  private pullBackoff: Backoff;
+  private crashBackoff: Backoff;
+  private up = true;
+
+  constructor(
+    readonly node: NodeConfig,
+    private shared: KubeletShared,
+  ) {
+    this.ips = new IpAllocator(node.podCIDR);
+    this.pullBackoff = new Backoff(shared.clock);
+    this.crashBackoff = new Backoff(shared.clock);
+  }
+
+  get isUp(): boolean {
+    return this.up;
+  }
+
+  worker(uid: string): PodWorker | undefined {
+    return this.workers.get(uid);
+  }
+
+  /** A store event for a pod bound to this node. */
+  podEvent(ev: StoreEvent): void {
+    const pod = ev.object;
+    const uid = pod.metadata.uid!;
+    if (ev.type === 'DELETED') {
+      this.pods.delete(uid);
+      this.gone.delete(uid);
+      const w = this.workers.get(uid);
+      if (w) void w.removed();
+      else {
+        this.ips.release(uid);
+        void this.shared.rt.removePod(uid).catch(() => {});
+      }
+      return;
+    }
+    if (this.gone.has(uid)) return;
+    this.pods.set(uid, pod);
+    if (!this.up) return;
+    const w = this.workers.get(uid);
+    if (w) w.update(pod);
+    else this.startWorker(pod);
+  }
+
+  private startWorker(pod: KObject): void {
+    // A finished pod has nothing to run (after an engine restart too); its address is free.
+    if (TERMINAL.has(pod.status?.phase) && !pod.metadata.deletionTimestamp) return;
+    const uid = pod.metadata.uid!;
+    const { rt, clock, store, recorder, writer, log } = this.shared;
+    let w: PodWorker;
+    try {
+      w = new PodWorker(
+        {
+          rt,
+          clock,
+          store,
+          recorder,
+          node: this.node,
+          ips: this.ips,
+          pullBackoff: this.pullBackoff,
+          crashBackoff: this.crashBackoff,
+          statusChanged: (id) => {
+            const cur = this.workers.get(id);
+            if (cur) writer.mark(id, cur);
+          },
+          finished: (id) => {
+            this.workers.delete(id);
+            writer.forget(id);
+            if (this.pods.has(id)) this.gone.add(id);
+          },
+          log,
+        },
+        pod,
+      );
+    } catch (e) {
+      log(`kubelet ${this.node.name}: cannot start pod ${pod.metadata.namespace}/${pod.metadata.name}: ${(e as Error).message}`);
+      return;
+    }
+    this.workers.set(uid, w);
+    w.sync();
+  }
+
+  /** `skiff node stop`: every container goes down; the pods stay as they are in the store. */
+  async suspend(): Promise<void> {
+    if (!this.up) return;
+    this.up = false;
+    const all = [...this.workers.values()];
+    this.workers.clear();
+    await Promise.all(all.map((w) => w.halt()));
+  }
+
+  /** `skiff node start`: pick every pod up again (running containers restart). */
+  resume(): void {
+    if (this.up) return;
+    this.up = true;
+    for (const pod of this.pods.values()) if (!this.workers.has(pod.metadata.uid!)) this.startWorker(pod);
+  }
+
+  /** Engine shutdown: kill every container, write nothing more. */
+  async stop(): Promise<void> {
+    this.up = false;
+    const all = [...this.workers.values()];
+    this.workers.clear();
+    await Promise.all(all.map((w) => w.halt()));
+    this.pullBackoff.dispose();
+    this.crashBackoff.dispose();
+  }
+}

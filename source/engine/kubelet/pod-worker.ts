@@ -1,0 +1,301 @@
+import type { KObject } from '../../api-types/index.ts';
+import { rfc3339 } from '../clock.ts';
+import type { PortMapping } from '../runtime/index.ts';
+import { ContainerSlot } from './container-slot.ts';
+import { goDuration } from './format.ts';
+import { buildPodStatus, podPhase, type ContainerStatus, type PodView } from './pod-status.ts';
+import { publishPortMappings } from './port-map.ts';
+import type { SlotHost } from './slot-host.ts';
+import type { WorkerDeps } from './worker-deps.ts';
+
+const TERMINAL = new Set(['Succeeded', 'Failed']);
+
+/**
+ * Drives one pod on its node, like the kubelet's syncPod: sandbox (pod IP), init containers in
+ * order, then the app containers; restarts by restartPolicy with crash-loop back-off; graceful
+ * termination when the pod is deleted. Level-triggered: every change calls `sync()`, which looks
+ * at where each container is and takes the next step.
+ */
+export class PodWorker implements SlotHost {
+  readonly uid: string;
+  readonly podIP: string;
+  readonly init: ContainerSlot[];
+  readonly app: ContainerSlot[];
+  private current: KObject;
+  private initialized: boolean;
+  private startTime: string;
+  private terminating?: Promise<void>;
+  private halted = false;
+  private done = false;
+  private failed?: { reason: string; message: string };
+  private warnedUnsandboxed = false;
+  private syncing = false;
+  private again = false;
+  private timers: unknown[] = [];
+  private killTimer: unknown;
+
+  constructor(
+    private deps: WorkerDeps,
+    pod: KObject,
+  ) {
+    this.current = pod;
+    this.uid = pod.metadata.uid!;
+    const status = pod.status ?? {};
+    this.podIP = deps.ips.allocate(this.uid, status.podIP);
+    const now = deps.clock.now();
+    this.startTime = status.startTime ?? rfc3339(now);
+    const policy = pod.spec?.restartPolicy ?? 'Always';
+    const byName = (list: ContainerStatus[] | undefined, name: string) => list?.find((c) => c.name === name);
+    this.init = (pod.spec?.initContainers ?? []).map((c: any) => new ContainerSlot(this, c, true));
+    this.app = (pod.spec?.containers ?? []).map((c: any) => new ContainerSlot(this, c, false));
+    for (const s of this.init) s.adopt(byName(status.initContainerStatuses, s.name), now, policy !== 'Never');
+    for (const s of this.app) s.adopt(byName(status.containerStatuses, s.name), now, policy !== 'Never');
+    this.initialized = this.init.every((s) => s.succeeded);
+    const deadline = Number(pod.spec?.activeDeadlineSeconds);
+    if (deadline > 0) {
+      const left = Date.parse(this.startTime) + deadline * 1000 - now;
+      this.timers.push(deps.clock.setTimeout(() => this.deadlineExceeded(deadline), Math.max(0, left)));
+    }
+  }
+
+  // --- SlotHost ---
+  get rt() {
+    return this.deps.rt;
+  }
+  get clock() {
+    return this.deps.clock;
+  }
+  get node() {
+    return this.deps.node.name;
+  }
+  get pullBackoff() {
+    return this.deps.pullBackoff;
+  }
+  get crashBackoff() {
+    return this.deps.crashBackoff;
+  }
+  pod(): KObject {
+    return this.current;
+  }
+  active(): boolean {
+    return !this.terminating && !this.halted && !this.done;
+  }
+  event(type: 'Normal' | 'Warning', reason: string, message: string, fieldPath?: string): void {
+    if (this.halted) return;
+    this.deps.recorder.record(this.current, type, reason, message, { component: 'kubelet', host: this.node }, fieldPath);
+  }
+  changed(): void {
+    if (!this.halted) this.deps.statusChanged(this.uid);
+  }
+  portsMapped(container: string, mappings: PortMapping[]): void {
+    for (const m of mappings) this.event('Normal', 'PortMapped', m.message, `spec.containers{${container}}`);
+    publishPortMappings(this.deps.store, this.current, mappings);
+  }
+  unsandboxed(): void {
+    if (this.warnedUnsandboxed) return;
+    this.warnedUnsandboxed = true;
+    const why = this.rt.sandbox.reason ?? 'no sandbox';
+    this.event('Warning', 'Unsandboxed', `${why}: this pod's containers and exec sessions run as plain host processes in the pod's directory, without their own filesystem view, hostname or PID namespace`);
+  }
+
+  /** A newer version of the pod from the store. */
+  update(pod: KObject): void {
+    const before = this.current;
+    this.current = pod;
+    if (pod.metadata.deletionTimestamp) {
+      if (!this.terminating) this.sync();
+      else if ((pod.metadata.deletionGracePeriodSeconds ?? 30) < (before.metadata.deletionGracePeriodSeconds ?? 30)) this.shortenGrace();
+      return;
+    }
+    if (pod.metadata.generation !== before.metadata.generation) this.specChanged();
+  }
+
+  /** The pod as the kubelet reports it. */
+  status(prev: any): any {
+    return buildPodStatus(prev, this.view(), this.clock.now());
+  }
+
+  view(): PodView {
+    return {
+      hostIP: this.deps.node.ip,
+      podIP: this.podIP,
+      startTime: this.startTime,
+      restartPolicy: this.current.spec?.restartPolicy ?? 'Always',
+      init: this.init.map((s) => s.view()),
+      app: this.app.map((s) => {
+        const v = s.view();
+        // App containers wait behind init containers as PodInitializing.
+        return !this.initialized && v.state.waiting?.reason === 'ContainerCreating' ? { ...v, state: { waiting: { reason: 'PodInitializing' } } } : v;
+      }),
+      initialized: this.initialized,
+      sandboxReady: !this.done,
+      phase: this.failed ? 'Failed' : undefined,
+      reason: this.failed?.reason,
+      message: this.failed?.message,
+    };
+  }
+
+  slot(name: string): ContainerSlot | undefined {
+    return this.app.find((s) => s.name === name) ?? this.init.find((s) => s.name === name);
+  }
+
+  /** Take the next step for every container. Re-entrant calls are folded into one more pass. */
+  sync(): void {
+    if (this.syncing) {
+      this.again = true;
+      return;
+    }
+    this.syncing = true;
+    try {
+      do {
+        this.again = false;
+        this.syncOnce();
+      } while (this.again);
+    } finally {
+      this.syncing = false;
+    }
+  }
+
+  private syncOnce(): void {
+    if (this.halted || this.done) return;
+    if (this.current.metadata.deletionTimestamp) {
+      if (!this.terminating) this.terminating = this.terminate();
+      return;
+    }
+    if (this.terminalPhase()) return this.finishRunning();
+    if (!this.initialized) {
+      const next = this.init.find((s) => !s.succeeded);
+      if (next) {
+        if (next.phase === 'exited' && this.current.spec?.restartPolicy === 'Never') {
+          this.changed();
+          return this.finishRunning();
+        }
+        this.step(next, true);
+        return this.changed();
+      }
+      this.initialized = true;
+    }
+    const policy = this.current.spec?.restartPolicy ?? 'Always';
+    for (const s of this.app) {
+      const exitCode = s.state.terminated?.exitCode ?? s.lastState.terminated?.exitCode;
+      this.step(s, policy === 'Always' || (policy === 'OnFailure' && exitCode !== 0));
+    }
+    if (this.terminalPhase()) this.finishRunning();
+    this.changed();
+  }
+
+  private step(s: ContainerSlot, mayRestart: boolean): void {
+    if (s.due) {
+      void s.launch();
+      return;
+    }
+    if (!mayRestart || !s.restartDue) return;
+    if (s.phase === 'exited') {
+      const delay = this.crashBackoff.get(s.key);
+      if (delay === undefined || s.restartNow) {
+        if (!s.restartNow) this.crashBackoff.next(s.key);
+        s.restart();
+      } else s.crashBackoff(delay, goDuration(delay));
+    } else {
+      this.crashBackoff.next(s.key);
+      s.restart();
+    }
+  }
+
+  private terminalPhase(): boolean {
+    return TERMINAL.has(podPhase(this.view(), this.current.status?.phase));
+  }
+
+  /** Succeeded or Failed: nothing runs any more; the address goes back to the pool. */
+  private finishRunning(): void {
+    if (this.done) return;
+    this.done = true;
+    for (const s of [...this.init, ...this.app]) void s.kill();
+    this.clearTimers();
+    this.deps.ips.release(this.uid);
+    this.changed();
+  }
+
+  private deadlineExceeded(seconds: number): void {
+    if (!this.active() || this.terminalPhase()) return;
+    const message = `Pod was active on the node longer than the specified deadline`;
+    this.event('Normal', 'DeadlineExceeded', message);
+    this.failed = { reason: 'DeadlineExceeded', message };
+    void seconds;
+    for (const s of [...this.init, ...this.app]) void s.stop(s.graceMs());
+    this.finishRunning();
+  }
+
+  /** Containers whose image changed are restarted with the new one, as the kubelet does. */
+  private specChanged(): void {
+    const specs = [...(this.current.spec?.initContainers ?? []), ...(this.current.spec?.containers ?? [])];
+    for (const s of [...this.init, ...this.app]) {
+      const spec = specs.find((c: any) => c?.name === s.name);
+      if (!spec || spec.image === s.spec.image) continue;
+      s.spec = spec;
+      s.respec();
+    }
+    this.sync();
+  }
+
+  /** Graceful deletion: stop every container within the grace period, then remove the pod. */
+  private async terminate(): Promise<void> {
+    const graceMs = Math.max(0, Number(this.current.metadata.deletionGracePeriodSeconds ?? this.current.spec?.terminationGracePeriodSeconds ?? 30)) * 1000;
+    this.clearTimers();
+    const slots = [...this.init, ...this.app];
+    if (graceMs === 0) await Promise.all(slots.map((s) => s.kill()));
+    else await Promise.all(slots.map((s) => (s.phase === 'running' ? s.stop(graceMs) : s.kill())));
+    await Promise.all(slots.map((s) => s.settled()));
+    if (this.halted) return;
+    await this.cleanup();
+    const pod = this.current;
+    const cur = this.deps.store.get('pods', pod.metadata.namespace, pod.metadata.name!);
+    if (cur && cur.metadata.uid === this.uid) this.deps.store.forceRemove('pods', pod.metadata.namespace, pod.metadata.name!);
+  }
+
+  private shortenGrace(): void {
+    const ms = Math.max(0, Number(this.current.metadata.deletionGracePeriodSeconds ?? 0)) * 1000;
+    this.clock.clearTimeout(this.killTimer);
+    this.killTimer = this.clock.setTimeout(() => {
+      for (const s of [...this.init, ...this.app]) void s.kill();
+    }, ms);
+  }
+
+  /** The pod left the store (deleted at once): kill what runs and clean up. */
+  async removed(): Promise<void> {
+    this.terminating ??= (async () => {
+      this.clearTimers();
+      const slots = [...this.init, ...this.app];
+      await Promise.all(slots.map((s) => s.kill()));
+      await Promise.all(slots.map((s) => s.settled()));
+      if (!this.halted) await this.cleanup();
+    })();
+    return this.terminating;
+  }
+
+  private async cleanup(): Promise<void> {
+    this.done = true;
+    this.deps.ips.release(this.uid);
+    this.deps.pullBackoff.deletePrefix(`${this.uid}/`);
+    this.deps.crashBackoff.deletePrefix(`${this.uid}/`);
+    try {
+      await this.rt.removePod(this.uid);
+    } catch (e) {
+      this.deps.log(`kubelet ${this.node}: removing pod ${this.uid} failed: ${(e as Error).message}`);
+    }
+    this.deps.finished(this.uid);
+  }
+
+  /** The node or the engine stops: kill every container, write nothing. The pod keeps its IP. */
+  async halt(): Promise<void> {
+    this.halted = true;
+    this.clearTimers();
+    await Promise.all([...this.init, ...this.app].map((s) => s.halt()));
+  }
+
+  private clearTimers(): void {
+    for (const t of this.timers) this.clock.clearTimeout(t);
+    this.timers = [];
+    this.clock.clearTimeout(this.killTimer);
+  }
+}

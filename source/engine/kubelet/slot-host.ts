@@ -1,0 +1,26 @@
+import type { KObject } from '../../api-types/index.ts';
+import type { Clock } from '../clock.ts';
+import type { PortMapping, Runtime } from '../runtime/index.ts';
+import type { Backoff } from './backoff.ts';
+
+/** What a container slot needs from its pod worker. */
+export interface SlotHost {
+  readonly rt: Runtime;
+  readonly clock: Clock;
+  readonly node: string;
+  readonly podIP: string;
+  /** The pod as last seen in the store. */
+  pod(): KObject;
+  /** Pod still being driven (not deleted, not halted): otherwise a finished pull must not start anything. */
+  active(): boolean;
+  event(type: 'Normal' | 'Warning', reason: string, message: string, fieldPath?: string): void;
+  /** Something in the status changed: write it (coalesced). */
+  changed(): void;
+  /** Re-evaluate the pod (a container exited, a back-off ended). */
+  sync(): void;
+  portsMapped(container: string, mappings: PortMapping[]): void;
+  /** Once per pod, when containers run outside a sandbox. */
+  unsandboxed(): void;
+  readonly pullBackoff: Backoff;
+  readonly crashBackoff: Backoff;
+}
