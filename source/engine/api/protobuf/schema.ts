@@ -15,7 +15,7 @@ import protobuf from 'protobufjs';
  */
 const FILES = [
   'runtime', 'meta', 'intstr', 'resource', 'core', 'pod', 'apps', 'batch', 'rbac', 'networking', 'policy',
-  'scheduling', 'authentication', 'authorization', 'autoscaling',
+  'scheduling', 'authentication', 'authorization', 'autoscaling', 'discovery', 'coordination',
 ];
 
 /** API group → the package segment of `k8s.io.api.<segment>.<version>`. */
@@ -30,6 +30,8 @@ const GROUP_PACKAGES: Record<string, string> = {
   'authentication.k8s.io': 'authentication',
   'authorization.k8s.io': 'authorization',
   autoscaling: 'autoscaling',
+  'discovery.k8s.io': 'discovery',
+  'coordination.k8s.io': 'coordination',
 };
 
 const OBJECT_META = '.k8s.io.apimachinery.pkg.apis.meta.v1.ObjectMeta';

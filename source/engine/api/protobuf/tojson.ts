@@ -8,6 +8,7 @@ import type { Decoded } from './wire.ts';
 export function toJson(message: Decoded): unknown {
   switch (message.type.fullName) {
     case '.k8s.io.apimachinery.pkg.apis.meta.v1.Time': return timeJson(message);
+    case '.k8s.io.apimachinery.pkg.apis.meta.v1.MicroTime': return microTimeJson(message);
     case '.k8s.io.apimachinery.pkg.apis.meta.v1.FieldsV1': return fieldsJson(message);
     case '.k8s.io.apimachinery.pkg.util.intstr.IntOrString': return intOrStringJson(message);
     case '.k8s.io.apimachinery.pkg.api.resource.Quantity': return message.values.get('string') ?? '';
@@ -79,6 +80,16 @@ function timeJson(message: Decoded): string | null {
   if (seconds < MIN_SECONDS || seconds > MAX_SECONDS) throw new Error(`time ${seconds}s is out of range`);
   // metav1.Time is written with seconds precision; nanos are dropped.
   return new Date(seconds * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/** metav1.MicroTime is written with microsecond precision (`2006-01-02T15:04:05.000000Z`). */
+function microTimeJson(message: Decoded): string | null {
+  if (message.values.size === 0) return null;
+  const seconds = (message.values.get('seconds') as number | undefined) ?? 0;
+  const nanos = (message.values.get('nanos') as number | undefined) ?? 0;
+  if (seconds < MIN_SECONDS || seconds > MAX_SECONDS) throw new Error(`time ${seconds}s is out of range`);
+  const base = new Date(seconds * 1000).toISOString().replace(/\.\d{3}Z$/, '');
+  return `${base}.${String(Math.floor(nanos / 1000)).padStart(6, '0')}Z`;
 }
 
 function fieldsJson(message: Decoded): unknown {
