@@ -3,6 +3,7 @@ import { rfc3339 } from './clock.ts';
 import type { EngineContext, NodeConfig } from './context.ts';
 import { VERSION_INFO } from './api/server.ts';
 import { ensureKubernetesService } from './services/kubernetes-service.ts';
+import { ensureSystemWorkloads } from './controllers/system-workloads.ts';
 
 const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
 
@@ -67,6 +68,7 @@ export function bootstrap(ctx: EngineContext): void {
   }
   for (const ns of SYSTEM_NAMESPACES) ensure(ctx, 'serviceaccounts', { metadata: { name: 'default', namespace: ns } });
   ensureKubernetesService(ctx.store, ctx.config, ctx.config.port);
+  ensureSystemWorkloads(ctx.store);
   ensure(ctx, 'configmaps', {
     metadata: { name: 'kube-root-ca.crt', namespace: 'default' },
     data: { 'ca.crt': '# skiff serves plain HTTP on loopback; no CA is needed.\n' },

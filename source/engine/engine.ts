@@ -3,7 +3,9 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'n
 import type { Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { adminHandler } from './api/admin.ts';
 import { createApiServer, type ApiServerHooks } from './api/server.ts';
+import { evictPod } from './controllers/eviction.ts';
 import { bootstrap } from './bootstrap.ts';
 import { RealClock, type Clock } from './clock.ts';
 import { createComponents } from './components.ts';
@@ -95,7 +97,10 @@ export async function startEngine(opts: EngineOptions): Promise<Engine> {
   installServiceAllocations(store, config);
   const ctx: EngineContext = { store, clock, config, recorder: new EventRecorder(store, clock), log };
   const components: Component[] = opts.apiOnly ? [] : createComponents(config);
-  const hooks: ApiServerHooks = {};
+  const hooks: ApiServerHooks = {
+    admin: adminHandler(ctx),
+    evict: (ns, name, grace) => void evictPod(store, ns, name, { gracePeriodSeconds: grace }),
+  };
   const pki = await ensurePki(home, ['127.0.0.1', serviceIP(config.serviceCIDR, 1), ...config.nodes.map((n) => n.ip)]);
   const server = createApiServer(ctx, pki, hooks);
   let port: number;

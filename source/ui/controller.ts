@@ -29,6 +29,7 @@ import { StaticDoc, type Lines, type TextDoc } from './docs.ts';
 import { runActionCommand } from './features/cli-commands.ts';
 import { logCommands } from './features/logs.ts';
 import { terminalCommands } from './features/terminal.ts';
+import { rolloutCommands } from './features/rollout.ts';
 import { objectCommands } from './features/object-actions.ts';
 import { ObjectTracker, describeDoc, yamlDoc } from './features/object-docs.ts';
 
@@ -92,7 +93,7 @@ export class Controller {
   constructor(private readonly opts: ControllerOptions) {
     this.store = new Store(initialState({ columns: opts.columns, rows: opts.rows, readonly: opts.readonly }));
     this.store.subscribe(() => this.collectSources());
-    this.features = { ...objectCommands(this), ...logCommands(this), ...terminalCommands(this) };
+    this.features = { ...objectCommands(this), ...logCommands(this), ...terminalCommands(this), ...rolloutCommands(this) };
   }
 
   get state(): UiState {

@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { parse as parseYaml } from 'yaml';
+import { Lexer, Parser, parse as parseYaml } from 'yaml';
 import { errors } from '../store/errors.ts';
 
 const MAX_BODY = 3 * 1024 * 1024; // the apiserver's limit for most requests
@@ -52,6 +52,21 @@ function depth(v: unknown, d = 0): number {
   return d;
 }
 
+/**
+ * Whether a YAML text nests deeper than MAX_DEPTH, found by feeding the streaming CST parser
+ * token by token and watching its stack, which stops early and never recurses. The YAML composer
+ * recurses per level: deep input overflows the stack, and an overflow that lands in V8's RegExp
+ * compiler kills the process instead of throwing. So depth is checked first.
+ */
+function yamlTooDeep(text: string): boolean {
+  const parser = new Parser();
+  for (const lexeme of new Lexer().lex(text)) {
+    for (const _ of parser.next(lexeme));
+    if (parser.stack.length > MAX_DEPTH) return true;
+  }
+  return false;
+}
+
 /** Parse a JSON or YAML document into a value, with the apiserver's kind of error messages. */
 export function parseDocument(buf: Buffer, format: 'json' | 'yaml'): unknown {
   const text = buf.toString('utf8');
@@ -63,6 +78,7 @@ export function parseDocument(buf: Buffer, format: 'json' | 'yaml'): unknown {
       throw errors.badRequest(`error decoding request body: json parse error: ${(e as Error).message}`);
     }
   } else {
+    if (yamlTooDeep(text)) throw errors.badRequest('error decoding request body: object nesting too deep');
     try {
       value = parseYaml(text, { maxAliasCount: 100, logLevel: 'error' });
     } catch (e) {

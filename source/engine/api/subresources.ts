@@ -4,6 +4,7 @@ import { errors } from '../store/errors.ts';
 import { labelSelectorToString } from '../store/selectors.ts';
 import { parseDocument, readBody } from './body.ts';
 import { applyPatch, patchTypeFromContentType } from './patch/index.ts';
+import { bindPod } from '../scheduler/bind.ts';
 import { sendJson } from './respond.ts';
 import { checkIdentity, deleteOptions, dryRunOf, patchObject, readObject, type RestRequest } from './rest.ts';
 
@@ -81,11 +82,7 @@ export async function handleBinding(r: RestRequest): Promise<void> {
   const body = await readObject(r);
   const node = body.target?.name;
   if (typeof node !== 'string' || !node) throw errors.invalid('', 'Binding', path.name!, [{ reason: 'FieldValueRequired', message: 'Required value', field: 'target.name' }]);
-  const pod = ctx.store.mustGet('pods', path.namespace, path.name!);
-  if (pod.spec?.nodeName) throw errors.conflict('', 'pods', path.name!, `pod ${path.name} is already assigned to node "${pod.spec.nodeName}"`);
-  ctx.store.mutate('pods', path.namespace, path.name!, (o) => {
-    o.spec.nodeName = node;
-  });
+  bindPod(ctx.store, path.namespace!, path.name!, node);
   return sendJson(res, 201, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 });
 }
 

@@ -60,6 +60,7 @@ export const KEYMAP: Binding[] = [
   { command: 'workload.restart', keys: ['r'], label: 'Restart', views: TABLE, resources: RESTARTABLE, dangerous: true, hint: true },
   { command: 'workload.image', keys: ['i'], label: 'Set image', views: TABLE, resources: RESTARTABLE, dangerous: true, hint: true },
   { command: 'deploy.undo', keys: ['u'], label: 'Rollout undo', views: TABLE, resources: ['deployments.apps'], dangerous: true, hint: true },
+  { command: 'deploy.rollout', keys: ['o'], label: 'Rollout view', views: TABLE, resources: ['deployments.apps'], hint: true },
   { command: 'deploy.history', keys: ['h'], label: 'History', views: TABLE, resources: ['deployments.apps'], hint: true },
   { command: 'node.cordon', keys: ['c'], label: 'Cordon', views: TABLE, resources: ['nodes'], dangerous: true, hint: true },
   { command: 'node.uncordon', keys: ['u'], label: 'Uncordon', views: TABLE, resources: ['nodes'], dangerous: true, hint: true },

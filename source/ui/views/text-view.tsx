@@ -4,7 +4,8 @@ import type { Lines, TextDoc } from '../docs.ts';
 import type { ScreenLayout } from '../layout.ts';
 import type { TextViewState } from '../state/types.ts';
 import { sanitize } from '../table/format.ts';
-import { useTheme } from '../theme-context.tsx';
+import { toneColor, useTheme } from '../theme-context.tsx';
+import { rolloutLineTone } from '../features/rollout-text.ts';
 import { BoxLine, Frame, type TitlePart } from '../widgets/frame.tsx';
 
 /** The first visible line: `top`, clamped so the box stays full. */
@@ -58,7 +59,7 @@ export function TextView({
   );
 }
 
-const MODE_TITLE: Record<TextViewState['mode'], string> = { describe: 'Describe', yaml: 'YAML', logs: 'Logs' };
+const MODE_TITLE: Record<TextViewState['mode'], string> = { describe: 'Describe', yaml: 'YAML', logs: 'Logs', rollout: 'Rollout' };
 
 /** A text view backed by a live document (describe, YAML, logs). */
 export function DocView({ view, doc, layout }: { view: TextViewState; doc: TextDoc; layout: ScreenLayout }) {
@@ -83,7 +84,7 @@ export function DocView({ view, doc, layout }: { view: TextViewState; doc: TextD
       loading={snap.loading}
       error={snap.error}
       highlight={view.match}
-      colorLine={view.mode === 'yaml' ? yamlColor(theme.accent) : undefined}
+      colorLine={view.mode === 'yaml' ? yamlColor(theme.accent) : view.mode === 'rollout' ? (l) => toneColor(theme, rolloutLineTone(l) ?? 'normal') : undefined}
     />
   );
 }
