@@ -80,7 +80,8 @@ export function parseDocument(buf: Buffer, format: 'json' | 'yaml'): unknown {
   } else {
     if (yamlTooDeep(text)) throw errors.badRequest('error decoding request body: object nesting too deep');
     try {
-      value = parseYaml(text, { maxAliasCount: 100, logLevel: 'error' });
+      // Duplicate keys: the last wins, as in JSON.parse (the check is quadratic in the yaml package).
+      value = parseYaml(text, { maxAliasCount: 100, logLevel: 'error', uniqueKeys: false });
     } catch (e) {
       throw errors.badRequest(`error decoding request body: yaml: ${(e as Error).message.split('\n')[0]}`);
     }

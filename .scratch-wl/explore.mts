@@ -1,0 +1,14 @@
+import { startTestEngine } from '../test/helpers/engine.ts';
+const t = await startTestEngine();
+const t0 = Date.now();
+const k = async (...a: string[]) => { const r = await t.kubectl(a, { reject: false }); console.log(`[${Date.now()-t0}ms] $ kubectl ${a.join(' ')}\n${r.stdout}${r.stderr}`); return r; };
+await k('create', 'deployment', 'my-nginx', '--image=nginx');
+await k('rollout', 'status', 'deployment/my-nginx', '--timeout=30s');
+await k('get', 'pods', '-o', 'wide');
+await k('scale', 'deployment', 'my-nginx', '--replicas=3');
+await k('rollout', 'status', 'deployment/my-nginx', '--timeout=30s');
+await k('get', 'pods', '-o', 'wide');
+await k('get', 'deployments', '-n', 'kube-system');
+await k('get', 'pods', '-A', '-o', 'wide');
+await t.stop();
+process.exit(0);
