@@ -30,6 +30,7 @@ import { runActionCommand } from './features/cli-commands.ts';
 import { logCommands } from './features/logs.ts';
 import { terminalCommands } from './features/terminal.ts';
 import { rolloutCommands } from './features/rollout.ts';
+import { trafficCommands } from './features/traffic.ts';
 import { objectCommands } from './features/object-actions.ts';
 import { ObjectTracker, describeDoc, yamlDoc } from './features/object-docs.ts';
 
@@ -93,7 +94,7 @@ export class Controller {
   constructor(private readonly opts: ControllerOptions) {
     this.store = new Store(initialState({ columns: opts.columns, rows: opts.rows, readonly: opts.readonly }));
     this.store.subscribe(() => this.collectSources());
-    this.features = { ...objectCommands(this), ...logCommands(this), ...terminalCommands(this), ...rolloutCommands(this) };
+    this.features = { ...objectCommands(this), ...logCommands(this), ...terminalCommands(this), ...rolloutCommands(this), ...trafficCommands(this) };
   }
 
   get state(): UiState {
@@ -387,9 +388,9 @@ export class Controller {
 
   private closeDialog(answer: DialogAnswer): void {
     const submit = this.dialogSubmit;
-    const error = answer.ok ? submit?.(answer) : (submit?.(answer), undefined);
     const d = this.state.dialog;
-    if (typeof error === 'string' && d?.kind === 'input') {
+    const error = answer.ok ? submit?.(answer) : (submit?.(answer), undefined);
+    if (typeof error === 'string' && d?.kind === 'input' && this.state.dialog === d) {
       this.store.update((s) => ({ ...s, dialog: { ...d, error } }));
       return;
     }

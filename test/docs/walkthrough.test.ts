@@ -4,7 +4,9 @@
  * Conventions: test/docs/blocks.ts.
  *
  * SKIFF_WALKTHROUGH_KEEP_GOING=1 runs every block even after one failed (to see all failures);
- * SKIFF_WALKTHROUGH_BLOCK_TIMEOUT=SECONDS changes the time one block may take (default 180).
+ * SKIFF_WALKTHROUGH_BLOCK_TIMEOUT=SECONDS changes the time one block may take (default 180);
+ * SKIFF_WALKTHROUGH_OUTPUT=DIR saves each block's output as DIR/block-N.txt (to refresh the
+ * sample outputs in the docs).
  */
 import { execa } from 'execa';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -19,6 +21,7 @@ const EN = join(ROOT, 'docs', 'walkthrough.md');
 const ZH = join(ROOT, 'docs', 'walkthrough.zh-CN.md');
 const BLOCK_TIMEOUT_MS = Number(process.env.SKIFF_WALKTHROUGH_BLOCK_TIMEOUT ?? 180) * 1000;
 const KEEP_GOING = !!process.env.SKIFF_WALKTHROUGH_KEEP_GOING;
+const OUTPUT_DIR = process.env.SKIFF_WALKTHROUGH_OUTPUT;
 
 /**
  * Runs one block: restores the previous blocks' variables and working directory, runs the block
@@ -39,6 +42,14 @@ for __skiff_v in $(compgen -v); do
 done > "$SKIFF_DOC_STATE/vars.sh"
 `;
 
+/** The topology with each node's podCIDR moved to a random /24 of 127.244.16.0–127.244.255.0. */
+function ownPodCIDRs(yaml: string): string {
+  let third = 16 + Math.floor(Math.random() * 200);
+  const out = yaml.replace(/podCIDR: 127\.244\.\d+\.0\/24/g, () => `podCIDR: 127.244.${third++}.0/24`);
+  if (out === yaml) throw new Error('fixtures/cluster.yaml: no `podCIDR: 127.244.N.0/24` lines to move');
+  return out;
+}
+
 describe('docs/walkthrough.zh-CN.md', () => {
   it('has the same shell blocks, flags and expectations as docs/walkthrough.md', () => {
     const shape = (b: ShellBlock) => ({ flags: b.flags.join(' '), commands: commandsOf(b), expect: b.expect });
@@ -57,8 +68,15 @@ describe('docs/walkthrough.md against a fresh engine', () => {
   let failed: string | undefined;
 
   beforeAll(async () => {
-    t = await startTestEngine();
     dir = mkdtempSync(join(tmpdir(), 'skiff-walkthrough-'));
+    // Every engine hands out pod IPs lowest-first from the same podCIDRs, so two engines on one
+    // host (other test files, a developer's own cluster) would share 127.244.1.2:80 and a curl to
+    // a pod IP could reach the other engine's pod. The walkthrough's engine gets the documented
+    // topology (node IPs 127.0.1.x, pod IPs in 127.244.0.0/16) with podCIDRs nobody else uses.
+    const home = join(dir, 'home');
+    mkdirSync(home, { mode: 0o700 });
+    writeFileSync(join(home, 'cluster.yaml'), ownPodCIDRs(readFileSync(join(ROOT, 'fixtures', 'cluster.yaml'), 'utf8')));
+    t = await startTestEngine({ home });
     const bin = join(dir, 'bin');
     const state = join(dir, 'state');
     mkdirSync(bin);
@@ -71,7 +89,7 @@ describe('docs/walkthrough.md against a fresh engine', () => {
     env = {
       HOME: t.kubeHome,
       KUBECONFIG: t.engine.kubeconfigPath,
-      SKIFF_HOME: t.home,
+      SKIFF_HOME: home,
       PATH: `${bin}:${process.env.PATH ?? '/usr/bin:/bin'}`,
       LANG: 'C.UTF-8',
       TERM: 'dumb',
@@ -113,6 +131,10 @@ describe('docs/walkthrough.md against a fresh engine', () => {
       }, BLOCK_TIMEOUT_MS);
       const r = await run.finally(() => clearTimeout(timer));
       const output = String(r.all ?? '');
+      if (OUTPUT_DIR) {
+        mkdirSync(OUTPUT_DIR, { recursive: true });
+        writeFileSync(join(OUTPUT_DIR, `block-${i + 1}.txt`), `$ # docs/walkthrough.md:${block.line}\n${block.code}\n\n${output}\n`);
+      }
       const problems: string[] = [];
       if (r.exitCode !== 0) {
         problems.push(r.isTerminated ? `killed by ${r.signal} (timeout ${BLOCK_TIMEOUT_MS / 1000}s?)` : `exit code ${r.exitCode}`);

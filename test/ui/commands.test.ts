@@ -41,6 +41,7 @@ describe('keyNames', () => {
     expect(keyNames(':no\r', k())).toEqual([':', 'n', 'o', 'enter']);
     expect(keyNames('a b\t\x7f\x15', k())).toEqual(['a', 'space', 'b', 'tab', 'backspace', 'ctrl-u']);
     expect(keyNames('N', k({ shift: true }))).toEqual(['N']);
+    expect(keyNames('i', k({ meta: true }))).toEqual(['esc', 'i']); // ESC then i, read together
   });
 });
 

@@ -67,6 +67,14 @@ function yamlTooDeep(text: string): boolean {
   return false;
 }
 
+/** Whether a value is plain JSON data: YAML tags can also make binaries, sets, maps, dates and infinities. */
+function isJsonData(v: unknown): boolean {
+  if (v === null || typeof v === 'string' || typeof v === 'boolean') return true;
+  if (typeof v === 'number') return Number.isFinite(v);
+  if (Array.isArray(v)) return v.every(isJsonData);
+  return typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype && Object.values(v).every(isJsonData);
+}
+
 /** Parse a JSON or YAML document into a value, with the apiserver's kind of error messages. */
 export function parseDocument(buf: Buffer, format: 'json' | 'yaml'): unknown {
   const text = buf.toString('utf8');
@@ -87,5 +95,10 @@ export function parseDocument(buf: Buffer, format: 'json' | 'yaml'): unknown {
     }
   }
   if (depth(value) > MAX_DEPTH) throw errors.badRequest('error decoding request body: object nesting too deep');
+  if (format === 'yaml') {
+    if (!isJsonData(value)) throw errors.badRequest('error decoding request body: yaml: only JSON data (maps, lists, strings, numbers, booleans, null) is accepted');
+    // YAML aliases share one object between fields; give each field its own copy.
+    value = JSON.parse(JSON.stringify(value));
+  }
   return value;
 }

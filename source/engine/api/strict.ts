@@ -136,7 +136,9 @@ function walk(s: Struct, obj: Record<string, unknown>, old: unknown, path: strin
 export function warn(res: ServerResponse, texts: string[]): void {
   const prior = res.getHeader('Warning');
   const list = prior === undefined ? [] : Array.isArray(prior) ? prior : [String(prior)];
-  res.setHeader('Warning', [...list, ...texts.map((t) => `299 - ${JSON.stringify(t)}`)]);
+  // Header values must be visible ASCII: escape the rest (field names can come from any bytes).
+  const quote = (t: string) => JSON.stringify(t).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  res.setHeader('Warning', [...list, ...texts.map((t) => `299 - ${quote(t)}`)]);
 }
 
 /** A JSON value as Go's `%+v` prints the map it decodes to. */

@@ -117,8 +117,7 @@ export class ContainerSlot {
   respec(): void {
     this.restartNow = true;
     if (this.phase === 'running') {
-      this.host.event('Normal', 'Killing', `Container ${this.name} definition changed, will be restarted`, this.fieldPath);
-      void this.stop(this.graceMs());
+      void this.stop(this.graceMs(), `Container ${this.name} definition changed, will be restarted`);
       return;
     }
     this.clearTimer();
@@ -269,8 +268,7 @@ export class ContainerSlot {
         p.start();
       }
     } else if (!ok) {
-      this.host.event('Normal', 'Killing', `Container ${this.name} failed ${kind.toLowerCase()} probe, will be restarted`, this.fieldPath);
-      void this.stop(this.graceMs());
+      void this.stop(this.graceMs(), `Container ${this.name} failed ${kind.toLowerCase()} probe, will be restarted`);
       return;
     }
     this.host.changed();
@@ -323,14 +321,14 @@ export class ContainerSlot {
   }
 
   /** SIGTERM, then SIGKILL after the grace period (pod deletion, failed liveness probe). */
-  async stop(graceMs: number): Promise<void> {
+  async stop(graceMs: number, why = `Stopping container ${this.name}`): Promise<void> {
     this.clearTimer();
     const c = this.instance;
     if (!c?.running) return;
     this.stopProbes();
     if (!this.stopping) {
       this.stopping = true;
-      this.host.event('Normal', 'Killing', `Stopping container ${this.name}`, this.fieldPath);
+      this.host.event('Normal', 'Killing', why, this.fieldPath);
     }
     await c.stop(graceMs);
   }

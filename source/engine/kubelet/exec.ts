@@ -1,14 +1,9 @@
-import type { IncomingMessage } from 'node:http';
-import type { Duplex } from 'node:stream';
-import { WebSocketServer, type WebSocket } from 'ws';
 import type { KObject } from '../../api-types/index.ts';
 import { ExecError, type ExecSession, type Runtime } from '../runtime/index.ts';
 import { errors } from '../store/errors.ts';
 import type { ContainerStatus } from './pod-status.ts';
 import { pickContainer, storedStatus } from './select-container.ts';
-import { CLOSE, ERROR, RESIZE, STDERR, STDIN, STDOUT, decodeFrame, encodeFrame, exitStatus, pickProtocol } from './stream-protocol.ts';
-
-const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, handleProtocols: (offered) => pickProtocol(offered) });
+import { STDERR, STDOUT, exitStatus } from './stream-protocol.ts';
 
 export interface ExecRequest {
   container: string;
@@ -34,40 +29,39 @@ export function parseExec(pod: KObject, query: URLSearchParams, live: ContainerS
   return req;
 }
 
-/** Upgrade to a WebSocket and run the command in the container, streaming its channels. */
-export function serveExec(rt: Runtime, pod: KObject, exec: ExecRequest, req: IncomingMessage, socket: Duplex, head: Buffer): void {
-  const protocols = String(req.headers['sec-websocket-protocol'] ?? '')
-    .split(',')
-    .map((s) => s.trim());
-  if (String(req.headers.upgrade ?? '').toLowerCase() !== 'websocket' || !pickProtocol(new Set(protocols))) {
-    throw errors.badRequest(`unable to upgrade: skiff supports exec over WebSocket with the subprotocols v5.channel.k8s.io and v4.channel.k8s.io`);
-  }
-  wss.handleUpgrade(req, socket, head, (ws) => run(rt, pod, exec, ws));
+/** The command's ends, wired by a transport (WebSocket or SPDY). */
+export interface ExecSink {
+  /** Output for channel 1 (stdout) or 2 (stderr). */
+  out(channel: 1 | 2, data: Buffer): void;
+  /** The command ended (or never started): send this Status and close. */
+  done(status: object): void;
 }
 
-function run(rt: Runtime, pod: KObject, exec: ExecRequest, ws: WebSocket): void {
-  const proto = ws.protocol;
-  const send = (channel: number, data: Buffer | string) => {
-    if (ws.readyState === ws.OPEN) ws.send(encodeFrame(proto, channel, data));
-  };
-  const finish = (status: object) => {
-    send(ERROR, JSON.stringify(status));
-    ws.close(1000);
-  };
+export interface ExecControl {
+  stdin(data: Buffer): void;
+  stdinEnd(): void;
+  resize(cols: number, rows: number): void;
+  /** The client went away. */
+  kill(): void;
+}
+
+/** Run the command in the container; the transport feeds input and carries output and status. */
+export function runExec(rt: Runtime, pod: KObject, exec: ExecRequest, sink: ExecSink): ExecControl {
   let session: ExecSession;
   try {
     session = rt.exec({ podUid: pod.metadata.uid!, container: exec.container, command: exec.command, tty: exec.tty, stdin: exec.stdin });
   } catch (e) {
     const why = e instanceof ExecError ? e.message : String((e as Error)?.message ?? e);
     const message = `Internal error occurred: error executing command in container: failed to exec in container: ${why}`;
-    return finish({ metadata: {}, status: 'Failure', message, reason: 'InternalError', code: 500, details: { causes: [{ message: why }] } });
+    sink.done({ metadata: {}, status: 'Failure', message, reason: 'InternalError', code: 500, details: { causes: [{ message: why }] } });
+    return { stdin() {}, stdinEnd() {}, resize() {}, kill() {} };
   }
   const outputs: Promise<void>[] = [];
-  const pipe = (stream: NodeJS.ReadableStream | null, channel: number, wanted: boolean) => {
+  const pipe = (stream: NodeJS.ReadableStream | null, channel: 1 | 2, wanted: boolean) => {
     if (!stream) return;
     outputs.push(
       new Promise((resolve) => {
-        stream.on('data', (d: Buffer) => wanted && send(channel, d));
+        stream.on('data', (d: Buffer) => wanted && sink.out(channel, d));
         stream.once('end', resolve);
         stream.once('close', resolve);
         stream.once('error', resolve);
@@ -76,24 +70,15 @@ function run(rt: Runtime, pod: KObject, exec: ExecRequest, ws: WebSocket): void 
   };
   pipe(session.stdout, STDOUT, exec.stdout || exec.tty);
   pipe(session.stderr, STDERR, exec.stderr);
-  ws.on('message', (msg: Buffer) => {
-    const frame = decodeFrame(proto, msg);
-    if (!frame) return;
-    if (frame.channel === STDIN) session.stdin?.write(frame.data);
-    else if (frame.channel === RESIZE) {
-      try {
-        const size = JSON.parse(frame.data.toString());
-        if (size.Width > 0 && size.Height > 0) session.resize(size.Width, size.Height);
-      } catch {
-        // ignore a malformed size
-      }
-    } else if (frame.channel === CLOSE && frame.data[0] === STDIN) session.stdin?.end();
-  });
-  ws.on('close', () => session.kill());
-  ws.on('error', () => session.kill());
   void session.exited.then(async ({ exitCode }) => {
     // Let the last output reach the client before the status.
     await Promise.race([Promise.all(outputs), new Promise((r) => setTimeout(r, 2000))]);
-    finish(exitStatus(exec.command, exitCode));
+    sink.done(exitStatus(exec.command, exitCode));
   });
+  return {
+    stdin: (d) => session.stdin?.write(d),
+    stdinEnd: () => session.stdin?.end(),
+    resize: (cols, rows) => cols > 0 && rows > 0 && session.resize(cols, rows),
+    kill: () => session.kill(),
+  };
 }

@@ -34,6 +34,10 @@ export class NodeKubelet {
   private pullBackoff: Backoff;
   private crashBackoff: Backoff;
   private up = true;
+  /** Up, and the containers of an earlier suspend are gone: pods may start. */
+  private accepting = true;
+  /** Containers of a suspend still going down: a resume waits for them. */
+  private halting: Promise<unknown> = Promise.resolve();
 
   constructor(
     readonly node: NodeConfig,
@@ -69,7 +73,7 @@ export class NodeKubelet {
     }
     if (this.gone.has(uid)) return;
     this.pods.set(uid, pod);
-    if (!this.up) return;
+    if (!this.accepting) return;
     const w = this.workers.get(uid);
     if (w) w.update(pod);
     else this.startWorker(pod);
@@ -117,21 +121,28 @@ export class NodeKubelet {
   async suspend(): Promise<void> {
     if (!this.up) return;
     this.up = false;
+    this.accepting = false;
     const all = [...this.workers.values()];
     this.workers.clear();
-    await Promise.all(all.map((w) => w.halt()));
+    this.halting = Promise.all(all.map((w) => w.halt()));
+    await this.halting;
   }
 
   /** `skiff node start`: pick every pod up again (running containers restart). */
   resume(): void {
     if (this.up) return;
     this.up = true;
-    for (const pod of this.pods.values()) if (!this.workers.has(pod.metadata.uid!)) this.startWorker(pod);
+    void this.halting.then(() => {
+      if (!this.up || this.accepting) return;
+      this.accepting = true;
+      for (const pod of this.pods.values()) if (!this.workers.has(pod.metadata.uid!)) this.startWorker(pod);
+    });
   }
 
   /** Engine shutdown: kill every container, write nothing more. */
   async stop(): Promise<void> {
     this.up = false;
+    this.accepting = false;
     const all = [...this.workers.values()];
     this.workers.clear();
     await Promise.all(all.map((w) => w.halt()));

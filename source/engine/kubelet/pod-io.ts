@@ -3,7 +3,9 @@ import type { PodIO } from '../context.ts';
 import { handlePortForward } from '../proxy/portforward.ts';
 import type { Runtime } from '../runtime/index.ts';
 import { errors } from '../store/errors.ts';
-import { parseExec, serveExec } from './exec.ts';
+import { parseExec } from './exec.ts';
+import { serveExecSpdy } from './exec-spdy.ts';
+import { offersChannelProtocol, serveExecWebSocket } from './exec-ws.ts';
 import { serveLog } from './logs.ts';
 import type { ContainerStatus } from './pod-status.ts';
 import { pickContainer } from './select-container.ts';
@@ -21,7 +23,11 @@ export function createPodIO(rt: Runtime, live: (pod: KObject, container: string)
           throw errors.badRequest('attach is not supported by skiff: use kubectl exec, or kubectl logs -f');
         }
         const container = pickContainer(pod, query.get('container'));
-        serveExec(rt, pod, parseExec(pod, query, live(pod, container)), req, socket, head);
+        const exec = parseExec(pod, query, live(pod, container));
+        const upgrade = String(req.headers.upgrade ?? '').toLowerCase();
+        if (upgrade === 'websocket' && offersChannelProtocol(req)) return serveExecWebSocket(rt, pod, exec, req, socket, head);
+        if (upgrade.startsWith('spdy/3.1')) return serveExecSpdy(rt, pod, exec, req, socket, head);
+        throw errors.badRequest('unable to upgrade: exec needs a WebSocket (v5.channel.k8s.io or v4.channel.k8s.io) or SPDY/3.1 upgrade');
       } catch (e) {
         rejectUpgrade(socket, e);
       }

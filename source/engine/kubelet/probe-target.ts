@@ -17,11 +17,20 @@ export function probeTarget(host: SlotHost, c: Container, ports: ProbeTarget['po
       const add = (d: Buffer) => {
         if (output.length < 10_240) output += d.toString();
       };
-      s.stdout.on('data', add);
-      s.stderr?.on('data', add);
+      const ended = [s.stdout, s.stderr].map((stream) => {
+        if (!stream) return Promise.resolve();
+        stream.on('data', add);
+        return new Promise<void>((resolve) => {
+          stream.once('end', resolve);
+          stream.once('close', resolve);
+          stream.once('error', () => resolve());
+        });
+      });
       const onAbort = () => s.kill();
       signal.addEventListener('abort', onAbort, { once: true });
       const { exitCode } = await s.exited;
+      // Output can still be on its way after the exit.
+      await Promise.race([Promise.all(ended), new Promise((r) => signal.addEventListener('abort', r, { once: true }))]);
       signal.removeEventListener('abort', onAbort);
       return { exitCode, output };
     },

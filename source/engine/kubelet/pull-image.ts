@@ -1,4 +1,4 @@
-import { ImageNeverPullError, ImagePullError, InvalidImageNameError, type PullPolicy, type ResolvedImage } from '../runtime/index.ts';
+import { ImageNeverPullError, ImagePullError, InvalidImageNameError, parseImageRef, type PullPolicy, type ResolvedImage } from '../runtime/index.ts';
 import { goDuration } from './format.ts';
 import type { SlotHost } from './slot-host.ts';
 
@@ -21,9 +21,11 @@ export async function pullImage(host: SlotHost, key: string, image: string, poli
   }
   let present = false;
   try {
+    parseImageRef(image);
     present = host.rt.hasImage(host.node, image);
-  } catch {
-    // unknown or invalid: the pull below says why
+  } catch (err) {
+    if (err instanceof InvalidImageNameError) return invalidName(host, image, fieldPath);
+    // not in the catalog: the pull below fails like a registry miss
   }
   try {
     if (policy === 'Never' || (present && policy === 'IfNotPresent')) {
@@ -38,12 +40,7 @@ export async function pullImage(host: SlotHost, key: string, image: string, poli
     ev('Normal', 'Pulled', `Successfully pulled image "${image}" in ${took} (${took} including waiting). Image size: ${r.resolved.image.size} bytes.`);
     return { resolved: r.resolved };
   } catch (err) {
-    if (err instanceof InvalidImageNameError) {
-      const message = `Failed to apply default image tag "${image}": couldn't parse image reference "${image}": invalid reference format`;
-      ev('Warning', 'InspectFailed', message);
-      ev('Warning', 'Failed', 'Error: InvalidImageName');
-      return { waiting: { reason: 'InvalidImageName', message } };
-    }
+    if (err instanceof InvalidImageNameError) return invalidName(host, image, fieldPath);
     if (err instanceof ImageNeverPullError) {
       ev('Warning', 'ErrImageNeverPull', err.message);
       ev('Warning', 'Failed', 'Error: ErrImageNeverPull');
@@ -54,4 +51,11 @@ export async function pullImage(host: SlotHost, key: string, image: string, poli
     ev('Warning', 'Failed', 'Error: ErrImagePull');
     return { waiting: { reason: 'ErrImagePull', message }, retryAfterMs: host.pullBackoff.next(key) };
   }
+}
+
+function invalidName(host: SlotHost, image: string, fieldPath: string): PullOutcome {
+  const message = `Failed to apply default image tag "${image}": couldn't parse image reference "${image}": invalid reference format`;
+  host.event('Warning', 'InspectFailed', message, fieldPath);
+  host.event('Warning', 'Failed', 'Error: InvalidImageName', fieldPath);
+  return { waiting: { reason: 'InvalidImageName', message } };
 }

@@ -15,6 +15,8 @@ interface Endpoint {
   ip: string;
   port: number;
   pod?: { namespace: string; name: string };
+  /** Listed only because no ready endpoint is left (serving while terminating). */
+  terminating?: boolean;
 }
 
 /** One port of one service: its endpoints and the addresses it listens on. */
@@ -46,7 +48,7 @@ export function endpointsFor(slices: Iterable<KObject>, portName: string): Endpo
       const e: Endpoint = { ip, port: sp.port };
       if (ep.targetRef?.kind === 'Pod') e.pod = { namespace: ep.targetRef.namespace ?? slice.metadata.namespace, name: ep.targetRef.name };
       if (isReady) ready.set(`${ip}:${sp.port}`, e);
-      else if ((c.serving ?? isReady) && c.terminating) terminating.set(`${ip}:${sp.port}`, e);
+      else if ((c.serving ?? isReady) && c.terminating) terminating.set(`${ip}:${sp.port}`, { ...e, terminating: true });
     }
   }
   const list = [...(ready.size ? ready : terminating).values()];
@@ -192,11 +194,18 @@ export class ServiceProxy implements Component {
 
   private accept(client: Socket, sp: ServicePort): void {
     this.track(client);
+    // A pod being deleted gets no new connection from the moment it is marked, before its
+    // EndpointSlice says so: its kubelet stops it in the same store event.
     const pick = (): HostPort | undefined => {
-      const ep = sp.balancer.next();
-      if (!ep) return undefined;
-      const pod = ep.pod ? this.ctx?.store.get('pods', ep.pod.namespace, ep.pod.name) : undefined;
-      return mappedTarget(pod, ep.ip, ep.port);
+      let leaving: HostPort | undefined;
+      for (let n = sp.balancer.size(); n > 0; n--) {
+        const ep = sp.balancer.next()!;
+        const pod = ep.pod ? this.ctx?.store.get('pods', ep.pod.namespace, ep.pod.name) : undefined;
+        const target = mappedTarget(pod, ep.ip, ep.port);
+        if (!pod?.metadata.deletionTimestamp || ep.terminating) return target;
+        leaving ??= target;
+      }
+      return leaving;
     };
     relay(client, pick, Math.min(3, Math.max(1, sp.balancer.size())), (b) => this.track(b));
   }

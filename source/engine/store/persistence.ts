@@ -16,17 +16,29 @@ export class Persistence {
 
   constructor(path: string) {
     const fresh = !existsSync(path);
-    this.db = new Database(path);
+    try {
+      this.db = new Database(path);
+    } catch (e) {
+      throw new Error(`cannot open the state database ${path}: ${(e as Error).message}`);
+    }
     if (fresh) chmodSync(path, 0o600);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
-    this.db.exec(`
-      CREATE TABLE IF NOT EXISTS objects (
-        resource TEXT NOT NULL, namespace TEXT NOT NULL, name TEXT NOT NULL,
-        rv INTEGER NOT NULL, data TEXT NOT NULL,
-        PRIMARY KEY (resource, namespace, name));
-      CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-    `);
+    // SQLite opens a read-only file (or one in a read-only directory) read-only without a word:
+    // write once now, so the engine refuses to start naming the file instead of failing later.
+    try {
+      this.db.exec(`
+        CREATE TABLE IF NOT EXISTS objects (
+          resource TEXT NOT NULL, namespace TEXT NOT NULL, name TEXT NOT NULL,
+          rv INTEGER NOT NULL, data TEXT NOT NULL,
+          PRIMARY KEY (resource, namespace, name));
+        CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+        INSERT INTO meta (key, value) VALUES ('writable', '1') ON CONFLICT (key) DO UPDATE SET value = excluded.value;
+      `);
+    } catch (e) {
+      this.db.close();
+      throw new Error(`cannot write the state database ${path}: ${(e as Error).message}`);
+    }
     this.putStmt = this.db.prepare(
       'INSERT INTO objects (resource, namespace, name, rv, data) VALUES (?, ?, ?, ?, ?) ' +
         'ON CONFLICT (resource, namespace, name) DO UPDATE SET rv = excluded.rv, data = excluded.data',

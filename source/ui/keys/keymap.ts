@@ -62,6 +62,7 @@ export const KEYMAP: Binding[] = [
   { command: 'deploy.undo', keys: ['u'], label: 'Rollout undo', views: TABLE, resources: ['deployments.apps'], dangerous: true, hint: true },
   { command: 'deploy.rollout', keys: ['o'], label: 'Rollout view', views: TABLE, resources: ['deployments.apps'], hint: true },
   { command: 'deploy.history', keys: ['h'], label: 'History', views: TABLE, resources: ['deployments.apps'], hint: true },
+  { command: 'svc.traffic', keys: ['t'], label: 'Traffic test', views: TABLE, resources: ['services'], hint: true },
   { command: 'node.cordon', keys: ['c'], label: 'Cordon', views: TABLE, resources: ['nodes'], dangerous: true, hint: true },
   { command: 'node.uncordon', keys: ['u'], label: 'Uncordon', views: TABLE, resources: ['nodes'], dangerous: true, hint: true },
   { command: 'node.drain', keys: ['r'], label: 'Drain', views: TABLE, resources: ['nodes'], dangerous: true, hint: true },

@@ -20,7 +20,8 @@ export function keyNames(input: string, key: Key): string[] {
   // Ink 6 reports the Backspace key (0x7f) as `delete`; both erase to the left here.
   if (key.backspace || key.delete) return ['backspace'];
   if (key.ctrl && input) return [`ctrl-${input.toLowerCase()}`];
-  if (key.meta && input) return [`alt-${input}`];
+  // No binding uses Alt: ESC quickly followed by a key reads as Alt+key, so split it again.
+  if (key.meta && input) return ['esc', ...keyNames(input, { ...key, meta: false })];
   if (!input) return [];
   if (input === ' ') return ['space'];
   // Several keys read at once arrive as one string: name each character on its own.

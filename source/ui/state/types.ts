@@ -40,7 +40,7 @@ export interface HelpViewState extends ViewBase {
 export interface TextViewState extends ViewBase {
   kind: 'text';
   /** `describe`, `yaml`, `logs`: picks the keys and the title. */
-  mode: 'describe' | 'yaml' | 'logs' | 'rollout';
+  mode: 'describe' | 'yaml' | 'logs' | 'rollout' | 'traffic';
   /** What is shown: `pods/web-1`. */
   title: string;
   /** The resource of the object shown (for help and the header hints). */

@@ -59,7 +59,7 @@ export function TextView({
   );
 }
 
-const MODE_TITLE: Record<TextViewState['mode'], string> = { describe: 'Describe', yaml: 'YAML', logs: 'Logs', rollout: 'Rollout' };
+const MODE_TITLE: Record<TextViewState['mode'], string> = { describe: 'Describe', yaml: 'YAML', logs: 'Logs', rollout: 'Rollout', traffic: 'Traffic' };
 
 /** A text view backed by a live document (describe, YAML, logs). */
 export function DocView({ view, doc, layout }: { view: TextViewState; doc: TextDoc; layout: ScreenLayout }) {

@@ -65,6 +65,8 @@ export function malformedYaml(rng: Rng): HostileRequest {
     () => 'a: &a [x,x,x,x,x,x,x,x,x,x]\n' + 'bcdefghij'.split('').map((k, i) => `${k}: &${k} [${Array(10).fill(`*${i ? 'bcdefghij'[i - 1] : 'a'}`).join(',')}]`).join('\n'),
     () => 'metadata: !!js/function "function(){}"\n',
     () => 'metadata:\n  labels:\n    a: b\n   c: d\n',
+    // Tags that make values JSON cannot hold; otherwise these would be good creates.
+    () => `metadata: {generateName: hostile-}\n${rng.pick(['x: !!binary aGVsbG8=', 'x: !!set {a, b}', 'x: !!omap [{a: 1}]', 'x: !!timestamp 2001-12-14', 'x: .inf', 'x: -.inf', 'x: .nan'])}\n`,
   ])();
   return req('yaml', 'POST', c.path, { 'Content-Type': ct }, body);
 }

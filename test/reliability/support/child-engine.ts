@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { waitFor } from '../../helpers/engine.ts';
 import { ApiClient } from './client.ts';
@@ -17,16 +18,22 @@ export interface ChildEngine {
   kill(signal?: NodeJS.Signals): Promise<void>;
 }
 
+/** Start `skiff engine --home DIR --port 0` (as user `uid` when given) without waiting for it. */
+export function startEngineProcess(home: string, opts: { env?: Record<string, string>; uid?: number } = {}): ChildProcess {
+  return spawn(process.execPath, [join(ROOT, 'bin', 'skiff.js'), 'engine', '--home', home, '--port', '0'], {
+    cwd: ROOT,
+    env: { ...process.env, SKIFF_TIME_SCALE: '0.05', ...(opts.uid !== undefined ? { HOME: tmpdir() } : {}), ...opts.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    ...(opts.uid !== undefined ? { uid: opts.uid, gid: opts.uid } : {}),
+  });
+}
+
 /**
  * Run `skiff engine --home DIR --port 0` as a child process and wait until it serves the API
  * (its engine.json names its own pid: a stale file from a killed engine does not count).
  */
-export async function spawnEngine(home: string, env: Record<string, string> = {}): Promise<ChildEngine> {
-  const proc = spawn(process.execPath, [join(ROOT, 'bin', 'skiff.js'), 'engine', '--home', home, '--port', '0'], {
-    cwd: ROOT,
-    env: { ...process.env, SKIFF_TIME_SCALE: '0.05', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+export async function spawnEngine(home: string, opts: { env?: Record<string, string>; uid?: number } = {}): Promise<ChildEngine> {
+  const proc = startEngineProcess(home, opts);
   let out = '';
   proc.stdout!.on('data', (c) => (out += c));
   proc.stderr!.on('data', (c) => (out += c));

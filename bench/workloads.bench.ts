@@ -1,0 +1,116 @@
+// Workload benchmarks with the real kubectl at time scale 1: scale 0 → 1,000 nginx replicas until
+// all are Ready, and a rolling update of 100 replicas.
+import { execa } from 'execa';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { request } from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startEngine, type Engine } from '../source/engine/engine.ts';
+import { summarize, type Figure } from './lib.ts';
+
+const KUBECTL = process.env.SKIFF_KUBECTL ?? '/usr/bin/kubectl';
+const FIXTURES = join(import.meta.dirname, '..', 'fixtures');
+
+interface Bench {
+  e: Engine;
+  kubectl(...args: string[]): Promise<string>;
+  readyReplicas(name: string): Promise<number>;
+  done(): Promise<void>;
+}
+
+/** An engine with `podsPerWorker` pod capacity (and pod CIDRs wide enough for it). */
+async function engine(podsPerWorker: number): Promise<Bench> {
+  const home = mkdtempSync(join(tmpdir(), 'skiff-bench-wl-'));
+  const kubeHome = mkdtempSync(join(tmpdir(), 'skiff-bench-kube-'));
+  let yaml = readFileSync(join(FIXTURES, 'cluster.yaml'), 'utf8');
+  yaml = yaml.replace(/127\.244\.1\.0\/24/, '127.244.4.0/22').replace(/127\.244\.2\.0\/24/, '127.244.8.0/22');
+  yaml = yaml.replace(/(role: worker[\s\S]*?pods: )"110"/g, `$1"${podsPerWorker}"`);
+  writeFileSync(join(home, 'cluster.yaml'), yaml);
+  // The image pull is not what is measured; keep it short (the first pull per node only).
+  const pullDelay = process.env.SKIFF_PULL_DELAY_MS;
+  process.env.SKIFF_PULL_DELAY_MS = '100';
+  const e = await startEngine({ home, port: 0, timeScale: 1, log: () => {} });
+  if (pullDelay === undefined) delete process.env.SKIFF_PULL_DELAY_MS;
+  else process.env.SKIFF_PULL_DELAY_MS = pullDelay;
+  const env = { HOME: kubeHome, KUBECONFIG: e.kubeconfigPath, PATH: process.env.PATH };
+  return {
+    e,
+    async kubectl(...args) {
+      return String((await execa(KUBECTL, args, { env, extendEnv: false, timeout: 600_000 })).stdout);
+    },
+    async readyReplicas(name) {
+      const url = `${e.url}/apis/apps/v1/namespaces/default/deployments/${name}`;
+      return new Promise((resolve, reject) => {
+        const req = request(url, { ca: e.caCert, headers: { Authorization: `Bearer ${e.token}` } }, (res) => {
+          let body = '';
+          res.on('data', (c) => (body += c));
+          res.on('end', () => resolve(JSON.parse(body).status?.readyReplicas ?? 0));
+        });
+        req.on('error', reject);
+        req.end();
+      });
+    },
+    async done() {
+      await e.stop();
+      rmSync(home, { recursive: true, force: true });
+      rmSync(kubeHome, { recursive: true, force: true });
+    },
+  };
+}
+
+async function until(fn: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await fn())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** Seconds from `kubectl scale` 0 → 1,000 until the deployment reports 1,000 Ready replicas. */
+async function scaleTo1000(): Promise<number> {
+  const b = await engine(1000);
+  try {
+    // Warm-up: nginx pulled on both workers, kubectl's discovery cached.
+    await b.kubectl('create', 'deployment', 'warm', '--image=nginx', '--replicas=2');
+    await b.kubectl('rollout', 'status', 'deployment/warm', '--timeout=60s');
+    await b.kubectl('create', 'deployment', 'bench', '--image=nginx', '--replicas=0');
+    const t0 = performance.now();
+    await b.kubectl('scale', 'deployment', 'bench', '--replicas=1000');
+    await until(async () => (await b.readyReplicas('bench')) === 1000, 600_000, '1,000 Ready replicas');
+    return (performance.now() - t0) / 1000;
+  } finally {
+    await b.done();
+  }
+}
+
+/** Seconds from `kubectl set image` to `rollout status` returning, 100 replicas, `runs` times. */
+async function rollingUpdate100(runs: number): Promise<number[]> {
+  const b = await engine(200);
+  try {
+    await b.kubectl('create', 'deployment', 'roll', '--image=nginx:1.25', '--replicas=100');
+    await b.kubectl('rollout', 'status', 'deployment/roll', '--timeout=600s');
+    const xs: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      const t0 = performance.now();
+      await b.kubectl('set', 'image', 'deployment/roll', `nginx=${i % 2 ? 'nginx:1.25' : 'nginx:1.9.1'}`);
+      await b.kubectl('rollout', 'status', 'deployment/roll', '--timeout=600s');
+      xs.push((performance.now() - t0) / 1000);
+    }
+    return xs;
+  } finally {
+    await b.done();
+  }
+}
+
+export async function run(): Promise<Figure[]> {
+  const scale: number[] = [];
+  for (let i = 0; i < 3; i++) scale.push(await scaleTo1000());
+  const roll = await rollingUpdate100(3);
+  return [
+    summarize('kubectl scale 0 → 1,000 nginx replicas, all Ready', 'pods/s', scale.map((s) => 1000 / s), {
+      anchor: 'kwok ≥ 167 pods/s, kube-scheduler ≥ 270 pods/s',
+      note: `${scale.map((s) => s.toFixed(1)).join(' / ')} s`,
+    }),
+    summarize('rolling update of 100 replicas (set image → rollout complete)', 's', roll, { note: '25% surge / 25% unavailable' }),
+  ];
+}
