@@ -1,7 +1,6 @@
 import type { KObject } from '../api-types/index.ts';
 import { rfc3339, type Clock } from './clock.ts';
 import type { Store } from './store/store.ts';
-import { randomBytes } from 'node:crypto';
 
 export interface EventSource {
   component: string;
@@ -15,10 +14,19 @@ export interface EventSource {
 export class EventRecorder {
   private recent = new Map<string, string>(); // dedupe key -> event name
 
+  private lastStamp = 0n;
+
   constructor(
     private store: Store,
     private clock: Clock,
   ) {}
+
+  private nextStamp(): string {
+    let t = BigInt(this.clock.now()) * 1_000_000n;
+    if (t <= this.lastStamp) t = this.lastStamp + 1n;
+    this.lastStamp = t;
+    return t.toString(16);
+  }
 
   record(obj: KObject, type: 'Normal' | 'Warning', reason: string, message: string, source: EventSource, fieldPath?: string): void {
     const ns = obj.metadata.namespace || 'default';
@@ -33,7 +41,8 @@ export class EventRecorder {
         });
         return;
       }
-      const name = `${obj.metadata.name}.${randomBytes(8).toString('hex')}`;
+      // Like Kubernetes, name events by creation time in hex so they sort in the order they happened.
+      const name = `${obj.metadata.name}.${this.nextStamp()}`;
       this.store.create('events', {
         metadata: { name, namespace: ns },
         involvedObject: {

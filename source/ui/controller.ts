@@ -1,3 +1,4 @@
+import { appendFileSync } from 'node:fs';
 import type { Key } from 'ink';
 import type { KObject } from '../api-types/index.ts';
 import { errorMessage } from '../client/errors.ts';
@@ -67,6 +68,8 @@ export interface ControllerOptions extends TuiOptions {
 }
 
 const CONTEXTS = 'contexts';
+/** Debugging aid: SKIFF_KEYLOG=FILE records every key as it is read. */
+const KEYLOG = process.env.SKIFF_KEYLOG;
 const TOAST_MS = 5000;
 
 /**
@@ -286,7 +289,9 @@ export class Controller {
   // ---- keys ------------------------------------------------------------------------------
 
   handleInput(input: string, key: Key): void {
-    for (const name of keyNames(input, key)) this.handleKey(name);
+    const names = keyNames(input, key);
+    if (KEYLOG) appendFileSync(KEYLOG, `${Date.now()} ${JSON.stringify(input)} ${names.join(' ')}\n`);
+    for (const name of names) this.handleKey(name);
   }
 
   handleKey(name: string): void {

@@ -5,6 +5,9 @@
  * - A fenced block whose info string starts with `sh` is a shell block. It runs, in order, in
  *   bash with `set -eo pipefail`, unless its info string also says `no-test` (interactive or
  *   never-ending commands: `exec -it`, `logs -f`, `get -w`, starting the TUI).
+ * - `root` in the info string marks a block that needs ports below 1024 (a ClusterIP on port 81):
+ *   it runs only where the engine can bind them (root, or net.ipv4.ip_unprivileged_port_start
+ *   low enough), and is skipped, saying so, elsewhere.
  * - Shell variables and the working directory carry over from one block to the next, as they
  *   do when a reader pastes the blocks into one terminal.
  * - `<!-- expect: REGEX -->` on its own line right after a block (blank lines allowed) asks that

@@ -9,11 +9,12 @@
  * sample outputs in the docs).
  */
 import { execa } from 'execa';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KUBECTL, startTestEngine, type TestEngine } from '../helpers/engine.ts';
+import { acquireHostLock } from '../helpers/host-lock.ts';
 import { blockTitle, commandsOf, shellBlocks, type ShellBlock } from './blocks.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -42,6 +43,13 @@ for __skiff_v in $(compgen -v); do
 done > "$SKIFF_DOC_STATE/vars.sh"
 `;
 
+/** Whether this process (and so an engine it starts) may listen on port 81. */
+function canBindLowPorts(): boolean {
+  if (process.getuid?.() === 0) return true;
+  const sysctl = '/proc/sys/net/ipv4/ip_unprivileged_port_start';
+  return existsSync(sysctl) && Number(readFileSync(sysctl, 'utf8').trim()) <= 81;
+}
+
 /** The topology with each node's podCIDR moved to a random /24 of 127.244.16.0–127.244.255.0. */
 function ownPodCIDRs(yaml: string): string {
   let third = 16 + Math.floor(Math.random() * 200);
@@ -67,7 +75,11 @@ describe('docs/walkthrough.md against a fresh engine', () => {
   let env: Record<string, string>;
   let failed: string | undefined;
 
+  let release: () => void = () => {};
+
   beforeAll(async () => {
+    // The YAML part of the walkthrough serves on the fixed NodePort 32600.
+    release = await acquireHostLock('nodeport-32600');
     dir = mkdtempSync(join(tmpdir(), 'skiff-walkthrough-'));
     // Every engine hands out pod IPs lowest-first from the same podCIDRs, so two engines on one
     // host (other test files, a developer's own cluster) would share 127.244.1.2:80 and a curl to
@@ -100,6 +112,7 @@ describe('docs/walkthrough.md against a fresh engine', () => {
   afterAll(async () => {
     await t?.stop();
     if (dir) rmSync(dir, { recursive: true, force: true });
+    release();
   });
 
   it('has blocks to run', () => {
@@ -110,6 +123,10 @@ describe('docs/walkthrough.md against a fresh engine', () => {
     const title = blockTitle(block, i);
     it(title, async (ctx) => {
       if (failed && !KEEP_GOING) ctx.skip();
+      if (block.flags.includes('root') && !canBindLowPorts()) {
+        console.warn(`walkthrough: skipping ${title}: it needs port 81, and this user cannot bind ports below 1024`);
+        ctx.skip();
+      }
       const file = join(dir, `block-${i + 1}.sh`);
       writeFileSync(file, block.code + '\n');
       const run = execa('bash', ['--noprofile', '--norc', join(dir, 'run.sh'), file], {

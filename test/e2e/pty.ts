@@ -17,6 +17,8 @@ export interface Tui {
   press(...keys: string[]): Promise<void>;
   type(text: string): Promise<void>;
   resize(cols: number, rows: number): void;
+  /** Screen rows whose second cell is drawn with a background colour or inverse (the selection). */
+  highlightedRows(): number[];
   /** Everything the app wrote, raw. */
   output(): string;
   readonly term: InstanceType<typeof Terminal>;
@@ -54,11 +56,21 @@ export function spawnTui(args: string[], opts: { cols?: number; rows?: number; e
     for (let i = 0; i < term.rows; i++) out.push(buf.getLine(buf.viewportY + i)?.translateToString(true) ?? '');
     return out;
   };
+  const highlightedRows = () => {
+    const buf = term.buffer.active;
+    const out: number[] = [];
+    for (let i = 0; i < term.rows; i++) {
+      const cell = buf.getLine(buf.viewportY + i)?.getCell(2);
+      if (cell && (cell.isInverse() || !cell.isBgDefault())) out.push(i);
+    }
+    return out;
+  };
   const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
   const tui: Tui = {
     term,
     exited,
     lines,
+    highlightedRows,
     screen: () => lines().join('\n'),
     async waitFor(match, timeoutMs = 15_000) {
       const test =

@@ -1,8 +1,23 @@
 import { execa } from 'execa';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEngine, type Engine, type EngineOptions } from '../../source/engine/engine.ts';
+
+const FIXTURES = join(import.meta.dirname, '..', '..', 'fixtures');
+
+/**
+ * The bundled topology with podCIDRs and the service CIDR moved to ranges picked at random, so
+ * engines of tests running side by side never hand out the same pod IP or ClusterIP (node IPs
+ * stay 127.0.1.x as documented).
+ */
+function ownAddresses(yaml: string): string {
+  let third = 16 + Math.floor(Math.random() * 200);
+  const second = 97 + Math.floor(Math.random() * 60);
+  return yaml
+    .replace(/podCIDR: 127\.244\.\d+\.0\/24/g, () => `podCIDR: 127.244.${third++}.0/24`)
+    .replace(/serviceCIDR: 127\.96\.0\.0\/16/, `serviceCIDR: 127.${second}.0.0/16`);
+}
 
 export const KUBECTL = process.env.SKIFF_KUBECTL ?? '/usr/bin/kubectl';
 
@@ -20,7 +35,8 @@ export interface TestEngine {
  * with delays scaled down, and a kubectl bound to it.
  */
 export async function startTestEngine(opts: Partial<EngineOptions> = {}): Promise<TestEngine> {
-  const home = mkdtempSync(join(tmpdir(), 'skiff-test-'));
+  const home = opts.home ?? mkdtempSync(join(tmpdir(), 'skiff-test-'));
+  if (!opts.home) writeFileSync(join(home, 'cluster.yaml'), ownAddresses(readFileSync(join(FIXTURES, 'cluster.yaml'), 'utf8')));
   const kubeHome = mkdtempSync(join(tmpdir(), 'skiff-kubehome-'));
   const engine = await startEngine({ home, port: 0, timeScale: 0.05, log: () => {}, ...opts });
   return {

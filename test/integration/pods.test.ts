@@ -55,9 +55,9 @@ describe('pods that really run, with kubectl', () => {
     const follow = execa(KUBECTL, ['logs', '-f', 'my-nginx', '--tail=1'], { env: env(), extendEnv: false, reject: false });
     let out = '';
     follow.stdout!.on('data', (d) => (out += d));
-    await waitFor(() => out.length > 0, 10_000, 'the tail line');
+    await waitFor(() => out.length > 0, 20_000, 'the tail line');
     await httpGet('my-nginx', 'follow-me');
-    await waitFor(() => out.includes('"follow-me"'), 10_000, 'the new access line');
+    await waitFor(() => out.includes('"follow-me"'), 20_000, `the new access line in ${JSON.stringify(out)}`);
     follow.kill();
   });
 

@@ -6,6 +6,7 @@ import { handlePortForward } from '../../source/engine/proxy/portforward.ts';
 import { ensureKubernetesService } from '../../source/engine/services/kubernetes-service.ts';
 import { backend, closeAll, count, fetchBody, ownListeningSockets } from '../engine/proxy/helpers.ts';
 import { KUBECTL, startTestEngine, waitFor, type TestEngine } from '../helpers/engine.ts';
+import { acquireHostLock } from '../helpers/host-lock.ts';
 
 const FIXTURES = join(import.meta.dirname, '..', '..', 'fixtures');
 // Pods bound to a node no kubelet runs, given a status by the test: real HTTP servers on their IPs.
@@ -13,8 +14,10 @@ const GHOST_NODE = 'skiff-test-ghost';
 
 let t: TestEngine;
 const servers: Server[] = [];
+let release: () => void = () => {};
 
 beforeAll(async () => {
+  release = await acquireHostLock('nodeport-32600');
   t = await startTestEngine();
   const ctx = t.engine.ctx;
   const kubelet = ctx.podIO;
@@ -26,6 +29,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await closeAll(servers);
   await t?.stop();
+  release();
 });
 
 async function fakePod(name: string, ip: string, labels: Record<string, string>): Promise<void> {
@@ -54,7 +58,8 @@ describe('services with kubectl', () => {
     for (const [i, ip] of ['127.244.1.31', '127.244.1.32', '127.244.2.33'].entries()) await fakePod(`my-nginx-${i}`, ip, { app: 'my-nginx' });
     expect((await t.kubectl(['expose', 'pod', 'my-nginx-0', '--name=my-nginx', '--port=81', '--target-port=80', '--type=ClusterIP'])).stdout).toContain('service/my-nginx exposed');
     const svc = await json(['get', 'svc', 'my-nginx']);
-    expect(svc.spec.clusterIP).toMatch(/^127\.96\.\d+\.\d+$/);
+    const prefix = t.engine.ctx.config.serviceCIDR.replace(/\.0\.0\/16$/, '.');
+    expect(svc.spec.clusterIP.startsWith(prefix)).toBe(true);
     expect(svc.spec.clusterIPs).toEqual([svc.spec.clusterIP]);
     const ip = svc.spec.clusterIP;
     expect(await waitFor(() => curl(`http://${ip}:81/`), 5000)).toMatch(/^my-nginx-\d$/);
@@ -133,8 +138,10 @@ describe('services with kubectl', () => {
   it('serves default/kubernetes on .1:443 to the API server', async () => {
     ensureKubernetesService(t.engine.ctx.store, t.engine.ctx.config, t.engine.port);
     const svc = await json(['get', 'svc', 'kubernetes']);
-    expect(svc.spec.clusterIP).toBe('127.96.0.1');
-    const out = await waitFor(() => execa('curl', ['-sk', '-m', '5', 'https://127.96.0.1:443/livez']).then((r) => r.stdout), 5000);
+    // The test engine's service CIDR is 127.N.0.0/16; the first address belongs to `kubernetes`.
+    const first = t.engine.ctx.config.serviceCIDR.replace(/\.0\.0\/16$/, '.0.1');
+    expect(svc.spec.clusterIP).toBe(first);
+    const out = await waitFor(() => execa('curl', ['-sk', '-m', '5', `https://${first}:443/livez`]).then((r) => r.stdout), 5000);
     expect(out).toBe('ok');
   });
 

@@ -5,8 +5,8 @@ import { Rng } from './hostile/rng.ts';
 import { ApiClient } from './support/client.ts';
 
 const WATCHERS = 50;
-const WRITES = 1_000;
-const LOG_SIZE = 100;
+const WRITES = 600;
+const LOG_SIZE = 50;
 const NS = 'watched';
 const CMS = `/api/v1/namespaces/${NS}/configmaps`;
 

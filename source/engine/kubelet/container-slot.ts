@@ -1,18 +1,19 @@
 import { rfc3339 } from '../clock.ts';
 import { RuntimeError, type Container, type ExitInfo, type PullPolicy } from '../runtime/index.ts';
+import { ContainerProbes } from './container-probes.ts';
+import { ContainerConfigError } from './container-env.ts';
 import { podDesc } from './format.ts';
 import type { ContainerState, ContainerStatus } from './pod-status.ts';
-import { Prober, type ProbeKind } from './prober.ts';
 import { pullImage } from './pull-image.ts';
 import type { SlotHost } from './slot-host.ts';
-import { probeTarget } from './probe-target.ts';
 
-/**
- * Where a slot is in its life. `due` phases are acted on by the pod worker's sync:
- * new → (pulling, starting) → running → exited → [crash-backoff →] restart …
- */
+/** `timer` value for a wait that only a spec change (or the pull window's end) lifts. */
 const BLOCKED = Symbol('blocked');
 
+/**
+ * Where a slot is in its life; the pod worker's sync acts on `due` and `restartDue`:
+ * new → busy (pull, start) → running → exited → [crash-backoff →] new …
+ */
 export type SlotPhase = 'new' | 'busy' | 'pull-backoff' | 'running' | 'exited' | 'crash-backoff' | 'halted';
 
 /** One container of a pod: its image pull, instances, restarts, probes and status entry. */
@@ -34,7 +35,7 @@ export class ContainerSlot {
   private launching?: Promise<void>;
   /** Restart without back-off when the current instance ends (its spec changed). */
   restartNow = false;
-  private probers: Prober[] = [];
+  private probes?: ContainerProbes;
   private stopping = false;
 
   constructor(
@@ -147,7 +148,10 @@ export class ContainerSlot {
     const policy = (this.spec.imagePullPolicy ?? 'IfNotPresent') as PullPolicy;
     const pulled = await pullImage(host, `${this.key}/${this.spec.image}`, this.spec.image, policy, this.fieldPath, wasBackoff && this.pullWindow);
     if (this.phase !== 'busy') return;
-    if (!host.active()) return this.setPhase('new');
+    if (!host.active()) {
+      this.phase = 'new';
+      return;
+    }
     if ('waiting' in pulled) {
       this.state = { waiting: pulled.waiting };
       this.phase = 'pull-backoff';
@@ -178,6 +182,18 @@ export class ContainerSlot {
   private async start(image: string, imageID: string): Promise<void> {
     const host = this.host;
     const pod = host.pod();
+    let env: Record<string, string>;
+    try {
+      env = host.env(this.spec);
+    } catch (err) {
+      if (!(err instanceof ContainerConfigError)) throw err;
+      host.event('Warning', 'Failed', `Error: ${err.message}`, this.fieldPath);
+      this.state = { waiting: { reason: 'CreateContainerConfigError', message: err.message } };
+      this.phase = 'new';
+      host.changed();
+      this.wait(10_000, () => {});
+      return;
+    }
     let c: Container;
     try {
       c = await host.rt.start({
@@ -188,7 +204,7 @@ export class ContainerSlot {
         image: this.spec.image,
         command: this.spec.command,
         args: this.spec.args,
-        env: plainEnv(this.spec.env),
+        env,
         workingDir: this.spec.workingDir,
         podIP: host.podIP,
         ports: this.spec.ports,
@@ -208,7 +224,7 @@ export class ContainerSlot {
     }
     if (this.phase !== 'busy' || !host.active()) {
       await c.kill();
-      if (this.phase === 'busy') this.setPhase('new');
+      if (this.phase === 'busy') this.phase = 'new';
       return;
     }
     this.instance = c;
@@ -228,56 +244,26 @@ export class ContainerSlot {
   }
 
   private startProbes(c: Container): void {
-    const s = this.spec;
-    const startup = s.startupProbe;
-    this.started = !startup;
-    this.ready = !s.readinessProbe && !this.init && this.started;
-    const target = probeTarget(this.host, c, s.ports ?? []);
-    const listener = {
-      failed: (kind: ProbeKind, output: string) => this.host.event('Warning', 'Unhealthy', `${kind} probe failed: ${output}`, this.fieldPath),
-      changed: (kind: ProbeKind, ok: boolean) => this.probeChanged(kind, ok),
-    };
-    const make = (kind: ProbeKind, spec: any) => {
-      if (!spec || this.instance !== c) return;
-      const p = new Prober(kind, spec, target, this.host.clock, listener);
-      this.probers.push(p);
-      p.start();
-    };
-    if (startup) make('Startup', startup);
-    else {
-      make('Liveness', s.livenessProbe);
-      make('Readiness', s.readinessProbe);
-    }
-  }
-
-  private probeChanged(kind: ProbeKind, ok: boolean): void {
-    const c = this.instance;
-    if (!c || this.phase !== 'running') return;
-    if (kind === 'Readiness') {
-      this.ready = ok && this.started;
-    } else if (kind === 'Startup' && ok) {
-      this.started = true;
-      this.ready = !this.spec.readinessProbe;
-      for (const [k, spec] of [['Liveness', this.spec.livenessProbe], ['Readiness', this.spec.readinessProbe]] as const) {
-        if (!spec) continue;
-        const p = new Prober(k, spec, probeTarget(this.host, c, this.spec.ports ?? []), this.host.clock, {
-          failed: (kind, output) => this.host.event('Warning', 'Unhealthy', `${kind} probe failed: ${output}`, this.fieldPath),
-          changed: (kind, ok2) => this.probeChanged(kind, ok2),
-        });
-        this.probers.push(p);
-        p.start();
-      }
-    } else if (!ok) {
-      void this.stop(this.graceMs(), `Container ${this.name} failed ${kind.toLowerCase()} probe, will be restarted`);
-      return;
-    }
-    this.host.changed();
+    const probes = new ContainerProbes(this.host, this.spec, c, this.fieldPath, {
+      changed: () => {
+        if (this.probes !== probes) return;
+        this.started = probes.started;
+        this.ready = probes.ready && !this.init;
+        this.host.changed();
+      },
+      failed: (kind) => void this.stop(this.graceMs(), `Container ${this.name} failed ${kind.toLowerCase()} probe, will be restarted`),
+    });
+    this.probes = probes;
+    this.started = probes.started;
+    this.ready = probes.ready && !this.init;
+    probes.start();
   }
 
   private exited(c: Container, exit: ExitInfo): void {
     if (this.instance !== c || this.phase === 'halted') return;
     this.stopProbes();
-    this.ready = false;
+    // A completed init container counts as ready, as the kubelet reports it.
+    this.ready = this.init && exit.exitCode === 0;
     this.started = false;
     this.state = {
       terminated: {
@@ -355,10 +341,6 @@ export class ContainerSlot {
     return Math.max(0, Number(pod.spec?.terminationGracePeriodSeconds ?? 30)) * 1000;
   }
 
-  private setPhase(p: SlotPhase): void {
-    this.phase = p;
-  }
-
   private wait(ms: number, then: () => void): void {
     if (this.timer !== undefined && this.timer !== BLOCKED) this.host.clock.clearTimeout(this.timer);
     const handle = this.host.clock.setTimeout(() => {
@@ -378,13 +360,7 @@ export class ContainerSlot {
   }
 
   private stopProbes(): void {
-    for (const p of this.probers) p.stop();
-    this.probers = [];
+    this.probes?.stop();
+    this.probes = undefined;
   }
-}
-
-/** env entries with a plain value; valueFrom is resolved to empty (no secrets/configmaps lookup yet). */
-function plainEnv(env: any): Array<{ name: string; value?: string }> | undefined {
-  if (!Array.isArray(env)) return undefined;
-  return env.filter((e) => e?.name).map((e) => ({ name: String(e.name), value: e.value === undefined ? '' : String(e.value) }));
 }

@@ -1,6 +1,7 @@
 import type { KObject } from '../../api-types/index.ts';
 import { rfc3339 } from '../clock.ts';
 import type { PortMapping } from '../runtime/index.ts';
+import { containerEnv } from './container-env.ts';
 import { ContainerSlot } from './container-slot.ts';
 import { goDuration } from './format.ts';
 import { buildPodStatus, podPhase, type ContainerStatus, type PodView } from './pod-status.ts';
@@ -41,7 +42,8 @@ export class PodWorker implements SlotHost {
     this.current = pod;
     this.uid = pod.metadata.uid!;
     const status = pod.status ?? {};
-    this.podIP = deps.ips.allocate(this.uid, status.podIP);
+    // hostNetwork pods (kube-proxy) share the node's address.
+    this.podIP = pod.spec?.hostNetwork ? deps.node.ip : deps.ips.allocate(this.uid, status.podIP);
     const now = deps.clock.now();
     this.startTime = status.startTime ?? rfc3339(now);
     const policy = pod.spec?.restartPolicy ?? 'Always';
@@ -90,6 +92,11 @@ export class PodWorker implements SlotHost {
   portsMapped(container: string, mappings: PortMapping[]): void {
     for (const m of mappings) this.event('Normal', 'PortMapped', m.message, `spec.containers{${container}}`);
     publishPortMappings(this.deps.store, this.current, mappings);
+  }
+  env(container: any): Record<string, string> {
+    // fieldRefs to status see this kubelet's view, which may not be written yet.
+    const pod = { ...this.current, status: { ...this.current.status, podIP: this.podIP, podIPs: [{ ip: this.podIP }], hostIP: this.deps.node.ip } };
+    return containerEnv(this.deps.store, pod, container);
   }
   unsandboxed(): void {
     if (this.warnedUnsandboxed) return;

@@ -19,6 +19,8 @@ export interface SlotHost {
   /** Re-evaluate the pod (a container exited, a back-off ended). */
   sync(): void;
   portsMapped(container: string, mappings: PortMapping[]): void;
+  /** The container's environment (throws ContainerConfigError for a missing reference). */
+  env(container: any): Record<string, string>;
   /** Once per pod, when containers run outside a sandbox. */
   unsandboxed(): void;
   readonly pullBackoff: Backoff;

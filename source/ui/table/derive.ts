@@ -51,19 +51,46 @@ function timestamp(row: Row): number {
   return Number.isNaN(t) ? 0 : t;
 }
 
-const collator = new Intl.Collator('en', { numeric: true, sensitivity: 'base' });
+/** Lower-cased, digit runs zero-padded: plain string order is then natural order (`web-2` < `web-10`). */
+export function naturalKey(s: string): string {
+  return s.toLowerCase().replace(/\d+/g, (d) => d.padStart(12, '0'));
+}
 
-function comparator(columns: DisplayColumn[], sort: SortSpec | null): (a: Row, b: Row) => number {
+// Keys per row object: rows are replaced when they change, so unchanged rows keep their keys.
+const nameKeys = new WeakMap<Row, string>();
+const cellKeys = new WeakMap<Row, Map<number, string>>();
+
+function nameKey(r: Row): string {
+  let k = nameKeys.get(r);
+  if (k === undefined) nameKeys.set(r, (k = naturalKey(`${r.namespace ?? ''}\u0000${r.name}`)));
+  return k;
+}
+
+function cellKey(r: Row, col: DisplayColumn): string {
+  let m = cellKeys.get(r);
+  if (!m) cellKeys.set(r, (m = new Map()));
+  let k = m.get(col.cell);
+  if (k === undefined) m.set(col.cell, (k = naturalKey(cellValue(r, col))));
+  return k;
+}
+
+const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** Sorts by the chosen column (natural order; AGE by creation time), then by namespace and name. */
+function sortRows(rows: Row[], columns: DisplayColumn[], sort: SortSpec | null): void {
   const col = sort ? columns.find((c) => c.name === sort.column) : undefined;
-  const byName = (a: Row, b: Row) =>
-    collator.compare(a.namespace ?? '', b.namespace ?? '') || collator.compare(a.name, b.name);
-  if (!col || !sort) return byName;
-  const dir = sort.desc ? -1 : 1;
-  if (col.isAge) {
-    // Age ascending = youngest first, like reading the AGE column top to bottom.
-    return (a, b) => dir * (timestamp(b) - timestamp(a)) || byName(a, b);
-  }
-  return (a, b) => dir * collator.compare(cellValue(a, col), cellValue(b, col)) || byName(a, b);
+  const dir = sort?.desc ? -1 : 1;
+  // Decorate once, sort on plain fields, undecorate: no lookups inside the comparator.
+  const items = rows.map((r) => ({
+    r,
+    name: nameKey(r),
+    key: !col ? '' : col.isAge ? '' : cellKey(r, col),
+    t: col?.isAge ? -timestamp(r) : 0,
+  }));
+  if (!col) items.sort((a, b) => cmp(a.name, b.name));
+  else if (col.isAge) items.sort((a, b) => dir * (a.t - b.t) || cmp(a.name, b.name));
+  else items.sort((a, b) => dir * cmp(a.key, b.key) || cmp(a.name, b.name));
+  for (let i = 0; i < items.length; i++) rows[i] = items[i].r;
 }
 
 export function deriveTable(snapshot: TableSnapshot, opts: DeriveOptions): DerivedTable {
@@ -72,7 +99,7 @@ export function deriveTable(snapshot: TableSnapshot, opts: DeriveOptions): Deriv
   let rows = snapshot.rows as Row[];
   if (f) rows = rows.filter((r) => f.test(columns.map((c) => cellValue(r, c))));
   else rows = rows.slice();
-  rows.sort(comparator(columns, opts.sort));
+  sortRows(rows, columns, opts.sort);
   return { columns, rows, total: snapshot.rows.length, literalFilter: !!f?.literal };
 }
 

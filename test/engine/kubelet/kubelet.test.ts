@@ -109,3 +109,13 @@ describe('node kubelet: sandbox and ports', () => {
     expect(p.status.phase).toBe('Running');
   });
 });
+
+describe('node kubelet: host network', () => {
+  it('a hostNetwork pod gets the node IP and takes none from the pod range', async () => {
+    h = await startHarness();
+    h.store.create('pods', podSpec('hostnet', { hostNetwork: true }));
+    await h.advance(1000);
+    expect(h.pod('hostnet')!.status).toMatchObject({ podIP: '127.0.1.2', podIPs: [{ ip: '127.0.1.2' }], hostIP: '127.0.1.2', phase: 'Running' });
+    expect(h.kubelet.ips.inUse).toBe(0);
+  });
+});

@@ -270,3 +270,17 @@ describe('pod worker', () => {
     expect(h.rt.instances('c')[0]!.running).toBe(false);
   });
 });
+
+describe('pod worker: environment', () => {
+  it('waits in CreateContainerConfigError until the ConfigMap exists', async () => {
+    h = await startHarness();
+    h.store.create('pods', podSpec('cfg', { containers: [{ name: 'c', image: 'busybox:1.36', envFrom: [{ configMapRef: { name: 'later' } }] }] }));
+    await h.advance(1000);
+    expect(cs(h, 'cfg').state.waiting).toEqual({ reason: 'CreateContainerConfigError', message: 'configmap "later" not found' });
+    expect(h.events('cfg').map((e) => e.message)).toContain('Error: configmap "later" not found');
+    h.store.create('configmaps', { metadata: { name: 'later', namespace: 'default' }, data: { A: 'b' } });
+    await h.advance(10_000, 1000);
+    expect(cs(h, 'cfg').state.running).toBeDefined();
+    expect(h.rt.instances('c')[0]!.spec.env).toMatchObject({ A: 'b' });
+  });
+});
