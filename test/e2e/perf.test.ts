@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadKubeConfig } from '../../source/client/kubeconfig.ts';
 import { connect, type ClusterSession } from '../../source/client/session.ts';
@@ -36,6 +37,12 @@ afterAll(async () => {
   await t?.stop();
 });
 
+/** User + system CPU time of a process, in ms (Linux /proc). */
+function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+}
+
 function pct(xs: number[], p: number): number {
   const sorted = [...xs].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
@@ -72,13 +79,16 @@ describe(`${PODS} pods`, () => {
 
       const latencies: number[] = [];
       const bytesBefore = tui.output().length;
+      // The selected table row: the first highlighted screen row (the crumb bar is further down).
+      const selectedRow = () => tui.highlightedRows()[0];
       for (let k = 0; k < 30; k++) {
-        await tui.waitFor(() => true);
-        const before = tui.highlightedRows().join();
+        const before = selectedRow();
+        const up = k % 10 === 9;
+        const expected = before + (up ? -1 : 1);
         const t1 = Date.now();
-        await tui.press(k % 10 === 9 ? KEY.up : 'j');
-        await tui.waitFor(() => tui.highlightedRows().join() !== before, 5000).catch((e) => {
-          throw new Error(`key ${k}: highlight stayed at ${before} (now ${tui.highlightedRows().join()})\n${e.message.slice(0, 300)}`);
+        await tui.press(up ? KEY.up : 'j');
+        await tui.waitFor(() => selectedRow() === expected, 5000).catch((e) => {
+          throw new Error(`key ${k}: selection at row ${selectedRow()}, expected ${expected}\n${e.message.slice(0, 200)}`);
         });
         latencies.push(Date.now() - t1 - 30); // press() waits 30 ms after writing
       }
@@ -86,10 +96,12 @@ describe(`${PODS} pods`, () => {
       churning = false;
       await churn;
 
-      // Idle: no key, no churn: how much does the TUI write in 3 s?
+      // Idle: no key, no churn: what does the TUI write and burn in 10 s?
       await tui.waitQuiet(500);
       const idleStart = tui.output().length;
-      await new Promise((r) => setTimeout(r, 3000));
+      const cpu0 = cpuMs(tui.pid);
+      await new Promise((r) => setTimeout(r, 10_000));
+      const idleCpuPercent = Math.round(((cpuMs(tui.pid) - cpu0) / 10_000) * 1000) / 10;
       const idleBytes = tui.output().length - idleStart;
 
       const figures = {
@@ -99,7 +111,8 @@ describe(`${PODS} pods`, () => {
         keyToFrameP50Ms: pct(latencies, 50),
         keyToFrameP95Ms: pct(latencies, 95),
         bytesPerKeyFrame: Math.round(bytes / latencies.length),
-        idleBytesPer3s: idleBytes,
+        idleBytesPer10s: idleBytes,
+        idleCpuPercent,
       };
       console.log('PERF', JSON.stringify(figures));
       expect(firstPaint).toBeLessThan(30_000);

@@ -22,6 +22,8 @@ export interface Tui {
   /** Everything the app wrote, raw. */
   output(): string;
   readonly term: InstanceType<typeof Terminal>;
+  /** The child's process id (the node process running skiff). */
+  readonly pid: number;
   readonly exited: Promise<number>;
   kill(): void;
 }
@@ -68,6 +70,7 @@ export function spawnTui(args: string[], opts: { cols?: number; rows?: number; e
   const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
   const tui: Tui = {
     term,
+    pid: p.pid,
     exited,
     lines,
     highlightedRows,

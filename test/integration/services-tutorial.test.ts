@@ -62,7 +62,7 @@ function load(host: string, port: number, perSecond: number) {
     const at = Date.now();
     const p = fetchBody(host, port).then(
       (body) => void results.push({ at, body }),
-      (e: Error) => (console.log('LOADERR', new Date(at).toISOString(), Date.now() - at, e.message), void results.push({ at, error: e.message })),
+      (e: Error) => void results.push({ at, error: e.message }),
     );
     inflight.add(p);
     void p.finally(() => inflight.delete(p));
@@ -133,24 +133,24 @@ describe('the services tutorial with real pods', () => {
     for (const host of ['127.0.0.1', '127.0.1.2']) expect(await waitFor(() => fetchBody(host, nodePort), 5000, host)).toMatch(WELCOME);
   });
 
-  it("serves the tutorial's expose.yaml and deployment.yaml on 32601", async () => {
-    const out = (await t.kubectl(['apply', '-f', '/tmp/scratch/expose.yaml', '-f', join(FIXTURES, 'deployment.yaml')])).stdout;
+  it("serves the tutorial's expose.yaml and deployment.yaml on 32600", async () => {
+    const out = (await t.kubectl(['apply', '-f', join(FIXTURES, 'expose.yaml'), '-f', join(FIXTURES, 'deployment.yaml')])).stdout;
     expect(out).toContain('service/nginx-service created');
     expect(out).toContain('deployment.apps/nginx-deployment created');
     const [pod] = await readyPods('nginx', 1);
     expect(pod!.spec.containers[0].image).toBe('nginx:1.7.9');
     await writeBody(pod!.metadata.name!);
-    // 32601 is fixed, so another engine on this machine (services.test.ts in a parallel worker)
+    // 32600 is fixed, so another engine on this machine (services.test.ts in a parallel worker)
     // may hold it for a while; our proxy retries the bind.
     const hosts = ['127.0.1.2', '127.0.0.1'];
     try {
-      await waitFor(() => hosts.every((h) => ownListeningSockets().includes(`${h}:32601`)), 20_000);
+      await waitFor(() => hosts.every((h) => ownListeningSockets().includes(`${h}:32600`)), 20_000);
     } catch {
-      const holders = (await execa('ss', ['-tlnpH', 'sport = :32601'], { reject: false })).stdout;
-      throw new Error(`our proxy never got 32601; another process holds it:\n${holders}`);
+      const holders = (await execa('ss', ['-tlnpH', 'sport = :32600'], { reject: false })).stdout;
+      throw new Error(`our proxy never got 32600; another process holds it:\n${holders}`);
     }
-    for (const host of hosts) expect(await fetchBody(host, 32601)).toBe(pod!.metadata.name);
-    await t.kubectl(['delete', '-f', '/tmp/scratch/expose.yaml', '-f', join(FIXTURES, 'deployment.yaml')]);
+    for (const host of hosts) expect(await fetchBody(host, 32600)).toBe(pod!.metadata.name);
+    await t.kubectl(['delete', '-f', join(FIXTURES, 'expose.yaml'), '-f', join(FIXTURES, 'deployment.yaml')]);
   });
 
   it('spreads new connections evenly over three pods with their own index.html', async () => {

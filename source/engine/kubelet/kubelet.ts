@@ -48,10 +48,6 @@ export class NodeKubelet {
     this.crashBackoff = new Backoff(shared.clock);
   }
 
-  get isUp(): boolean {
-    return this.up;
-  }
-
   worker(uid: string): PodWorker | undefined {
     return this.workers.get(uid);
   }

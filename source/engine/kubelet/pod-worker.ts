@@ -56,7 +56,7 @@ export class PodWorker implements SlotHost {
     const deadline = Number(pod.spec?.activeDeadlineSeconds);
     if (deadline > 0) {
       const left = Date.parse(this.startTime) + deadline * 1000 - now;
-      this.timers.push(deps.clock.setTimeout(() => this.deadlineExceeded(deadline), Math.max(0, left)));
+      this.timers.push(deps.clock.setTimeout(() => this.deadlineExceeded(), Math.max(0, left)));
     }
   }
 
@@ -214,23 +214,22 @@ export class PodWorker implements SlotHost {
   }
 
   /** Succeeded or Failed: nothing runs any more; the address goes back to the pool. */
-  private finishRunning(): void {
+  private finishRunning(kill = true): void {
     if (this.done) return;
     this.done = true;
-    for (const s of [...this.init, ...this.app]) void s.kill();
+    if (kill) for (const s of [...this.init, ...this.app]) void s.kill();
     this.clearTimers();
     this.deps.ips.release(this.uid);
     this.changed();
   }
 
-  private deadlineExceeded(seconds: number): void {
+  private deadlineExceeded(): void {
     if (!this.active() || this.terminalPhase()) return;
-    const message = `Pod was active on the node longer than the specified deadline`;
+    const message = 'Pod was active on the node longer than the specified deadline';
     this.event('Normal', 'DeadlineExceeded', message);
     this.failed = { reason: 'DeadlineExceeded', message };
-    void seconds;
-    for (const s of [...this.init, ...this.app]) void s.stop(s.graceMs());
-    this.finishRunning();
+    for (const s of [...this.init, ...this.app]) void (s.phase === 'running' ? s.stop(s.graceMs()) : s.kill());
+    this.finishRunning(false);
   }
 
   /** Containers whose image changed are restarted with the new one, as the kubelet does. */
@@ -256,8 +255,12 @@ export class PodWorker implements SlotHost {
     if (this.halted) return;
     await this.cleanup();
     const pod = this.current;
-    const cur = this.deps.store.get('pods', pod.metadata.namespace, pod.metadata.name!);
-    if (cur && cur.metadata.uid === this.uid) this.deps.store.forceRemove('pods', pod.metadata.namespace, pod.metadata.name!);
+    const { namespace, name } = pod.metadata;
+    const cur = this.deps.store.get('pods', namespace, name!);
+    if (!cur || cur.metadata.uid !== this.uid) return;
+    // Finalizers still hold the pod (a grace-0 delete leaves it to them); otherwise it goes now.
+    if (cur.metadata.finalizers?.length) this.deps.store.delete('pods', namespace, name!, { gracePeriodSeconds: 0, preconditions: { uid: this.uid } });
+    else this.deps.store.forceRemove('pods', namespace, name!);
   }
 
   private shortenGrace(): void {

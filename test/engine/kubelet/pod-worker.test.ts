@@ -204,6 +204,20 @@ describe('pod worker', () => {
     expect(h.kubelet.ips.inUse).toBe(0);
   });
 
+  it('a pod held by a finalizer stays after its containers stopped, until the finalizer goes', async () => {
+    h = await startHarness();
+    h.store.create('pods', { ...podSpec('held'), metadata: { name: 'held', namespace: 'default', finalizers: ['example.com/hold'] } });
+    await h.advance(1000);
+    h.store.delete('pods', 'default', 'held');
+    await h.advance(1000);
+    expect(h.rt.instances('c')[0]!.running).toBe(false);
+    expect(h.pod('held')!.metadata.deletionTimestamp).toBeTruthy();
+    h.store.mutate('pods', 'default', 'held', (p) => {
+      p.metadata.finalizers = [];
+    });
+    expect(h.pod('held')).toBeUndefined();
+  });
+
   it('force deletion kills at once; a pulling container never starts', async () => {
     h = await startHarness();
     h.store.create('pods', podSpec('gone', { containers: [{ name: 'c', image: 'alpine:3.20' }] }));

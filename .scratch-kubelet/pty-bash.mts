@@ -1,0 +1,16 @@
+import pty from 'node-pty';
+const p = pty.spawn('/usr/bin/kubectl', ['exec', '-it', 'w1', '--', '/bin/bash'], { cols: 100, rows: 30, env: { HOME: process.env.HOME!, KUBECONFIG: process.env.KUBECONFIG!, PATH: process.env.PATH!, TERM: 'xterm' } });
+let out = '';
+p.onData((d) => { out += d; });
+const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
+await wait(1500);
+p.write('hostname\r');
+await wait(500);
+p.write('echo hello-from-$(hostname) > /usr/share/nginx/html/index.html\r');
+await wait(500);
+p.write('stty size\r');
+await wait(500);
+p.write('exit 3\r');
+const code = await new Promise((r) => p.onExit((e) => r(e.exitCode)));
+console.log(JSON.stringify(out));
+console.log('exit', code);
