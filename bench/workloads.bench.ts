@@ -25,8 +25,10 @@ async function engine(podsPerWorker: number): Promise<Bench> {
   let yaml = readFileSync(join(FIXTURES, 'cluster.yaml'), 'utf8');
   yaml = yaml.replace(/127\.244\.1\.0\/24/, '127.244.4.0/22').replace(/127\.244\.2\.0\/24/, '127.244.8.0/22');
   yaml = yaml.replace(/(role: worker[\s\S]*?pods: )"110"/g, `$1"${podsPerWorker}"`);
+  // A service range of its own, so the bench's proxy never collides with a running cluster's.
+  yaml = yaml.replace(/serviceCIDR: \S+/, `serviceCIDR: 127.${160 + Math.floor(Math.random() * 40)}.0.0/16`);
   writeFileSync(join(home, 'cluster.yaml'), yaml);
-  // The image pull is not what is measured; keep it short (the first pull per node only).
+  // The image pull is not what is measured: keep it short.
   const pullDelay = process.env.SKIFF_PULL_DELAY_MS;
   process.env.SKIFF_PULL_DELAY_MS = '100';
   const e = await startEngine({ home, port: 0, timeScale: 1, log: () => {} });

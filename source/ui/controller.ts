@@ -4,36 +4,36 @@ import type { KObject } from '../api-types/index.ts';
 import { errorMessage } from '../client/errors.ts';
 import { loadKubeConfig, type KubeconfigSource } from '../client/kubeconfig.ts';
 import type { ObjectRef } from '../client/actions.ts';
-import { resourceId, resourcePath, type ResourceInfo } from '../client/resource.ts';
+import { resourcePath, type ResourceInfo } from '../client/resource.ts';
 import { connect, type ClusterSession } from '../client/session.ts';
 import type { Row } from '../client/table-cache.ts';
-import { BUILTIN_COMMANDS, completeText, parseCommand } from './commands.ts';
-import { drillTarget } from './drill.ts';
 import { helpLines, helpSections } from './help.ts';
 import { lookup, type ViewKind } from './keys/keymap.ts';
 import { keyNames } from './keys/parse.ts';
-import { layoutFor } from './layout.ts';
 import { contextsSource, type RowSource } from './sources.ts';
 import { Store } from './state/store.ts';
 import {
   initialState,
   type Dialog,
   topView,
+  withRecent,
   type HelpViewState,
   type TableViewState,
   type TextViewState,
   type UiState,
   type ViewState,
 } from './state/types.ts';
-import { compileFilter, memoDerive, scrollTop, selectedIndex, type DerivedTable } from './table/derive.ts';
+import { memoDerive, selectedIndex, type DerivedTable } from './table/derive.ts';
+import { editLine } from './line-edit.ts';
 import { StaticDoc, type Lines, type TextDoc } from './docs.ts';
-import { runActionCommand } from './features/cli-commands.ts';
+import { runCommand } from './features/command-line.ts';
+import { navigationCommands } from './features/navigation.ts';
+import { promptKey } from './features/prompt.ts';
 import { logCommands } from './features/logs.ts';
 import { terminalCommands } from './features/terminal.ts';
 import { rolloutCommands } from './features/rollout.ts';
 import { trafficCommands } from './features/traffic.ts';
 import { objectCommands } from './features/object-actions.ts';
-import { ObjectTracker, describeDoc, yamlDoc } from './features/object-docs.ts';
 
 export interface DialogAnswer {
   ok: boolean;
@@ -67,7 +67,8 @@ export interface ControllerOptions extends TuiOptions {
   coalesceMs?: number;
 }
 
-const CONTEXTS = 'contexts';
+/** The client-side table of kubeconfig contexts. */
+export const CONTEXTS = 'contexts';
 /** Debugging aid: SKIFF_KEYLOG=FILE records every key as it is read. */
 const KEYLOG = process.env.SKIFF_KEYLOG;
 const TOAST_MS = 5000;
@@ -97,7 +98,14 @@ export class Controller {
   constructor(private readonly opts: ControllerOptions) {
     this.store = new Store(initialState({ columns: opts.columns, rows: opts.rows, readonly: opts.readonly }));
     this.store.subscribe(() => this.collectSources());
-    this.features = { ...objectCommands(this), ...logCommands(this), ...terminalCommands(this), ...rolloutCommands(this), ...trafficCommands(this) };
+    this.features = {
+      ...navigationCommands(this),
+      ...objectCommands(this),
+      ...logCommands(this),
+      ...terminalCommands(this),
+      ...rolloutCommands(this),
+      ...trafficCommands(this),
+    };
   }
 
   get state(): UiState {
@@ -170,11 +178,17 @@ export class Controller {
         version: session.version.gitVersion,
       },
       namespace: ns,
-      recentNamespaces: mru(s.recentNamespaces, ns ?? session.defaultNamespace),
+      recentNamespaces: withRecent(s.recentNamespaces, ns ?? session.defaultNamespace),
       stack: [],
     }));
     const initial = first && this.opts.command ? this.opts.command : 'pods';
-    if (!this.runCommand(initial, true)) this.runCommand('pods', true);
+    if (!runCommand(this, initial, true)) runCommand(this, 'pods', true);
+  }
+
+  switchContext(name: string): void {
+    this.kubeSource = { ...this.kubeSource, context: name };
+    this.store.update((s) => ({ ...s, stack: [], recentNamespaces: [] }));
+    void this.connect();
   }
 
   retry(): void {
@@ -302,7 +316,7 @@ export class Controller {
       return;
     }
     if (s.dialog) return this.dialogKey(name);
-    if (s.prompt) return this.promptKey(name);
+    if (s.prompt) return promptKey(this, name);
     const view = topView(s);
     if (!view) return;
     const binding = lookup(name, viewKind(view), viewResource(view), s.readonly);
@@ -310,71 +324,7 @@ export class Controller {
   }
 
   private run(command: string, key: string): void {
-    const view = topView(this.state)!;
-    const feature = this.features[command];
-    if (feature) return feature(key);
-    switch (command) {
-      case 'app.quit':
-        return this.quit();
-      case 'app.help':
-        if (view.kind === 'help') return;
-        return this.push({ kind: 'help', id: this.nextId++, about: { kind: viewKind(view), resource: viewResource(view) }, top: 0 });
-      case 'app.command':
-        return this.openPrompt('command', '');
-      case 'app.back':
-        return this.back();
-      case 'nav.down':
-        return this.move(1);
-      case 'nav.up':
-        return this.move(-1);
-      case 'nav.pageDown':
-        return this.move(this.pageSize());
-      case 'nav.pageUp':
-        return this.move(-this.pageSize());
-      case 'nav.top':
-        return this.move(-Infinity);
-      case 'nav.bottom':
-        return this.move(Infinity);
-      case 'table.filter':
-        if (view.kind === 'table') this.openPrompt('filter', view.labelFilter ? `-l ${view.labelFilter}` : view.filter);
-        return;
-      case 'table.enter':
-        return this.enter();
-      case 'ns.all':
-        return this.setNamespace(null);
-      case 'ns.recent': {
-        const ns = this.state.recentNamespaces[Number(key) - 1];
-        if (ns) this.setNamespace(ns);
-        return;
-      }
-      case 'table.sortName':
-        return this.sortBy((v) => this.tableModel(v).columns.find((c) => c.isName)?.name);
-      case 'table.sortAge':
-        return this.sortBy((v) => this.tableModel(v).columns.find((c) => c.isAge)?.name);
-      case 'table.sortStatus':
-        return this.sortBy((v) => this.tableModel(v).columns.find((c) => c.isStatus)?.name);
-      case 'table.sortPrev':
-        return this.sortStep(-1);
-      case 'table.sortNext':
-        return this.sortStep(1);
-      case 'table.wide':
-        this.store.update((s) => ({ ...s, wide: !s.wide }));
-        return this.toast(this.state.wide ? 'Wide columns on' : 'Wide columns off');
-      case 'obj.describe':
-        return this.openObject('describe');
-      case 'obj.yaml':
-        return this.openObject('yaml');
-      case 'text.search':
-        if (view.kind === 'text') this.openPrompt('search', view.search ?? '');
-        return;
-      case 'text.next':
-        return this.findMatch(1);
-      case 'text.prev':
-        return this.findMatch(-1);
-      case 'table.refresh':
-        if (view.kind === 'table') this.sourceFor(view).refresh?.();
-        return this.toast('Refreshing…');
-    }
+    this.features[command]?.(key);
   }
 
   // ---- dialogs ---------------------------------------------------------------------------
@@ -429,246 +379,26 @@ export class Controller {
     } else if (name === 'enter') this.closeDialog({ ok: true, index: d.index, value: d.options[d.index] });
   }
 
-  // ---- prompt ----------------------------------------------------------------------------
+  // ---- the view stack --------------------------------------------------------------------
 
-  private openPrompt(kind: 'command' | 'filter' | 'search', text: string): void {
-    this.store.update((s) => ({ ...s, prompt: { kind, text } }));
+  newId(): number {
+    return this.nextId++;
   }
 
-  private promptKey(name: string): void {
-    const p = this.state.prompt!;
-    if (name === 'ctrl-c') return this.quit();
-    if (name === 'esc') {
-      if (p.kind === 'filter') this.applyFilter('');
-      if (p.kind === 'search') this.setSearch('');
-      return this.closePrompt();
-    }
-    if (name === 'enter') {
-      this.closePrompt();
-      if (p.kind === 'search') {
-        this.setSearch(p.text);
-      } else if (p.kind === 'command') {
-        if (p.text.trim()) {
-          this.store.update((s) => ({ ...s, commandHistory: [p.text.trim(), ...s.commandHistory.filter((h) => h !== p.text.trim())].slice(0, 50) }));
-        }
-        this.runCommand(p.text);
-      } else {
-        this.applyFilter(p.text, true);
-      }
-      return;
-    }
-    if (name === 'tab') {
-      if (p.suggestion) this.setPromptText(p.suggestion);
-      return;
-    }
-    if ((name === 'up' || name === 'down') && p.kind === 'command') {
-      const hist = this.state.commandHistory;
-      const cur = p.historyIndex ?? -1;
-      const next = Math.max(-1, Math.min(hist.length - 1, cur + (name === 'up' ? 1 : -1)));
-      const text = next < 0 ? '' : hist[next];
-      this.store.update((s) => ({ ...s, prompt: { ...p, text, historyIndex: next, suggestion: undefined } }));
-      return;
-    }
-    if (name === 'backspace' && !p.text) return this.closePrompt();
-    const text = editLine(p.text, name);
-    if (text !== undefined) this.setPromptText(text);
+  newTable(resource: string, namespace: string | null): TableViewState {
+    return { kind: 'table', id: this.newId(), resource, namespace, filter: '', sort: null, selectedIndex: 0, top: 0 };
   }
 
-  private setPromptText(text: string): void {
-    const p = this.state.prompt!;
-    const suggestion = p.kind === 'command' ? completeText(text, (i, w) => this.candidates(i, w)) : undefined;
-    this.store.update((s) => ({ ...s, prompt: { ...p, text, suggestion, historyIndex: undefined } }));
-    if (p.kind === 'filter') this.applyFilter(text);
-  }
-
-  private closePrompt(): void {
-    this.store.update((s) => ({ ...s, prompt: null }));
-  }
-
-  private candidates(index: number, words: string[]): string[] {
-    const session = this.session;
-    if (index === 0) return [...BUILTIN_COMMANDS, ...(session?.registry.completions() ?? [])];
-    const head = words[0]?.toLowerCase();
-    if (head === 'ctx' || head === 'context' || head === 'contexts') return session?.contexts().map((c) => c.name) ?? [];
-    return this.knownNamespaces();
-  }
-
-  /** Namespace names from an open namespaces cache, plus the recent ones. */
-  private knownNamespaces(): string[] {
-    const names = new Set(this.state.recentNamespaces);
-    const info = this.session?.registry.get('namespaces');
-    const cache = info && this.session?.pool.peek({ resource: info });
-    for (const r of cache?.getSnapshot().rows ?? []) names.add(r.name);
-    return [...names];
-  }
-
-  /** The filter prompt: regex text live as typed; `-l sel` asks the server on enter. */
-  private applyFilter(text: string, commit = false): void {
-    const view = topView(this.state);
-    if (view?.kind !== 'table') return;
-    const label = /^\s*-l\s*(.*)$/.exec(text);
-    if (label) {
-      if (!commit) return;
-      const sel = label[1].trim() || undefined;
-      this.replaceTop({ ...view, id: this.nextId++, filter: '', labelFilter: sel, selectedIndex: 0, top: 0 });
-      return;
-    }
-    if (view.labelFilter && !text) {
-      this.replaceTop({ ...view, id: this.nextId++, filter: '', labelFilter: undefined, selectedIndex: 0, top: 0 });
-      return;
-    }
-    if (view.filter !== text) this.replaceTop({ ...view, filter: text, top: 0 });
-  }
-
-  // ---- commands --------------------------------------------------------------------------
-
-  /** Runs a `:` command line; false when it was not understood. */
-  runCommand(text: string, quiet = false): boolean {
-    const cmd = parseCommand(text);
-    const session = this.session;
-    switch (cmd.type) {
-      case 'empty':
-        return true;
-      case 'quit':
-        this.quit();
-        return true;
-      case 'help': {
-        const view = topView(this.state);
-        if (view && view.kind !== 'help') this.run('app.help', '?');
-        return true;
-      }
-      case 'contexts':
-        this.resetTo({ ...this.newTable(CONTEXTS, null), sort: null });
-        return true;
-      case 'context':
-        if (!session?.contexts().some((c) => c.name === cmd.name)) {
-          this.toast(`No context "${cmd.name}"`, 'error');
-          return false;
-        }
-        this.switchContext(cmd.name);
-        return true;
-      case 'namespace':
-        this.setNamespace(cmd.name);
-        return true;
-      case 'error':
-        this.toast(cmd.message, 'error');
-        return false;
-      case 'apply':
-      case 'deleteFile':
-      case 'createDeployment':
-      case 'run':
-      case 'expose':
-        runActionCommand(this, cmd);
-        return true;
-      case 'resource': {
-        if (!session) return false;
-        const info = session.registry.resolve(cmd.name);
-        if (!info || !info.verbs.includes('list')) {
-          if (!quiet) this.toast(`Unknown command or resource "${cmd.name}"`, 'error');
-          return false;
-        }
-        let ns = cmd.namespace === undefined ? this.state.namespace : cmd.namespace;
-        if (cmd.namespace !== undefined) {
-          this.store.update((s) => ({ ...s, namespace: ns, recentNamespaces: ns ? mru(s.recentNamespaces, ns) : s.recentNamespaces }));
-        }
-        if (!info.namespaced) ns = null;
-        const view = this.newTable(resourceId(info), ns);
-        this.resetTo({ ...view, labelSelector: cmd.labelSelector });
-        return true;
-      }
-    }
-  }
-
-  private newTable(resource: string, namespace: string | null): TableViewState {
-    return { kind: 'table', id: this.nextId++, resource, namespace, filter: '', sort: null, selectedIndex: 0, top: 0 };
-  }
-
-  private switchContext(name: string): void {
-    this.kubeSource = { ...this.kubeSource, context: name };
-    this.store.update((s) => ({ ...s, stack: [], recentNamespaces: [] }));
-    void this.connect();
-  }
-
-  // ---- navigation ------------------------------------------------------------------------
-
-  private push(view: ViewState): void {
+  push(view: ViewState): void {
     this.store.update((s) => ({ ...s, stack: [...s.stack, view] }));
   }
 
-  private resetTo(view: ViewState): void {
+  resetTo(view: ViewState): void {
     this.store.update((s) => ({ ...s, stack: [view] }));
   }
 
-  /** Replaces the top view (features use it to change view settings). */
-  updateTop(view: ViewState): void {
-    this.replaceTop(view);
-  }
-
-  private replaceTop(view: ViewState): void {
+  replaceTop(view: ViewState): void {
     this.store.update((s) => ({ ...s, stack: [...s.stack.slice(0, -1), view] }));
-  }
-
-  private back(): void {
-    const view = topView(this.state);
-    if (view?.kind === 'table' && (view.filter || view.labelFilter)) return this.applyFilter('');
-    if (view?.kind === 'text' && view.search) return this.setSearch('');
-    if (this.state.stack.length > 1) this.store.update((s) => ({ ...s, stack: s.stack.slice(0, -1) }));
-  }
-
-  private setSearch(text: string): void {
-    const view = topView(this.state);
-    if (view?.kind !== 'text') return;
-    this.replaceTop({ ...view, search: text || undefined, match: undefined });
-    if (text) this.findMatch(1, true);
-  }
-
-  /** Moves to the next (or previous) line matching the search; from the top line when starting. */
-  private findMatch(dir: 1 | -1, fromTop = false): void {
-    const view = topView(this.state);
-    if (view?.kind !== 'text' || !view.search) return;
-    const test = compileFilter(view.search);
-    const lines = this.textLines(view);
-    if (!test || !lines.length) return;
-    const start = fromTop ? view.top : (view.match ?? view.top) + dir;
-    for (let k = 0; k < lines.length; k++) {
-      const i = (((start + dir * k) % lines.length) + lines.length) % lines.length;
-      if (test.test([lines.at(i) ?? ''])) {
-        const height = layoutFor(this.state).innerRows;
-        const top = i >= view.top && i < view.top + height ? view.top : Math.max(0, i - Math.floor(height / 3));
-        this.replaceTop({ ...view, match: i, top, follow: false });
-        return;
-      }
-    }
-    this.toast(`No match for "${view.search}"`, 'error');
-  }
-
-  private pageSize(): number {
-    return Math.max(1, layoutFor(this.state).tableRows - 1);
-  }
-
-  private move(delta: number): void {
-    const view = topView(this.state);
-    if (!view) return;
-    const layout = layoutFor(this.state);
-    if (view.kind === 'table') {
-      const rows = this.tableModel(view).rows;
-      if (!rows.length) return;
-      const cur = selectedIndex(rows, view.selectedUid, view.selectedIndex);
-      const next = Math.max(0, Math.min(rows.length - 1, cur + delta));
-      const top = scrollTop(view.top, next, layout.tableRows, rows.length);
-      this.replaceTop({ ...view, selectedUid: rows[next].uid, selectedIndex: next, top });
-      return;
-    }
-    const total = this.textLines(view).length;
-    const maxTop = Math.max(0, total - layout.innerRows);
-    const from = view.kind === 'text' && view.follow ? maxTop : Math.min(view.top, maxTop);
-    const top = delta === -Infinity ? 0 : delta === Infinity ? maxTop : Math.max(0, Math.min(maxTop, from + delta));
-    if (view.kind === 'text' && view.mode === 'logs') {
-      // Scrolling up stops following; reaching the end (or G) follows again.
-      this.replaceTop({ ...view, top, follow: top >= maxTop && delta > 0 });
-    } else {
-      this.replaceTop({ ...view, top });
-    }
   }
 
   docFor(view: TextViewState): TextDoc {
@@ -682,62 +412,11 @@ export class Controller {
     return helpLines(helpSections(view.about, this.state.readonly), this.state.size.columns - 4);
   }
 
-  /** Pushes a text view whose content comes from `doc`. */
+  /** Pushes a text view whose content comes from `doc` (closed when the view goes). */
   pushText(view: Omit<TextViewState, 'id' | 'kind' | 'top'> & { top?: number }, doc: TextDoc): void {
-    const id = this.nextId++;
+    const id = this.newId();
     this.docs.set(id, doc);
     this.push({ kind: 'text', id, top: 0, ...view });
-  }
-
-  private sortBy(pick: (v: TableViewState) => string | undefined): void {
-    const view = topView(this.state);
-    if (view?.kind !== 'table') return;
-    const column = pick(view);
-    if (!column) return;
-    const desc = view.sort?.column === column ? !view.sort.desc : false;
-    this.replaceTop({ ...view, sort: { column, desc } });
-  }
-
-  private sortStep(dir: number): void {
-    const view = topView(this.state);
-    if (view?.kind !== 'table') return;
-    const cols = this.tableModel(view).columns;
-    if (!cols.length) return;
-    const cur = cols.findIndex((c) => c.name === view.sort?.column);
-    const next = cur < 0 ? (dir > 0 ? 0 : cols.length - 1) : (cur + dir + cols.length) % cols.length;
-    this.replaceTop({ ...view, sort: { column: cols[next].name, desc: false } });
-  }
-
-  private setNamespace(ns: string | null): void {
-    this.store.update((s) => ({ ...s, namespace: ns, recentNamespaces: ns ? mru(s.recentNamespaces, ns) : s.recentNamespaces }));
-    const view = topView(this.state);
-    if (view?.kind !== 'table' || view.resource === CONTEXTS) return;
-    const info = this.session?.registry.get(view.resource);
-    if (!info?.namespaced || view.namespace === ns) return;
-    this.replaceTop({ ...view, id: this.nextId++, namespace: ns, selectedIndex: 0, top: 0, selectedUid: undefined });
-  }
-
-  private enter(): void {
-    const view = topView(this.state);
-    if (view?.kind !== 'table') return;
-    const row = this.selectedRow(view);
-    if (!row) return;
-    if (view.resource === CONTEXTS) return this.switchContext(row.name);
-    if (view.resource === 'namespaces') {
-      this.store.update((s) => ({ ...s, namespace: row.name, recentNamespaces: mru(s.recentNamespaces, row.name) }));
-      return this.resetTo(this.newTable('pods', row.name));
-    }
-    void this.drill(view, row);
-  }
-
-  private async drill(view: TableViewState, row: Row): Promise<void> {
-    const obj = await this.fullObject(view, row);
-    if (!obj) return;
-    const target = drillTarget(view.resource, obj);
-    if (target === 'no-selector') return this.toast(`${row.name} has no selector`, 'error');
-    if (!target) return this.openObject('describe');
-    const next = this.newTable(target.resource, target.namespace);
-    this.push({ ...next, labelSelector: target.labelSelector, fieldSelector: target.fieldSelector, scopeLabel: target.scopeLabel });
   }
 
   /** The row's full object: from the Table row when the server included it, else a GET. */
@@ -752,19 +431,6 @@ export class Controller {
       this.toast(errorMessage(err), 'error');
       return undefined;
     }
-  }
-
-  /** `d` and `y`: live describe or YAML of the selected object. */
-  private openObject(mode: 'describe' | 'yaml'): void {
-    const view = topView(this.state);
-    if (view?.kind !== 'table' || view.resource === CONTEXTS) return;
-    const row = this.selectedRow(view);
-    const session = this.session;
-    const info = session?.registry.get(view.resource);
-    if (!row || !session || !info) return;
-    const tracker = new ObjectTracker(session.transport, info, this.sourceFor(view), row.uid, row.namespace, row.name);
-    const doc = mode === 'describe' ? describeDoc(session.transport, tracker) : yamlDoc(tracker);
-    this.pushText({ mode, title: `${info.singular || info.plural}/${row.name}`, resource: view.resource }, doc);
   }
 
   // ---- terminal hand-over ----------------------------------------------------------------
@@ -817,18 +483,3 @@ export function viewResource(view: ViewState): string | undefined {
   if (view.kind === 'table') return view.resource;
   return view.kind === 'help' ? view.about.resource : view.resource;
 }
-
-/** One key applied to a one-line text field; undefined when the key does not edit. */
-function editLine(text: string, name: string): string | undefined {
-  if (name === 'backspace') return text.slice(0, -1);
-  if (name === 'ctrl-u') return '';
-  if (name === 'ctrl-w') return text.replace(/\S+\s*$/, '');
-  if (name === 'space') return text + ' ';
-  if ([...name].length === 1) return text + name;
-  return undefined;
-}
-
-function mru(list: string[], ns: string): string[] {
-  return [ns, ...list.filter((n) => n !== ns)].slice(0, 9);
-}
-

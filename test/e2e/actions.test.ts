@@ -1,4 +1,4 @@
-import { chmodSync, writeFileSync } from 'node:fs';
+import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startTestEngine, waitFor, type TestEngine } from '../helpers/engine.ts';
@@ -82,5 +82,32 @@ describe('pod actions in a terminal', () => {
     await tui.press('e');
     await tui.waitFor('configmap/edited edited');
     expect((await t.kubectl(['get', 'cm', 'edited', '-o', 'jsonpath={.data.color}'])).stdout).toBe('green');
+  });
+
+  it('e reopens the editor with the server error and the edit kept', async () => {
+    await t.kubectl(['create', 'deployment', 'fixme', '--image=nginx:1.7.9']);
+    const editor = join(t.kubeHome, 'two-step-editor.sh');
+    const seen = join(t.kubeHome, 'second-round.yaml');
+    // First round: an invalid replica count. Second round: the error is in the file, with our edit; fix it.
+    writeFileSync(
+      editor,
+      `#!/bin/sh
+if grep -q "was not valid" "$1"; then cp "$1" "${seen}"; sed -i "s/replicas: -5/replicas: 2/" "$1"; else sed -i "s/replicas: 1/replicas: -5/" "$1"; fi
+`,
+    );
+    chmodSync(editor, 0o755);
+    tui = open({ EDITOR: editor, KUBE_EDITOR: editor });
+    await tui.waitFor('Pods(default)');
+    await tui.press(':');
+    await tui.type('deploy');
+    await tui.press(KEY.enter);
+    await tui.waitFor('fixme');
+    await focus(tui, 'fixme');
+    await tui.press('e');
+    await tui.waitFor('deployment/fixme edited', 20_000);
+    const second = readFileSync(seen, 'utf8');
+    expect(second).toMatch(/# \* .*replicas/i);
+    expect(second).toContain('replicas: -5');
+    expect((await t.kubectl(['get', 'deploy', 'fixme', '-o', 'jsonpath={.spec.replicas}'])).stdout).toBe('2');
   });
 });

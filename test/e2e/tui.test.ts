@@ -107,6 +107,17 @@ describe('skiff in a terminal, on a real engine', () => {
     expect(tui.output().endsWith('\x1b[?1049l') || tui.output().includes('\x1b[?25h\x1b[?1049l')).toBe(true);
   });
 
+  it('restores the terminal when killed with SIGTERM', async () => {
+    tui = open();
+    await tui.waitFor('web-1');
+    expect(tui.term.buffer.active.type).toBe('alternate');
+    process.kill(tui.pid, 'SIGTERM');
+    expect(await tui.exited).toBe(143);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(tui.term.buffer.active.type).toBe('normal');
+    expect(tui.output()).toContain('\x1b[?25h');
+  });
+
   it('fits 80x24 and 200x60 without wrapping, and follows a resize', async () => {
     tui = open([], { cols: 80, rows: 24 });
     await tui.waitFor((s) => s.includes('Pods(default)[') && s.includes('web-1'));

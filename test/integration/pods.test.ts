@@ -23,13 +23,13 @@ const env = () => ({ HOME: t.kubeHome, KUBECONFIG: t.engine.kubeconfigPath, PATH
 function httpGet(name: string, ua = 'skiff-test'): Promise<string> {
   const to = podTarget(pod(name)!, 80)!;
   return new Promise((resolve, reject) => {
-    request({ host: to.host, port: to.port, path: '/', agent: false, headers: { 'User-Agent': ua } }, (res) => {
+    const req = request({ host: to.host, port: to.port, path: '/', agent: false, headers: { 'User-Agent': ua } }, (res) => {
       let b = '';
       res.on('data', (d) => (b += d));
       res.on('end', () => resolve(b));
-    })
-      .on('error', reject)
-      .end();
+    });
+    req.setTimeout(5000, () => req.destroy(new Error(`GET http://${to.host}:${to.port}/ timed out`)));
+    req.on('error', reject).end();
   });
 }
 
@@ -86,9 +86,11 @@ describe('pods that really run, with kubectl', () => {
     await waitFor(async () => (await httpGet('my-nginx')) === 'hello from my-nginx\n', 10_000, 'the new page');
     expect(await httpGet('other-nginx')).toContain('Welcome to nginx!');
     p.write('exit 3\r');
-    expect(await exited).toBe(3);
+    const code = await Promise.race([exited, new Promise((r) => setTimeout(() => r(`still running; screen: ${JSON.stringify(screen)}`), 15_000))]);
+    if (code !== 3) p.kill();
+    expect(code).toBe(3);
     expect(screen).toContain('command terminated with exit code 3');
-  });
+  }, 120_000);
 
   it('kubectl run bad --image=nginx:abc: ErrImagePull, then ImagePullBackOff, pulls at growing intervals', async () => {
     const flips: number[] = [];

@@ -1,6 +1,6 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { stringify } from 'yaml';
+import { parse, stringify } from 'yaml';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startTestEngine, type TestEngine } from '../helpers/engine.ts';
 import { KEYS, renderApp, type AppHarness } from './harness.tsx';
@@ -120,6 +120,43 @@ describe('the TUI on a real engine', () => {
     f = await app.waitFor((x) => x.includes('node/node1') && x.includes('db-0') && x.includes('web-1'));
     expect(f).toContain('Pods(all)[');
     expect(f).not.toContain('web-2'); // on node2
+  });
+
+  it('sorts by name, status and a chosen column, either way; ctrl-w shows wide columns', async () => {
+    app = renderApp({ kubeconfigPath: t.engine.kubeconfigPath });
+    await app.waitFor('Pods(default)[3]');
+    const order = () => [...app!.frame().matchAll(/^│ (\S+)/gm)].map((m) => m[1]).filter((n) => !n.startsWith('NAME'));
+    expect(order()).toEqual(['db-0', 'web-1', 'web-2']);
+    await app.press('N');
+    await app.waitFor('NAME↑');
+    await app.press('N');
+    await app.waitFor('NAME↓');
+    expect(order()).toEqual(['web-2', 'web-1', 'db-0']);
+    await app.press('>');
+    await app.waitFor('READY↑');
+    await app.press('S');
+    await app.waitFor('STATUS↑');
+    expect(app.frame()).not.toContain('NODE');
+    await app.press('\x17'); // ctrl-w
+    const wide = await app.waitFor('NODE');
+    expect(wide).toMatch(/web-1.*node1/);
+  });
+
+  it(':ctx lists the kubeconfig contexts and enter switches to one', async () => {
+    const kc = join(t.kubeHome, 'two-contexts.yaml');
+    const doc = parse(readFileSync(t.engine.kubeconfigPath, 'utf8'));
+    doc.contexts.push({ name: 'system', context: { ...doc.contexts[0].context, namespace: 'kube-system' } });
+    writeFileSync(kc, stringify(doc));
+    app = renderApp({ kubeconfigPath: kc });
+    await app.waitFor('Pods(default)[3]');
+    await app.press(':');
+    await app.type('ctx');
+    await app.press(KEYS.enter);
+    const f = await app.waitFor('Contexts(kubeconfig)[2]');
+    expect(f).toContain('skiff(*)');
+    await app.press('j', KEYS.enter);
+    const sys = await app.waitFor((x) => x.includes('Pods(kube-system)') && x.includes('coredns-abc'));
+    expect(sys).toContain('Context: system');
   });
 
   it('? lists the keys of the view; esc returns', async () => {

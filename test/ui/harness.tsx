@@ -19,7 +19,7 @@ export interface AppHarness {
   unmount(): void;
 }
 
-export const KEYS = { enter: '\r', esc: '\x1b', tab: '\t', backspace: '\x7f', down: '\x1b[B', up: '\x1b[A', ctrlD: '\x04' };
+export const KEYS = { enter: '\r', esc: '\x1b', tab: '\t', backspace: '\x7f', down: '\x1b[B', up: '\x1b[A', ctrlD: '\x04', ctrlK: '\x0b' };
 
 const tick = () => new Promise<void>((r) => setImmediate(r));
 

@@ -1,6 +1,7 @@
 import { rfc3339 } from '../clock.ts';
 import { RuntimeError, type Container, type ExitInfo, type PullPolicy } from '../runtime/index.ts';
 import { ContainerProbes } from './container-probes.ts';
+import { adoptedState } from './adopt.ts';
 import { ContainerConfigError } from './container-env.ts';
 import { podDesc } from './format.ts';
 import type { ContainerState, ContainerStatus } from './pod-status.ts';
@@ -81,37 +82,11 @@ export class ContainerSlot {
     };
   }
 
-  /**
-   * Carry over what an earlier kubelet reported (engine restart, node start). A container that was
-   * running died with its node: it comes back as a restart, or stays terminated when it may not
-   * restart (restartPolicy Never).
-   */
+  /** Carry over what an earlier kubelet reported (engine restart, node start). */
   adopt(prev: ContainerStatus | undefined, now: number, canRestart: boolean): void {
     if (!prev) return;
-    this.restartCount = prev.restartCount ?? 0;
-    this.image = prev.image || this.image;
-    this.imageID = prev.imageID ?? '';
-    this.lastState = prev.lastState ?? {};
-    const s = prev.state ?? {};
-    if (s.terminated) {
-      this.state = s;
-      this.containerID = prev.containerID;
-      this.phase = 'exited';
-    } else if (s.running) {
-      const ended = { exitCode: 255, reason: 'Unknown', startedAt: s.running.startedAt, finishedAt: rfc3339(now), containerID: prev.containerID };
-      if (canRestart) {
-        this.lastState = { terminated: ended };
-        this.restartCount++;
-        this.state = { waiting: { reason: 'ContainerCreating' } };
-      } else {
-        this.state = { terminated: ended };
-        this.containerID = prev.containerID;
-        this.phase = 'exited';
-      }
-    } else if (this.lastState.terminated) {
-      // In CrashLoopBackOff: the next start is a restart.
-      this.restartCount++;
-    }
+    Object.assign(this, adoptedState(prev, rfc3339(now), canRestart));
+    this.image ||= this.spec.image;
   }
 
   /** The spec's image changed: restart with the new one (no back-off). */
@@ -194,21 +169,26 @@ export class ContainerSlot {
       this.wait(10_000, () => {});
       return;
     }
-    let c: Container;
+    let c: Container | undefined;
     try {
-      c = await host.rt.start({
-        podUid: pod.metadata.uid!,
-        podName: pod.metadata.name!,
-        container: this.name,
-        attempt: this.restartCount,
-        image: this.spec.image,
-        command: this.spec.command,
-        args: this.spec.args,
-        env,
-        workingDir: this.spec.workingDir,
-        podIP: host.podIP,
-        ports: this.spec.ports,
-      });
+      // A start waiting for its turn is dropped if the pod went meanwhile.
+      c = await host.starts.run(async () =>
+        this.phase !== 'busy' || !host.active()
+          ? undefined
+          : host.rt.start({
+            podUid: pod.metadata.uid!,
+            podName: pod.metadata.name!,
+            container: this.name,
+            attempt: this.restartCount,
+            image: this.spec.image,
+            command: this.spec.command,
+            args: this.spec.args,
+            env,
+            workingDir: this.spec.workingDir,
+            podIP: host.podIP,
+            ports: this.spec.ports,
+            }),
+      );
     } catch (err) {
       if (this.phase !== 'busy') return;
       const message = err instanceof RuntimeError ? err.message : String((err as Error)?.message ?? err);
@@ -222,8 +202,8 @@ export class ContainerSlot {
       host.sync();
       return;
     }
-    if (this.phase !== 'busy' || !host.active()) {
-      await c.kill();
+    if (!c || this.phase !== 'busy' || !host.active()) {
+      await c?.kill();
       if (this.phase === 'busy') this.phase = 'new';
       return;
     }

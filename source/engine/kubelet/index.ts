@@ -5,7 +5,10 @@ import { createRuntime, type Runtime, type RuntimeOptions } from '../runtime/ind
 import type { WatchHandle } from '../store/store.ts';
 import { NodeKubelet } from './kubelet.ts';
 import { createPodIO } from './pod-io.ts';
+import { Limiter } from './limiter.ts';
 import { StatusWriter } from './status-writer.ts';
+
+const START_CONCURRENCY = 32;
 
 export interface KubeletOptions {
   /** Runtime settings for tests (e.g. `sandbox: 'none'`). */
@@ -33,8 +36,10 @@ export function kubeletComponent(opts: KubeletOptions = {}): Component & { kubel
       if (reaped) ctx.log(`kubelet: killed ${reaped} container process(es) a previous engine left running`);
       if (!rt.sandbox.available) ctx.log(`kubelet: containers run unsandboxed (${rt.sandbox.reason})`);
       writer = new StatusWriter(store, ctx.log);
+      // Thousands of starts at once only make each slower (the filesystem work queues up).
+      const starts = new Limiter(START_CONCURRENCY);
       for (const node of config.nodes) {
-        kubelets.set(node.name, new NodeKubelet(node, { rt, clock, store, recorder: ctx.recorder, writer, log: ctx.log }));
+        kubelets.set(node.name, new NodeKubelet(node, { rt, clock, store, recorder: ctx.recorder, writer, starts, log: ctx.log }));
       }
       const state = nodeState(store);
       for (const name of state.downNodes()) void kubelets.get(name)?.suspend();

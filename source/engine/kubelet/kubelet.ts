@@ -6,11 +6,13 @@ import type { Runtime } from '../runtime/index.ts';
 import type { Store, StoreEvent } from '../store/store.ts';
 import { Backoff } from './backoff.ts';
 import { IpAllocator } from './ip-allocator.ts';
+import type { Limiter } from './limiter.ts';
 import { PodWorker } from './pod-worker.ts';
 import type { StatusWriter } from './status-writer.ts';
 
 export interface KubeletShared {
   rt: Runtime;
+  starts: Limiter;
   clock: Clock;
   store: Store;
   recorder: EventRecorder;
@@ -79,7 +81,7 @@ export class NodeKubelet {
     // A finished pod has nothing to run (after an engine restart too); its address is free.
     if (TERMINAL.has(pod.status?.phase) && !pod.metadata.deletionTimestamp) return;
     const uid = pod.metadata.uid!;
-    const { rt, clock, store, recorder, writer, log } = this.shared;
+    const { rt, clock, store, recorder, writer, log, starts } = this.shared;
     let w: PodWorker;
     try {
       w = new PodWorker(
@@ -92,6 +94,7 @@ export class NodeKubelet {
           ips: this.ips,
           pullBackoff: this.pullBackoff,
           crashBackoff: this.crashBackoff,
+          starts,
           statusChanged: (id) => {
             const cur = this.workers.get(id);
             if (cur) writer.mark(id, cur);

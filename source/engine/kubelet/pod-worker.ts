@@ -76,6 +76,9 @@ export class PodWorker implements SlotHost {
   get crashBackoff() {
     return this.deps.crashBackoff;
   }
+  get starts() {
+    return this.deps.starts;
+  }
   pod(): KObject {
     return this.current;
   }

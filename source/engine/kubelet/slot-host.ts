@@ -2,6 +2,7 @@ import type { KObject } from '../../api-types/index.ts';
 import type { Clock } from '../clock.ts';
 import type { PortMapping, Runtime } from '../runtime/index.ts';
 import type { Backoff } from './backoff.ts';
+import type { Limiter } from './limiter.ts';
 
 /** What a container slot needs from its pod worker. */
 export interface SlotHost {
@@ -23,6 +24,8 @@ export interface SlotHost {
   env(container: any): Record<string, string>;
   /** Once per pod, when containers run outside a sandbox. */
   unsandboxed(): void;
+  /** Container starts run through this, a few at a time. */
+  readonly starts: Limiter;
   readonly pullBackoff: Backoff;
   readonly crashBackoff: Backoff;
 }

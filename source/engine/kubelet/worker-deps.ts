@@ -6,6 +6,7 @@ import type { Runtime } from '../runtime/index.ts';
 import type { Store } from '../store/store.ts';
 import type { Backoff } from './backoff.ts';
 import type { IpAllocator } from './ip-allocator.ts';
+import type { Limiter } from './limiter.ts';
 
 /** What one node's kubelet gives each of its pod workers. */
 export interface WorkerDeps {
@@ -17,6 +18,7 @@ export interface WorkerDeps {
   ips: IpAllocator;
   pullBackoff: Backoff;
   crashBackoff: Backoff;
+  starts: Limiter;
   /** Queue a status write for this pod (coalesced). */
   statusChanged(uid: string): void;
   /** The worker is done with its pod (deleted and cleaned up). */

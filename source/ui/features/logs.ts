@@ -73,12 +73,12 @@ export function logCommands(c: Controller): Record<string, (key: string) => void
     'logs.follow': () => {
       const cur = current();
       if (!cur) return;
-      c.updateTop({ ...cur.view, follow: !cur.view.follow });
+      c.replaceTop({ ...cur.view, follow: !cur.view.follow });
       c.toast(cur.view.follow ? 'Autoscroll off' : 'Autoscroll on');
     },
     'logs.wrap': () => {
       const cur = current();
-      if (cur) c.updateTop({ ...cur.view, wrap: !cur.view.wrap });
+      if (cur) c.replaceTop({ ...cur.view, wrap: !cur.view.wrap });
     },
     'logs.timestamps': () => {
       const cur = current();
@@ -93,7 +93,7 @@ export function logCommands(c: Controller): Record<string, (key: string) => void
       const range = LOG_RANGES[key];
       if (!cur || !range) return;
       cur.doc.restart({ tailLines: range.tailLines, sinceSeconds: range.sinceSeconds });
-      c.updateTop({ ...cur.view, follow: true });
+      c.replaceTop({ ...cur.view, follow: true });
       c.toast(`Logs: ${range.label}`);
     },
     'logs.container': () => {

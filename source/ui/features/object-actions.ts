@@ -120,10 +120,12 @@ export function objectCommands(c: Controller): Record<string, (key: string) => v
         }
         if (!history.length) return c.toast(`${what} has no rollout history yet`, 'error');
         const current = Number(obj.metadata.annotations?.['deployment.kubernetes.io/revision'] ?? 0);
+        const imgW = Math.max(5, ...history.map((h) => h.images.join(',').length));
         const options = history.map(
-          (h) => `${String(h.revision).padStart(3)}${h.revision === current ? '*' : ' '} ${h.images.join(',')}  ${h.changeCause ?? '<none>'}`,
+          (h) => `${String(h.revision).padStart(3)}${h.revision === current ? '*' : ' '} ${h.images.join(',').padEnd(imgW)}  ${h.changeCause ?? '<none>'}`,
         );
-        c.ask({ kind: 'pick', title: `History of ${what} (REV IMAGE CHANGE-CAUSE)`, options, index: options.length - 1 }, (a) => {
+        const header = `REV  ${'IMAGE'.padEnd(imgW)}  CHANGE-CAUSE`;
+        c.ask({ kind: 'pick', title: `History of ${what}`, header, options, index: options.length - 1 }, (a) => {
           if (!a.ok || a.index === undefined || c.state.readonly) return;
           const rev = history[a.index].revision;
           if (rev === current) return void c.toast(`Revision ${rev} is the current one`);

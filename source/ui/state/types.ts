@@ -68,7 +68,7 @@ export interface PromptState {
 export type Dialog =
   | { kind: 'confirm'; title: string; message: string; confirm: string; focus: 0 | 1; danger?: boolean }
   | { kind: 'input'; title: string; label: string; value: string; error?: string }
-  | { kind: 'pick'; title: string; options: string[]; index: number };
+  | { kind: 'pick'; title: string; options: string[]; index: number; header?: string };
 
 export interface Toast {
   id: number;
@@ -132,4 +132,9 @@ export function initialState(opts: { columns: number; rows: number; readonly?: b
 
 export function topView(s: UiState): ViewState | undefined {
   return s.stack[s.stack.length - 1];
+}
+
+/** Most recently used namespaces first, at most nine (keys 1-9). */
+export function withRecent(list: string[], ns: string): string[] {
+  return [ns, ...list.filter((n) => n !== ns)].slice(0, 9);
 }

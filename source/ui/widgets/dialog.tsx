@@ -57,7 +57,8 @@ export function DialogBox({
     lines.push(line('err', dialog.error ?? '', { color: theme.error }));
     lines.push(line('help', '<enter> OK   <esc> Cancel', { color: theme.muted }));
   } else {
-    const room = Math.max(1, Math.min(dialog.options.length, height - 6));
+    if (dialog.header) lines.push(line('header', `  ${dialog.header}`, { color: theme.muted }));
+    const room = Math.max(1, Math.min(dialog.options.length, height - 6 - (dialog.header ? 1 : 0)));
     const start = Math.max(0, Math.min(dialog.index - room + 1, dialog.options.length - room));
     dialog.options.slice(start, start + room).forEach((o, i) => {
       const selected = start + i === dialog.index;

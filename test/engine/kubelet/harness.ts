@@ -3,6 +3,7 @@ import { FakeClock } from '../../../source/engine/clock.ts';
 import type { NodeConfig } from '../../../source/engine/context.ts';
 import { EventRecorder } from '../../../source/engine/events.ts';
 import { NodeKubelet } from '../../../source/engine/kubelet/kubelet.ts';
+import { Limiter } from '../../../source/engine/kubelet/limiter.ts';
 import { StatusWriter } from '../../../source/engine/kubelet/status-writer.ts';
 import { createRegistry } from '../../../source/engine/resources/index.ts';
 import { Store, type WatchHandle } from '../../../source/engine/store/store.ts';
@@ -41,7 +42,7 @@ export async function startHarness(): Promise<Harness> {
   let watch!: WatchHandle;
   const boot = () => {
     writer = new StatusWriter(store, () => {});
-    kubelet = new NodeKubelet(NODE, { rt, clock, store, recorder: new EventRecorder(store, clock), writer, log: () => {} });
+    kubelet = new NodeKubelet(NODE, { rt, clock, store, recorder: new EventRecorder(store, clock), writer, starts: new Limiter(8), log: () => {} });
     watch = store.watch('pods', {}, (ev) => ev.object.spec?.nodeName === NODE.name && kubelet.podEvent(ev));
   };
   boot();
