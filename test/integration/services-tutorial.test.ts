@@ -234,17 +234,17 @@ describe('the services tutorial with real pods', () => {
         store.create('pods', { metadata: { name, namespace: 'default' }, spec: { nodeName: 'skiff-test-ghost', containers: [{ name: 'c', image: 'nginx' }] } });
         store.mutate('pods', 'default', name, (p) => void (p.status = { phase: 'Running', podIP: ip, conditions: [{ type: 'Ready', status: 'True' }] }), { subresource: 'status' });
       }
-      const svc = store.create('services', { metadata: { name: 'by-hand', namespace: 'default' }, spec: { ports: [{ port: 80, targetPort: 8080 }] } });
+      store.create('services', { metadata: { name: 'by-hand', namespace: 'default' }, spec: { ports: [{ port: 80, targetPort: 8080 }] } });
       store.create('endpointslices.discovery.k8s.io', {
         metadata: { name: 'by-hand-1', namespace: 'default', labels: { 'kubernetes.io/service-name': 'by-hand' } },
         addressType: 'IPv4',
         ports: [{ name: '', port: 8080, protocol: 'TCP' }],
         endpoints: pods.map(([name, ip]) => ({ addresses: [ip], conditions: { ready: true }, targetRef: { kind: 'Pod', namespace: 'default', name } })),
       });
-      const [host, port] = clusterAddress(svc, 80);
-      expect(await waitFor(() => count(host, port, 4), 5000, 'the hand-made service')).toEqual({ stays: 2, leaves: 2 });
+      const address = () => clusterAddress(store.get('services', 'default', 'by-hand')!, 80);
+      expect(await waitFor(() => count(...address(), 4), 5000, 'the hand-made service')).toEqual({ stays: 2, leaves: 2 });
       store.delete('pods', 'default', 'leaves', { gracePeriodSeconds: 30 });
-      expect(await count(host, port, 6)).toEqual({ stays: 6 });
+      expect(await count(...address(), 6)).toEqual({ stays: 6 });
     } finally {
       await closeAll(servers);
     }

@@ -1,5 +1,5 @@
 import { rfc3339 } from '../clock.ts';
-import { RuntimeError, type Container, type ExitInfo, type PullPolicy } from '../runtime/index.ts';
+import { RuntimeError, type Container, type ExitInfo, type PullPolicy, type StartSpec } from '../runtime/index.ts';
 import { ContainerProbes } from './container-probes.ts';
 import { adoptedState } from './adopt.ts';
 import { ContainerConfigError } from './container-env.ts';
@@ -169,26 +169,23 @@ export class ContainerSlot {
       this.wait(10_000, () => {});
       return;
     }
+    const spec: StartSpec = {
+      podUid: pod.metadata.uid!,
+      podName: pod.metadata.name!,
+      container: this.name,
+      attempt: this.restartCount,
+      image: this.spec.image,
+      command: this.spec.command,
+      args: this.spec.args,
+      env,
+      workingDir: this.spec.workingDir,
+      podIP: host.podIP,
+      ports: this.spec.ports,
+    };
     let c: Container | undefined;
     try {
       // A start waiting for its turn is dropped if the pod went meanwhile.
-      c = await host.starts.run(async () =>
-        this.phase !== 'busy' || !host.active()
-          ? undefined
-          : host.rt.start({
-            podUid: pod.metadata.uid!,
-            podName: pod.metadata.name!,
-            container: this.name,
-            attempt: this.restartCount,
-            image: this.spec.image,
-            command: this.spec.command,
-            args: this.spec.args,
-            env,
-            workingDir: this.spec.workingDir,
-            podIP: host.podIP,
-            ports: this.spec.ports,
-            }),
-      );
+      c = await host.starts.run(async () => (this.phase === 'busy' && host.active() ? host.rt.start(spec) : undefined));
     } catch (err) {
       if (this.phase !== 'busy') return;
       const message = err instanceof RuntimeError ? err.message : String((err as Error)?.message ?? err);

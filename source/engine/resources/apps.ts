@@ -25,6 +25,8 @@ function validateWorkload(o: KObject, old: KObject | undefined, out: StatusCause
   }
   if (s.replicas !== undefined && (!Number.isInteger(s.replicas) || s.replicas < 0)) {
     out.push(cause.invalid('spec.replicas', s.replicas, 'must be greater than or equal to 0'));
+  } else if (s.replicas > 2147483647) {
+    out.push(cause.invalid('spec.replicas', s.replicas, 'must be less than or equal to 2147483647'));
   }
   const sel = s.selector;
   const empty = !isObject(sel) || (!Object.keys(sel.matchLabels ?? {}).length && !(sel.matchExpressions ?? []).length);
