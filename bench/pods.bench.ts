@@ -56,11 +56,15 @@ async function scenario(label: string, n: number, container: KObject['spec'], an
   try {
     await createAndWait(e, 'warm-', NODES.length, container);
     await deleteAll(e);
+    const cpu0 = process.cpuUsage();
     const seconds = await createAndWait(e, 'p-', n, container);
+    const cpu = process.cpuUsage(cpu0);
+    const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+    console.error(`cpu user ${cpu.user / 1e6} sys ${cpu.system / 1e6}`);
     const rss = process.memoryUsage().rss / 2 ** 20;
     const rate = n / seconds;
     return [
-      { name: `${n} ${label} pods: create → all Ready`, unit: 'pods/s', median: Math.round(rate), samples: 1, anchor, note: `${seconds.toFixed(2)} s` },
+      { name: `${n} ${label} pods: create → all Ready`, unit: 'pods/s', median: Math.round(rate), samples: 1, anchor, note: `${seconds.toFixed(2)} s wall, ${cpuSeconds.toFixed(2)} s engine CPU` },
       { name: `engine RSS with ${n} ${label} pods running`, unit: 'MiB', median: Math.round(rss), samples: 1 },
     ];
   } finally {

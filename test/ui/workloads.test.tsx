@@ -96,9 +96,13 @@ describe('workload and node actions', () => {
     app = open({ command: 'no' });
     await focus(app, 'node2');
     await app.press('c');
+    await app.waitFor('Cordon node node2?');
+    await app.press(RIGHT, KEYS.enter);
     await app.waitFor('node/node2 cordoned');
     await app.waitFor(/node2\s+Ready,SchedulingDisabled/);
     await app.press('u');
+    await app.waitFor('Uncordon node node2?');
+    await app.press(RIGHT, KEYS.enter);
     await app.waitFor('node/node2 uncordoned');
     await app.waitFor((x) => /node2\s+Ready\s/.test(x));
     await app.press('r');

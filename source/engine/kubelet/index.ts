@@ -8,7 +8,7 @@ import { createPodIO } from './pod-io.ts';
 import { Limiter } from './limiter.ts';
 import { StatusWriter } from './status-writer.ts';
 
-const START_CONCURRENCY = 32;
+const START_CONCURRENCY = 64;
 
 export interface KubeletOptions {
   /** Runtime settings for tests (e.g. `sandbox: 'none'`). */

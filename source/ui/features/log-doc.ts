@@ -62,7 +62,8 @@ export type LogTarget =
   /** Every pod of a workload, each line prefixed with its pod's name; pods come and go. */
   | { kind: 'pods'; namespace: string; pods: RowSource };
 
-export const DEFAULT_CAPACITY = 100_000;
+/** Lines kept per log view; SKIFF_LOG_LINES overrides (k9s keeps 5,000). */
+export const DEFAULT_CAPACITY = Number(process.env.SKIFF_LOG_LINES) > 0 ? Number(process.env.SKIFF_LOG_LINES) : 100_000;
 
 /** Streams logs into a ring buffer and publishes at a bounded rate. */
 export class LogDoc extends BaseDoc {

@@ -169,5 +169,9 @@ function nodeSchedulable(c: Controller, cordon: boolean): void {
   const sel = c.selection();
   if (!sel) return;
   const node = sel.row.name;
-  void report(c, () => actions.cordon(c.session!.transport, sel.ref, cordon), `node/${node} ${cordon ? 'cordoned' : 'uncordoned'}`);
+  const verb = cordon ? 'Cordon' : 'Uncordon';
+  const message = cordon ? `Cordon node ${node}? New pods will not be scheduled there.` : `Uncordon node ${node}? Pods may be scheduled there again.`;
+  confirm(c, verb, message, verb, () =>
+    void report(c, () => actions.cordon(c.session!.transport, sel.ref, cordon), `node/${node} ${cordon ? 'cordoned' : 'uncordoned'}`),
+  );
 }

@@ -1,0 +1,155 @@
+// kill -9 the engine in the middle of a rolling update, start it again on the same home, and
+// list every way the cluster came back wrong (an empty list: it came back right).
+import Database from 'better-sqlite3';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { waitFor } from '../helpers/engine.ts';
+import { crashHome, dumpAll, kubectlIn, processesUnder, startChild, type Dumped } from './crash-cluster.ts';
+import type { ChildEngine } from './support/child-engine.ts';
+
+export interface CrashReport {
+  problems: string[];
+  facts: Record<string, unknown>;
+}
+
+const RS = '/apis/apps/v1/namespaces/default/replicasets';
+
+/** What the killed engine left on disk: `resource ns/name` → uid and object. */
+function onDisk(home: string): Map<string, { uid: string; obj: any }> {
+  const db = new Database(join(home, 'state.db'), { readonly: true, fileMustExist: true });
+  try {
+    const rows = db.prepare('SELECT resource, namespace, name, data FROM objects').all() as Array<{ resource: string; namespace: string; name: string; data: string }>;
+    return new Map(rows.map((r) => { const obj = JSON.parse(r.data); return [`${r.resource} ${r.namespace}/${r.name}`, { uid: obj.metadata.uid, obj }]; }));
+  } finally {
+    db.close();
+  }
+}
+
+/** `group/version resource ns/name` → `resource[.group] ns/name`, the store's own key. */
+function byResource(m: Map<string, Dumped>): Map<string, Dumped> {
+  return new Map(
+    [...m].map(([k, v]) => {
+      const [gv, resource, name] = k.split(' ') as [string, string, string];
+      return [`${resource}${gv.includes('/') ? `.${gv.split('/')[0]}` : ''} ${name}`, v];
+    }),
+  );
+}
+
+/**
+ * Objects of `before` missing from `after` or back with another uid. Pods may go (the rollout
+ * and the ReplicaSet controller delete them) as long as a ReplicaSet owned them.
+ */
+function lost(before: Map<string, { uid: string; obj: any }>, after: Map<string, { uid: string }>, what: string): string[] {
+  const out: string[] = [];
+  for (const [k, b] of before) {
+    const a = after.get(k);
+    if (a?.uid === b.uid) continue;
+    const owner = b.obj.metadata.ownerReferences?.find((o: any) => o.controller)?.kind;
+    if (k.startsWith('pods ') && owner === 'ReplicaSet') continue;
+    out.push(`${what}: ${k} ${a ? `came back with uid ${a.uid}, was ${b.uid}` : 'is gone'}`);
+  }
+  return out;
+}
+
+async function newAndOld(e: ChildEngine, image: string): Promise<{ fresh?: any; old: any[] }> {
+  const items = ((await e.client.json('GET', `${RS}?labelSelector=app%3Dweb`)).body.items ?? []) as any[];
+  return { fresh: items.find((r) => r.spec.template.spec.containers[0].image === image), old: items.filter((r) => r.spec.template.spec.containers[0].image !== image) };
+}
+
+/** Checks on a settled cluster: no pod twice, every ReplicaSet at its size, addresses unique. */
+function duplicates(c: Map<string, Dumped>): string[] {
+  const out: string[] = [];
+  const pods = [...c].filter(([k]) => k.startsWith('pods ')).map(([, v]) => v.obj);
+  const uids = new Set(pods.map((p) => p.metadata.uid));
+  if (uids.size !== pods.length) out.push(`${pods.length - uids.size} pod uid(s) appear twice`);
+  const ips = pods.filter((p) => p.status?.podIP && !['Succeeded', 'Failed'].includes(p.status.phase)).map((p) => p.status.podIP);
+  const dupIps = ips.filter((ip, i) => ips.indexOf(ip) !== i);
+  if (dupIps.length) out.push(`pod IPs handed out twice: ${[...new Set(dupIps)].join(', ')}`);
+  for (const [k, rs] of c) {
+    if (!k.startsWith('replicasets ')) continue;
+    const mine = pods.filter((p) => p.metadata.ownerReferences?.some((o: any) => o.uid === rs.uid) && !p.metadata.deletionTimestamp);
+    if (mine.length !== rs.obj.spec.replicas) out.push(`${k}: ${mine.length} pods for ${rs.obj.spec.replicas} replicas`);
+  }
+  return out;
+}
+
+export async function crashRollout(replicas: number, spinners = 3, log: (m: string) => void = () => {}): Promise<CrashReport> {
+  const problems: string[] = [];
+  const facts: Record<string, unknown> = {};
+  const home = crashHome();
+  const kubeHome = mkdtempSync(join(tmpdir(), 'skiff-crash-kube-'));
+  const marker = `skiff-crash-${process.pid}-${Date.now()}`;
+  const kc = kubectlIn(home, kubeHome);
+  let e: ChildEngine | undefined = await startChild(home);
+  try {
+    for (let i = 0; i < 10; i++) await e.client.json('POST', '/api/v1/namespaces/default/configmaps', { metadata: { name: `acked-${i}` }, data: { i: String(i) } });
+    await kc('create', 'deployment', 'web', '--image=nginx:1.25', `--replicas=${replicas}`);
+    await kc('create', 'deployment', 'spin', '--image=busybox:1.36', `--replicas=${spinners}`, '--', 'sh', '-c', `while true; do sleep 1; done # ${marker}`);
+    await kc('rollout', 'status', 'deployment/web', '--timeout=300s');
+    await kc('rollout', 'status', 'deployment/spin', '--timeout=120s');
+    const before = byResource(await dumpAll(e));
+    facts.objectsBefore = before.size;
+    log(`${before.size} objects, ${replicas} web replicas Ready; set image`);
+
+    await kc('set', 'image', 'deployment/web', 'nginx=nginx:1.9.1');
+    const want = Math.max(1, Math.floor(replicas / 4));
+    const mid = await waitFor(async () => {
+      const { fresh, old } = await newAndOld(e!, 'nginx:1.9.1');
+      if (fresh?.status?.readyReplicas === replicas && !old.some((r) => r.status?.replicas)) throw new Error('the rollout finished before the kill');
+      return (fresh?.status?.readyReplicas ?? 0) >= want && old.some((r) => r.status?.replicas) && { ready: fresh.status.readyReplicas };
+    }, 120_000, 'the rollout to be half way');
+    const oldPid = e.pid;
+    await e.kill('SIGKILL');
+    e = undefined;
+    facts.killedWithNewReady = mid.ready;
+    const survivors = processesUnder(home, marker);
+    facts.survivorsOfKill = survivors.length;
+
+    const disk = onDisk(home);
+    const dep = disk.get('deployments default/web')?.obj;
+    if (dep?.spec.template.spec.containers[0].image !== 'nginx:1.9.1') problems.push('the acknowledged set image is not on disk');
+    const sets = [...disk.values()].filter((v) => v.obj.kind === 'ReplicaSet' && v.obj.metadata.labels?.app === 'web').map((v) => v.obj);
+    facts.replicaSetsAtKill = sets.map((r) => `${r.spec.template.spec.containers[0].image}: ${r.spec.replicas}`);
+    if (sets.filter((r) => r.spec.replicas > 0).length < 2) problems.push(`not killed mid-rollout: ${facts.replicaSetsAtKill}`);
+    problems.push(...lost(before, disk, 'on disk after kill'));
+
+    log(`killed pid ${oldPid} with ${mid.ready}/${replicas} new pods Ready; restarting`);
+    const t0 = Date.now();
+    e = await startChild(home);
+    facts.restartMs = Date.now() - t0;
+    // The kubelet reaps what the killed engine left before the new engine serves.
+    const unreaped = survivors.filter((s) => processesUnder(home, marker).some((p) => p.pid === s.pid && p.cmd === s.cmd));
+    if (unreaped.length) problems.push(`still running after restart: ${unreaped.map((p) => `${p.pid} ${p.cmd.slice(0, 80)}`).join('; ')}`);
+
+    await kc('rollout', 'status', 'deployment/web', '--timeout=300s');
+    await kc('rollout', 'status', 'deployment/spin', '--timeout=120s');
+    const after = await waitFor(async () => {
+      const c = await dumpAll(e!);
+      const pods = [...c].filter(([k]) => k.includes(' pods ')).map(([, v]) => v.obj);
+      const settled = pods.every((p) => !p.metadata.deletionTimestamp) && pods.filter((p) => p.metadata.labels?.app === 'web').length === replicas;
+      return settled && c;
+    }, 120_000, 'the old pods to be gone');
+    log(`rollout complete after restart; checking`);
+    const c = byResource(after);
+    problems.push(...lost(disk, c, 'after restart'), ...lost(before, c, 'after restart'), ...duplicates(c));
+    const web = [...c].filter(([k, v]) => k.startsWith('pods ') && v.obj.metadata.labels?.app === 'web').map(([, v]) => v.obj);
+    const stale = web.filter((p) => p.spec.containers[0].image !== 'nginx:1.9.1' || !p.status?.conditions?.some((x: any) => x.type === 'Ready' && x.status === 'True'));
+    if (stale.length) problems.push(`${stale.length} web pods not Ready on nginx:1.9.1`);
+
+    // One live shell per spin pod: none of the killed engine's containers run beside the new ones.
+    const shells = processesUnder(home, marker, [e.pid]).filter((p) => /^(\S*\/)?sh -c /.test(p.cmd));
+    facts.spinShells = shells.length;
+    if (shells.length !== spinners) problems.push(`${shells.length} container shells run for ${spinners} spin pods: ${shells.map((s) => s.pid).join(' ')}`);
+
+    await e.kill('SIGTERM');
+    e = undefined;
+    const orphans = await waitFor(() => processesUnder(home, marker).length === 0, 10_000, 'no process left').then(() => [], () => processesUnder(home, marker));
+    if (orphans.length) problems.push(`processes outlived the engine: ${orphans.map((p) => `${p.pid} ${p.cmd.slice(0, 80)}`).join('; ')}`);
+    return { problems, facts };
+  } finally {
+    await e?.kill('SIGKILL');
+    rmSync(home, { recursive: true, force: true });
+    rmSync(kubeHome, { recursive: true, force: true });
+  }
+}
