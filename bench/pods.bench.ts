@@ -60,7 +60,6 @@ async function scenario(label: string, n: number, container: KObject['spec'], an
     const seconds = await createAndWait(e, 'p-', n, container);
     const cpu = process.cpuUsage(cpu0);
     const cpuSeconds = (cpu.user + cpu.system) / 1e6;
-    console.error(`cpu user ${cpu.user / 1e6} sys ${cpu.system / 1e6}`);
     const rss = process.memoryUsage().rss / 2 ** 20;
     const rate = n / seconds;
     return [

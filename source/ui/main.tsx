@@ -1,68 +1,23 @@
-import React from 'react';
-import { render } from 'ink';
-import { App } from './app.tsx';
-import { Controller, type TuiOptions } from './controller.ts';
-import { enterFullscreen } from './terminal.ts';
-import { pickTheme } from './theme.ts';
+import { register } from 'node:module';
+import type { TuiOptions } from './controller.ts';
 
 export type { TuiOptions } from './controller.ts';
 
+let hooked = false;
+
 /**
- * Runs the full-screen explorer until the user quits. The terminal (alternate screen, cursor,
- * raw mode) is restored on quit, on SIGINT/SIGTERM/SIGHUP and on a crash.
+ * Runs the full-screen explorer until the user quits (see tui.tsx). React and Ink are loaded
+ * only after the process is set up for long sessions: Ink's text caches bounded by a module
+ * hook, React in production mode. Both would otherwise grow the heap without end.
  */
 export async function runTui(opts: TuiOptions): Promise<void> {
-  const stdout = process.stdout;
-  const screen = enterFullscreen(stdout);
-  let quit!: () => void;
-  const quitting = new Promise<void>((r) => (quit = r));
-  const controller = new Controller({
-    ...opts,
-    columns: stdout.columns || 80,
-    rows: stdout.rows || 24,
-    terminal: { stdin: process.stdin, stdout },
-    onQuit: () => quit(),
-  });
-  const instance = render(<App controller={controller} theme={pickTheme()} />, {
-    exitOnCtrlC: false,
-    patchConsole: false,
-    maxFps: 60,
-  });
-
-  const teardown = () => {
-    controller.dispose();
-    instance.unmount();
-    screen.restore();
-  };
-  const onSignal = (signal: NodeJS.Signals) => {
-    if (signal === 'SIGHUP') {
-      // The terminal is gone: restoring it would fail (Node aborts on EIO); die by the signal.
-      controller.dispose();
-      for (const s of signals) process.off(s, onSignal);
-      process.kill(process.pid, 'SIGHUP');
-      return;
-    }
-    teardown();
-    process.exit(signal === 'SIGINT' ? 130 : 143);
-  };
-  const onCrash = (err: unknown) => {
-    teardown();
-    process.stderr.write(`skiff crashed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-    process.exit(1);
-  };
-  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
-  for (const s of signals) process.on(s, onSignal);
-  process.on('uncaughtException', onCrash);
-  process.on('unhandledRejection', onCrash);
-
-  try {
-    void controller.start();
-    await Promise.race([quitting, instance.waitUntilExit()]);
-  } finally {
-    for (const s of signals) process.off(s, onSignal);
-    process.off('uncaughtException', onCrash);
-    process.off('unhandledRejection', onCrash);
-    teardown();
-    await instance.waitUntilExit().catch(() => {});
+  if (!hooked) {
+    hooked = true;
+    register('./ink-cache-hook.mjs', import.meta.url);
+    // React's development build records a performance entry per render in Node's unbounded
+    // timeline buffer (and is slower); the TUI wants the production build.
+    process.env.NODE_ENV = 'production';
   }
+  const { runTuiNow } = await import('./tui.tsx');
+  return runTuiNow(opts);
 }

@@ -57,7 +57,12 @@ describe('pods that really run, with kubectl', () => {
     follow.stdout!.on('data', (d) => (out += d));
     await waitFor(() => out.length > 0, 20_000, 'the tail line');
     await httpGet('my-nginx', 'follow-me');
-    await waitFor(() => out.includes('"follow-me"'), 20_000, `the new access line in ${JSON.stringify(out)}`);
+    let exited = false;
+    void follow.then(() => (exited = true));
+    await waitFor(() => out.includes('"follow-me"'), 20_000, 'x').catch(async (e) => {
+      const now = (await t.kubectl(['logs', 'my-nginx', '--tail=2'])).stdout;
+      throw new Error(`${e.message}: out=${JSON.stringify(out)} exited=${exited} now=${JSON.stringify(now)} ann=${JSON.stringify(pod('my-nginx')!.metadata.annotations)} ip=${pod('my-nginx')!.status.podIP}`);
+    });
     follow.kill();
   });
 

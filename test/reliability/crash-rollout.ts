@@ -74,14 +74,24 @@ function duplicates(c: Map<string, Dumped>): string[] {
   return out;
 }
 
-export async function crashRollout(replicas: number, spinners = 3, log: (m: string) => void = () => {}): Promise<CrashReport> {
+export interface CrashOptions {
+  replicas: number;
+  /** busybox pods running a shell loop: host processes the kill may orphan. */
+  spinners?: number;
+  sandbox?: boolean;
+  /** Kill once this share of the new pods is Ready (default: a random share up to a half). */
+  killAt?: number;
+  log?: (m: string) => void;
+}
+
+export async function crashRollout({ replicas, spinners = 3, sandbox = true, killAt = Math.random() * 0.5, log = () => {} }: CrashOptions): Promise<CrashReport> {
   const problems: string[] = [];
   const facts: Record<string, unknown> = {};
   const home = crashHome();
   const kubeHome = mkdtempSync(join(tmpdir(), 'skiff-crash-kube-'));
   const marker = `skiff-crash-${process.pid}-${Date.now()}`;
   const kc = kubectlIn(home, kubeHome);
-  let e: ChildEngine | undefined = await startChild(home);
+  let e: ChildEngine | undefined = await startChild(home, sandbox);
   try {
     for (let i = 0; i < 10; i++) await e.client.json('POST', '/api/v1/namespaces/default/configmaps', { metadata: { name: `acked-${i}` }, data: { i: String(i) } });
     await kc('create', 'deployment', 'web', '--image=nginx:1.25', `--replicas=${replicas}`);
@@ -92,31 +102,37 @@ export async function crashRollout(replicas: number, spinners = 3, log: (m: stri
     facts.objectsBefore = before.size;
     log(`${before.size} objects, ${replicas} web replicas Ready; set image`);
 
+    // The spin pods roll too: their shells ignore SIGTERM, so some are terminating at the kill.
+    await kc('set', 'image', 'deployment/spin', 'busybox=busybox:1.37');
     await kc('set', 'image', 'deployment/web', 'nginx=nginx:1.9.1');
-    const want = Math.max(1, Math.floor(replicas / 4));
-    const mid = await waitFor(async () => {
-      const { fresh, old } = await newAndOld(e!, 'nginx:1.9.1');
-      if (fresh?.status?.readyReplicas === replicas && !old.some((r) => r.status?.replicas)) throw new Error('the rollout finished before the kill');
-      return (fresh?.status?.readyReplicas ?? 0) >= want && old.some((r) => r.status?.replicas) && { ready: fresh.status.readyReplicas };
-    }, 120_000, 'the rollout to be half way');
+    const want = Math.max(1, Math.floor(replicas * killAt));
+    let mid: number | undefined;
+    for (const deadline = Date.now() + 120_000; mid === undefined; await new Promise((r) => setTimeout(r, 10))) {
+      const { fresh, old } = await newAndOld(e, 'nginx:1.9.1');
+      const ready = fresh?.status?.readyReplicas ?? 0;
+      const oldLeft = old.some((r) => r.status?.replicas);
+      if (ready >= want && oldLeft) mid = ready;
+      else if (!oldLeft && ready === replicas) throw new Error(`the rollout finished before the kill (waiting for ${want} new pods Ready)`);
+      else if (Date.now() > deadline) throw new Error('timed out waiting for the rollout to be half way');
+    }
     const oldPid = e.pid;
     await e.kill('SIGKILL');
     e = undefined;
-    facts.killedWithNewReady = mid.ready;
+    facts.killedWithNewReady = mid;
     const survivors = processesUnder(home, marker);
-    facts.survivorsOfKill = survivors.length;
+    facts.survivorsOfKill = survivors.map((p) => `${p.pid} ${p.cmd.slice(0, 60)}`);
 
     const disk = onDisk(home);
-    const dep = disk.get('deployments default/web')?.obj;
+    const dep = disk.get('deployments.apps default/web')?.obj;
     if (dep?.spec.template.spec.containers[0].image !== 'nginx:1.9.1') problems.push('the acknowledged set image is not on disk');
     const sets = [...disk.values()].filter((v) => v.obj.kind === 'ReplicaSet' && v.obj.metadata.labels?.app === 'web').map((v) => v.obj);
     facts.replicaSetsAtKill = sets.map((r) => `${r.spec.template.spec.containers[0].image}: ${r.spec.replicas}`);
     if (sets.filter((r) => r.spec.replicas > 0).length < 2) problems.push(`not killed mid-rollout: ${facts.replicaSetsAtKill}`);
     problems.push(...lost(before, disk, 'on disk after kill'));
 
-    log(`killed pid ${oldPid} with ${mid.ready}/${replicas} new pods Ready; restarting`);
+    log(`killed pid ${oldPid} with ${mid}/${replicas} new pods Ready; restarting`);
     const t0 = Date.now();
-    e = await startChild(home);
+    e = await startChild(home, sandbox);
     facts.restartMs = Date.now() - t0;
     // The kubelet reaps what the killed engine left before the new engine serves.
     const unreaped = survivors.filter((s) => processesUnder(home, marker).some((p) => p.pid === s.pid && p.cmd === s.cmd));
@@ -128,7 +144,7 @@ export async function crashRollout(replicas: number, spinners = 3, log: (m: stri
       const c = await dumpAll(e!);
       const pods = [...c].filter(([k]) => k.includes(' pods ')).map(([, v]) => v.obj);
       const settled = pods.every((p) => !p.metadata.deletionTimestamp) && pods.filter((p) => p.metadata.labels?.app === 'web').length === replicas;
-      return settled && c;
+      return settled ? c : undefined;
     }, 120_000, 'the old pods to be gone');
     log(`rollout complete after restart; checking`);
     const c = byResource(after);

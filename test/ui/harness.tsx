@@ -1,4 +1,3 @@
-import React from 'react';
 import { render } from 'ink-testing-library';
 import { App } from '../../source/ui/app.tsx';
 import { Controller, type TuiOptions } from '../../source/ui/controller.ts';

@@ -1,4 +1,4 @@
-import React, { useSyncExternalStore } from 'react';
+import { useSyncExternalStore } from 'react';
 import { Box } from 'ink';
 import type { Lines, TextDoc } from '../docs.ts';
 import type { ScreenLayout } from '../layout.ts';

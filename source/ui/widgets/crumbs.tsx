@@ -1,4 +1,3 @@
-import React from 'react';
 import { Text } from 'ink';
 import { truncate } from '../table/format.ts';
 import { useTheme } from '../theme-context.tsx';

@@ -1,4 +1,3 @@
-import React from 'react';
 import { Box, Text } from 'ink';
 import type { Binding } from '../keys/keymap.ts';
 import { keyLabel } from '../keys/parse.ts';

@@ -1,4 +1,3 @@
-import React from 'react';
 import { Text } from 'ink';
 import type { PromptState } from '../state/types.ts';
 import { truncate } from '../table/format.ts';

@@ -1,4 +1,3 @@
-import React from 'react';
 import { Box, Text } from 'ink';
 import type { Toast } from '../state/types.ts';
 import { truncate } from '../table/format.ts';

@@ -1,0 +1,16 @@
+import { describe, expect, it } from 'vitest';
+import { crashRollout } from '../reliability/crash-rollout.ts';
+
+const ROUNDS = Number(process.env.SKIFF_CRASH_ROUNDS ?? 2);
+
+describe('kill -9 during a 100-replica rolling update (stress)', () => {
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const sandbox of [true, false]) {
+      it(`round ${round + 1}, ${sandbox ? 'bwrap' : 'no sandbox'}: nothing lost, rollout completes, no duplicate, no orphan`, async () => {
+        const r = await crashRollout({ replicas: 100, spinners: 5, sandbox, log: (m) => console.log(m) });
+        console.log(JSON.stringify(r.facts));
+        expect(r.problems).toEqual([]);
+      }, 600_000);
+    }
+  }
+});
