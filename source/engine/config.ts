@@ -2,14 +2,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
+import { isLoopbackV4 as isLoopback } from './services/cidr.ts';
 import type { EngineConfig, NodeConfig } from './context.ts';
 
 export const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'fixtures');
 
-/** Loopback only: every address the engine binds or dials must be in 127.0.0.0/8. */
-export function isLoopback(ip: string): boolean {
-  return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(ip) && ip.split('.').every((x) => Number(x) <= 255);
-}
 
 /** Read the cluster topology: `$SKIFF_HOME/cluster.yaml` if present, else the bundled one. */
 export function loadTopology(home: string): Pick<EngineConfig, 'nodes' | 'serviceCIDR' | 'nodePortRange'> {

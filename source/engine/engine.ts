@@ -9,7 +9,8 @@ import { evictPod } from './controllers/eviction.ts';
 import { bootstrap } from './bootstrap.ts';
 import { RealClock, type Clock } from './clock.ts';
 import { createComponents } from './components.ts';
-import { isLoopback, loadTopology } from './config.ts';
+import { loadTopology } from './config.ts';
+import { listenLoopback } from './proxy/loopback.ts';
 import type { Component, EngineConfig, EngineContext } from './context.ts';
 import { EventRecorder } from './events.ts';
 import { createRegistry } from './resources/index.ts';
@@ -55,20 +56,9 @@ function serviceIP(cidr: string, n: number): string {
   return [v >>> 24, (v >>> 16) & 255, (v >>> 8) & 255, v & 255].join('.');
 }
 
-function listen(server: Server, host: string, port: number): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const onError = (e: Error) => {
-      server.off('listening', onListening);
-      reject(e);
-    };
-    const onListening = () => {
-      server.off('error', onError);
-      resolve((server.address() as AddressInfo).port);
-    };
-    server.once('error', onError);
-    server.once('listening', onListening);
-    server.listen(port, host);
-  });
+async function listen(server: Server, host: string, port: number): Promise<number> {
+  await listenLoopback(server, host, port);
+  return (server.address() as AddressInfo).port;
 }
 
 /** Start the whole local control plane in this process. */
@@ -77,7 +67,6 @@ export async function startEngine(opts: EngineOptions): Promise<Engine> {
   mkdirSync(home, { recursive: true, mode: 0o700 });
   chmodSync(home, 0o700);
   const host = opts.host ?? '127.0.0.1';
-  if (!isLoopback(host)) throw new Error(`refusing to listen on ${host}: the engine binds only to 127.0.0.0/8`);
   const timeScale = opts.timeScale ?? Number(process.env.SKIFF_TIME_SCALE ?? 1);
   const clock = opts.clock ?? new RealClock(timeScale);
   const config: EngineConfig = {

@@ -36,15 +36,20 @@ describe('pod actions in a terminal', () => {
     await focus(tui, 'ticker');
     await tui.press('l');
     await tui.waitFor('Logs pod/ticker');
-    const first = await tui.waitFor(/tick-\d+/);
+    const screen = await tui.waitFor(/tick-\d+/);
     const last = (s: string) => Math.max(...[...s.matchAll(/tick-(\d+)/g)].map((m) => Number(m[1])));
-    const n = last(first);
+    const n = last(screen);
     await tui.waitFor((s) => last(s) > n + 3); // new lines keep arriving with no key pressed
+    // Enough lines to fill the box, so following means scrolling.
+    await tui.waitFor((s) => last(s) > 40, 20_000);
+    const first = (s: string) => Number(/tick-(\d+)/.exec(s)?.[1]);
     await tui.press('s');
     await tui.waitFor('Autoscroll off');
-    const frozen = last(tui.screen());
+    const frozen = first(tui.screen());
     await new Promise((r) => setTimeout(r, 800));
-    expect(last(tui.screen())).toBe(frozen);
+    expect(first(tui.screen())).toBe(frozen);
+    await tui.press('s');
+    await tui.waitFor((s) => first(s) > frozen); // following again
     await tui.press(KEY.esc);
     await tui.waitFor(/Pods\(default\)/);
   });

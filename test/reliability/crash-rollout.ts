@@ -164,7 +164,16 @@ export async function crashRollout({ replicas, spinners = 3, sandbox = true, kil
     if (orphans.length) problems.push(`processes outlived the engine: ${orphans.map((p) => `${p.pid} ${p.cmd.slice(0, 80)}`).join('; ')}`);
     return { problems, facts };
   } finally {
+    // A failed run still leaves no process behind: the engine stops its containers, the rest is killed.
+    if (e) await Promise.race([e.kill('SIGTERM'), new Promise((r) => setTimeout(r, 10_000))]);
     await e?.kill('SIGKILL');
+    for (const p of processesUnder(home, marker)) {
+      try {
+        process.kill(p.pid, 'SIGKILL');
+      } catch {
+        /* gone */
+      }
+    }
     rmSync(home, { recursive: true, force: true });
     rmSync(kubeHome, { recursive: true, force: true });
   }

@@ -20,7 +20,7 @@ export function listenLoopback(server: Server, host: string, port: number): Prom
     };
     server.once('error', onError);
     server.once('listening', onListening);
-    server.listen({ host, port });
+    server.listen({ host, port, exclusive: true });
   });
 }
 

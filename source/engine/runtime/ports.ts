@@ -1,3 +1,4 @@
+import { listenLoopback } from '../proxy/loopback.ts';
 import type { Server } from 'node:net';
 
 /** A container port that could not be bound as asked and listens elsewhere on the pod IP. */
@@ -23,7 +24,7 @@ export async function listenMapped(server: Server, ip: string, port: number, opt
   let reason: PortMapping['reason'] | undefined = opts.forceMap ? 'forced' : port < 1024 && !isRoot() ? 'privileged' : undefined;
   if (!reason) {
     try {
-      await listen(server, ip, port);
+      await listenLoopback(server, ip, port);
       return undefined;
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
@@ -32,7 +33,7 @@ export async function listenMapped(server: Server, ip: string, port: number, opt
       else throw err;
     }
   }
-  await listen(server, ip, 0);
+  await listenLoopback(server, ip, 0);
   const hostPort = (server.address() as { port: number }).port;
   const why = reason === 'privileged' ? 'needs root' : reason === 'in-use' ? 'is in use' : 'is mapped on request';
   return {
@@ -44,18 +45,3 @@ export async function listenMapped(server: Server, ip: string, port: number, opt
   };
 }
 
-function listen(server: Server, host: string, port: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const onError = (err: Error) => {
-      server.off('listening', onListening);
-      reject(err);
-    };
-    const onListening = () => {
-      server.off('error', onError);
-      resolve();
-    };
-    server.once('error', onError);
-    server.once('listening', onListening);
-    server.listen({ host, port, exclusive: true });
-  });
-}

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { KObject } from '../../api-types/index.ts';
 import type { Controller } from '../controller.ts';
 import { selectorString } from '../drill.ts';
+import { layoutFor } from '../layout.ts';
 import { topView, type TextViewState } from '../state/types.ts';
 import { LogDoc, type LogSettings } from './log-doc.ts';
 
@@ -73,7 +74,9 @@ export function logCommands(c: Controller): Record<string, (key: string) => void
     'logs.follow': () => {
       const cur = current();
       if (!cur) return;
-      c.replaceTop({ ...cur.view, follow: !cur.view.follow });
+      // Stopping keeps the lines that are on screen now; the view no longer moves.
+      const bottom = Math.max(0, cur.doc.getSnapshot().lines.length - layoutFor(c.state).innerRows);
+      c.replaceTop({ ...cur.view, follow: !cur.view.follow, top: cur.view.follow ? bottom : cur.view.top });
       c.toast(cur.view.follow ? 'Autoscroll off' : 'Autoscroll on');
     },
     'logs.wrap': () => {
