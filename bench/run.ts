@@ -1,7 +1,9 @@
 // Runs every benchmark in bench/*.bench.ts (or the ones named on the command line) and writes
-// bench/results/latest.json and the table in docs/PERFORMANCE.md.
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+// bench/results/latest.json and the tables in docs/PERFORMANCE.md. A partial run keeps the other
+// benchmarks' last results (each result carries its own date).
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { headlineRows, type BenchResult } from './report.ts';
 import { machine, type Figure } from './lib.ts';
 
 const dir = import.meta.dirname;
@@ -11,38 +13,52 @@ const files = readdirSync(dir)
   .filter((f) => !only.length || only.some((o) => f.includes(o)))
   .sort();
 
-const results: Array<{ bench: string; figures: Figure[]; error?: string; seconds: number }> = [];
+const latest = join(dir, 'results', 'latest.json');
+const previous: BenchResult[] = only.length && existsSync(latest) ? JSON.parse(readFileSync(latest, 'utf8')).results ?? [] : [];
+const fresh: BenchResult[] = [];
 for (const f of files) {
   const t0 = Date.now();
+  const date = new Date().toISOString();
   process.stderr.write(`bench ${f} ...\n`);
   try {
     const mod = await import(join(dir, f));
     const figures: Figure[] = await mod.run();
-    results.push({ bench: f, figures, seconds: (Date.now() - t0) / 1000 });
+    fresh.push({ bench: f, date, figures, seconds: (Date.now() - t0) / 1000 });
     for (const x of figures) process.stderr.write(`  ${x.name}: ${x.median} ${x.unit}${x.p99 !== undefined ? ` (p99 ${x.p99})` : ''}\n`);
   } catch (e) {
-    results.push({ bench: f, figures: [], error: String((e as Error)?.stack ?? e), seconds: (Date.now() - t0) / 1000 });
+    fresh.push({ bench: f, date, figures: [], error: String((e as Error)?.stack ?? e), seconds: (Date.now() - t0) / 1000 });
     process.stderr.write(`  failed: ${(e as Error)?.message}\n`);
   }
 }
+const results = [...previous.filter((p) => !fresh.some((r) => r.bench === p.bench) && existsSync(join(dir, p.bench))), ...fresh].sort((a, b) => a.bench.localeCompare(b.bench));
 
-const report = { date: new Date().toISOString(), machine: machine(), results };
+const headline = headlineRows(results);
+const report = { date: new Date().toISOString(), machine: machine(), headline, results };
 mkdirSync(join(dir, 'results'), { recursive: true });
-writeFileSync(join(dir, 'results', 'latest.json'), JSON.stringify(report, null, 2) + '\n');
+writeFileSync(latest, JSON.stringify(report, null, 2) + '\n');
 
-const rows = results.flatMap((r) =>
+const cell = (s: unknown) => String(s ?? '').replace(/\|/g, '\\|');
+const spread = (x: Figure) => (x.min !== undefined && x.samples !== 1 ? `${x.min}–${x.max}` : '');
+const all = results.flatMap((r) =>
   r.error
-    ? [`| ${r.bench} | failed: ${r.error.split('\n')[0]} | | | |`]
-    : r.figures.map((x) => `| ${x.name} | ${x.median} ${x.unit} | ${x.p99 ?? ''}${x.p99 !== undefined ? ' ' + x.unit : ''} | ${x.min !== undefined ? `${x.min}–${x.max}` : ''} | ${x.anchor ?? ''}${x.note ? ` (${x.note})` : ''} |`),
+    ? [`| ${r.bench}: failed: ${cell(r.error.split('\n')[0])} | | | | | |`]
+    : r.figures.map((x) => `| ${cell(x.name)} | ${x.median} ${x.unit} | ${x.p99 !== undefined && x.samples !== 1 ? `${x.p99} ${x.unit}` : ''} | ${spread(x)} | ${x.samples ?? ''} | ${cell(x.anchor)}${x.note ? ` (${cell(x.note)})` : ''} |`),
 );
-const perf = join(dir, '..', 'docs', 'PERFORMANCE.md');
+const m = report.machine;
 const table = [
-  `Last run: ${report.date} on ${report.machine.cpus} × ${report.machine.cpuModel}, ${report.machine.memoryGiB} GiB, Node ${report.machine.node}.`,
+  `Last run: ${report.date} on ${m.cpus} × ${m.cpuModel}, ${m.memoryGiB} GiB, Node ${m.node}, ${m.platform}.`,
   '',
-  '| figure | median | p99 | spread (min–max) | anchor |',
-  '|---|---|---|---|---|',
-  ...rows,
+  '| figure | median (p99 where named) | spread (min–max) | samples | anchor | measured by |',
+  '|---|---|---|---|---|---|',
+  ...headline.map((h) => `| ${cell(h.figure)} | ${h.value ?? 'not measured yet'} | ${h.spread ?? ''} | ${h.samples ?? ''} | ${cell(h.anchor)} | ${cell(h.source ?? '')} |`),
+  '',
+  'Every figure:',
+  '',
+  '| figure | median | p99 | spread (min–max) | samples | anchor (note) |',
+  '|---|---|---|---|---|---|',
+  ...all,
 ].join('\n');
+const perf = join(dir, '..', 'docs', 'PERFORMANCE.md');
 let doc: string;
 try {
   doc = readFileSync(perf, 'utf8');

@@ -18,6 +18,8 @@ export async function runEngine(opts: { home?: string; port?: number }): Promise
   };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
+  // A daemon outlives the terminal that started it.
+  process.on('SIGHUP', () => {});
 }
 
 export async function runCluster(cmd: 'up' | 'down' | 'status' | 'reset', opts: { home?: string }): Promise<number> {

@@ -1,4 +1,5 @@
 import type { KObject } from '../api-types/index.ts';
+import { selectorString as labelSelectorString } from '../describe/format.ts';
 
 export interface DrillTarget {
   resource: string;
@@ -18,19 +19,9 @@ const SHORT: Record<string, string> = {
   nodes: 'node',
 };
 
-/** `app=web,tier in (a,b)` from a LabelSelector; undefined when it selects nothing specific. */
-export function selectorString(sel: any): string | undefined {
-  if (!sel) return undefined;
-  const parts: string[] = [];
-  for (const [k, v] of Object.entries(sel.matchLabels ?? {})) parts.push(`${k}=${v}`);
-  for (const e of sel.matchExpressions ?? []) {
-    const vals = (e.values ?? []).join(',');
-    if (e.operator === 'In') parts.push(`${e.key} in (${vals})`);
-    else if (e.operator === 'NotIn') parts.push(`${e.key} notin (${vals})`);
-    else if (e.operator === 'Exists') parts.push(e.key);
-    else if (e.operator === 'DoesNotExist') parts.push(`!${e.key}`);
-  }
-  return parts.length ? parts.join(',') : undefined;
+/** `app=web,tier in (a,b)` from a LabelSelector (kubectl's rendering); undefined when empty. */
+export function selectorString(sel: unknown): string | undefined {
+  return labelSelectorString(sel as Parameters<typeof labelSelectorString>[0]) || undefined;
 }
 
 /** Where `enter` on an object leads: the pods behind a workload, service or node. */

@@ -7,8 +7,10 @@ const { Terminal } = xterm;
 const ROOT = join(import.meta.dirname, '..', '..');
 
 export interface Tui {
-  /** The visible screen, one string per row (right-trimmed). */
+  /** The visible screen, one string per row (right-trimmed), as it is right now. */
   lines(): string[];
+  /** The screen rows once the frame being drawn is complete. */
+  frame(): Promise<string[]>;
   screen(): string;
   /** Waits until the screen contains the text (or the predicate holds); fails with the screen. */
   waitFor(match: string | RegExp | ((screen: string) => boolean), timeoutMs?: number): Promise<string>;
@@ -52,6 +54,11 @@ export function spawnTui(args: string[], opts: { cols?: number; rows?: number; e
   let dead = false;
   void exited.then(() => (dead = true));
 
+  // Ink wraps each frame in synchronized-output markers; a screen read between them would see
+  // half a frame, so reads wait until the last frame is complete.
+  const BSU = '\x1b[?2026h';
+  const ESU = '\x1b[?2026l';
+  const midFrame = () => raw.lastIndexOf(BSU) > raw.lastIndexOf(ESU);
   const lines = () => {
     const buf = term.buffer.active;
     const out: string[] = [];
@@ -73,6 +80,10 @@ export function spawnTui(args: string[], opts: { cols?: number; rows?: number; e
     pid: p.pid,
     exited,
     lines,
+    async frame() {
+      await tui.waitFor(() => true);
+      return lines();
+    },
     highlightedRows,
     screen: () => lines().join('\n'),
     async waitFor(match, timeoutMs = 15_000) {
@@ -82,7 +93,7 @@ export function spawnTui(args: string[], opts: { cols?: number; rows?: number; e
       for (;;) {
         await parsed;
         const s = tui.screen();
-        if (test(s)) return s;
+        if (!midFrame() && test(s)) return s;
         if (Date.now() > deadline) throw new Error(`timed out waiting for ${String(match)}; screen:\n${s}`);
         await sleep(20);
       }

@@ -62,14 +62,14 @@ describe('skiff in a terminal, on a real engine', () => {
   it('opens on pods; :deploy; a kubectl scale from outside shows up with no key pressed', async () => {
     tui = open();
     await tui.waitFor((s) => s.includes('Pods(default)[') && s.includes('web-1'));
-    expectSaneScreen(tui.lines());
+    expectSaneScreen(await tui.frame());
     await tui.press(':');
     await tui.type('deploy');
     await tui.press(KEY.enter);
     await tui.waitFor(/web\s+\d\/1\s/);
     await t.kubectl(['scale', 'deployment', 'web', '--replicas=3']);
     await tui.waitFor(/web\s+\d\/3\s/);
-    expectSaneScreen(tui.lines());
+    expectSaneScreen(await tui.frame());
   });
 
   it('-A and 0 show kube-system; /coredns filters; esc clears', async () => {
@@ -121,12 +121,12 @@ describe('skiff in a terminal, on a real engine', () => {
   it('fits 80x24 and 200x60 without wrapping, and follows a resize', async () => {
     tui = open([], { cols: 80, rows: 24 });
     await tui.waitFor((s) => s.includes('Pods(default)[') && s.includes('web-1'));
-    let lines = tui.lines();
+    let lines = await tui.frame();
     expectSaneScreen(lines);
     expect(lines[22]).toMatch(/<\?> help/); // last frame row is rows - 1
     tui.resize(200, 60);
     await tui.waitFor((s) => s.split('\n')[58]?.includes('<?> help'));
-    lines = tui.lines();
+    lines = await tui.frame();
     expectSaneScreen(lines);
     expect(lines.find((l) => l.startsWith('┌'))!.length).toBe(200);
   });

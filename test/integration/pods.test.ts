@@ -56,12 +56,17 @@ describe('pods that really run, with kubectl', () => {
     let out = '';
     follow.stdout!.on('data', (d) => (out += d));
     await waitFor(() => out.length > 0, 20_000, 'the tail line');
-    await httpGet('my-nginx', 'follow-me');
+    const got = await httpGet('my-nginx', 'follow-me');
     let exited = false;
     void follow.then(() => (exited = true));
     await waitFor(() => out.includes('"follow-me"'), 20_000, 'x').catch(async (e) => {
       const now = (await t.kubectl(['logs', 'my-nginx', '--tail=2'])).stdout;
-      throw new Error(`${e.message}: out=${JSON.stringify(out)} exited=${exited} now=${JSON.stringify(now)} ann=${JSON.stringify(pod('my-nginx')!.metadata.annotations)} ip=${pod('my-nginx')!.status.podIP}`);
+      const ss = (await execa('ss', ['-ltnp'])).stdout.split('\n').filter((l) => l.includes(`${pod('my-nginx')!.status.podIP}:`)).join(' | ');
+      const { readdirSync } = await import('node:fs');
+      const dir = join(t.home, 'pods', pod('my-nginx')!.metadata.uid!, 'my-nginx', 'logs');
+      const files = readdirSync(dir).map((f) => `${f}:${JSON.stringify(readFileSync(join(dir, f), 'utf8').split('\n').slice(-3))}`);
+      const evs = t.engine.ctx.store.list('events').items.filter((x) => x.involvedObject?.name === 'my-nginx').map((x) => `${x.reason}:${x.message}:${x.count}`);
+      throw new Error(`${e.message}: files=${files.join(' ; ')} evs=${evs.join(' | ')} pid=${process.pid} ss=${ss} got=${JSON.stringify(got.slice(0, 80))} out=${JSON.stringify(out)} exited=${exited} now=${JSON.stringify(now)} ann=${JSON.stringify(pod('my-nginx')!.metadata.annotations)} ip=${pod('my-nginx')!.status.podIP}`);
     });
     follow.kill();
   });
