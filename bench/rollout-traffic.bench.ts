@@ -9,7 +9,7 @@ import { summarize, type Figure } from './lib.ts';
 const KUBECTL = process.env.SKIFF_KUBECTL ?? '/usr/bin/kubectl';
 const NODE_IP = '127.0.1.2';
 const RATE = 20;
-const ROLLOUTS = Number(process.env.SKIFF_BENCH_ROLLOUTS ?? 3);
+const ROLLOUTS = Number(process.env.SKIFF_BENCH_ROLLOUTS ?? 5);
 
 function get(url: string): Promise<boolean> {
   return new Promise((resolve) => {

@@ -17,7 +17,7 @@ afterEach(async () => {
   await closeAll(servers.splice(0));
 });
 
-const pod: KObject = { metadata: { name: 'web-1', namespace: 'default', uid: 'u-1' }, status: { podIP: '127.244.1.20' } };
+const pod: KObject = { metadata: { name: 'web-1', namespace: 'default', uid: 'u-1' }, status: { podIP: '127.246.1.20' } };
 
 /** A stand-in API server that routes every upgrade to handlePortForward. */
 async function apiServer(p: KObject = pod): Promise<number> {
@@ -44,7 +44,7 @@ const httpGet = 'GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n';
 
 describe('port-forward', () => {
   it('forwards connections over SPDY tunnelled in a WebSocket (kubectl 1.32)', async () => {
-    servers.push(await backend('pod says hi', '127.244.1.20', 8080));
+    servers.push(await backend('pod says hi', '127.246.1.20', 8080));
     const { client, ws } = await tunnel(await apiServer());
     for (const rid of [0, 1]) {
       const { error, data } = await client.connect(8080, rid);
@@ -65,7 +65,7 @@ describe('port-forward', () => {
     const { client, ws } = await tunnel(await apiServer());
     const { error, data } = await client.connect(9999, 0);
     await waitFor(() => client.fin.has(error));
-    expect(client.text(error)).toMatch(/^error forwarding port 9999 to pod web-1, uid u-1: dial tcp4 127.244.1.20:9999: .*ECONNREFUSED/);
+    expect(client.text(error)).toMatch(/^error forwarding port 9999 to pod web-1, uid u-1: dial tcp4 127.246.1.20:9999: .*ECONNREFUSED/);
     await waitFor(() => client.fin.has(data));
     ws.close();
   });
@@ -85,7 +85,7 @@ describe('port-forward', () => {
   });
 
   it('speaks plain SPDY/3.1 when the client falls back from WebSockets', async () => {
-    servers.push(await backend('spdy', '127.244.1.20', 8080));
+    servers.push(await backend('spdy', '127.246.1.20', 8080));
     const port = await apiServer();
     const socket = await new Promise<Socket>((resolve, reject) => {
       const req = request({
@@ -114,7 +114,7 @@ describe('port-forward', () => {
   });
 
   it('serves the v4 WebSocket channel protocol', async () => {
-    servers.push(await backend('channels', '127.244.1.20', 8080));
+    servers.push(await backend('channels', '127.246.1.20', 8080));
     const port = await apiServer();
     const ws = new WebSocket(`ws://127.0.0.1:${port}/portforward?ports=8080`, ['v4.channel.k8s.io']);
     ws.on('error', () => {});

@@ -53,9 +53,9 @@ describe('service proxy', () => {
   it('spreads new connections round robin on the ClusterIP and every NodePort address', async () => {
     const t = await setup();
     const svc = service(t, { type: 'NodePort' });
-    await pod(t, 'a', '127.244.1.10');
-    await pod(t, 'b', '127.244.1.11');
-    await pod(t, 'c', '127.244.2.10');
+    await pod(t, 'a', '127.246.1.10');
+    await pod(t, 'b', '127.246.1.11');
+    await pod(t, 'c', '127.246.2.10');
     const ip = svc.spec.clusterIP;
     const nodePort = svc.spec.ports[0].nodePort;
     await waitFor(async () => (await fetchBody(ip, 81)).length > 0);
@@ -70,11 +70,11 @@ describe('service proxy', () => {
   it('follows scale up and down quickly', async () => {
     const t = await setup();
     const ip = service(t).spec.clusterIP;
-    await pod(t, 'a', '127.244.1.10');
-    await pod(t, 'b', '127.244.1.11');
+    await pod(t, 'a', '127.246.1.10');
+    await pod(t, 'b', '127.246.1.11');
     await waitFor(async () => (await fetchBody(ip, 81)).length > 0);
     const t0 = Date.now();
-    await pod(t, 'c', '127.244.1.12');
+    await pod(t, 'c', '127.246.1.12');
     await waitFor(async () => (await count(ip, 81, 3)).c);
     expect(Date.now() - t0).toBeLessThan(1000);
     t.ctx.store.forceRemove('pods', 'default', 'a');
@@ -90,9 +90,9 @@ describe('service proxy', () => {
     await t.proxy.settled();
     expect(await refused(ip, 81)).toBe(true);
     expect(await refused('127.0.0.1', svc.spec.ports[0].nodePort)).toBe(true);
-    await pod(t, 'a', '127.244.1.10');
+    await pod(t, 'a', '127.246.1.10');
     expect(await waitFor(() => fetchBody(ip, 81))).toBe('a');
-    setPodStatus(t.ctx.store, 'a', '127.244.1.10', false);
+    setPodStatus(t.ctx.store, 'a', '127.246.1.10', false);
     await new Promise((r) => setTimeout(r, 50));
     await t.proxy.settled();
     expect(await refused(ip, 81)).toBe(true);
@@ -101,11 +101,11 @@ describe('service proxy', () => {
   it('sends no new connections to a pod that is not ready or terminating', async () => {
     const t = await setup();
     const ip = service(t).spec.clusterIP;
-    await pod(t, 'a', '127.244.1.10');
-    await pod(t, 'b', '127.244.1.11');
-    await pod(t, 'c', '127.244.1.12');
+    await pod(t, 'a', '127.246.1.10');
+    await pod(t, 'b', '127.246.1.11');
+    await pod(t, 'c', '127.246.1.12');
     await waitFor(async () => Object.keys(await count(ip, 81, 3)).length === 3);
-    setPodStatus(t.ctx.store, 'b', '127.244.1.11', false);
+    setPodStatus(t.ctx.store, 'b', '127.246.1.11', false);
     t.ctx.store.delete('pods', 'default', 'c'); // graceful: terminating, still serving
     await new Promise((r) => setTimeout(r, 50));
     expect(await count(ip, 81, 12)).toEqual({ a: 12 });
@@ -114,8 +114,8 @@ describe('service proxy', () => {
   it('skips a backend that refuses and retries the next one', async () => {
     const t = await setup();
     const ip = service(t).spec.clusterIP;
-    await pod(t, 'a', '127.244.1.10');
-    runPod(t.ctx.store, 'dead', { ip: '127.244.1.11', ports: [{ containerPort: 8080 }] }); // nothing listens
+    await pod(t, 'a', '127.246.1.10');
+    runPod(t.ctx.store, 'dead', { ip: '127.246.1.11', ports: [{ containerPort: 8080 }] }); // nothing listens
     await waitFor(() => fetchBody(ip, 81));
     expect(await count(ip, 81, 6)).toEqual({ a: 6 });
   });
@@ -126,14 +126,14 @@ describe('service proxy', () => {
     const mapped = await backend('mapped', '127.0.0.1', 0);
     servers.push(mapped);
     const port = (mapped.address() as { port: number }).port;
-    runPod(t.ctx.store, 'a', { ip: '127.244.1.10', ports: [{ containerPort: 8080 }], annotations: { 'skiff.dev/port-map': JSON.stringify({ 8080: `127.0.0.1:${port}` }) } });
+    runPod(t.ctx.store, 'a', { ip: '127.246.1.10', ports: [{ containerPort: 8080 }], annotations: { 'skiff.dev/port-map': JSON.stringify({ 8080: `127.0.0.1:${port}` }) } });
     expect(await waitFor(() => fetchBody(ip, 81))).toBe('mapped');
   });
 
   it('maps privileged ClusterIP ports when it cannot bind them, and says where', async () => {
     const t = await setup({ mapLowPorts: true });
     const ip = service(t).spec.clusterIP;
-    await pod(t, 'a', '127.244.1.10');
+    await pod(t, 'a', '127.246.1.10');
     const raw = await waitFor(() => t.ctx.store.get('services', 'default', 'web')!.metadata.annotations?.['skiff.dev/port-map']);
     const map = JSON.parse(raw!);
     const [host, port] = map['81'].split(':');
@@ -147,7 +147,7 @@ describe('service proxy', () => {
   it('stops listening when a service goes, and serves the kubernetes service from its slice', async () => {
     const t = await setup();
     const svc = service(t, { type: 'NodePort' });
-    await pod(t, 'a', '127.244.1.10');
+    await pod(t, 'a', '127.246.1.10');
     await waitFor(() => fetchBody(svc.spec.clusterIP, 81));
     t.ctx.store.delete('services', 'default', 'web');
     await t.proxy.settled();
@@ -158,7 +158,7 @@ describe('service proxy', () => {
   it('binds only 127.0.0.0/8, as the OS reports', async () => {
     const t = await setup();
     service(t, { type: 'NodePort' });
-    await pod(t, 'a', '127.244.1.10');
+    await pod(t, 'a', '127.246.1.10');
     await waitFor(() => t.proxy.frontends().every((f) => f.listening));
     const sockets = ownListeningSockets();
     const proxied = t.proxy.frontends().map((f) => `${f.host}:${f.effectivePort}`);
@@ -174,7 +174,7 @@ describe('service proxy', () => {
     const t = await setup();
     const ip = service(t).spec.clusterIP;
     const old = ['o0', 'o1', 'o2', 'o3'];
-    for (const [i, n] of old.entries()) await pod(t, n, `127.244.1.${20 + i}`);
+    for (const [i, n] of old.entries()) await pod(t, n, `127.246.1.${20 + i}`);
     await waitFor(() => fetchBody(ip, 81));
     let ok = 0;
     const failures: string[] = [];
@@ -189,11 +189,11 @@ describe('service proxy', () => {
       }
     })();
     for (const [i, n] of old.entries()) {
-      await pod(t, `n${i}`, `127.244.2.${20 + i}`);
+      await pod(t, `n${i}`, `127.246.2.${20 + i}`);
       await new Promise((r) => setTimeout(r, 100));
       t.ctx.store.delete('pods', 'default', n); // terminating: out of rotation, still serving
       await new Promise((r) => setTimeout(r, 100));
-      const s = servers.find((x) => (x.address() as { address: string } | null)?.address === `127.244.1.${20 + i}`)!;
+      const s = servers.find((x) => (x.address() as { address: string } | null)?.address === `127.246.1.${20 + i}`)!;
       s.closeAllConnections();
       s.close();
       t.ctx.store.forceRemove('pods', 'default', n);

@@ -20,7 +20,8 @@ export async function tempRuntime(opts: Partial<RuntimeOptions> = {}): Promise<{
 
 /** A loopback pod IP unlikely to clash with another test file running at the same time. */
 export function podIP(): string {
-  return `127.244.${1 + Math.floor(Math.random() * 250)}.${2 + Math.floor(Math.random() * 250)}`;
+  // 127.246/16 is used by no engine (bundled and test topologies live in 127.244/16), so no clash.
+  return `127.246.${1 + Math.floor(Math.random() * 250)}.${2 + Math.floor(Math.random() * 250)}`;
 }
 
 export async function collect(it: AsyncIterable<string>): Promise<string> {
