@@ -101,6 +101,8 @@ async function tableRun(e: Engine): Promise<TableRun> {
     const latencies: number[] = [];
     for (let k = 0; k < KEYS; k++) {
       const up = k % 3 === 2;
+      // A frame arrives in several chunks; read the selection only from a complete one.
+      await tui.waitFor(() => tui.highlightedRows().length > 0, 5000);
       const row = tui.highlightedRows()[0]!;
       latencies.push(await keyToFrame(tui, up ? KEY.up : 'j', row + (up ? -1 : 1)));
       await sleep(50 + Math.random() * 100);
