@@ -5,6 +5,7 @@ export default defineConfig({
     include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
     exclude: ['test/stress/**', 'node_modules/**'],
     pool: 'forks',
+    reporters: ['default', './test/helpers/summary-reporter.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     // Two cores: integration tests each start an engine; keep parallelism modest.

@@ -14,6 +14,8 @@ export interface ChildEngine {
   ca: string;
   kubeconfig: string;
   json(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }>;
+  /** A watch stream: `onEvent` gets each event; call the result to close it. */
+  watch(path: string, onEvent: (ev: any) => void): () => void;
   stop(): Promise<void>;
 }
 
@@ -64,6 +66,22 @@ export async function childEngine(home: string, opts: { env?: Record<string, str
         req.on('error', reject);
         req.end(data);
       }),
+    watch(path, onEvent) {
+      const req = request(url + path, { ca, headers: { Authorization: `Bearer ${token}` } }, (res) => {
+        let buf = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => {
+          buf += c;
+          for (let i = buf.indexOf('\n'); i >= 0; i = buf.indexOf('\n')) {
+            onEvent(JSON.parse(buf.slice(0, i)));
+            buf = buf.slice(i + 1);
+          }
+        });
+      });
+      req.on('error', () => {});
+      req.end();
+      return () => req.destroy();
+    },
     async stop() {
       if (proc.exitCode === null) proc.kill('SIGTERM');
       const t = setTimeout(() => proc.kill('SIGKILL'), 30_000);

@@ -66,7 +66,12 @@ describe('pods that really run, with kubectl', () => {
       const dir = join(t.home, 'pods', pod('my-nginx')!.metadata.uid!, 'my-nginx', 'logs');
       const files = readdirSync(dir).map((f) => `${f}:${JSON.stringify(readFileSync(join(dir, f), 'utf8').split('\n').slice(-3))}`);
       const evs = t.engine.ctx.store.list('events').items.filter((x) => x.involvedObject?.name === 'my-nginx').map((x) => `${x.reason}:${x.message}:${x.count}`);
-      throw new Error(`${e.message}: files=${files.join(' ; ')} evs=${evs.join(' | ')} pid=${process.pid} ss=${ss} got=${JSON.stringify(got.slice(0, 80))} out=${JSON.stringify(out)} exited=${exited} now=${JSON.stringify(now)} ann=${JSON.stringify(pod('my-nginx')!.metadata.annotations)} ip=${pod('my-nginx')!.status.podIP}`);
+      const rts = (globalThis as any).__dbgRt ?? [];
+      const info = rts.map((r: any) => {
+        const c = r.get(pod('my-nginx')!.metadata.uid!, 'my-nginx');
+        return c ? `attempt=${c.attempt} running=${c.running} logClosed=${c.ctx.log.closed} path=${c.ctx.log.path} id=${c.id.slice(0, 8)} exit=${JSON.stringify(c.exit)}` : 'none';
+      });
+      throw new Error(`${e.message}: rts=${rts.length} info=${info.join(' ; ')} status=${JSON.stringify(pod('my-nginx')!.status.containerStatuses)} files=${files.join(' ; ')} evs=${evs.join(' | ')} pid=${process.pid} ss=${ss} got=${JSON.stringify(got.slice(0, 80))} out=${JSON.stringify(out)} exited=${exited} now=${JSON.stringify(now)} ann=${JSON.stringify(pod('my-nginx')!.metadata.annotations)} ip=${pod('my-nginx')!.status.podIP}`);
     });
     follow.kill();
   });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { crashRollout } from '../reliability/crash-rollout.ts';
 
-const ROUNDS = Number(process.env.SKIFF_CRASH_ROUNDS ?? 2);
+const ROUNDS = Number(process.env.SKIFF_CRASH_ROUNDS ?? 5);
 
 describe('kill -9 during a 100-replica rolling update (stress)', () => {
   for (let round = 0; round < ROUNDS; round++) {
