@@ -17,15 +17,15 @@ export interface HeadlineRow {
   source?: string;
 }
 
-/** The figures the report leads with (issue 8), each found by the name its benchmark gives it. */
+/** The figures the report leads with (issue 8), each found by the name its benchmark gives it; the anchor defaults to the benchmark's own. */
 const HEADLINE: Array<{ figure: string; match: RegExp; anchor: string; p99?: boolean }> = [
   { figure: 'cold start: cluster up → nodes Ready', match: /^cluster up → nodes Ready/, anchor: 'kind create cluster ≈ 14 s' },
   { figure: 'pods Ready per second (kubectl scale 0 → 1,000)', match: /^kubectl scale 0 → 1,000/, anchor: 'kwok ≥ 167 pods/s' },
   { figure: 'pods Ready per second (1,000 pre-bound pods)', match: /^1000 built-in nginx pods: create → all Ready/, anchor: 'kwok ≥ 167 pods/s' },
   { figure: 'LIST 10,000 pods (JSON), p99', match: /^LIST 10,000 pods as JSON/, anchor: 'upstream SLO: p99 ≤ 1.5 s', p99: true },
   { figure: 'engine RSS at 10,000 pods', match: /^engine RSS with 10,000 running pods/, anchor: 'k3s agent ≈ 256 MB' },
-  { figure: 'TUI first paint at 5,000 pods', match: /TUI first paint/i, anchor: '' },
-  { figure: 'TUI keypress → frame, p95', match: /keypress.*frame/i, anchor: '' },
+  { figure: 'TUI first paint at 5,000 pods', match: /^TUI first paint.*5,000 pods/, anchor: '' },
+  { figure: 'TUI keypress → frame, p95', match: /^TUI keypress → frame p95/, anchor: '' },
   { figure: 'NodePort / direct throughput (keep-alive)', match: /^NodePort \/ direct pod throughput \(32 keep-alive/, anchor: 'userspace kube-proxy ≈ 36 %, iptables ≈ 96 %' },
   { figure: 'failed requests during a rolling update', match: /^failed requests during a rolling update/, anchor: 'Kubernetes: 0 with readiness probes and a preStop delay' },
   { figure: 'idle CPU of the engine', match: /^engine CPU, idle cluster/, anchor: 'k3s server + 1 agent ≈ 5 % of a core' },
@@ -39,7 +39,7 @@ export function headlineRows(results: BenchResult[]): HeadlineRow[] {
       const v = h.p99 && x.p99 !== undefined ? x.p99 : x.median;
       return {
         figure: h.figure,
-        anchor: h.anchor,
+        anchor: h.anchor || x.anchor || '',
         value: `${v} ${x.unit}${x.note ? ` (${x.note})` : ''}`,
         spread: x.min !== undefined && x.samples !== 1 ? `${x.min}–${x.max}` : undefined,
         samples: x.samples,

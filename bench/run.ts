@@ -33,7 +33,8 @@ for (const f of files) {
 const results = [...previous.filter((p) => !fresh.some((r) => r.bench === p.bench) && existsSync(join(dir, p.bench))), ...fresh].sort((a, b) => a.bench.localeCompare(b.bench));
 
 const headline = headlineRows(results);
-const report = { date: new Date().toISOString(), machine: machine(), headline, results };
+const newest = results.map((r) => r.date ?? '').sort().at(-1);
+const report = { date: newest || new Date().toISOString(), machine: machine(), headline, results };
 mkdirSync(join(dir, 'results'), { recursive: true });
 writeFileSync(latest, JSON.stringify(report, null, 2) + '\n');
 

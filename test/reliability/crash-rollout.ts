@@ -20,7 +20,12 @@ function onDisk(home: string): Map<string, { uid: string; obj: any }> {
   const db = new Database(join(home, 'state.db'), { readonly: true, fileMustExist: true });
   try {
     const rows = db.prepare('SELECT resource, namespace, name, data FROM objects').all() as Array<{ resource: string; namespace: string; name: string; data: string }>;
-    return new Map(rows.map((r) => { const obj = JSON.parse(r.data); return [`${r.resource} ${r.namespace}/${r.name}`, { uid: obj.metadata.uid, obj }]; }));
+    return new Map(
+      rows.map((r) => {
+        const obj = JSON.parse(r.data);
+        return [`${r.resource} ${r.namespace}/${r.name}`, { uid: obj.metadata.uid, obj }];
+      }),
+    );
   } finally {
     db.close();
   }
@@ -66,11 +71,14 @@ function duplicates(c: Map<string, Dumped>): string[] {
   const ips = pods.filter((p) => p.status?.podIP && !['Succeeded', 'Failed'].includes(p.status.phase)).map((p) => p.status.podIP);
   const dupIps = ips.filter((ip, i) => ips.indexOf(ip) !== i);
   if (dupIps.length) out.push(`pod IPs handed out twice: ${[...new Set(dupIps)].join(', ')}`);
+  let sets = 0;
   for (const [k, rs] of c) {
-    if (!k.startsWith('replicasets ')) continue;
+    if (!k.startsWith('replicasets.apps ')) continue;
+    sets++;
     const mine = pods.filter((p) => p.metadata.ownerReferences?.some((o: any) => o.uid === rs.uid) && !p.metadata.deletionTimestamp);
     if (mine.length !== rs.obj.spec.replicas) out.push(`${k}: ${mine.length} pods for ${rs.obj.spec.replicas} replicas`);
   }
+  if (sets < 4) out.push(`only ${sets} ReplicaSets in the dump`);
   return out;
 }
 
@@ -81,10 +89,12 @@ export interface CrashOptions {
   sandbox?: boolean;
   /** Kill once this share of the new pods is Ready (default: a random share up to a half). */
   killAt?: number;
+  /** Kill -9 the restarted engine this many more times while it recovers. */
+  relapses?: number;
   log?: (m: string) => void;
 }
 
-export async function crashRollout({ replicas, spinners = 3, sandbox = true, killAt = Math.random() * 0.5, log = () => {} }: CrashOptions): Promise<CrashReport> {
+export async function crashRollout({ replicas, spinners = 3, sandbox = true, killAt = Math.random() * 0.5, relapses = 0, log = () => {} }: CrashOptions): Promise<CrashReport> {
   const problems: string[] = [];
   const facts: Record<string, unknown> = {};
   const home = crashHome();
@@ -131,12 +141,20 @@ export async function crashRollout({ replicas, spinners = 3, sandbox = true, kil
     problems.push(...lost(before, disk, 'on disk after kill'));
 
     log(`killed pid ${oldPid} with ${mid}/${replicas} new pods Ready; restarting`);
-    const t0 = Date.now();
-    e = await startChild(home, sandbox);
-    facts.restartMs = Date.now() - t0;
-    // The kubelet reaps what the killed engine left before the new engine serves.
-    const unreaped = survivors.filter((s) => processesUnder(home, marker).some((p) => p.pid === s.pid && p.cmd === s.cmd));
-    if (unreaped.length) problems.push(`still running after restart: ${unreaped.map((p) => `${p.pid} ${p.cmd.slice(0, 80)}`).join('; ')}`);
+    let left = survivors;
+    for (let round = 0; ; round++) {
+      const t0 = Date.now();
+      e = await startChild(home, sandbox);
+      facts.restartMs = Date.now() - t0;
+      // The kubelet reaps what the killed engine left before the new engine serves.
+      const unreaped = left.filter((s) => processesUnder(home, marker).some((p) => p.pid === s.pid && p.cmd === s.cmd));
+      if (unreaped.length) problems.push(`still running after restart: ${unreaped.map((p) => `${p.pid} ${p.cmd.slice(0, 80)}`).join('; ')}`);
+      if (round === relapses) break;
+      // Killed again while it recovers.
+      await new Promise((r) => setTimeout(r, 50 + Math.random() * 450));
+      await e.kill('SIGKILL');
+      left = processesUnder(home, marker);
+    }
 
     await kc('rollout', 'status', 'deployment/web', '--timeout=300s');
     await kc('rollout', 'status', 'deployment/spin', '--timeout=120s');

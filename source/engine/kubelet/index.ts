@@ -54,7 +54,6 @@ export function kubeletComponent(opts: KubeletOptions = {}): Component & { kubel
         if (node) kubelets.get(node)?.podEvent(ev);
       });
       const runtime = rt;
-      ((globalThis as any).__dbgRt ??= []).push(rt);
       ctx.podIO = createPodIO(runtime, (pod, container) => kubelets.get(pod.spec?.nodeName)?.worker(pod.metadata.uid!)?.slot(container)?.view());
     },
     async stop() {
