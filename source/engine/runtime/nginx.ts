@@ -35,7 +35,11 @@ export function nginxHandler(site: NginxSite): (req: IncomingMessage, res: Serve
     const request = `${req.method} ${req.url} HTTP/${req.httpVersion}`;
     res.setHeader('Server', `nginx/${site.version}`);
     let bodyBytes = 0;
-    res.on('finish', () => {
+    let logged = false;
+    // 'finish' never fires when the client hangs up first; nginx still logs those requests.
+    const log = () => {
+      if (logged) return;
+      logged = true;
       site.access(
         accessLine({
           remoteAddr: (req.socket.remoteAddress ?? '-').replace(/^::ffff:/, ''),
@@ -48,7 +52,9 @@ export function nginxHandler(site: NginxSite): (req: IncomingMessage, res: Serve
           forwardedFor: header(req, 'x-forwarded-for'),
         }),
       );
-    });
+    };
+    res.on('finish', log);
+    res.on('close', log);
     const fail = (status: number, why?: string) => {
       if (why) {
         site.error(errorLine(site.now(), conn, `${why}, client: ${req.socket.remoteAddress?.replace(/^::ffff:/, '')}, server: localhost, request: "${request}", host: "${req.headers.host ?? ''}"`));
@@ -132,8 +138,15 @@ async function serve(
   if (req.method === 'HEAD') return void res.end();
   sent(info.size);
   await new Promise<void>((resolve, reject) => {
-    const stream = createReadStream(file);
+    // Read exactly the announced length: a file rewritten meanwhile (kubectl exec … > index.html)
+    // must not leave the client waiting for bytes that never come.
+    const stream = createReadStream(file, info.size > 0 ? { start: 0, end: info.size - 1 } : {});
+    let written = 0;
+    stream.on('data', (c) => (written += c.length));
     stream.on('error', reject);
+    stream.on('end', () => {
+      if (written < info.size) res.destroy();
+    });
     res.on('close', resolve);
     stream.pipe(res);
   });
