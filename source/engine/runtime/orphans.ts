@@ -16,7 +16,7 @@ export function reapOrphans(rootDir: string, keep: (pid: number) => boolean): nu
       const [pid, started] = readFileSync(pidFile, 'utf8').trim().split(' ');
       const n = Number(pid);
       if (keep(n)) continue;
-      if (n > 1 && isAlive(n) && startTime(n) === started && groupMembers(n).length) {
+      if (n > 1 && ours(n, started)) {
         signalGroup(n, 'SIGKILL');
         reaped++;
       }
@@ -24,6 +24,19 @@ export function reapOrphans(rootDir: string, keep: (pid: number) => boolean): nu
     }
   }
   return reaped;
+}
+
+/**
+ * Whether group `pgid` still holds the container's processes. Its leader may be gone while the
+ * rest lives on: a sandbox's outer bwrap dies with the engine, but an inner one that had not yet
+ * armed --die-with-parent survives with its command. A pid is not handed out again while a group
+ * of that id has members, so members started no earlier than the leader are the container's.
+ */
+function ours(pgid: number, started: string | undefined): boolean {
+  const members = groupMembers(pgid);
+  if (!members.length) return false;
+  if (isAlive(pgid)) return startTime(pgid) === started;
+  return members.every((m) => Number(startTime(m)) >= Number(started));
 }
 
 function list(dir: string): string[] {
