@@ -3,7 +3,6 @@ import { kubeletComponent } from './kubelet/index.ts';
 import { endpointsController } from './controllers/endpoints.ts';
 import { endpointSlicesController } from './controllers/endpointslices.ts';
 import { serviceProxyComponent } from './proxy/service-proxy.ts';
-import { serviceAllocationsComponent } from './services/allocations.ts';
 import { workloadComponents } from './controllers/workloads.ts';
 
 /**
@@ -12,7 +11,6 @@ import { workloadComponents } from './controllers/workloads.ts';
  */
 export function createComponents(_config: EngineConfig): Component[] {
   return [
-    serviceAllocationsComponent(),
     endpointsController(),
     endpointSlicesController(),
     serviceProxyComponent(),

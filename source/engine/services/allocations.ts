@@ -1,5 +1,5 @@
 import type { KObject, StatusCause } from '../../api-types/index.ts';
-import type { Component, EngineConfig, EngineContext } from '../context.ts';
+import type { EngineConfig } from '../context.ts';
 import { errors } from '../store/errors.ts';
 import type { Store } from '../store/store.ts';
 import { inCidr, intToIp, ipToInt, parseCidr, type Cidr } from './cidr.ts';
@@ -225,12 +225,3 @@ export function installServiceAllocations(store: Store, config: Pick<EngineConfi
 }
 
 /** The allocators as an engine component (registration happens at start). */
-export function serviceAllocationsComponent(): Component {
-  return {
-    name: 'service-allocations',
-    start(ctx: EngineContext) {
-      installServiceAllocations(ctx.store, ctx.config);
-    },
-    stop() {},
-  };
-}
