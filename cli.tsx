@@ -1,5 +1,7 @@
 import { Command, Option } from 'commander';
-import { runCluster, runEngine, runNode } from './source/cluster/commands.ts';
+
+// Loaded on demand so `skiff --version` and `--help` start fast.
+const commands = () => import('./source/cluster/commands.ts');
 
 const program = new Command();
 program
@@ -8,7 +10,7 @@ program
   .version('0.1.0', '--version')
   .option('--context <name>', 'kubeconfig context to use (default: the local skiff engine)')
   .option('--kubeconfig <path>', 'kubeconfig file to read')
-  .option('-n, --namespace <ns>', 'namespace to start in')
+  .option('-n, --namespace <ns>', 'namespace(s) to start in: NS or NS1,NS2 (several at once)')
   .option('-A, --all-namespaces', 'start in all namespaces')
   .option('--readonly', 'disable every action that changes the cluster')
   .option('--command <resource>', 'resource view to open first, e.g. deploy')
@@ -22,7 +24,7 @@ program
   .description('run the local cluster engine in the foreground')
   .option('--home <dir>', 'state directory (default $SKIFF_HOME or ~/.skiff)')
   .addOption(new Option('--port <port>', 'API port (default 6443 when free)').argParser(Number))
-  .action(async (opts) => runEngine(opts));
+  .action(async (opts) => (await commands()).runEngine(opts));
 
 const cluster = program.command('cluster').description('manage the local cluster daemon');
 for (const [name, desc] of [
@@ -36,7 +38,7 @@ for (const [name, desc] of [
     .description(desc)
     .option('--home <dir>', 'state directory (default $SKIFF_HOME or ~/.skiff)')
     .action(async (opts) => {
-      process.exitCode = await runCluster(name, opts);
+      process.exitCode = await (await commands()).runCluster(name, opts);
     });
 }
 
@@ -50,7 +52,7 @@ for (const [name, desc] of [
     .description(desc)
     .option('--home <dir>', 'state directory (default $SKIFF_HOME or ~/.skiff)')
     .action(async (nodeName: string, opts) => {
-      process.exitCode = await runNode(name, nodeName, opts);
+      process.exitCode = await (await commands()).runNode(name, nodeName, opts);
     });
 }
 

@@ -28,7 +28,10 @@ async function lists(): Promise<Figure[]> {
   for (let i = 0; i < 10_000; i++) {
     e.ctx.store.create('pods', {
       metadata: { name: `pod-${i}`, namespace: 'default', labels: { app: `app-${i % 10}` } },
-      spec: { nodeName: i % 2 ? 'node1' : 'node2', containers: [{ name: 'nginx', image: 'nginx:1.25', ports: [{ containerPort: 80 }] }] },
+      spec: {
+        nodeName: i % 2 ? 'node1' : 'node2',
+        containers: [{ name: 'nginx', image: 'nginx:1.25', ports: [{ containerPort: 80 }] }],
+      },
     });
   }
   const url = `${e.url}/api/v1/namespaces/default/pods`;
@@ -55,21 +58,25 @@ async function watchFanout(): Promise<Figure> {
   let ready = 0;
   for (let w = 0; w < 100; w++) {
     const rv = e.ctx.store.currentRV();
-    const req = request(`${e.url}/api/v1/namespaces/default/configmaps?watch=true&resourceVersion=${rv}`, { ca: e.caCert, headers: { Authorization: `Bearer ${e.token}` } }, (res) => {
-      ready++;
-      let buf = '';
-      res.on('data', (c) => {
-        buf += c;
-        let i: number;
-        while ((i = buf.indexOf('\n')) >= 0) {
-          const line = buf.slice(0, i);
-          buf = buf.slice(i + 1);
-          const name = JSON.parse(line).object?.metadata?.name;
-          const t = sentAt.get(name);
-          if (t !== undefined) latencies.push(performance.now() - t);
-        }
-      });
-    });
+    const req = request(
+      `${e.url}/api/v1/namespaces/default/configmaps?watch=true&resourceVersion=${rv}`,
+      { ca: e.caCert, headers: { Authorization: `Bearer ${e.token}` } },
+      (res) => {
+        ready++;
+        let buf = '';
+        res.on('data', (c) => {
+          buf += c;
+          let i: number;
+          while ((i = buf.indexOf('\n')) >= 0) {
+            const line = buf.slice(0, i);
+            buf = buf.slice(i + 1);
+            const name = JSON.parse(line).object?.metadata?.name;
+            const t = sentAt.get(name);
+            if (t !== undefined) latencies.push(performance.now() - t);
+          }
+        });
+      },
+    );
     req.end();
     reqs.push(req);
   }
@@ -85,7 +92,9 @@ async function watchFanout(): Promise<Figure> {
   reqs.forEach((r) => r.destroy());
   await e.stop();
   rmSync(home, { recursive: true, force: true });
-  return summarize('watch event delivery to 100 watchers (write → client)', 'ms', latencies, { note: `${latencies.length}/5000 deliveries` });
+  return summarize('watch event delivery to 100 watchers (write → client)', 'ms', latencies, {
+    note: `${latencies.length}/5000 deliveries`,
+  });
 }
 
 export async function run(): Promise<Figure[]> {

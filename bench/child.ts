@@ -24,12 +24,23 @@ export interface ChildEngine {
  * open-file limit first (each built-in nginx pod holds a socket and a log file); that needs root
  * beyond the hard limit, otherwise the engine runs with what it gets.
  */
-export async function childEngine(home: string, opts: { env?: Record<string, string>; nofile?: number } = {}): Promise<ChildEngine> {
+export async function childEngine(
+  home: string,
+  opts: { env?: Record<string, string>; nofile?: number } = {},
+): Promise<ChildEngine> {
   const argv = [process.execPath, join(ROOT, 'bin', 'skiff.js'), 'engine', '--home', home, '--port', '0'];
   const script = `ulimit -n ${opts.nofile} 2>/dev/null; exec "$@"`;
   const proc: ChildProcess = opts.nofile
-    ? spawn('sh', ['-c', script, 'sh', ...argv], { cwd: ROOT, env: { ...process.env, ...opts.env }, stdio: ['ignore', 'ignore', 'pipe'] })
-    : spawn(argv[0]!, argv.slice(1), { cwd: ROOT, env: { ...process.env, ...opts.env }, stdio: ['ignore', 'ignore', 'pipe'] });
+    ? spawn('sh', ['-c', script, 'sh', ...argv], {
+        cwd: ROOT,
+        env: { ...process.env, ...opts.env },
+        stdio: ['ignore', 'ignore', 'pipe'],
+      })
+    : spawn(argv[0]!, argv.slice(1), {
+        cwd: ROOT,
+        env: { ...process.env, ...opts.env },
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
   let err = '';
   proc.stderr!.on('data', (c) => (err = (err + c).slice(-4000)));
   const exited = new Promise<void>((r) => proc.once('exit', () => r()));
@@ -57,11 +68,16 @@ export async function childEngine(home: string, opts: { env?: Record<string, str
     json: (method, path, body) =>
       new Promise((resolve, reject) => {
         const data = body === undefined ? undefined : JSON.stringify(body);
-        const headers: Record<string, string> = { Authorization: `Bearer ${token}`, ...(data ? { 'Content-Type': 'application/json' } : {}) };
+        const headers: Record<string, string> = {
+          Authorization: `Bearer ${token}`,
+          ...(data ? { 'Content-Type': 'application/json' } : {}),
+        };
         const req = request(url + path, { method, ca, headers }, (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(Buffer.concat(chunks).toString() || '{}') }));
+          res.on('end', () =>
+            resolve({ status: res.statusCode ?? 0, body: JSON.parse(Buffer.concat(chunks).toString() || '{}') }),
+          );
         });
         req.on('error', reject);
         req.end(data);

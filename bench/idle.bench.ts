@@ -22,7 +22,9 @@ export async function run(): Promise<Figure[]> {
       rss.push(rssMiB(e.pid));
     }
     return [
-      summarize(`engine CPU, idle cluster (${WINDOW_S} s windows)`, '% of a core', cpu, { anchor: 'k3s server + 1 agent ≈ 5 % of a core (docs.k3s.io)' }),
+      summarize(`engine CPU, idle cluster (${WINDOW_S} s windows)`, '% of a core', cpu, {
+        anchor: 'k3s server + 1 agent ≈ 5 % of a core (docs.k3s.io)',
+      }),
       summarize('engine RSS, idle default cluster', 'MiB', rss),
     ];
   } finally {

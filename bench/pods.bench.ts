@@ -17,7 +17,10 @@ ${NODES.map((n, i) => `  - {name: ${n}, role: worker, ip: 127.0.1.${i + 2}, podC
 `;
 
 function podObject(name: string, node: string, container: KObject['spec']): KObject {
-  return { metadata: { name, namespace: 'default', labels: { bench: 'pods' } }, spec: { nodeName: node, containers: [container] } };
+  return {
+    metadata: { name, namespace: 'default', labels: { bench: 'pods' } },
+    spec: { nodeName: node, containers: [container] },
+  };
 }
 
 const isReady = (p: KObject) => p.status?.conditions?.some((c: any) => c.type === 'Ready' && c.status === 'True');
@@ -46,7 +49,8 @@ async function createAndWait(e: Engine, prefix: string, n: number, container: KO
 
 async function deleteAll(e: Engine): Promise<void> {
   const store = e.ctx.store;
-  for (const p of store.list('pods', { labelSelector: 'bench=pods' }).items) store.delete('pods', 'default', p.metadata.name!, { gracePeriodSeconds: 0 });
+  for (const p of store.list('pods', { labelSelector: 'bench=pods' }).items)
+    store.delete('pods', 'default', p.metadata.name!, { gracePeriodSeconds: 0 });
 }
 
 async function scenario(label: string, n: number, container: KObject['spec'], anchor: string): Promise<Figure[]> {
@@ -63,7 +67,14 @@ async function scenario(label: string, n: number, container: KObject['spec'], an
     const rss = process.memoryUsage().rss / 2 ** 20;
     const rate = n / seconds;
     return [
-      { name: `${n} ${label} pods: create → all Ready`, unit: 'pods/s', median: Math.round(rate), samples: 1, anchor, note: `${seconds.toFixed(2)} s wall, ${cpuSeconds.toFixed(2)} s engine CPU` },
+      {
+        name: `${n} ${label} pods: create → all Ready`,
+        unit: 'pods/s',
+        median: Math.round(rate),
+        samples: 1,
+        anchor,
+        note: `${seconds.toFixed(2)} s wall, ${cpuSeconds.toFixed(2)} s engine CPU`,
+      },
       { name: `engine RSS with ${n} ${label} pods running`, unit: 'MiB', median: Math.round(rss), samples: 1 },
     ];
   } finally {
@@ -74,7 +85,17 @@ async function scenario(label: string, n: number, container: KObject['spec'], an
 
 export async function run(): Promise<Figure[]> {
   return [
-    ...(await scenario('built-in nginx', 1000, { name: 'nginx', image: 'nginx:1.25' }, 'target > 167 pods/s (1,000 in 6 s)')),
-    ...(await scenario('host-process (busybox sleep)', 50, { name: 'sleep', image: 'busybox:1.36', command: ['sleep', '3600'] }, '')),
+    ...(await scenario(
+      'built-in nginx',
+      1000,
+      { name: 'nginx', image: 'nginx:1.25' },
+      'target > 167 pods/s (1,000 in 6 s)',
+    )),
+    ...(await scenario(
+      'host-process (busybox sleep)',
+      50,
+      { name: 'sleep', image: 'busybox:1.36', command: ['sleep', '3600'] },
+      '',
+    )),
   ];
 }

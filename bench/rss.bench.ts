@@ -26,9 +26,13 @@ async function createPods(e: ChildEngine, n: number, image: string): Promise<voi
   let next = 0;
   const worker = async () => {
     for (let i = next++; i < n; i = next++) {
-      const pod = { metadata: { name: `rss-${i}`, labels: { bench: 'rss' } }, spec: { nodeName: NODES[i % NODES.length], containers: [{ name: 'c', image }] } };
+      const pod = {
+        metadata: { name: `rss-${i}`, labels: { bench: 'rss' } },
+        spec: { nodeName: NODES[i % NODES.length], containers: [{ name: 'c', image }] },
+      };
       const r = await e.json('POST', '/api/v1/namespaces/default/pods', pod);
-      if (r.status !== 201) throw new Error(`creating pod ${i}: HTTP ${r.status} ${JSON.stringify(r.body).slice(0, 200)}`);
+      if (r.status !== 201)
+        throw new Error(`creating pod ${i}: HTTP ${r.status} ${JSON.stringify(r.body).slice(0, 200)}`);
     }
   };
   await Promise.all(Array.from({ length: 16 }, worker));
@@ -53,14 +57,19 @@ export async function run(): Promise<Figure[]> {
     const empty = await sample(e.pid, 5);
     const ready = new Set<string>();
     const stopWatch = e.watch('/api/v1/namespaces/default/pods?watch=true&labelSelector=bench%3Drss', (ev) => {
-      if (ev.type !== 'DELETED' && ev.object.status?.conditions?.some((c: any) => c.type === 'Ready' && c.status === 'True')) ready.add(ev.object.metadata.name);
+      if (
+        ev.type !== 'DELETED' &&
+        ev.object.status?.conditions?.some((c: any) => c.type === 'Ready' && c.status === 'True')
+      )
+        ready.add(ev.object.metadata.name);
     });
     const t0 = performance.now();
     await createPods(e, PODS, image);
     let progress = { ready: 0, at: Date.now() };
     while (ready.size < PODS) {
       if (ready.size > progress.ready) progress = { ready: ready.size, at: Date.now() };
-      if (Date.now() - progress.at > 120_000) throw new Error(`only ${ready.size}/${PODS} pods Ready, none more for 2 minutes`);
+      if (Date.now() - progress.at > 120_000)
+        throw new Error(`only ${ready.size}/${PODS} pods Ready, none more for 2 minutes`);
       await sleep(500);
     }
     stopWatch();

@@ -14,7 +14,8 @@ const files = readdirSync(dir)
   .sort();
 
 const latest = join(dir, 'results', 'latest.json');
-const previous: BenchResult[] = only.length && existsSync(latest) ? JSON.parse(readFileSync(latest, 'utf8')).results ?? [] : [];
+const previous: BenchResult[] =
+  only.length && existsSync(latest) ? (JSON.parse(readFileSync(latest, 'utf8')).results ?? []) : [];
 const fresh: BenchResult[] = [];
 for (const f of files) {
   const t0 = Date.now();
@@ -24,16 +25,29 @@ for (const f of files) {
     const mod = await import(join(dir, f));
     const figures: Figure[] = await mod.run();
     fresh.push({ bench: f, date, figures, seconds: (Date.now() - t0) / 1000 });
-    for (const x of figures) process.stderr.write(`  ${x.name}: ${x.median} ${x.unit}${x.p99 !== undefined ? ` (p99 ${x.p99})` : ''}\n`);
+    for (const x of figures)
+      process.stderr.write(`  ${x.name}: ${x.median} ${x.unit}${x.p99 !== undefined ? ` (p99 ${x.p99})` : ''}\n`);
   } catch (e) {
-    fresh.push({ bench: f, date, figures: [], error: String((e as Error)?.stack ?? e), seconds: (Date.now() - t0) / 1000 });
+    fresh.push({
+      bench: f,
+      date,
+      figures: [],
+      error: String((e as Error)?.stack ?? e),
+      seconds: (Date.now() - t0) / 1000,
+    });
     process.stderr.write(`  failed: ${(e as Error)?.message}\n`);
   }
 }
-const results = [...previous.filter((p) => !fresh.some((r) => r.bench === p.bench) && existsSync(join(dir, p.bench))), ...fresh].sort((a, b) => a.bench.localeCompare(b.bench));
+const results = [
+  ...previous.filter((p) => !fresh.some((r) => r.bench === p.bench) && existsSync(join(dir, p.bench))),
+  ...fresh,
+].sort((a, b) => a.bench.localeCompare(b.bench));
 
 const headline = headlineRows(results);
-const newest = results.map((r) => r.date ?? '').sort().at(-1);
+const newest = results
+  .map((r) => r.date ?? '')
+  .sort()
+  .at(-1);
 const report = { date: newest || new Date().toISOString(), machine: machine(), headline, results };
 mkdirSync(join(dir, 'results'), { recursive: true });
 writeFileSync(latest, JSON.stringify(report, null, 2) + '\n');
@@ -43,7 +57,10 @@ const spread = (x: Figure) => (x.min !== undefined && x.samples !== 1 ? `${x.min
 const all = results.flatMap((r) =>
   r.error
     ? [`| ${r.bench}: failed: ${cell(r.error.split('\n')[0])} | | | | | |`]
-    : r.figures.map((x) => `| ${cell(x.name)} | ${x.median} ${x.unit} | ${x.p99 !== undefined && x.samples !== 1 ? `${x.p99} ${x.unit}` : ''} | ${spread(x)} | ${x.samples ?? ''} | ${cell(x.anchor)}${x.note ? ` (${cell(x.note)})` : ''} |`),
+    : r.figures.map(
+        (x) =>
+          `| ${cell(x.name)} | ${x.median} ${x.unit} | ${x.p99 !== undefined && x.samples !== 1 ? `${x.p99} ${x.unit}` : ''} | ${spread(x)} | ${x.samples ?? ''} | ${x.goal ? `goal ${cell(x.goal)}${x.anchor ? '; ' : ''}` : ''}${cell(x.anchor)}${x.note ? ` (${cell(x.note)})` : ''} |`,
+      ),
 );
 const m = report.machine;
 const table = [
@@ -51,11 +68,14 @@ const table = [
   '',
   '| figure | median (p99 where named) | spread (min–max) | samples | anchor | measured by |',
   '|---|---|---|---|---|---|',
-  ...headline.map((h) => `| ${cell(h.figure)} | ${h.value ?? 'not measured yet'} | ${h.spread ?? ''} | ${h.samples ?? ''} | ${cell(h.anchor)} | ${cell(h.source ?? '')} |`),
+  ...headline.map(
+    (h) =>
+      `| ${cell(h.figure)} | ${h.value ?? 'not measured yet'} | ${h.spread ?? ''} | ${h.samples ?? ''} | ${cell(h.anchor)} | ${cell(h.source ?? '')} |`,
+  ),
   '',
   'Every figure:',
   '',
-  '| figure | median | p99 | spread (min–max) | samples | anchor (note) |',
+  '| figure | median | p99 | spread (min–max) | samples | goal; anchor (note) |',
   '|---|---|---|---|---|---|',
   ...all,
 ].join('\n');
@@ -64,7 +84,8 @@ let doc: string;
 try {
   doc = readFileSync(perf, 'utf8');
 } catch {
-  doc = '# Performance\n\nRerun with `npm run bench` (all) or `npm run bench -- NAME` (one file of bench/).\n\n<!-- results -->\n<!-- /results -->\n';
+  doc =
+    '# Performance\n\nRerun with `npm run bench` (all) or `npm run bench -- NAME` (one file of bench/).\n\n<!-- results -->\n<!-- /results -->\n';
 }
 doc = doc.replace(/<!-- results -->[\s\S]*<!-- \/results -->/, `<!-- results -->\n${table}\n<!-- /results -->`);
 writeFileSync(perf, doc);

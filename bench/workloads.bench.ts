@@ -109,10 +109,17 @@ export async function run(): Promise<Figure[]> {
   for (let i = 0; i < 3; i++) scale.push(await scaleTo1000());
   const roll = await rollingUpdate100(3);
   return [
-    summarize('kubectl scale 0 → 1,000 nginx replicas, all Ready', 'pods/s', scale.map((s) => 1000 / s), {
-      anchor: 'kwok ≥ 167 pods/s, kube-scheduler ≥ 270 pods/s',
-      note: `${scale.map((s) => s.toFixed(1)).join(' / ')} s`,
+    summarize(
+      'kubectl scale 0 → 1,000 nginx replicas, all Ready',
+      'pods/s',
+      scale.map((s) => 1000 / s),
+      {
+        anchor: 'kwok ≥ 167 pods/s, kube-scheduler ≥ 270 pods/s',
+        note: `${scale.map((s) => s.toFixed(1)).join(' / ')} s`,
+      },
+    ),
+    summarize('rolling update of 100 replicas (set image → rollout complete)', 's', roll, {
+      note: '25% surge / 25% unavailable',
     }),
-    summarize('rolling update of 100 replicas (set image → rollout complete)', 's', roll, { note: '25% surge / 25% unavailable' }),
   ];
 }

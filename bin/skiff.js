@@ -1,6 +1,15 @@
 #!/usr/bin/env node
-// Launcher: runs the TypeScript entry point through tsx so `npx skiff` works right after `npm install`.
-import { register } from 'tsx/esm/api';
+// Launcher. An installed package ships compiled JavaScript in dist/ and no sources: run that.
+// In a checkout (source/ present) run the TypeScript through tsx, so edits take effect without a
+// build; SKIFF_DIST=1 runs dist/ there too (to measure what users get).
+import { existsSync } from 'node:fs';
 
-register();
-await import('../cli.tsx');
+const dist = new URL('../dist/cli.js', import.meta.url);
+const checkout = existsSync(new URL('../source/', import.meta.url));
+if (existsSync(dist) && (!checkout || process.env.SKIFF_DIST === '1')) {
+  await import(dist.href);
+} else {
+  const { register } = await import('tsx/esm/api');
+  register();
+  await import('../cli.tsx');
+}

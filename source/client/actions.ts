@@ -1,3 +1,4 @@
+import type { Container } from 'kubernetes-types/core/v1.d.ts';
 import type { KObject } from '../api-types/index.ts';
 import { resourcePath, type ResourceInfo } from './resource.ts';
 import type { Transport } from './transport.ts';
@@ -37,20 +38,47 @@ export async function scale(t: Transport, ref: ObjectRef, replicas: number): Pro
 /** `kubectl rollout restart`: stamps the pod template so every pod is replaced. */
 export async function restart(t: Transport, ref: ObjectRef, now = new Date()): Promise<void> {
   const body = {
-    spec: { template: { metadata: { annotations: { 'kubectl.kubernetes.io/restartedAt': now.toISOString().replace(/\.\d+Z$/, 'Z') } } } },
+    spec: {
+      template: {
+        metadata: { annotations: { 'kubectl.kubernetes.io/restartedAt': now.toISOString().replace(/\.\d+Z$/, 'Z') } },
+      },
+    },
   };
-  await t.json({ method: 'PATCH', path: path(ref), contentType: STRATEGIC_PATCH, body, query: { fieldManager: 'kubectl-rollout' } });
+  await t.json({
+    method: 'PATCH',
+    path: path(ref),
+    contentType: STRATEGIC_PATCH,
+    body,
+    query: { fieldManager: 'kubectl-rollout' },
+  });
 }
 
 /** `kubectl set image`: one container's image, by strategic merge on the container name. */
-export async function setImage(t: Transport, ref: ObjectRef, container: string, image: string, init = false): Promise<void> {
+export async function setImage(
+  t: Transport,
+  ref: ObjectRef,
+  container: string,
+  image: string,
+  init = false,
+): Promise<void> {
   const key = init ? 'initContainers' : 'containers';
   const body = { spec: { template: { spec: { [key]: [{ name: container, image }] } } } };
-  await t.json({ method: 'PATCH', path: path(ref), contentType: STRATEGIC_PATCH, body, query: { fieldManager: 'kubectl-set' } });
+  await t.json({
+    method: 'PATCH',
+    path: path(ref),
+    contentType: STRATEGIC_PATCH,
+    body,
+    query: { fieldManager: 'kubectl-set' },
+  });
 }
 
 export async function cordon(t: Transport, ref: ObjectRef, unschedulable: boolean): Promise<void> {
-  await t.json({ method: 'PATCH', path: path(ref), contentType: MERGE_PATCH, body: { spec: { unschedulable: unschedulable || null } } });
+  await t.json({
+    method: 'PATCH',
+    path: path(ref),
+    contentType: MERGE_PATCH,
+    body: { spec: { unschedulable: unschedulable || null } },
+  });
 }
 
 /** Evicts a pod through the eviction subresource (what drain does). */
@@ -72,13 +100,15 @@ export interface Revision {
 /** `kubectl rollout history`: the deployment's ReplicaSets by revision, oldest first. */
 export async function rolloutHistory(t: Transport, deploy: KObject): Promise<Revision[]> {
   const ns = deploy.metadata.namespace!;
-  const list = await t.json<{ items: KObject[] }>({ path: `/apis/apps/v1/namespaces/${encodeURIComponent(ns)}/replicasets` });
+  const list = await t.json<{ items: KObject[] }>({
+    path: `/apis/apps/v1/namespaces/${encodeURIComponent(ns)}/replicasets`,
+  });
   return list.items
     .filter((rs) => rs.metadata.ownerReferences?.some((o) => o.uid === deploy.metadata.uid && o.controller))
     .map((rs) => ({
       revision: Number(rs.metadata.annotations?.['deployment.kubernetes.io/revision'] ?? 0),
       changeCause: rs.metadata.annotations?.['kubernetes.io/change-cause'],
-      images: (rs.spec?.template?.spec?.containers ?? []).map((c: any) => c.image),
+      images: (rs.spec?.template?.spec?.containers ?? []).map((c: Container) => c.image),
       replicaSet: rs,
     }))
     .filter((r) => r.revision > 0)
@@ -96,11 +126,16 @@ export async function rolloutUndo(t: Transport, ref: ObjectRef, toRevision?: num
   const target = toRevision
     ? history.find((h) => h.revision === toRevision)
     : [...history].reverse().find((h) => h.revision < current);
-  if (!target) throw new Error(toRevision ? `unable to find specified revision ${toRevision} in history` : 'no rollout history found');
+  if (!target)
+    throw new Error(
+      toRevision ? `unable to find specified revision ${toRevision} in history` : 'no rollout history found',
+    );
   if (target.revision === current) throw new Error(`revision ${current} is already the current one`);
   const template = structuredClone(target.replicaSet.spec.template);
   if (template.metadata?.labels) delete template.metadata.labels['pod-template-hash'];
-  const patch: Array<{ op: string; path: string; value: unknown }> = [{ op: 'replace', path: '/spec/template', value: template }];
+  const patch: Array<{ op: string; path: string; value: unknown }> = [
+    { op: 'replace', path: '/spec/template', value: template },
+  ];
   const cause = target.changeCause;
   if (cause !== undefined) {
     const annotations = { ...(deploy.metadata.annotations ?? {}), 'kubernetes.io/change-cause': cause };

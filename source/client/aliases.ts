@@ -16,6 +16,8 @@ export const EXTRA_ALIASES: Record<string, string> = {
   sec: 'secrets',
   sa: 'serviceaccounts',
   jo: 'jobs.batch',
+  job: 'jobs.batch',
+  rc: 'replicationcontrollers',
   cj: 'cronjobs.batch',
   ing: 'ingresses.networking.k8s.io',
   np: 'networkpolicies.networking.k8s.io',

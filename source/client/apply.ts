@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import type { KObject } from '../api-types/index.ts';
+import type { KObject, ObjectMeta } from '../api-types/index.ts';
 import { MERGE_PATCH, deleteObject } from './actions.ts';
 import { KubeError, errorMessage } from './errors.ts';
 import type { ResourceRegistry } from './registry.ts';
@@ -36,7 +36,8 @@ export function readManifests(path: string, cwd = process.cwd()): ManifestDoc[] 
       }
       const obj = doc.toJS();
       if (!obj) continue;
-      if (obj.kind === 'List' && Array.isArray(obj.items)) for (const item of obj.items) out.push({ source: file, obj: item });
+      if (obj.kind === 'List' && Array.isArray(obj.items))
+        for (const item of obj.items) out.push({ source: file, obj: item });
       else out.push({ source: file, obj });
     }
   }
@@ -44,9 +45,12 @@ export function readManifests(path: string, cwd = process.cwd()): ManifestDoc[] 
 }
 
 export function resolveKind(registry: ResourceRegistry, obj: KObject): ResourceInfo {
-  const [group, version] = String(obj.apiVersion ?? '').includes('/') ? String(obj.apiVersion).split('/') : ['', obj.apiVersion];
-  const info = registry.resources.find((r) => r.kind === obj.kind && r.group === group && (!version || r.version === version))
-    ?? registry.resources.find((r) => r.kind === obj.kind && r.group === group);
+  const [group, version] = String(obj.apiVersion ?? '').includes('/')
+    ? String(obj.apiVersion).split('/')
+    : ['', obj.apiVersion];
+  const info =
+    registry.resources.find((r) => r.kind === obj.kind && r.group === group && (!version || r.version === version)) ??
+    registry.resources.find((r) => r.kind === obj.kind && r.group === group);
   if (!info) throw new Error(`no matches for kind "${obj.kind}" in version "${obj.apiVersion}"`);
   return info;
 }
@@ -66,7 +70,7 @@ export function mergePatch(from: unknown, to: unknown): unknown {
   return Object.keys(patch).length ? patch : undefined;
 }
 
-function isObject(v: unknown): v is Record<string, any> {
+function isObject(v: unknown): v is Record<string, unknown> {
   return !!v && typeof v === 'object' && !Array.isArray(v);
 }
 
@@ -85,7 +89,12 @@ function describeRef(info: ResourceInfo, name: string): string {
  * Client-side `kubectl apply`: create what is missing, patch what changed since the last apply
  * (the last-applied annotation), leave the rest. One result line per object, like kubectl.
  */
-export async function applyObject(t: Transport, registry: ResourceRegistry, obj: KObject, defaultNs: string): Promise<ApplyLine> {
+export async function applyObject(
+  t: Transport,
+  registry: ResourceRegistry,
+  obj: KObject,
+  defaultNs: string,
+): Promise<ApplyLine> {
   const info = resolveKind(registry, obj);
   const name = obj.metadata?.name;
   if (!name) throw new Error(`${obj.kind}: metadata.name is required`);
@@ -95,7 +104,10 @@ export async function applyObject(t: Transport, registry: ResourceRegistry, obj:
   if (desired.metadata.annotations) delete desired.metadata.annotations[LAST_APPLIED];
   const lastApplied = JSON.stringify(desired);
   const withAnnotation = structuredClone(desired);
-  withAnnotation.metadata.annotations = { ...(withAnnotation.metadata.annotations ?? {}), [LAST_APPLIED]: lastApplied + '\n' };
+  withAnnotation.metadata.annotations = {
+    ...(withAnnotation.metadata.annotations ?? {}),
+    [LAST_APPLIED]: lastApplied + '\n',
+  };
   const ref = describeRef(info, name);
   let live: KObject | undefined;
   try {
@@ -104,24 +116,43 @@ export async function applyObject(t: Transport, registry: ResourceRegistry, obj:
     if (!(err instanceof KubeError && err.code === 404)) throw err;
   }
   if (!live) {
-    await t.json({ method: 'POST', path: resourcePath(info, ns), body: withAnnotation, query: { fieldManager: 'kubectl-client-side-apply' } });
+    await t.json({
+      method: 'POST',
+      path: resourcePath(info, ns),
+      body: withAnnotation,
+      query: { fieldManager: 'kubectl-client-side-apply' },
+    });
     return { text: `${ref} created`, ok: true };
   }
   const previous = live.metadata.annotations?.[LAST_APPLIED];
-  let patch: any;
+  let patch: Record<string, unknown> & { metadata?: ObjectMeta };
   if (previous) {
     const prev = JSON.parse(previous);
     if (JSON.stringify(prev) === lastApplied) return { text: `${ref} unchanged`, ok: true };
-    patch = mergePatch(prev, desired) ?? {};
+    patch = (mergePatch(prev, desired) ?? {}) as typeof patch;
   } else {
     patch = structuredClone(desired);
   }
-  patch.metadata = { ...(patch.metadata ?? {}), annotations: { ...(patch.metadata?.annotations ?? {}), [LAST_APPLIED]: lastApplied + '\n' } };
-  await t.json({ method: 'PATCH', path: resourcePath(info, ns, name), contentType: MERGE_PATCH, body: patch, query: { fieldManager: 'kubectl-client-side-apply' } });
+  patch.metadata = {
+    ...(patch.metadata ?? {}),
+    annotations: { ...(patch.metadata?.annotations ?? {}), [LAST_APPLIED]: lastApplied + '\n' },
+  };
+  await t.json({
+    method: 'PATCH',
+    path: resourcePath(info, ns, name),
+    contentType: MERGE_PATCH,
+    body: patch,
+    query: { fieldManager: 'kubectl-client-side-apply' },
+  });
   return { text: `${ref} configured`, ok: true };
 }
 
-export async function deleteManifest(t: Transport, registry: ResourceRegistry, obj: KObject, defaultNs: string): Promise<ApplyLine> {
+export async function deleteManifest(
+  t: Transport,
+  registry: ResourceRegistry,
+  obj: KObject,
+  defaultNs: string,
+): Promise<ApplyLine> {
   const info = resolveKind(registry, obj);
   const name = obj.metadata?.name ?? '';
   const ns = info.namespaced ? (obj.metadata?.namespace ?? defaultNs) : undefined;
@@ -144,7 +175,11 @@ export async function applyAll(
   const out: ApplyLine[] = [];
   for (const d of docs) {
     try {
-      out.push(mode === 'apply' ? await applyObject(t, registry, d.obj, defaultNs) : await deleteManifest(t, registry, d.obj, defaultNs));
+      out.push(
+        mode === 'apply'
+          ? await applyObject(t, registry, d.obj, defaultNs)
+          : await deleteManifest(t, registry, d.obj, defaultNs),
+      );
     } catch (err) {
       out.push({ text: `${d.obj?.kind ?? '?'}/${d.obj?.metadata?.name ?? '?'}: ${errorMessage(err)}`, ok: false });
     }

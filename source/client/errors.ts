@@ -5,6 +5,8 @@ export class KubeError extends Error {
   readonly code: number;
   readonly reason?: string;
   readonly status?: Status;
+  /** The server's `Retry-After`, in ms, when it sent one (429, 503). */
+  retryAfterMs?: number;
 
   constructor(message: string, code: number, reason?: string, status?: Status) {
     super(message);
@@ -14,7 +16,15 @@ export class KubeError extends Error {
     this.status = status;
   }
 
-  static fromResponse(code: number, body: string): KubeError {
+  static fromResponse(code: number, body: string, retryAfterMs?: number): KubeError {
+    const err = KubeError.parse(code, body);
+    // A Status may carry the wait as details.retryAfterSeconds when the header was lost.
+    const detail = err.status?.details?.retryAfterSeconds;
+    err.retryAfterMs = retryAfterMs ?? (typeof detail === 'number' ? detail * 1000 : undefined);
+    return err;
+  }
+
+  private static parse(code: number, body: string): KubeError {
     try {
       const parsed = JSON.parse(body);
       if (parsed && parsed.kind === 'Status') {
@@ -31,11 +41,15 @@ export class KubeError extends Error {
   static fromNetwork(err: unknown, server: string): KubeError {
     const e = err as NodeJS.ErrnoException;
     const why =
-      e?.code === 'ECONNREFUSED' ? 'connection refused'
-      : e?.code === 'ENOTFOUND' ? 'host not found'
-      : e?.code === 'ETIMEDOUT' || e?.name === 'TimeoutError' ? 'timed out'
-      : e?.code === 'ECONNRESET' ? 'connection reset'
-      : e?.message || String(err);
+      e?.code === 'ECONNREFUSED'
+        ? 'connection refused'
+        : e?.code === 'ENOTFOUND'
+          ? 'host not found'
+          : e?.code === 'ETIMEDOUT' || e?.name === 'TimeoutError'
+            ? 'timed out'
+            : e?.code === 'ECONNRESET'
+              ? 'connection reset'
+              : e?.message || String(err);
     return new KubeError(`cannot reach ${server}: ${why}`, 0, e?.code);
   }
 }

@@ -1,9 +1,16 @@
-import { KubeConfig } from '@kubernetes/client-node';
+// The kubeconfig module, not the package index, which would load every generated API client.
+import type { KubeConfig } from '@kubernetes/client-node/dist/config.js';
 import { KubeError } from './errors.ts';
+import { kubeconfigFiles, mergeKubeconfigFiles } from './kubeconfig-files.ts';
 
 export interface KubeconfigSource {
   /** A kubeconfig file; otherwise $KUBECONFIG or ~/.kube/config. */
   path?: string;
+  /**
+   * Files merged in this order (first wins), instead of `path`; missing ones are skipped, and so
+   * are unreadable ones (the local engine opens even when the user's own kubeconfig is broken).
+   */
+  paths?: string[];
   /** A context to use instead of the file's current-context. */
   context?: string;
 }
@@ -19,9 +26,9 @@ export interface ContextInfo {
 
 /** Loads a kubeconfig and selects a context; the KubeConfig is a fresh copy each call. */
 export function loadKubeConfig(source: KubeconfigSource): KubeConfig {
-  const kc = new KubeConfig();
-  if (source.path) kc.loadFromFile(source.path);
-  else kc.loadFromDefault();
+  const kc = source.paths
+    ? mergeKubeconfigFiles(source.paths, { skipBroken: true })
+    : mergeKubeconfigFiles(kubeconfigFiles(source.path), { mustExist: !!source.path });
   if (source.context) {
     if (!kc.getContextObject(source.context)) {
       throw new KubeError(`context "${source.context}" not found in kubeconfig`, 0, 'NoContext');

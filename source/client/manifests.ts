@@ -5,10 +5,21 @@ import type { KObject } from '../api-types/index.ts';
 /** kubectl names the container after the image: `nginx:1.9.1` -> `nginx`, `reg.io/team/app` -> `app`. */
 export function containerNameFor(image: string): string {
   const base = image.split('/').pop()!.split('@')[0].split(':')[0];
-  return base.toLowerCase().replace(/[^a-z0-9-]/g, '-').replace(/^-+|-+$/g, '') || 'app';
+  return (
+    base
+      .toLowerCase()
+      .replace(/[^a-z0-9-]/g, '-')
+      .replace(/^-+|-+$/g, '') || 'app'
+  );
 }
 
-export function deploymentManifest(name: string, image: string, namespace: string, replicas = 1, port?: number): KObject {
+export function deploymentManifest(
+  name: string,
+  image: string,
+  namespace: string,
+  replicas = 1,
+  port?: number,
+): KObject {
   const labels = { app: name };
   return {
     apiVersion: 'apps/v1',
@@ -19,7 +30,9 @@ export function deploymentManifest(name: string, image: string, namespace: strin
       selector: { matchLabels: labels },
       template: {
         metadata: { labels },
-        spec: { containers: [{ name: containerNameFor(image), image, ...(port ? { ports: [{ containerPort: port }] } : {}) }] },
+        spec: {
+          containers: [{ name: containerNameFor(image), image, ...(port ? { ports: [{ containerPort: port }] } : {}) }],
+        },
       },
     },
   };
@@ -52,7 +65,11 @@ export function serviceManifest(target: KObject, opts: ExposeOptions): KObject {
   return {
     apiVersion: 'v1',
     kind: 'Service',
-    metadata: { name: opts.name ?? target.metadata.name, namespace: target.metadata.namespace, labels: target.metadata.labels },
+    metadata: {
+      name: opts.name ?? target.metadata.name,
+      namespace: target.metadata.namespace,
+      labels: target.metadata.labels,
+    },
     spec: {
       type: opts.type ?? 'ClusterIP',
       selector,

@@ -34,19 +34,27 @@ export function trafficTarget(svc: KObject, t: Transport): { url: string; viaApi
   const ip = svc.spec?.clusterIP;
   if (isLoopback(ip)) return { url: `http://${ip}:${port.port}/`, viaApi: false };
   const nodePort = port.nodePort;
-  if (nodePort && isLoopback(new URL(t.server).hostname)) return { url: `http://127.0.0.1:${nodePort}/`, viaApi: false };
+  if (nodePort && isLoopback(new URL(t.server).hostname))
+    return { url: `http://127.0.0.1:${nodePort}/`, viaApi: false };
   const ns = encodeURIComponent(svc.metadata.namespace ?? 'default');
-  return { url: `/api/v1/namespaces/${ns}/services/${encodeURIComponent(`${svc.metadata.name}:${port.port}`)}/proxy/`, viaApi: true };
+  return {
+    url: `/api/v1/namespaces/${ns}/services/${encodeURIComponent(`${svc.metadata.name}:${port.port}`)}/proxy/`,
+    viaApi: true,
+  };
 }
 
 function getOnce(url: string, agentTag: string): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = http.get(url, { agent: false, headers: { 'user-agent': agentTag, connection: 'close' }, timeout: 3000 }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
-      res.on('error', reject);
-    });
+    const req = http.get(
+      url,
+      { agent: false, headers: { 'user-agent': agentTag, connection: 'close' }, timeout: 3000 },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+        res.on('error', reject);
+      },
+    );
     req.on('timeout', () => req.destroy(new Error('timed out')));
     req.on('error', reject);
   });
@@ -70,7 +78,15 @@ export async function runTraffic(
 ): Promise<TrafficProgress> {
   const tag = `skiff-traffic/${randomBytes(4).toString('hex')}`;
   const target = trafficTarget(svc, t);
-  const p: TrafficProgress = { sent: 0, ok: 0, failed: 0, bodies: new Map(), pods: new Map(), target: target.url, done: false };
+  const p: TrafficProgress = {
+    sent: 0,
+    ok: 0,
+    failed: 0,
+    bodies: new Map(),
+    pods: new Map(),
+    target: target.url,
+    done: false,
+  };
   const started = Date.now();
   for (let i = 0; i < count; i++) {
     try {

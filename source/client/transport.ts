@@ -1,7 +1,13 @@
 import http from 'node:http';
 import https from 'node:https';
+import type { Readable } from 'node:stream';
+import zlib from 'node:zlib';
 import type { KubeConfig } from '@kubernetes/client-node';
+import { Credentials } from './credentials.ts';
 import { KubeError } from './errors.ts';
+import { limiterFromEnv, type RateLimiter } from './rate-limit.ts';
+import { MAX_RETRY_AFTER_MS, isRetryable, parseRetryAfter } from './retry-after.ts';
+import { ServerClock } from './server-clock.ts';
 
 export type Query = Record<string, string | number | boolean | undefined>;
 
@@ -29,20 +35,31 @@ export interface StreamOptions extends RequestOptions {
 }
 
 const DEFAULT_TIMEOUT_MS = 15_000;
+/** GETs answered 429 (or 5xx with Retry-After) are retried this often before the caller sees it. */
+const MAX_RETRIES = 3;
 
 /**
- * HTTP to one API server with the kubeconfig's auth. @kubernetes/client-node computes headers,
- * certificates and exec-plugin tokens; requests go through node:http(s) so watches and logs
- * can be streamed and aborted.
+ * HTTP to one API server with the kubeconfig's auth (see Credentials: exec plugins, proxies and
+ * the one shared agent). Requests go through node:http(s) so watches and logs can be streamed and
+ * aborted.
  */
 export class Transport {
   readonly server: string;
-  private agent?: http.Agent;
+  readonly credentials: Credentials;
+  /** The server's clock as seen through `Date` headers: use `serverClock.now()` for ages. */
+  readonly serverClock = new ServerClock();
+  private readonly limiter: RateLimiter = limiterFromEnv();
+  /** `SKIFF_DISABLE_COMPRESSION=1` as kubectl's `disable-compression` (for measuring). */
+  private readonly gzip = !process.env.SKIFF_DISABLE_COMPRESSION;
 
-  constructor(private readonly kc: KubeConfig) {
+  constructor(
+    private readonly kc: KubeConfig,
+    opts: ConstructorParameters<typeof Credentials>[1] = {},
+  ) {
     const cluster = kc.getCurrentCluster();
     if (!cluster) throw new KubeError(`context "${kc.getCurrentContext()}" has no cluster`, 0);
     this.server = cluster.server.replace(/\/+$/, '');
+    this.credentials = new Credentials(kc, opts);
   }
 
   url(path: string, query?: Query): URL {
@@ -53,37 +70,9 @@ export class Transport {
     return url;
   }
 
-  /** Headers and TLS options for a request; also used for the exec WebSocket. */
-  async authOptions(): Promise<https.RequestOptions> {
-    const opts: https.RequestOptions = { headers: {} };
-    try {
-      await this.kc.applyToHTTPSOptions(opts);
-    } catch (err) {
-      // client-node refuses plain http unless skipTLSVerify; kubectl allows it (the local
-      // engine serves http on loopback). Headers are already applied when it throws.
-      if (!this.server.startsWith('http:')) throw err;
-    }
-    const cluster = this.kc.getCurrentCluster();
-    if (!cluster?.proxyUrl) opts.agent = this.sharedAgent(opts);
-    return opts;
-  }
-
-  private sharedAgent(opts: https.RequestOptions): http.Agent {
-    if (!this.agent) {
-      this.agent = this.server.startsWith('https:')
-        ? new https.Agent({
-            keepAlive: true,
-            ca: opts.ca,
-            cert: opts.cert,
-            key: opts.key,
-            pfx: opts.pfx,
-            passphrase: opts.passphrase,
-            servername: opts.servername,
-            rejectUnauthorized: opts.rejectUnauthorized,
-          })
-        : new http.Agent({ keepAlive: true });
-    }
-    return this.agent;
+  /** Headers, TLS options and the shared agent for a request; also used for WebSockets. */
+  authOptions(): Promise<https.RequestOptions> {
+    return this.credentials.requestOptions();
   }
 
   async json<T>(opts: RequestOptions): Promise<T> {
@@ -95,21 +84,48 @@ export class Transport {
     return (await this.send({ accept: '*/*', ...opts })).body;
   }
 
-  /** One request, body buffered. Non-2xx responses reject with a KubeError. */
+  /**
+   * One request, body buffered. Non-2xx responses reject with a KubeError. Reads (GET) answered
+   * 429, or 5xx with `Retry-After`, are retried after the wait the server asked for.
+   */
   async send(opts: RequestOptions): Promise<{ code: number; body: string; contentType: string }> {
+    const idempotent = (opts.method ?? 'GET') === 'GET';
+    let refreshed = false;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.sendOnce(opts);
+      } catch (err) {
+        const e = err as KubeError;
+        // An expired exec-plugin credential: run the plugin again and retry once, as kubectl does.
+        if (e instanceof KubeError && e.code === 401 && !refreshed && this.credentials.rejected()) {
+          refreshed = true;
+          continue;
+        }
+        if (!idempotent || attempt >= MAX_RETRIES || !(e instanceof KubeError) || !isRetryable(e.code, e.retryAfterMs))
+          throw err;
+        await sleep(Math.min(e.retryAfterMs ?? 1000, MAX_RETRY_AFTER_MS), opts.signal);
+      }
+    }
+  }
+
+  private async sendOnce(opts: RequestOptions): Promise<{ code: number; body: string; contentType: string }> {
     const req = await this.open(opts);
+    const sentAt = Date.now();
     return new Promise((resolve, reject) => {
       const timeout = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
       req.setTimeout(timeout, () => req.destroy(Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' })));
       req.on('error', (err) => reject(this.wrap(err)));
       req.on('response', (res) => {
+        this.serverClock.observe(res.headers.date, sentAt, Date.now());
         const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('error', (err) => reject(this.wrap(err)));
-        res.on('end', () => {
+        const body = decoded(res);
+        body.on('data', (c: Buffer) => chunks.push(c));
+        body.on('error', (err) => reject(this.wrap(err)));
+        body.on('end', () => {
           const text = Buffer.concat(chunks).toString('utf8');
           const code = res.statusCode ?? 0;
-          if (code < 200 || code >= 300) reject(KubeError.fromResponse(code, text));
+          if (code < 200 || code >= 300)
+            reject(KubeError.fromResponse(code, text, parseRetryAfter(res.headers['retry-after'])));
           else resolve({ code, body: text, contentType: String(res.headers['content-type'] ?? '') });
         });
       });
@@ -125,6 +141,7 @@ export class Transport {
     const ended = new Promise<void>((r) => (resolveEnded = r));
     const started = (async () => {
       const req = await this.open(opts);
+      const sentAt = Date.now();
       abort = () => req.destroy();
       if (aborted) req.destroy();
       await new Promise<void>((resolve, reject) => {
@@ -136,22 +153,33 @@ export class Transport {
           reject(aborted ? new KubeError('aborted', 0, 'Aborted') : this.wrap(err));
         });
         req.on('response', (res) => {
+          this.serverClock.observe(res.headers.date, sentAt, Date.now());
           const code = res.statusCode ?? 0;
+          const body = decoded(res);
           if (code < 200 || code >= 300) {
             const chunks: Buffer[] = [];
-            res.on('data', (c: Buffer) => chunks.push(c));
-            res.on('end', () => {
+            body.on('data', (c: Buffer) => chunks.push(c));
+            body.on('end', () => {
               resolveEnded();
-              reject(KubeError.fromResponse(code, Buffer.concat(chunks).toString('utf8')));
+              // The caller retries the stream; the retry asks an exec plugin for a new credential.
+              if (code === 401) this.credentials.rejected();
+              reject(
+                KubeError.fromResponse(
+                  code,
+                  Buffer.concat(chunks).toString('utf8'),
+                  parseRetryAfter(res.headers['retry-after']),
+                ),
+              );
             });
-            res.on('error', () => resolveEnded());
+            body.on('error', () => resolveEnded());
             return;
           }
+          // Silence after the headers is the caller's to judge (a watch may be quiet for minutes).
           req.setTimeout(0);
-          res.on('data', (c: Buffer) => opts.onData(c));
-          res.on('end', () => resolveEnded());
+          body.on('data', (c: Buffer) => opts.onData(c));
+          body.on('end', () => resolveEnded());
           res.on('close', () => resolveEnded());
-          res.on('error', () => resolveEnded());
+          body.on('error', () => resolveEnded());
           resolve();
         });
         writeBody(req, opts);
@@ -170,10 +198,12 @@ export class Transport {
 
   private async open(opts: RequestOptions): Promise<http.ClientRequest> {
     const url = this.url(opts.path, opts.query);
+    await this.limiter.take();
     const base = await this.authOptions();
     const headers: http.OutgoingHttpHeaders = { ...(base.headers as http.OutgoingHttpHeaders) };
     headers['accept'] = opts.accept ?? 'application/json';
     headers['user-agent'] = 'skiff/0.1';
+    if (this.gzip) headers['accept-encoding'] = 'gzip';
     if (opts.body !== undefined) {
       headers['content-type'] = opts.contentType ?? 'application/json';
       // Node sends DELETE bodies without chunked encoding: the length must be explicit.
@@ -192,8 +222,32 @@ export class Transport {
   }
 
   close(): void {
-    this.agent?.destroy();
+    this.credentials.close();
   }
+}
+
+/** The response body, gunzipped when the server compressed it. */
+function decoded(res: http.IncomingMessage): Readable {
+  if (String(res.headers['content-encoding'] ?? '').toLowerCase() !== 'gzip') return res;
+  // Flush per input chunk so a compressed watch stream still delivers events as they come.
+  const gunzip = zlib.createGunzip({ flush: zlib.constants.Z_SYNC_FLUSH });
+  res.on('error', (err) => gunzip.destroy(err));
+  return res.pipe(gunzip);
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(new KubeError('aborted', 0, 'Aborted'));
+    const t = setTimeout(resolve, ms);
+    signal?.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(t);
+        reject(new KubeError('aborted', 0, 'Aborted'));
+      },
+      { once: true },
+    );
+  });
 }
 
 function bodyData(body: unknown): string | Buffer {

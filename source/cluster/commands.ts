@@ -7,7 +7,9 @@ export async function runEngine(opts: { home?: string; port?: number }): Promise
   const { startEngine } = await import('../engine/engine.ts');
   const home = skiffHome(opts.home);
   const engine = await startEngine({ home, port: opts.port });
-  writeFileSync(files(home).engineInfo, JSON.stringify({ pid: process.pid, url: engine.url, port: engine.port }), { mode: 0o600 });
+  writeFileSync(files(home).engineInfo, JSON.stringify({ pid: process.pid, url: engine.url, port: engine.port }), {
+    mode: 0o600,
+  });
   let stopping = false;
   const stop = async () => {
     if (stopping) return;
@@ -28,13 +30,20 @@ export async function runCluster(cmd: 'up' | 'down' | 'status' | 'reset', opts: 
     switch (cmd) {
       case 'up': {
         const r = await up(home);
-        console.log(r.alreadyRunning ? `skiff cluster is already running at ${r.url}` : `skiff cluster is up at ${r.url}`);
+        console.log(
+          r.alreadyRunning ? `skiff cluster is already running at ${r.url}` : `skiff cluster is up at ${r.url}`,
+        );
         console.log(`kubeconfig: ${r.kubeconfig}`);
-        if (r.userKubeconfig) console.log(`context "skiff" set as current in ${r.userKubeconfig}; try: kubectl get nodes`);
+        if (r.userKubeconfig)
+          console.log(`context "skiff" set as current in ${r.userKubeconfig}; try: kubectl get nodes`);
         return 0;
       }
       case 'down':
-        console.log((await down(home)) ? 'skiff cluster stopped (state kept; `skiff cluster up` resumes it)' : 'skiff cluster is not running');
+        console.log(
+          (await down(home))
+            ? 'skiff cluster stopped (state kept; `skiff cluster up` resumes it)'
+            : 'skiff cluster is not running',
+        );
         return 0;
       case 'status': {
         const s = await status(home);
@@ -65,7 +74,12 @@ export async function runNode(cmd: 'stop' | 'start', node: string, opts: { home?
     console.error('error: the skiff cluster is not running (start it with `skiff cluster up`)');
     return 1;
   }
-  const { status: code, body } = await api(home, info.url, `/skiff/v1/nodes/${encodeURIComponent(node)}/${cmd}`, 'POST');
+  const { status: code, body } = await api<{ message?: string }>(
+    home,
+    info.url,
+    `/skiff/v1/nodes/${encodeURIComponent(node)}/${cmd}`,
+    'POST',
+  );
   if (code !== 200) {
     console.error(`error: ${body.message ?? `HTTP ${code}`}`);
     return 1;

@@ -3,6 +3,7 @@ import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync } from
 import { request as httpsRequest } from 'node:https';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { NodeList } from 'kubernetes-types/core/v1.d.ts';
 import { files, type EngineInfo } from './home.ts';
 import { mergeIntoUserKubeconfig, removeFromUserKubeconfig } from './user-kubeconfig.ts';
 
@@ -33,22 +34,31 @@ function caCert(home: string): string {
   return readFileSync(join(home, 'pki', 'ca.crt'), 'utf8');
 }
 
-/** GET a JSON document from the engine, trusting only its own CA. */
-export function api(home: string, url: string, path: string, method = 'GET'): Promise<{ status: number; body: any }> {
+/** GET a JSON document from the engine, trusting only its own CA. `T` is what the caller expects; not checked. */
+export function api<T = Record<string, unknown>>(
+  home: string,
+  url: string,
+  path: string,
+  method = 'GET',
+): Promise<{ status: number; body: T }> {
   return new Promise((resolve, reject) => {
-    const req = httpsRequest(url + path, { method, ca: caCert(home), headers: { Authorization: `Bearer ${token(home)}` }, timeout: 3000 }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c) => chunks.push(c));
-      res.on('end', () => {
-        let body: any = {};
-        try {
-          body = JSON.parse(Buffer.concat(chunks).toString() || '{}');
-        } catch {
-          /* not JSON */
-        }
-        resolve({ status: res.statusCode ?? 0, body });
-      });
-    });
+    const req = httpsRequest(
+      url + path,
+      { method, ca: caCert(home), headers: { Authorization: `Bearer ${token(home)}` }, timeout: 3000 },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c) => chunks.push(c));
+        res.on('end', () => {
+          let body = {} as T;
+          try {
+            body = JSON.parse(Buffer.concat(chunks).toString() || '{}');
+          } catch {
+            /* not JSON */
+          }
+          resolve({ status: res.statusCode ?? 0, body });
+        });
+      },
+    );
     req.on('timeout', () => req.destroy(new Error('timeout')));
     req.on('error', reject);
     req.end();
@@ -66,11 +76,11 @@ export async function status(home: string): Promise<ClusterStatus> {
   const info = readEngineInfo(home);
   if (!info || !alive(info.pid)) return { running: false };
   try {
-    const { status: code, body: list } = await api(home, info.url, '/api/v1/nodes');
+    const { status: code, body: list } = await api<NodeList>(home, info.url, '/api/v1/nodes');
     if (code !== 200) throw new Error(`HTTP ${code}`);
-    const nodes = (list.items ?? []).map((n: any) => ({
-      name: n.metadata.name,
-      ready: (n.status?.conditions ?? []).some((c: any) => c.type === 'Ready' && c.status === 'True'),
+    const nodes = (list.items ?? []).map((n) => ({
+      name: n.metadata?.name ?? '',
+      ready: (n.status?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True'),
     }));
     return { running: true, pid: info.pid, url: info.url, nodes };
   } catch {
@@ -94,8 +104,18 @@ export async function up(
   if (!before.running) {
     rmSync(files(home).engineInfo, { force: true });
     const logFd = openSync(files(home).log, 'a', 0o600);
-    const args = [LAUNCHER, 'engine', '--home', home, ...(opts.port !== undefined ? ['--port', String(opts.port)] : [])];
-    const child = spawn(process.execPath, args, { detached: true, stdio: ['ignore', logFd, logFd], env: { ...process.env, ...opts.env } });
+    const args = [
+      LAUNCHER,
+      'engine',
+      '--home',
+      home,
+      ...(opts.port !== undefined ? ['--port', String(opts.port)] : []),
+    ];
+    const child = spawn(process.execPath, args, {
+      detached: true,
+      stdio: ['ignore', logFd, logFd],
+      env: { ...process.env, ...opts.env },
+    });
     child.unref();
     closeSync(logFd);
   }
@@ -104,11 +124,14 @@ export async function up(
     const s = await status(home);
     if (s.running && s.nodes?.length && s.nodes.every((n) => n.ready)) {
       const kubeconfig = files(home).kubeconfig;
-      const userKubeconfig = opts.mergeUserKubeconfig === false ? undefined : mergeIntoUserKubeconfig(s.url!, token(home), caCert(home));
+      const userKubeconfig =
+        opts.mergeUserKubeconfig === false ? undefined : mergeIntoUserKubeconfig(s.url!, token(home), caCert(home));
       return { alreadyRunning, url: s.url!, kubeconfig, userKubeconfig };
     }
     if (Date.now() > deadline) {
-      const tail = existsSync(files(home).log) ? readFileSync(files(home).log, 'utf8').split('\n').slice(-15).join('\n') : '';
+      const tail = existsSync(files(home).log)
+        ? readFileSync(files(home).log, 'utf8').split('\n').slice(-15).join('\n')
+        : '';
       throw new Error(`the engine did not become ready in time; last lines of ${files(home).log}:\n${tail}`);
     }
     alreadyRunning &&= s.running;
@@ -137,6 +160,7 @@ export async function down(home: string, timeoutMs = 30_000): Promise<boolean> {
 export async function reset(home: string): Promise<void> {
   await down(home);
   const f = files(home);
-  for (const p of [f.state, `${f.state}-wal`, `${f.state}-shm`, f.kubeconfig, f.pods, f.engineInfo]) rmSync(p, { recursive: true, force: true });
+  for (const p of [f.state, `${f.state}-wal`, `${f.state}-shm`, f.kubeconfig, f.pods, f.engineInfo])
+    rmSync(p, { recursive: true, force: true });
   removeFromUserKubeconfig();
 }

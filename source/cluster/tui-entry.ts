@@ -1,5 +1,6 @@
 import { skiffHome } from './home.ts';
 import { up } from './daemon.ts';
+import { farewell } from './farewell.ts';
 
 /** Open the TUI: on a named context/kubeconfig, or on the local engine (started if needed). */
 export async function startTui(opts: {
@@ -19,7 +20,12 @@ export async function startTui(opts: {
     allNamespaces: opts.allNamespaces,
     readonly: opts.readonly,
     command: opts.command,
-    ensureLocalCluster: local ? async () => (await up(skiffHome(), { mergeUserKubeconfig: true })).kubeconfig : undefined,
+    // Only `skiff cluster up` writes the user's kubeconfig (as kind does); the TUI reads it.
+    ensureLocalCluster: local
+      ? async () => (await up(skiffHome(), { mergeUserKubeconfig: false })).kubeconfig
+      : undefined,
   });
+  const note = local ? farewell(skiffHome()) : undefined;
+  if (note) process.stdout.write(note);
   return 0;
 }

@@ -19,11 +19,19 @@ function upsert(list: Named[] | undefined, item: Named): Named[] {
 }
 
 /** Merge the `skiff` cluster/user/context into the user's kubeconfig and make it current, like kind. */
-export function mergeIntoUserKubeconfig(server: string, token: string, caCert: string, path = userKubeconfigPath()): string {
+export function mergeIntoUserKubeconfig(
+  server: string,
+  token: string,
+  caCert: string,
+  path = userKubeconfigPath(),
+): string {
   const doc = existsSync(path) ? (parse(readFileSync(path, 'utf8')) ?? {}) : {};
   doc.apiVersion ??= 'v1';
   doc.kind ??= 'Config';
-  doc.clusters = upsert(doc.clusters, { name: NAME, cluster: { server, 'certificate-authority-data': Buffer.from(caCert).toString('base64') } });
+  doc.clusters = upsert(doc.clusters, {
+    name: NAME,
+    cluster: { server, 'certificate-authority-data': Buffer.from(caCert).toString('base64') },
+  });
   doc.users = upsert(doc.users, { name: NAME, user: { token } });
   doc.contexts = upsert(doc.contexts, { name: NAME, context: { cluster: NAME, user: NAME, namespace: 'default' } });
   doc['current-context'] = NAME;

@@ -1,6 +1,14 @@
+import type { PodTemplateSpec } from 'kubernetes-types/core/v1.d.ts';
 import type { KObject } from '../api-types/index.ts';
 import { describeEvents } from './events.ts';
-import { controllerOf, formatTime, intOrString, printAnnotationsMultiline, printLabelsMultiline, selectorString } from './format.ts';
+import {
+  controllerOf,
+  formatTime,
+  intOrString,
+  printAnnotationsMultiline,
+  printLabelsMultiline,
+  selectorString,
+} from './format.ts';
 import { describePodTemplate } from './podtemplate.ts';
 import { PrefixWriter } from './writer.ts';
 
@@ -14,12 +22,19 @@ export function describeDeployment(d: KObject, replicaSets: KObject[], events: K
   printLabelsMultiline(w, 'Labels', d.metadata.labels);
   printAnnotationsMultiline(w, 'Annotations', d.metadata.annotations);
   w.write(0, `Selector:\t${selectorString(spec.selector)}\n`);
-  w.write(0, `Replicas:\t${spec.replicas ?? 0} desired | ${status.updatedReplicas ?? 0} updated | ${status.replicas ?? 0} total | ` +
-    `${status.availableReplicas ?? 0} available | ${status.unavailableReplicas ?? 0} unavailable\n`);
+  w.write(
+    0,
+    `Replicas:\t${spec.replicas ?? 0} desired | ${status.updatedReplicas ?? 0} updated | ${status.replicas ?? 0} total | ` +
+      `${status.availableReplicas ?? 0} available | ${status.unavailableReplicas ?? 0} unavailable\n`,
+  );
   w.write(0, `StrategyType:\t${spec.strategy?.type ?? ''}\n`);
   w.write(0, `MinReadySeconds:\t${spec.minReadySeconds ?? 0}\n`);
   const ru = spec.strategy?.rollingUpdate;
-  if (ru) w.write(0, `RollingUpdateStrategy:\t${intOrString(ru.maxUnavailable)} max unavailable, ${intOrString(ru.maxSurge)} max surge\n`);
+  if (ru)
+    w.write(
+      0,
+      `RollingUpdateStrategy:\t${intOrString(ru.maxUnavailable)} max unavailable, ${intOrString(ru.maxSurge)} max surge\n`,
+    );
   describePodTemplate(spec.template, w);
   if (status.conditions?.length) {
     w.write(0, 'Conditions:\n  Type\tStatus\tReason\n');
@@ -36,7 +51,9 @@ export function describeDeployment(d: KObject, replicaSets: KObject[], events: K
 }
 
 const rsList = (list: KObject[]) =>
-  list.map((rs) => `${rs.metadata.name} (${rs.status?.replicas ?? 0}/${rs.spec?.replicas ?? 0} replicas created)`).join(', ') || '<none>';
+  list
+    .map((rs) => `${rs.metadata.name} (${rs.status?.replicas ?? 0}/${rs.spec?.replicas ?? 0} replicas created)`)
+    .join(', ') || '<none>';
 
 /**
  * The deployment's ReplicaSets (controller ownerRef uid), oldest first; the new one is the oldest
@@ -56,7 +73,7 @@ export function splitReplicaSets(d: KObject, replicaSets: KObject[]): { oldRSs: 
   return { oldRSs: owned.filter((rs) => rs !== newRS), newRS };
 }
 
-function withoutHash(template: any): any {
+function withoutHash(template: PodTemplateSpec | undefined): PodTemplateSpec | undefined {
   if (!template?.metadata?.labels) return template;
   const { 'pod-template-hash': _hash, ...labels } = template.metadata.labels;
   return { ...template, metadata: { ...template.metadata, labels } };
@@ -84,5 +101,5 @@ function deepEqual(a: unknown, b: unknown): boolean {
   const ka = Object.keys(a);
   const kb = Object.keys(b);
   if (ka.length !== kb.length) return false;
-  return ka.every((k) => deepEqual((a as any)[k], (b as any)[k]));
+  return ka.every((k) => deepEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
 }

@@ -11,7 +11,9 @@ export function describeEvents(events: KObject[], w: PrefixWriter, now: number):
     return;
   }
   w.flush();
-  const sorted = [...events].sort((a, b) => (parseTime(a.lastTimestamp) ?? ZERO) - (parseTime(b.lastTimestamp) ?? ZERO) || 0);
+  const sorted = [...events].sort(
+    (a, b) => (parseTime(a.lastTimestamp) ?? ZERO) - (parseTime(b.lastTimestamp) ?? ZERO) || 0,
+  );
   w.write(0, 'Events:\n  Type\tReason\tAge\tFrom\tMessage\n');
   w.write(1, '----\t------\t----\t----\t-------\n');
   for (const e of sorted) {

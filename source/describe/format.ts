@@ -10,8 +10,10 @@ export function formatTime(ts: string | null | undefined): string {
   let t = ts ? Date.parse(ts) : NaN;
   if (Number.isNaN(t)) t = Date.parse('0001-01-01T00:00:00Z');
   const d = new Date(t);
-  return `${DAYS[d.getUTCDay()]}, ${pad(d.getUTCDate())} ${MONTHS[d.getUTCMonth()]} ${pad(d.getUTCFullYear(), 4)} ` +
-    `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())} +0000`;
+  return (
+    `${DAYS[d.getUTCDay()]}, ${pad(d.getUTCDate())} ${MONTHS[d.getUTCMonth()]} ${pad(d.getUTCFullYear(), 4)} ` +
+    `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())} +0000`
+  );
 }
 
 export const stringOrNone = (s: unknown) => (s === undefined || s === null || s === '' ? '<none>' : String(s));
@@ -45,7 +47,10 @@ export function printController(obj: KObject): string {
 
 /** labels.Set(m).String(): sorted `k=v` joined by commas. */
 export function labelsString(m: Record<string, string> | undefined): string {
-  return Object.keys(m ?? {}).sort().map((k) => `${k}=${m![k]}`).join(',');
+  return Object.keys(m ?? {})
+    .sort()
+    .map((k) => `${k}=${m![k]}`)
+    .join(',');
 }
 
 /** labels.FormatLabels. */
@@ -66,13 +71,24 @@ export function selectorString(sel: LabelSelector | undefined | null): string {
   for (const e of sel.matchExpressions ?? []) {
     const values = [...(e.values ?? [])].sort().join(',');
     switch (e.operator) {
-      case 'In': reqs.push([e.key, `${e.key} in (${values})`]); break;
-      case 'NotIn': reqs.push([e.key, `${e.key} notin (${values})`]); break;
-      case 'Exists': reqs.push([e.key, e.key]); break;
-      case 'DoesNotExist': reqs.push([e.key, `!${e.key}`]); break;
+      case 'In':
+        reqs.push([e.key, `${e.key} in (${values})`]);
+        break;
+      case 'NotIn':
+        reqs.push([e.key, `${e.key} notin (${values})`]);
+        break;
+      case 'Exists':
+        reqs.push([e.key, e.key]);
+        break;
+      case 'DoesNotExist':
+        reqs.push([e.key, `!${e.key}`]);
+        break;
     }
   }
-  return reqs.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).map((r) => r[1]).join(',');
+  return reqs
+    .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
+    .map((r) => r[1])
+    .join(',');
 }
 
 /** metav1.FormatLabelSelector. */
@@ -83,7 +99,11 @@ export function formatLabelSelector(sel: LabelSelector | undefined | null): stri
 const byString = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 export function printLabelsMultiline(
-  w: PrefixWriter, title: string, labels: Record<string, string> | undefined, initialIndent = '', innerIndent = '\t',
+  w: PrefixWriter,
+  title: string,
+  labels: Record<string, string> | undefined,
+  initialIndent = '',
+  innerIndent = '\t',
 ): void {
   w.write(0, `${initialIndent}${title}:${innerIndent}`);
   const keys = Object.keys(labels ?? {}).sort(byString);
@@ -97,7 +117,11 @@ export function printLabelsMultiline(
 const MAX_ANNOTATION_LEN = 140;
 const shorten = (s: string, max: number) => (s.length > max ? s.slice(0, max) + '...' : s);
 
-export function printAnnotationsMultiline(w: PrefixWriter, title: string, annotations: Record<string, string> | undefined): void {
+export function printAnnotationsMultiline(
+  w: PrefixWriter,
+  title: string,
+  annotations: Record<string, string> | undefined,
+): void {
   w.write(0, `${title}:\t`);
   const keys = Object.keys(annotations ?? {})
     .filter((k) => k !== 'kubectl.kubernetes.io/last-applied-configuration')
@@ -115,7 +139,11 @@ export function printAnnotationsMultiline(w: PrefixWriter, title: string, annota
   });
 }
 
-interface Taint { key: string; value?: string; effect?: string }
+interface Taint {
+  key: string;
+  value?: string;
+  effect?: string;
+}
 
 export function taintString(t: Taint): string {
   if (!t.effect) return t.value ? `${t.key}=${t.value}:` : t.key;
@@ -126,24 +154,39 @@ export function printTaintsMultiline(w: PrefixWriter, title: string, taints: Tai
   w.write(0, `${title}:\t`);
   if (!taints?.length) return w.writeLine('<none>');
   const key = (t: Taint) => `${t.effect ?? ''},${t.key}`;
-  [...taints].sort((a, b) => byString(key(a), key(b))).forEach((t, i) => {
-    if (i !== 0) w.write(0, '\t');
-    w.write(0, `${taintString(t)}\n`);
-  });
+  [...taints]
+    .sort((a, b) => byString(key(a), key(b)))
+    .forEach((t, i) => {
+      if (i !== 0) w.write(0, '\t');
+      w.write(0, `${taintString(t)}\n`);
+    });
 }
 
-interface Toleration { key?: string; operator?: string; value?: string; effect?: string; tolerationSeconds?: number }
+interface Toleration {
+  key?: string;
+  operator?: string;
+  value?: string;
+  effect?: string;
+  tolerationSeconds?: number;
+}
 
-export function printTolerationsMultiline(w: PrefixWriter, title: string, tolerations: Toleration[] | undefined, initialIndent = ''): void {
+export function printTolerationsMultiline(
+  w: PrefixWriter,
+  title: string,
+  tolerations: Toleration[] | undefined,
+  initialIndent = '',
+): void {
   w.write(0, `${initialIndent}${title}:\t`);
   if (!tolerations?.length) return w.writeLine('<none>');
-  [...tolerations].sort((a, b) => byString(a.key ?? '', b.key ?? '')).forEach((t, i) => {
-    if (i !== 0) w.write(0, initialIndent + '\t');
-    let s = t.key ?? '';
-    if (t.value) s += `=${t.value}`;
-    if (t.effect) s += `:${t.effect}`;
-    if (t.operator === 'Exists' && !t.value) s += t.key || t.effect ? ' op=Exists' : 'op=Exists';
-    if (t.tolerationSeconds !== undefined && t.tolerationSeconds !== null) s += ` for ${t.tolerationSeconds}s`;
-    w.write(0, s + '\n');
-  });
+  [...tolerations]
+    .sort((a, b) => byString(a.key ?? '', b.key ?? ''))
+    .forEach((t, i) => {
+      if (i !== 0) w.write(0, initialIndent + '\t');
+      let s = t.key ?? '';
+      if (t.value) s += `=${t.value}`;
+      if (t.effect) s += `:${t.effect}`;
+      if (t.operator === 'Exists' && !t.value) s += t.key || t.effect ? ' op=Exists' : 'op=Exists';
+      if (t.tolerationSeconds !== undefined && t.tolerationSeconds !== null) s += ` for ${t.tolerationSeconds}s`;
+      w.write(0, s + '\n');
+    });
 }

@@ -3,7 +3,13 @@ import { describeEvents } from './events.ts';
 import { goValue, printAnnotationsMultiline, printLabelsMultiline } from './format.ts';
 import { PrefixWriter } from './writer.ts';
 
-const SKIP = ['.metadata.managedFields', '.metadata.name', '.metadata.namespace', '.metadata.labels', '.metadata.annotations'];
+const SKIP = [
+  '.metadata.managedFields',
+  '.metadata.name',
+  '.metadata.namespace',
+  '.metadata.labels',
+  '.metadata.annotations',
+];
 
 /** kubectl's generic describer, used for every kind without a dedicated one. */
 export function describeGeneric(obj: KObject, events: KObject[], now: number): string {

@@ -5,12 +5,15 @@ import { describeDaemonSet } from './daemonset.ts';
 import { describeDeployment } from './deployment.ts';
 import { selectorString } from './format.ts';
 import { describeGeneric } from './generic.ts';
+import { describeCronJob, describeJob } from './job.ts';
 import { describeNamespace } from './namespace.ts';
 import { describeNode } from './node.ts';
 import { describePod } from './pod.ts';
 import { describeReplicaSet } from './replicaset.ts';
 import { describeSecret } from './secret.ts';
 import { describeService } from './service.ts';
+import { describeStatefulSet } from './statefulset.ts';
+import { describePersistentVolume, describePersistentVolumeClaim } from './storage.ts';
 
 export { humanDuration, since } from './age.ts';
 
@@ -19,6 +22,8 @@ export interface DescribeContext {
   now: number;
   /** Events about the object (all `as: 'events'` query results concatenated). */
   events: KObject[];
+  /** A skiff engine's time scale, for delays derived from timestamps (a Job's next retry). */
+  timeScale?: number;
   related?: {
     replicaSets?: KObject[];
     pods?: KObject[];
@@ -41,16 +46,36 @@ export function describe(obj: KObject, ctx: DescribeContext): string {
   const { now, events } = ctx;
   const r = ctx.related ?? {};
   switch (obj.kind) {
-    case 'Pod': return describePod(obj, events, now);
-    case 'Deployment': return describeDeployment(obj, r.replicaSets ?? [], events, now);
-    case 'ReplicaSet': return describeReplicaSet(obj, r.pods ?? [], events, now);
-    case 'DaemonSet': return describeDaemonSet(obj, r.pods ?? [], events, now);
-    case 'Service': return describeService(obj, r.endpointSlices ?? [], events, now);
-    case 'Node': return describeNode(obj, r.pods ?? [], events, now, r.leases);
-    case 'Namespace': return describeNamespace(obj);
-    case 'Secret': return describeSecret(obj);
-    case 'ConfigMap': return describeConfigMap(obj, events, now);
-    default: return describeGeneric(obj, events, now);
+    case 'Pod':
+      return describePod(obj, events, now);
+    case 'Deployment':
+      return describeDeployment(obj, r.replicaSets ?? [], events, now);
+    case 'ReplicaSet':
+      return describeReplicaSet(obj, r.pods ?? [], events, now);
+    case 'DaemonSet':
+      return describeDaemonSet(obj, r.pods ?? [], events, now);
+    case 'StatefulSet':
+      return describeStatefulSet(obj, r.pods ?? [], events, now);
+    case 'PersistentVolumeClaim':
+      return describePersistentVolumeClaim(obj, r.pods ?? [], events, now);
+    case 'PersistentVolume':
+      return describePersistentVolume(obj, events, now);
+    case 'Service':
+      return describeService(obj, r.endpointSlices ?? [], events, now);
+    case 'Node':
+      return describeNode(obj, r.pods ?? [], events, now, r.leases);
+    case 'Namespace':
+      return describeNamespace(obj);
+    case 'Secret':
+      return describeSecret(obj);
+    case 'ConfigMap':
+      return describeConfigMap(obj, events, now);
+    case 'Job':
+      return describeJob(obj, events, now, r.pods, ctx.timeScale);
+    case 'CronJob':
+      return describeCronJob(obj, events, now);
+    default:
+      return describeGeneric(obj, events, now);
   }
 }
 
@@ -70,19 +95,46 @@ export function relatedQueries(obj: KObject): RelatedQuery[] {
     case 'Secret':
       return [];
     case 'Deployment':
-      return [...eventQueries(obj), { apiPath: `/apis/apps/v1/namespaces/${ns}/replicasets`, query: selector(obj.spec?.selector), as: 'replicaSets' }];
+      return [
+        ...eventQueries(obj),
+        {
+          apiPath: `/apis/apps/v1/namespaces/${ns}/replicasets`,
+          query: selector(obj.spec?.selector),
+          as: 'replicaSets',
+        },
+      ];
     case 'ReplicaSet':
     case 'DaemonSet':
-      return [...eventQueries(obj), { apiPath: `/api/v1/namespaces/${ns}/pods`, query: selector(obj.spec?.selector), as: 'pods' }];
+    case 'StatefulSet':
+    case 'Job':
+      return [
+        ...eventQueries(obj),
+        { apiPath: `/api/v1/namespaces/${ns}/pods`, query: selector(obj.spec?.selector), as: 'pods' },
+      ];
+    case 'PersistentVolumeClaim':
+      // kubectl lists the namespace's pods to find the ones that mount the claim ("Used By").
+      return [{ apiPath: `/api/v1/namespaces/${ns}/pods`, query: {}, as: 'pods' }, ...eventQueries(obj)];
     case 'Service':
       return [
-        { apiPath: `/apis/discovery.k8s.io/v1/namespaces/${ns}/endpointslices`, query: { labelSelector: `kubernetes.io/service-name=${name}` }, as: 'endpointSlices' },
+        {
+          apiPath: `/apis/discovery.k8s.io/v1/namespaces/${ns}/endpointslices`,
+          query: { labelSelector: `kubernetes.io/service-name=${name}` },
+          as: 'endpointSlices',
+        },
         ...eventQueries(obj),
       ];
     case 'Node':
       return [
-        { apiPath: '/api/v1/pods', query: { fieldSelector: `spec.nodeName=${name},status.phase!=Succeeded,status.phase!=Failed` }, as: 'pods' },
-        { apiPath: '/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases', query: { fieldSelector: `metadata.name=${name}` }, as: 'leases' },
+        {
+          apiPath: '/api/v1/pods',
+          query: { fieldSelector: `spec.nodeName=${name},status.phase!=Succeeded,status.phase!=Failed` },
+          as: 'pods',
+        },
+        {
+          apiPath: '/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases',
+          query: { fieldSelector: `metadata.name=${name}` },
+          as: 'leases',
+        },
         ...eventQueries(obj),
         // The kubelet reports node events with the node's name as the uid.
         ...eventQueries(obj, name),

@@ -2,12 +2,27 @@ import type { KObject } from '../api-types/index.ts';
 import { since } from './age.ts';
 import { describeEvents } from './events.ts';
 import { formatTime, printAnnotationsMultiline, printLabelsMultiline, printTaintsMultiline } from './format.ts';
-import { addQuantity, cmpQuantity, milliValue, parseQuantity, quantityString, value, ZERO, type Quantity } from './quantity.ts';
+import {
+  addQuantity,
+  cmpQuantity,
+  milliValue,
+  parseQuantity,
+  quantityString,
+  value,
+  ZERO,
+  type Quantity,
+} from './quantity.ts';
 import { PrefixWriter } from './writer.ts';
 
 type Resources = Map<string, Quantity>;
 
-export function describeNode(node: KObject, pods: KObject[], events: KObject[], now: number, leases?: KObject[]): string {
+export function describeNode(
+  node: KObject,
+  pods: KObject[],
+  events: KObject[],
+  now: number,
+  leases?: KObject[],
+): string {
   const w = new PrefixWriter();
   const name = node.metadata.name ?? '';
   const spec = node.spec ?? {};
@@ -20,18 +35,29 @@ export function describeNode(node: KObject, pods: KObject[], events: KObject[], 
   w.write(0, `CreationTimestamp:\t${formatTime(node.metadata.creationTimestamp)}\n`);
   printTaintsMultiline(w, 'Taints', spec.taints);
   w.write(0, `Unschedulable:\t${spec.unschedulable === true}\n`);
-  if (leases) describeLease(name, leases.find((l) => l.metadata.name === name), w);
+  if (leases)
+    describeLease(
+      name,
+      leases.find((l) => l.metadata.name === name),
+      w,
+    );
   if (status.conditions?.length) {
     w.write(0, 'Conditions:\n  Type\tStatus\tLastHeartbeatTime\tLastTransitionTime\tReason\tMessage\n');
     w.write(1, '----\t------\t-----------------\t------------------\t------\t-------\n');
     for (const c of status.conditions) {
-      w.write(1, `${c.type} \t${c.status} \t${formatTime(c.lastHeartbeatTime)} \t${formatTime(c.lastTransitionTime)} \t` +
-        `${c.reason ?? ''} \t${c.message ?? ''}\n`);
+      w.write(
+        1,
+        `${c.type} \t${c.status} \t${formatTime(c.lastHeartbeatTime)} \t${formatTime(c.lastTransitionTime)} \t` +
+          `${c.reason ?? ''} \t${c.message ?? ''}\n`,
+      );
     }
   }
   w.write(0, 'Addresses:\n');
   for (const a of status.addresses ?? []) w.write(1, `${a.type}:\t${a.address}\n`);
-  for (const [title, list] of [['Capacity', status.capacity], ['Allocatable', status.allocatable]] as const) {
+  for (const [title, list] of [
+    ['Capacity', status.capacity],
+    ['Allocatable', status.allocatable],
+  ] as const) {
     const names = Object.keys(list ?? {}).sort();
     if (names.length === 0) continue;
     w.write(0, `${title}:\n`);
@@ -43,16 +69,24 @@ export function describeNode(node: KObject, pods: KObject[], events: KObject[], 
   if (spec.podCIDR) w.write(0, `PodCIDR:\t${spec.podCIDR}\n`);
   if (spec.podCIDRs?.length) w.write(0, `PodCIDRs:\t${spec.podCIDRs.join(',')}\n`);
   if (spec.providerID) w.write(0, `ProviderID:\t${spec.providerID}\n`);
-  const running = pods.filter((p) => p.spec?.nodeName === name && p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed');
+  const running = pods.filter(
+    (p) => p.spec?.nodeName === name && p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed',
+  );
   describeNodeResource(node, running, w, now);
   describeEvents(events, w, now);
   return w.toString();
 }
 
 const SYSTEM_INFO: Array<[string, string]> = [
-  ['Machine ID', 'machineID'], ['System UUID', 'systemUUID'], ['Boot ID', 'bootID'], ['Kernel Version', 'kernelVersion'],
-  ['OS Image', 'osImage'], ['Operating System', 'operatingSystem'], ['Architecture', 'architecture'],
-  ['Container Runtime Version', 'containerRuntimeVersion'], ['Kubelet Version', 'kubeletVersion'],
+  ['Machine ID', 'machineID'],
+  ['System UUID', 'systemUUID'],
+  ['Boot ID', 'bootID'],
+  ['Kernel Version', 'kernelVersion'],
+  ['OS Image', 'osImage'],
+  ['Operating System', 'operatingSystem'],
+  ['Architecture', 'architecture'],
+  ['Container Runtime Version', 'containerRuntimeVersion'],
+  ['Kubelet Version', 'kubeletVersion'],
   ['Kube-Proxy Version', 'kubeProxyVersion'],
 ];
 
@@ -89,7 +123,9 @@ function describeNodeResource(node: KObject, pods: KObject[], w: PrefixWriter, n
   w.write(0, `Non-terminated Pods:\t(${pods.length} in total)\n`);
   w.write(1, 'Namespace\tName\t\tCPU Requests\tCPU Limits\tMemory Requests\tMemory Limits\tAge\n');
   w.write(1, '---------\t----\t\t------------\t----------\t---------------\t-------------\t---\n');
-  const rawAlloc = Object.keys(node.status?.allocatable ?? {}).length ? node.status.allocatable : node.status?.capacity ?? {};
+  const rawAlloc = Object.keys(node.status?.allocatable ?? {}).length
+    ? node.status.allocatable
+    : (node.status?.capacity ?? {});
   const alloc: Resources = new Map(Object.entries(rawAlloc).map(([k, v]) => [k, parseQuantity(v)]));
   const allocCpu = milliValue(get(alloc, 'cpu'));
   const allocMem = value(get(alloc, 'memory'));
@@ -100,17 +136,20 @@ function describeNodeResource(node: KObject, pods: KObject[], w: PrefixWriter, n
     addInto(reqs, req);
     addInto(limits, lim);
     const [cr, cl, mr, ml] = [get(req, 'cpu'), get(lim, 'cpu'), get(req, 'memory'), get(lim, 'memory')];
-    w.write(1, `${pod.metadata.namespace ?? ''}\t${pod.metadata.name ?? ''}\t\t` +
-      `${str(cr)} (${percent(milliValue(cr) / allocCpu * 100)}%)\t${str(cl)} (${percent(milliValue(cl) / allocCpu * 100)}%)\t` +
-      `${str(mr)} (${percent(value(mr) / allocMem * 100)}%)\t${str(ml)} (${percent(value(ml) / allocMem * 100)}%)\t` +
-      `${since(pod.metadata.creationTimestamp, now)}\n`);
+    w.write(
+      1,
+      `${pod.metadata.namespace ?? ''}\t${pod.metadata.name ?? ''}\t\t` +
+        `${str(cr)} (${percent((milliValue(cr) / allocCpu) * 100)}%)\t${str(cl)} (${percent((milliValue(cl) / allocCpu) * 100)}%)\t` +
+        `${str(mr)} (${percent((value(mr) / allocMem) * 100)}%)\t${str(ml)} (${percent((value(ml) / allocMem) * 100)}%)\t` +
+        `${since(pod.metadata.creationTimestamp, now)}\n`,
+    );
   }
   w.write(0, 'Allocated resources:\n  (Total limits may be over 100 percent, i.e., overcommitted.)\n');
   w.write(1, 'Resource\tRequests\tLimits\n');
   w.write(1, '--------\t--------\t------\n');
   const row = (name: string, scale: (q: Quantity) => number) => {
     const total = scale(get(alloc, name));
-    const frac = (q: Quantity) => (total !== 0 ? percent(scale(q) / total * 100) : '0');
+    const frac = (q: Quantity) => (total !== 0 ? percent((scale(q) / total) * 100) : '0');
     const [r, l] = [get(reqs, name), get(limits, name)];
     w.write(1, `${name}\t${str(r)} (${frac(r)}%)\t${str(l)} (${frac(l)}%)\n`);
   };
@@ -126,7 +165,8 @@ function describeNodeResource(node: KObject, pods: KObject[], w: PrefixWriter, n
 }
 
 function addInto(into: Resources, from: Resources | Record<string, unknown> | undefined): void {
-  const entries = from instanceof Map ? [...from] : Object.entries(from ?? {}).map(([k, v]) => [k, parseQuantity(v)] as const);
+  const entries =
+    from instanceof Map ? [...from] : Object.entries(from ?? {}).map(([k, v]) => [k, parseQuantity(v)] as const);
   for (const [k, q] of entries) into.set(k, into.has(k) ? addQuantity(into.get(k)!, q) : q);
 }
 

@@ -1,9 +1,14 @@
+import type { PodCondition } from 'kubernetes-types/core/v1.d.ts';
 import type { KObject } from '../api-types/index.ts';
 import { since } from './age.ts';
 import { describeContainers, describeResources } from './containers.ts';
 import { describeEvents } from './events.ts';
 import {
-  formatTime, printAnnotationsMultiline, printController, printLabelsMultiline, printTolerationsMultiline,
+  formatTime,
+  printAnnotationsMultiline,
+  printController,
+  printLabelsMultiline,
+  printTolerationsMultiline,
 } from './format.ts';
 import { describeTopologySpreadConstraints } from './podtemplate.ts';
 import { cmpQuantity, parseQuantity, addQuantity, ZERO, type Quantity } from './quantity.ts';
@@ -52,7 +57,8 @@ export function describePod(pod: KObject, events: KObject[], now: number): strin
     w.write(0, 'Resources:\n');
     describeResources(spec.resources, w, 1);
   }
-  if (spec.initContainers?.length) describeContainers('Init Containers', spec.initContainers, status.initContainerStatuses, pod, w, '');
+  if (spec.initContainers?.length)
+    describeContainers('Init Containers', spec.initContainers, status.initContainerStatuses, pod, w, '');
   describeContainers('Containers', spec.containers, status.containerStatuses, pod, w, '');
   if (spec.ephemeralContainers?.length) {
     describeContainers('Ephemeral Containers', spec.ephemeralContainers, status.ephemeralContainerStatuses, pod, w, '');
@@ -60,7 +66,7 @@ export function describePod(pod: KObject, events: KObject[], now: number): strin
   if (spec.readinessGates?.length) {
     w.write(0, 'Readiness Gates:\n  Type\tStatus\n');
     for (const g of spec.readinessGates) {
-      const c = (status.conditions ?? []).find((c: any) => c.type === g.conditionType);
+      const c = (status.conditions ?? []).find((c: PodCondition) => c.type === g.conditionType);
       w.write(1, `${g.conditionType} \t${c ? c.status : '<none>'} \n`);
     }
   }
@@ -92,7 +98,9 @@ export function computeQOS(pod: KObject): string {
   const hasBothLimits = (list: Record<string, unknown> | undefined) =>
     ['cpu', 'memory'].every((n) => list?.[n] !== undefined && cmpQuantity(parseQuantity(list[n]), ZERO) > 0);
   const podResources = pod.spec?.resources;
-  const sources = podResources ? [podResources] : [...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? [])].map((c) => c.resources);
+  const sources = podResources
+    ? [podResources]
+    : [...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? [])].map((c) => c.resources);
   for (const r of sources) {
     add(requests, r?.requests);
     add(limits, r?.limits);

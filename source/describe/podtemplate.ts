@@ -1,6 +1,12 @@
+import type { TopologySpreadConstraint } from 'kubernetes-types/core/v1.d.ts';
 import type { KObject } from '../api-types/index.ts';
 import { describeContainers } from './containers.ts';
-import { printAnnotationsMultiline, printLabelsMultiline, printTolerationsMultiline, selectorString } from './format.ts';
+import {
+  printAnnotationsMultiline,
+  printLabelsMultiline,
+  printTolerationsMultiline,
+  selectorString,
+} from './format.ts';
 import { describeVolumes } from './volumes.ts';
 import type { PrefixWriter } from './writer.ts';
 
@@ -15,7 +21,8 @@ export function describePodTemplate(template: KObject | undefined, w: PrefixWrit
   printLabelsMultiline(w, '  Labels', meta.labels);
   if (Object.keys(meta.annotations ?? {}).length > 0) printAnnotationsMultiline(w, '  Annotations', meta.annotations);
   if (spec.serviceAccountName) w.write(1, `Service Account:\t${spec.serviceAccountName}\n`);
-  if (spec.initContainers?.length) describeContainers('Init Containers', spec.initContainers, undefined, undefined, w, '  ');
+  if (spec.initContainers?.length)
+    describeContainers('Init Containers', spec.initContainers, undefined, undefined, w, '  ');
   describeContainers('Containers', spec.containers, undefined, undefined, w, '  ');
   describeVolumes(spec.volumes, w, '  ');
   describeTopologySpreadConstraints(spec.topologySpreadConstraints, w, '  ');
@@ -24,7 +31,11 @@ export function describePodTemplate(template: KObject | undefined, w: PrefixWrit
   printTolerationsMultiline(w, '  Tolerations', spec.tolerations);
 }
 
-export function describeTopologySpreadConstraints(tscs: any[] | undefined, w: PrefixWriter, space: string): void {
+export function describeTopologySpreadConstraints(
+  tscs: TopologySpreadConstraint[] | undefined,
+  w: PrefixWriter,
+  space: string,
+): void {
   if (!tscs?.length) return;
   const sorted = [...tscs].sort((a, b) => (a.topologyKey < b.topologyKey ? -1 : a.topologyKey > b.topologyKey ? 1 : 0));
   w.write(0, `${space}Topology Spread Constraints:\t`);

@@ -112,8 +112,14 @@ export function quantityString(q: Quantity): string {
   let [n, exp] = removeFactors(q.mantissa, 10n);
   exp += q.scale;
   const r = ((exp % 3) + 3) % 3;
-  if (r === 1) { n *= 10n; exp -= 1; }
-  if (r === 2) { n *= 100n; exp -= 2; }
+  if (r === 1) {
+    n *= 10n;
+    exp -= 1;
+  }
+  if (r === 2) {
+    n *= 100n;
+    exp -= 2;
+  }
   if (format === 'DecimalExponent') return exp === 0 ? `${n}` : `${n}e${exp}`;
   const suffix = Object.keys(DEC).find((k) => DEC[k] === exp);
   return suffix === undefined ? `${n}e${exp}` : `${n}${suffix}`;

@@ -1,6 +1,12 @@
 import type { KObject } from '../api-types/index.ts';
 import { describeEvents } from './events.ts';
-import { controllerOf, formatLabelSelector, printAnnotationsMultiline, printController, printLabelsMultiline } from './format.ts';
+import {
+  controllerOf,
+  formatLabelSelector,
+  printAnnotationsMultiline,
+  printController,
+  printLabelsMultiline,
+} from './format.ts';
 import { describePodTemplate } from './podtemplate.ts';
 import { PrefixWriter } from './writer.ts';
 

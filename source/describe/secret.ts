@@ -14,7 +14,8 @@ export function describeSecret(secret: KObject): string {
   const data: Record<string, string> = secret.data ?? {};
   for (const k of Object.keys(data).sort()) {
     const bytes = Buffer.from(data[k] ?? '', 'base64');
-    if (k === 'token' && secret.type === 'kubernetes.io/service-account-token') w.write(0, `${k}:\t${bytes.toString('utf8')}\n`);
+    if (k === 'token' && secret.type === 'kubernetes.io/service-account-token')
+      w.write(0, `${k}:\t${bytes.toString('utf8')}\n`);
     else w.write(0, `${k}:\t${bytes.length} bytes\n`);
   }
   return w.toString();

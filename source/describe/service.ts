@@ -1,3 +1,5 @@
+import type { LoadBalancerIngress } from 'kubernetes-types/core/v1.d.ts';
+import type { Endpoint, EndpointPort } from 'kubernetes-types/discovery/v1.d.ts';
 import type { KObject } from '../api-types/index.ts';
 import { describeEvents } from './events.ts';
 import { formatLabels, printAnnotationsMultiline, printLabelsMultiline } from './format.ts';
@@ -19,9 +21,9 @@ export function describeService(svc: KObject, endpointSlices: KObject[], events:
   if (spec.externalIPs?.length) w.write(0, `External IPs:\t${spec.externalIPs.join(',')}\n`);
   if (spec.loadBalancerIP) w.write(0, `Desired LoadBalancer IP:\t${spec.loadBalancerIP}\n`);
   if (spec.externalName) w.write(0, `External Name:\t${spec.externalName}\n`);
-  const ingress: any[] = svc.status?.loadBalancer?.ingress ?? [];
+  const ingress: LoadBalancerIngress[] = svc.status?.loadBalancer?.ingress ?? [];
   if (ingress.length > 0) {
-    const list = ingress.map((i) => (i.ip ? i.ip + (i.ipMode ? ` (${i.ipMode})` : '') : i.hostname ?? '')).join(', ');
+    const list = ingress.map((i) => (i.ip ? i.ip + (i.ipMode ? ` (${i.ipMode})` : '') : (i.hostname ?? ''))).join(', ');
     w.write(0, `LoadBalancer Ingress:\t${list}\n`);
   }
   for (const p of spec.ports ?? []) {
@@ -36,7 +38,8 @@ export function describeService(svc: KObject, endpointSlices: KObject[], events:
   if (spec.externalTrafficPolicy) w.write(0, `External Traffic Policy:\t${spec.externalTrafficPolicy}\n`);
   if (spec.internalTrafficPolicy) w.write(0, `Internal Traffic Policy:\t${spec.internalTrafficPolicy}\n`);
   if (spec.healthCheckNodePort) w.write(0, `HealthCheck NodePort:\t${spec.healthCheckNodePort}\n`);
-  if (spec.loadBalancerSourceRanges?.length) w.write(0, `LoadBalancer Source Ranges:\t${spec.loadBalancerSourceRanges.join(',')}\n`);
+  if (spec.loadBalancerSourceRanges?.length)
+    w.write(0, `LoadBalancer Source Ranges:\t${spec.loadBalancerSourceRanges.join(',')}\n`);
   describeEvents(events, w, now);
   return w.toString();
 }
@@ -51,15 +54,15 @@ export function formatEndpointSlices(slices: KObject[], portName: string): strin
   let more = false;
   let count = 0;
   // Mirrors kubectl, which decides "more" before skipping a not-ready endpoint.
-  const visit = (ep: any, render: (addr: string) => string) => {
+  const visit = (ep: Endpoint, render: (addr: string) => string) => {
     if (list.length === MAX) more = true;
     if (ep.conditions?.ready === false) return;
     if (!more) list.push(render(ep.addresses?.[0] ?? ''));
     count++;
   };
   for (const slice of slices) {
-    const endpoints: any[] = slice.endpoints ?? [];
-    const ports: any[] = slice.ports ?? [];
+    const endpoints: Endpoint[] = slice.endpoints ?? [];
+    const ports: EndpointPort[] = slice.ports ?? [];
     if (ports.length === 0) {
       for (const ep of endpoints) visit(ep, (a) => a);
     } else {

@@ -18,13 +18,22 @@ export function nodeObject(n: NodeConfig, now: number): KObject {
     'kubernetes.io/arch': 'amd64',
     'kubernetes.io/hostname': n.name,
     'kubernetes.io/os': 'linux',
-    ...(n.role === 'control-plane' ? { 'node-role.kubernetes.io/control-plane': '', 'node.kubernetes.io/exclude-from-external-load-balancers': '' } : {}),
+    ...(n.role === 'control-plane'
+      ? { 'node-role.kubernetes.io/control-plane': '', 'node.kubernetes.io/exclude-from-external-load-balancers': '' }
+      : {}),
     ...(n.labels ?? {}),
   };
   const ts = rfc3339(now);
   const resources = { cpu: n.cpu, memory: n.memory, pods: n.pods, 'ephemeral-storage': '100Gi', 'hugepages-2Mi': '0' };
   return {
-    metadata: { name: n.name, labels, annotations: { 'node.alpha.kubernetes.io/ttl': '0', 'volumes.kubernetes.io/controller-managed-attach-detach': 'true' } },
+    metadata: {
+      name: n.name,
+      labels,
+      annotations: {
+        'node.alpha.kubernetes.io/ttl': '0',
+        'volumes.kubernetes.io/controller-managed-attach-detach': 'true',
+      },
+    },
     spec: { podCIDR: n.podCIDR, podCIDRs: [n.podCIDR], ...(n.taints?.length ? { taints: n.taints } : {}) },
     status: {
       capacity: resources,
@@ -34,7 +43,14 @@ export function nodeObject(n: NodeConfig, now: number): KObject {
         ['DiskPressure', 'False', 'KubeletHasNoDiskPressure', 'kubelet has no disk pressure'],
         ['PIDPressure', 'False', 'KubeletHasSufficientPID', 'kubelet has sufficient PID available'],
         ['Ready', 'True', 'KubeletReady', 'kubelet is posting ready status'],
-      ].map(([type, status, reason, message]) => ({ type, status, reason, message, lastHeartbeatTime: ts, lastTransitionTime: ts })),
+      ].map(([type, status, reason, message]) => ({
+        type,
+        status,
+        reason,
+        message,
+        lastHeartbeatTime: ts,
+        lastTransitionTime: ts,
+      })),
       addresses: [
         { type: 'InternalIP', address: n.ip },
         { type: 'Hostname', address: n.name },
@@ -63,14 +79,16 @@ export function bootstrap(ctx: EngineContext): void {
     if (!ctx.store.get('nodes', undefined, n.name)) {
       const created = ctx.store.create('nodes', nodeObject(n, ctx.clock.now()));
       // Node status arrives through the status subresource, as a kubelet registers it.
-      ctx.store.update('nodes', { ...structuredClone(created), status: nodeObject(n, ctx.clock.now()).status }, { subresource: 'status' });
+      ctx.store.update(
+        'nodes',
+        { ...structuredClone(created), status: nodeObject(n, ctx.clock.now()).status },
+        { subresource: 'status' },
+      );
     }
   }
   for (const ns of SYSTEM_NAMESPACES) ensure(ctx, 'serviceaccounts', { metadata: { name: 'default', namespace: ns } });
+  for (const name of ['coredns', 'kube-proxy'])
+    ensure(ctx, 'serviceaccounts', { metadata: { name, namespace: 'kube-system' } });
   ensureKubernetesService(ctx.store, ctx.config, ctx.config.port);
   ensureSystemWorkloads(ctx.store);
-  ensure(ctx, 'configmaps', {
-    metadata: { name: 'kube-root-ca.crt', namespace: 'default' },
-    data: { 'ca.crt': '# skiff serves plain HTTP on loopback; no CA is needed.\n' },
-  });
 }

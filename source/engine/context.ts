@@ -1,8 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { KObject } from '../api-types/index.ts';
+import type { AuthContext } from './auth/index.ts';
 import type { Clock } from './clock.ts';
+import type { ClusterDnsOptions } from './dns/cluster-dns.ts';
 import type { EventRecorder } from './events.ts';
+import type { MetricsSource } from './metrics/types.ts';
 import type { Store } from './store/store.ts';
 
 export interface NodeConfig {
@@ -25,6 +28,8 @@ export interface EngineConfig {
   /** Multiplies every delay the engine waits for (tests use e.g. 0.05). */
   timeScale: number;
   serviceCIDR: string;
+  /** Addresses of the ingress controller (.1) and of LoadBalancer services (the rest). */
+  loadBalancerCIDR?: string;
   nodePortRange: [number, number];
   nodes: NodeConfig[];
   /** First pull of an image on a node takes this long (before time scaling). */
@@ -33,6 +38,8 @@ export interface EngineConfig {
   podEvictionSeconds: number;
   /** Node lease duration: a node whose lease is older is marked NotReady. */
   nodeLeaseSeconds: number;
+  /** Cluster DNS settings (forwarding opt-in; simulating no privilege in tests). */
+  dns?: ClusterDnsOptions;
 }
 
 /**
@@ -43,7 +50,14 @@ export interface PodIO {
   /** GET .../pods/NAME/log */
   log(pod: KObject, query: URLSearchParams, req: IncomingMessage, res: ServerResponse): Promise<void>;
   /** WebSocket upgrade on .../exec, .../attach or .../portforward. */
-  upgrade(kind: 'exec' | 'attach' | 'portforward', pod: KObject, query: URLSearchParams, req: IncomingMessage, socket: Duplex, head: Buffer): void;
+  upgrade(
+    kind: 'exec' | 'attach' | 'portforward',
+    pod: KObject,
+    query: URLSearchParams,
+    req: IncomingMessage,
+    socket: Duplex,
+    head: Buffer,
+  ): void;
 }
 
 export interface EngineContext {
@@ -52,6 +66,10 @@ export interface EngineContext {
   config: EngineConfig;
   recorder: EventRecorder;
   podIO?: PodIO;
+  /** Measured container and node usage (metrics.k8s.io), set by the metrics component. */
+  metrics?: MetricsSource;
+  /** Tokens, authentication and authorization (set before the API listens). */
+  auth?: AuthContext;
   log(msg: string): void;
 }
 

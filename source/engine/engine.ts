@@ -8,9 +8,10 @@ import { createApiServer, type ApiServerHooks } from './api/server.ts';
 import { evictPod } from './controllers/eviction.ts';
 import { bootstrap } from './bootstrap.ts';
 import { RealClock, type Clock } from './clock.ts';
+import { installCustomResources } from './apiextensions/crd.ts';
 import { createComponents } from './components.ts';
 import { loadTopology } from './config.ts';
-import { listenLoopback } from './proxy/loopback.ts';
+import { listenLoopback } from './net/loopback.ts';
 import type { Component, EngineConfig, EngineContext } from './context.ts';
 import { EventRecorder } from './events.ts';
 import { createRegistry } from './resources/index.ts';
@@ -18,6 +19,9 @@ import { Store } from './store/store.ts';
 import { writeKubeconfig } from './kubeconfig.ts';
 import { ensurePki } from './tls.ts';
 import { installServiceAllocations } from './services/allocations.ts';
+import { installStorageAdmission } from './controllers/storage/admission.ts';
+import { authorizationModeFrom, setupAuth, type AuthorizationMode } from './auth/index.ts';
+import { outsideRequest, requestUser } from './auth/request-context.ts';
 
 export interface EngineOptions {
   home: string;
@@ -29,6 +33,10 @@ export interface EngineOptions {
   /** Skip components (controllers, kubelets, proxy): an API server over the store only. */
   apiOnly?: boolean;
   log?: (msg: string) => void;
+  /** Cluster DNS settings. */
+  dns?: EngineConfig['dns'];
+  /** RBAC (default) or AlwaysAllow; `SKIFF_AUTHORIZATION_MODE` when unset. */
+  authorizationMode?: AuthorizationMode;
 }
 
 export interface Engine {
@@ -79,11 +87,20 @@ export async function startEngine(opts: EngineOptions): Promise<Engine> {
     pullDelayMs: Number(process.env.SKIFF_PULL_DELAY_MS ?? 1500),
     podEvictionSeconds: Number(process.env.SKIFF_POD_EVICTION_SECONDS ?? 30),
     nodeLeaseSeconds: 40,
+    dns: opts.dns,
   };
   const log = opts.log ?? ((m: string) => process.stderr.write(`${new Date().toISOString()} ${m}\n`));
-  const store = new Store(createRegistry(), clock, { path: join(home, 'state.db') });
+  // Writes made while serving an API request commit before they return; the rest (controllers,
+  // kubelet) commit once per event-loop turn, before any response carries them (api/flushing-response.ts).
+  const store = new Store(createRegistry(), clock, {
+    path: join(home, 'state.db'),
+    acknowledged: () => requestUser() !== undefined,
+    isolate: outsideRequest,
+  });
   // Service IP/port allocation runs inside writes, so it must be in place before the API listens.
   installServiceAllocations(store, config);
+  installStorageAdmission(store);
+  installCustomResources(store);
   const ctx: EngineContext = { store, clock, config, recorder: new EventRecorder(store, clock), log };
   const components: Component[] = opts.apiOnly ? [] : createComponents(config);
   const hooks: ApiServerHooks = {
@@ -91,6 +108,14 @@ export async function startEngine(opts: EngineOptions): Promise<Engine> {
     evict: (ns, name, grace) => void evictPod(store, ns, name, { gracePeriodSeconds: grace }),
   };
   const pki = await ensurePki(home, ['127.0.0.1', serviceIP(config.serviceCIDR, 1), ...config.nodes.map((n) => n.ip)]);
+  ctx.auth = await setupAuth({
+    store,
+    clock,
+    home,
+    adminToken: config.token,
+    caCert: pki.caCert,
+    mode: opts.authorizationMode ?? authorizationModeFrom(process.env.SKIFF_AUTHORIZATION_MODE),
+  });
   const server = createApiServer(ctx, pki, hooks);
   let port: number;
   if (opts.port !== undefined) port = await listen(server, host, opts.port);

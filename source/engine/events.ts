@@ -28,10 +28,19 @@ export class EventRecorder {
     return t.toString(16);
   }
 
-  record(obj: KObject, type: 'Normal' | 'Warning', reason: string, message: string, source: EventSource, fieldPath?: string): void {
+  record(
+    obj: KObject,
+    type: 'Normal' | 'Warning',
+    reason: string,
+    message: string,
+    source: EventSource,
+    fieldPath?: string,
+  ): void {
     const ns = obj.metadata.namespace || 'default';
     const now = rfc3339(this.clock.now());
-    const dedupe = [obj.metadata.uid, fieldPath ?? '', reason, message, source.component, source.host ?? ''].join('\u0000');
+    const dedupe = [obj.metadata.uid, fieldPath ?? '', reason, message, source.component, source.host ?? ''].join(
+      '\u0000',
+    );
     const existing = this.recent.get(dedupe);
     try {
       if (existing && this.store.get('events', ns, existing)) {

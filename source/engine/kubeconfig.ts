@@ -8,7 +8,9 @@ export function kubeconfigDoc(server: string, token: string, caCert: string) {
   return {
     apiVersion: 'v1',
     kind: 'Config',
-    clusters: [{ name: CONTEXT_NAME, cluster: { server, 'certificate-authority-data': Buffer.from(caCert).toString('base64') } }],
+    clusters: [
+      { name: CONTEXT_NAME, cluster: { server, 'certificate-authority-data': Buffer.from(caCert).toString('base64') } },
+    ],
     users: [{ name: CONTEXT_NAME, user: { token } }],
     contexts: [{ name: CONTEXT_NAME, context: { cluster: CONTEXT_NAME, user: CONTEXT_NAME, namespace: 'default' } }],
     'current-context': CONTEXT_NAME,

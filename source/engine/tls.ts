@@ -18,7 +18,10 @@ const ALG = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const;
 
 async function pem(key: CryptoKey): Promise<string> {
   const der = Buffer.from(await webcrypto.subtle.exportKey('pkcs8', key));
-  return `-----BEGIN PRIVATE KEY-----\n${der.toString('base64').match(/.{1,64}/g)!.join('\n')}\n-----END PRIVATE KEY-----\n`;
+  return `-----BEGIN PRIVATE KEY-----\n${der
+    .toString('base64')
+    .match(/.{1,64}/g)!
+    .join('\n')}\n-----END PRIVATE KEY-----\n`;
 }
 
 /**
@@ -30,7 +33,11 @@ export async function ensurePki(home: string, ips: string[]): Promise<Pki> {
   const dir = join(home, 'pki');
   const paths = { ca: join(dir, 'ca.crt'), cert: join(dir, 'server.crt'), key: join(dir, 'server.key') };
   if (existsSync(paths.ca) && existsSync(paths.cert) && existsSync(paths.key)) {
-    return { caCert: readFileSync(paths.ca, 'utf8'), cert: readFileSync(paths.cert, 'utf8'), key: readFileSync(paths.key, 'utf8') };
+    return {
+      caCert: readFileSync(paths.ca, 'utf8'),
+      cert: readFileSync(paths.cert, 'utf8'),
+      key: readFileSync(paths.key, 'utf8'),
+    };
   }
   x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
@@ -46,7 +53,10 @@ export async function ensurePki(home: string, ips: string[]): Promise<Pki> {
     signingAlgorithm: ALG,
     extensions: [
       new x509.BasicConstraintsExtension(true, undefined, true),
-      new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign | x509.KeyUsageFlags.digitalSignature, true),
+      new x509.KeyUsagesExtension(
+        x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign | x509.KeyUsageFlags.digitalSignature,
+        true,
+      ),
       await x509.SubjectKeyIdentifierExtension.create((caKeys as CryptoKeyPair).publicKey),
     ],
   });
@@ -74,7 +84,11 @@ export async function ensurePki(home: string, ips: string[]): Promise<Pki> {
       ]),
     ],
   });
-  const out: Pki = { caCert: ca.toString('pem') + '\n', cert: cert.toString('pem') + '\n', key: await pem(keys.privateKey) };
+  const out: Pki = {
+    caCert: ca.toString('pem') + '\n',
+    cert: cert.toString('pem') + '\n',
+    key: await pem(keys.privateKey),
+  };
   writeFileSync(paths.ca, out.caCert, { mode: 0o600 });
   writeFileSync(paths.cert, out.cert, { mode: 0o600 });
   writeFileSync(paths.key, out.key, { mode: 0o600 });

@@ -1,10 +1,11 @@
 import React, { useCallback, useSyncExternalStore } from 'react';
 import { Box, useInput } from 'ink';
-import { viewKind, viewResource, type Controller } from './controller.ts';
+import type { Controller } from './controller.ts';
+import { viewKind, viewResource } from './state/view.ts';
 import { useTerminalSize } from './hooks/use-terminal-size.ts';
-import { bindingsFor } from './keys/keymap.ts';
 import { layoutFor } from './layout.ts';
-import { topView, type UiState, type ViewState } from './state/types.ts';
+import { topView, type UiState } from './state/types.ts';
+import { crumbText } from './state/crumbs.ts';
 import type { Theme } from './theme.ts';
 import { ThemeProvider, useTheme } from './theme-context.tsx';
 import { TableView } from './views/table-view.tsx';
@@ -16,16 +17,14 @@ import { PromptLine } from './widgets/prompt-line.tsx';
 import { Splash } from './widgets/splash.tsx';
 import { StatusLine } from './widgets/status-line.tsx';
 
-function crumb(view: ViewState): string {
-  if (view.kind === 'table') return view.resource.split('.')[0];
-  if (view.kind === 'help') return 'help';
-  return view.mode;
-}
-
+const crumb = crumbText;
 
 /** The root: one key handler for the whole app, the screen laid out from the store. */
-export function App({ controller, theme }: { controller: Controller; theme: Theme }) {
+export function App({ controller, theme: startTheme }: { controller: Controller; theme: Theme }) {
   const state = useSyncExternalStore(controller.store.subscribe, controller.store.get);
+  // A skin from the configuration (hot-reloaded) replaces the one the TUI started with.
+  const skin = useSyncExternalStore(controller.config.store.subscribe, () => controller.config.store.get().theme);
+  const theme = skin ?? startTheme;
   // The handler only forwards; the controller reads current state itself (no stale closures).
   useInput((input, key) => controller.handleInput(input, key), { isActive: !state.suspended });
   const onResize = useCallback((c: number, r: number) => controller.resize(c, r), [controller]);
@@ -53,8 +52,13 @@ function Screen({ controller, state }: { controller: Controller; state: UiState 
   const resource = view ? viewResource(view) : undefined;
   const info = resource ? controller.session?.registry.get(resource) : undefined;
   const namespaced = view?.kind === 'table' && !!info?.namespaced;
-  const scope = view?.kind === 'table' ? (namespaced ? (view.namespace ?? 'all') : 'cluster') : (state.namespace ?? 'all');
-  const hints = bindingsFor(kind, resource, state.readonly).filter((b) => b.hint);
+  const scope =
+    view?.kind === 'table'
+      ? namespaced || (view.virtual && view.virtual.kind !== 'explain')
+        ? (view.namespace ?? 'all')
+        : 'cluster'
+      : (state.namespace ?? 'all');
+  const hints = controller.bindings(kind, resource).filter((b) => b.hint);
   const namespaces: Array<[string, string]> | undefined = namespaced
     ? [['0', 'all'], ...state.recentNamespaces.map((n, i): [string, string] => [String(i + 1), n])]
     : undefined;
@@ -64,7 +68,10 @@ function Screen({ controller, state }: { controller: Controller; state: UiState 
   else if (view?.kind === 'help') {
     main = (
       <TextView
-        title={[{ text: 'Help' }, { text: ` ${crumb(state.stack[state.stack.length - 2] ?? view)}`, color: theme.keyHint }]}
+        title={[
+          { text: 'Help' },
+          { text: ` ${crumb(state.stack[state.stack.length - 2] ?? view)}`, color: theme.keyHint },
+        ]}
         lines={controller.textLines(view)}
         top={view.top}
         layout={layout}
@@ -88,9 +95,7 @@ function Screen({ controller, state }: { controller: Controller; state: UiState 
       {state.prompt ? <PromptLine prompt={state.prompt} width={layout.width} /> : null}
       <Box flexDirection="column" width={layout.width} height={layout.boxRows}>
         {main}
-        {state.dialog ? (
-          <DialogBox dialog={state.dialog} width={layout.width} height={layout.boxRows} />
-        ) : null}
+        {state.dialog ? <DialogBox dialog={state.dialog} width={layout.width} height={layout.boxRows} /> : null}
       </Box>
       <Crumbs crumbs={state.stack.map(crumb)} width={layout.width} />
       <StatusLine toast={state.toast} width={layout.width} maxLines={layout.footerRows - 1} />

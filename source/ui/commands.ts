@@ -4,6 +4,7 @@ export type ParsedCommand =
   | { type: 'quit' }
   | { type: 'help' }
   | { type: 'contexts' }
+  | { type: 'pulses' }
   | { type: 'context'; name: string }
   | { type: 'namespace'; name: string }
   | {
@@ -16,11 +17,38 @@ export type ParsedCommand =
   | { type: 'apply' | 'deleteFile'; file: string }
   | { type: 'createDeployment'; name: string; image: string; replicas?: number; port?: number }
   | { type: 'run'; name: string; image: string; port?: number }
-  | { type: 'expose'; kind: string; name: string; port: number; targetPort?: number | string; serviceType?: 'ClusterIP' | 'NodePort' | 'LoadBalancer'; serviceName?: string }
+  | {
+      type: 'expose';
+      kind: string;
+      name: string;
+      port: number;
+      targetPort?: number | string;
+      serviceType?: 'ClusterIP' | 'NodePort' | 'LoadBalancer';
+      serviceName?: string;
+    }
   | { type: 'error'; message: string }
   | { type: 'empty' };
 
-export const BUILTIN_COMMANDS = ['q', 'quit', 'q!', 'help', 'ctx', 'context', 'contexts', 'apply', 'delete', 'create', 'expose', 'run'];
+export const BUILTIN_COMMANDS = [
+  'q',
+  'quit',
+  'q!',
+  'help',
+  'config',
+  'ctx',
+  'context',
+  'contexts',
+  'pulses',
+  'apply',
+  'delete',
+  'create',
+  'expose',
+  'run',
+  'xray',
+  'problems',
+  'pop',
+  'explain',
+];
 
 /** `--image=x`, `--image x`, `-f x`: flags and positional words of a command line. */
 export function parseFlags(args: string[]): { flags: Record<string, string>; positional: string[] } {
@@ -52,9 +80,11 @@ function parseAction(cmd: string, args: string[]): ParsedCommand | undefined {
     return { type: cmd === 'apply' ? 'apply' : 'deleteFile', file };
   }
   if (cmd === 'create') {
-    if (positional[0] !== 'deployment' && positional[0] !== 'deploy') return err('usage: create deployment NAME --image=IMAGE [--replicas=N] [--port=P]');
+    if (positional[0] !== 'deployment' && positional[0] !== 'deploy')
+      return err('usage: create deployment NAME --image=IMAGE [--replicas=N] [--port=P]');
     const name = positional[1];
-    if (!name || !flags.image || flags.image === 'true') return err('usage: create deployment NAME --image=IMAGE [--replicas=N] [--port=P]');
+    if (!name || !flags.image || flags.image === 'true')
+      return err('usage: create deployment NAME --image=IMAGE [--replicas=N] [--port=P]');
     const replicas = intFlag(flags.replicas, 'replicas');
     const port = intFlag(flags.port, 'port');
     if (typeof replicas === 'string') return err(replicas);
@@ -77,7 +107,8 @@ function parseAction(cmd: string, args: string[]): ParsedCommand | undefined {
     if (port === undefined) return err(usage);
     if (typeof port === 'string') return err(port);
     const type = flags.type;
-    if (type && !['ClusterIP', 'NodePort', 'LoadBalancer'].includes(type)) return err(`--type must be ClusterIP, NodePort or LoadBalancer`);
+    if (type && !['ClusterIP', 'NodePort', 'LoadBalancer'].includes(type))
+      return err(`--type must be ClusterIP, NodePort or LoadBalancer`);
     const tp = flags['target-port'];
     return {
       type: 'expose',
@@ -102,6 +133,7 @@ export function parseCommand(text: string): ParsedCommand {
   const cmd = head.toLowerCase();
   if (cmd === 'q' || cmd === 'quit' || cmd === 'q!' || cmd === 'exit') return { type: 'quit' };
   if (cmd === 'help' || cmd === '?') return { type: 'help' };
+  if (cmd === 'pulses' || cmd === 'pulse' || cmd === 'pu') return { type: 'pulses' };
   if (cmd === 'ctx' || cmd === 'context' || cmd === 'contexts') {
     return args[0] ? { type: 'context', name: args[0] } : { type: 'contexts' };
   }
@@ -118,6 +150,8 @@ export function parseCommand(text: string): ParsedCommand {
     else if (a.startsWith('--namespace=')) out.namespace = a.slice('--namespace='.length);
     else if ((a === '-l' || a === '--selector') && args[i + 1]) out.labelSelector = args[++i];
     else if (a.startsWith('-l=')) out.labelSelector = a.slice(3);
+    // k9s: `pod fred app=blee` (a namespace name never holds `=`).
+    else if (/^[^=\s]+!?=/.test(a)) out.labelSelector = out.labelSelector ? `${out.labelSelector},${a}` : a;
     else if (!a.startsWith('-')) out.namespace = a;
   }
   return out;
@@ -127,7 +161,10 @@ export function parseCommand(text: string): ParsedCommand {
  * The completion for the word being typed: the shortest candidate that extends it
  * (`de` -> `deploy`), or undefined. Returns the whole new text.
  */
-export function completeText(text: string, candidatesFor: (wordIndex: number, words: string[]) => string[]): string | undefined {
+export function completeText(
+  text: string,
+  candidatesFor: (wordIndex: number, words: string[]) => string[],
+): string | undefined {
   const endsWithSpace = /\s$/.test(text);
   const words = tokenize(text);
   const index = endsWithSpace ? words.length : Math.max(0, words.length - 1);

@@ -3,15 +3,28 @@ import type { Key } from 'ink';
 import type { KObject } from '../api-types/index.ts';
 import { errorMessage } from '../client/errors.ts';
 import { loadKubeConfig, type KubeconfigSource } from '../client/kubeconfig.ts';
+import { kubeconfigFiles } from '../client/kubeconfig-files.ts';
 import type { ObjectRef } from '../client/actions.ts';
 import { resourcePath, type ResourceInfo } from '../client/resource.ts';
 import { connect, type ClusterSession } from '../client/session.ts';
 import type { Row } from '../client/table-cache.ts';
 import { helpLines, helpSections } from './help.ts';
-import { lookup, type ViewKind } from './keys/keymap.ts';
+import { KEYMAP, lookup, type Binding, type CommandId, type ViewKind } from './keys/keymap.ts';
+import { ConfigRuntime } from './config/runtime.ts';
+import { configDir } from './config/load.ts';
+import { attachConfig, issuesMessage, mouseWanted } from './config/attach.ts';
+import { effectiveBindings, resolveKey } from './config/key-layer.ts';
+import { userHelpSections } from './config/help.ts';
+import { MOUSE_OFF, MOUSE_ON, parseSgrMouse } from './mouse/sgr.ts';
+import { mouseEvent } from './features/mouse.ts';
+import { clipboardCommands } from './features/clipboard.ts';
+import { runHotkey, runPlugin } from './features/plugins.ts';
+import { AccessReviews } from '../client/access.ts';
+import { deniedCommands } from './features/access.ts';
 import { keyNames } from './keys/parse.ts';
 import { contextsSource, type RowSource } from './sources.ts';
 import { Store } from './state/store.ts';
+import { CONTEXTS, viewKind, viewResource } from './state/view.ts';
 import {
   initialState,
   type Dialog,
@@ -24,16 +37,29 @@ import {
   type ViewState,
 } from './state/types.ts';
 import { memoDerive, selectedIndex, type DerivedTable } from './table/derive.ts';
-import { editLine } from './line-edit.ts';
+import { inputDialogKey, inputDialogPaste, openInput } from './features/input-dialog.ts';
+import { pasteRuns } from './keys/paste.ts';
 import { StaticDoc, type Lines, type TextDoc } from './docs.ts';
 import { runCommand } from './features/command-line.ts';
 import { navigationCommands } from './features/navigation.ts';
-import { promptKey } from './features/prompt.ts';
+import { promptKey, promptPaste } from './features/prompt.ts';
 import { logCommands } from './features/logs.ts';
 import { terminalCommands } from './features/terminal.ts';
 import { rolloutCommands } from './features/rollout.ts';
 import { trafficCommands } from './features/traffic.ts';
+import { pulsesCommands } from './features/pulses.ts';
 import { objectCommands } from './features/object-actions.ts';
+import { portForwardCommands } from './features/port-forward.ts';
+import { namespaceCommands } from './features/namespace-scope.ts';
+import { logViewCommands } from './features/log-view.ts';
+import { ClaimPodsSource } from './claim-pods.ts';
+import { JobRetrySource } from './job-retry-source.ts';
+import { engineTimeScale } from '../client/engine-clock.ts';
+import { MergedSource } from './merged-source.ts';
+import { namespaceSet } from './namespace-set.ts';
+import { lookupKey, openVirtual, rowResource, troubleshootCommands } from './troubleshoot/commands.ts';
+import { metricsPoller } from '../client/metrics.ts';
+import { rowObjects, withMetrics } from './metrics/source.ts';
 
 export interface DialogAnswer {
   ok: boolean;
@@ -63,12 +89,12 @@ export interface ControllerOptions extends TuiOptions {
   rows: number;
   onQuit: () => void;
   connectTimeoutMs?: number;
-  /** Watch events are published at most this often. */
+  /** Watch events are published at most this often (default: config.yaml's refreshRate). */
   coalesceMs?: number;
+  /** The user's configuration directory (default $XDG_CONFIG_HOME/skiff). */
+  configDir?: string;
 }
 
-/** The client-side table of kubeconfig contexts. */
-export const CONTEXTS = 'contexts';
 /** Debugging aid: SKIFF_KEYLOG=FILE records every key as it is read. */
 const KEYLOG = process.env.SKIFF_KEYLOG;
 const TOAST_MS = 5000;
@@ -80,6 +106,8 @@ const TOAST_MS = 5000;
  */
 export class Controller {
   readonly store: Store<UiState>;
+  /** The user's configuration (config.yaml, keys, plugins, skins), hot-reloaded. */
+  readonly config: ConfigRuntime;
   session?: ClusterSession;
   private kubeSource: KubeconfigSource = {};
   private nextId = 1;
@@ -92,12 +120,50 @@ export class Controller {
   private toastSeq = 0;
   private connectSeq = 0;
   private disposed = false;
+  /** Tables that are not API resources (`:pf`), by resource name; their sources outlive the views. */
+  readonly clientViews = new Map<string, () => RowSource>();
 
-  private readonly features: Record<string, (key: string) => void>;
+  /** A handler for every command in the keymap: a key bound to a command nobody handles does not compile. */
+  private readonly features: Record<CommandId, (key: string) => void>;
+  private access: AccessReviews | undefined;
+  /** The view (resource, namespace) whose permissions `denied` describes. */
+  private accessKey = '';
+
+  /** Ask, once per context/resource/namespace (cached), which actions the user may not run. */
+  private refreshAccess(): void {
+    const s = this.state;
+    const table = [...s.stack].reverse().find((v) => v.kind === 'table');
+    const info = table?.kind === 'table' ? this.session?.registry.get(table.resource) : undefined;
+    if (!this.access || table?.kind !== 'table' || !info) return;
+    const namespace = info.namespaced ? (table.namespace ?? '') : '';
+    const key = `${table.resource}\0${namespace}`;
+    if (key === this.accessKey) return;
+    this.accessKey = key;
+    const access = this.access;
+    // A set of namespaces: a command is denied when it is denied in any of them.
+    const checks = (namespaceSet(namespace) ?? [namespace]).map((ns) =>
+      deniedCommands(access, table.resource, info, ns),
+    );
+    void Promise.all(checks).then((lists) => {
+      const denied = [...new Set(lists.flat())].sort();
+      if (this.accessKey !== key) return;
+      const cur = this.state.denied;
+      if (cur.length === denied.length && cur.every((c, i) => c === denied[i])) return;
+      this.store.update((st) => ({ ...st, denied }));
+    });
+  }
 
   constructor(private readonly opts: ControllerOptions) {
-    this.store = new Store(initialState({ columns: opts.columns, rows: opts.rows, readonly: opts.readonly }));
+    this.config = new ConfigRuntime(opts.configDir ?? configDir());
+    this.store = new Store(
+      initialState({
+        columns: opts.columns,
+        rows: opts.rows,
+        readonly: opts.readonly || this.config.active.settings.readOnly,
+      }),
+    );
     this.store.subscribe(() => this.collectSources());
+    this.store.subscribe(() => this.refreshAccess());
     this.features = {
       ...navigationCommands(this),
       ...objectCommands(this),
@@ -105,7 +171,14 @@ export class Controller {
       ...terminalCommands(this),
       ...rolloutCommands(this),
       ...trafficCommands(this),
+      ...pulsesCommands(this),
+      ...portForwardCommands(this),
+      ...namespaceCommands(this),
+      ...logViewCommands(this),
+      ...clipboardCommands(this),
+      ...troubleshootCommands(this),
     };
+    attachConfig(this, !!opts.readonly);
   }
 
   get state(): UiState {
@@ -120,7 +193,9 @@ export class Controller {
     if (!context && !kubeconfigPath && ensureLocalCluster) {
       this.setConn({ phase: 'starting', message: 'Starting the local cluster…' });
       try {
-        this.kubeSource = { path: await ensureLocalCluster() };
+        // The engine's own file first (its current-context wins), then the user's files, so
+        // `:ctx` offers every context without the user's current-context being touched.
+        this.kubeSource = { paths: [await ensureLocalCluster(), ...kubeconfigFiles()] };
       } catch (err) {
         this.setConn({ phase: 'error', message: 'Could not start the local cluster', detail: errorMessage(err) });
         return;
@@ -140,6 +215,8 @@ export class Controller {
       return;
     }
     const server = kc.getCurrentCluster()?.server ?? '';
+    this.config.setContext(kc.getCurrentContext());
+    const settings = this.config.active.settings;
     this.store.update((s) => ({
       ...s,
       conn: { phase: 'connecting', message: `Connecting to ${kc.getCurrentContext()} (${server})…` },
@@ -147,13 +224,41 @@ export class Controller {
     }));
     let session: ClusterSession;
     try {
+      const said: string[] = [];
       session = await connect(kc, {
+        onAuthOutput: (line) => {
+          if (seq !== this.connectSeq || this.disposed) return;
+          if (this.state.conn.phase === 'connecting') {
+            said.push(line);
+            const plugin = kc.getCurrentUser()?.exec?.command ?? 'credential plugin';
+            this.setConn({
+              phase: 'connecting',
+              message: `Waiting for ${plugin} (credential plugin)…`,
+              detail: said.slice(-8).join('\n'),
+            });
+          } else this.toast(`credential plugin: ${line}`);
+        },
+        lendTerminal: (fn) =>
+          this.handOver(async ({ stdin, stdout }) => {
+            // A line-reading prompt wants the terminal's own echo and line editing.
+            stdin.setRawMode(false);
+            stdin.pause();
+            stdout.write(
+              `\x1b[2J\x1b[H\x1b[2m# skiff: the credential plugin of context "${kc.getCurrentContext()}" needs you\x1b[0m\r\n`,
+            );
+            return fn();
+          }),
+        // Requests time out from when they are sent: a plugin waiting for a login is not cut short.
         timeoutMs: this.opts.connectTimeoutMs ?? 8000,
-        cache: { coalesceMs: this.opts.coalesceMs ?? 150 },
+        cache: { coalesceMs: this.opts.coalesceMs ?? Math.round(settings.refreshRate * 1000) },
       });
     } catch (err) {
       if (seq !== this.connectSeq || this.disposed) return;
-      this.setConn({ phase: 'error', message: `Cannot reach cluster "${kc.getCurrentContext()}"`, detail: errorMessage(err) });
+      this.setConn({
+        phase: 'error',
+        message: `Cannot reach cluster "${kc.getCurrentContext()}"`,
+        detail: errorMessage(err),
+      });
       return;
     }
     if (seq !== this.connectSeq || this.disposed) {
@@ -161,11 +266,13 @@ export class Controller {
       return;
     }
     this.session = session;
+    this.access = new AccessReviews(session.transport);
+    this.accessKey = '';
     const first = this.state.stack.length === 0 && !this.state.header.cluster;
     const ns = first
       ? this.opts.allNamespaces
         ? null
-        : (this.opts.namespace ?? session.defaultNamespace)
+        : (this.opts.namespace ?? settings.namespace ?? session.defaultNamespace)
       : session.defaultNamespace;
     this.store.update((s) => ({
       ...s,
@@ -181,8 +288,10 @@ export class Controller {
       recentNamespaces: withRecent(s.recentNamespaces, ns ?? session.defaultNamespace),
       stack: [],
     }));
-    const initial = first && this.opts.command ? this.opts.command : 'pods';
+    const initial = first && this.opts.command ? this.opts.command : settings.defaultView;
     if (!runCommand(this, initial, true)) runCommand(this, 'pods', true);
+    const problems = issuesMessage(this.config.active);
+    if (problems) this.toast(problems.text, problems.level);
   }
 
   switchContext(name: string): void {
@@ -193,7 +302,8 @@ export class Controller {
 
   retry(): void {
     if (this.state.conn.phase !== 'error') return;
-    if (!this.kubeSource.path && !this.kubeSource.context && this.opts.ensureLocalCluster) void this.start();
+    if (!this.kubeSource.path && !this.kubeSource.paths && !this.kubeSource.context && this.opts.ensureLocalCluster)
+      void this.start();
     else void this.connect();
   }
 
@@ -204,6 +314,7 @@ export class Controller {
 
   dispose(): void {
     this.disposed = true;
+    this.config.close();
     clearTimeout(this.toastTimer);
     this.closeSession();
   }
@@ -244,15 +355,55 @@ export class Controller {
     if (view.resource === CONTEXTS || !session) {
       return { source: contextsSource(session ? session.contexts() : []), release: () => {} };
     }
+    const local = this.clientViews.get(view.resource);
+    if (local) return { source: local(), release: () => {} };
+    const virtual = openVirtual(session, view);
+    if (virtual) return virtual;
     const resource = session.registry.get(view.resource)!;
     const labelSelector = [view.labelSelector, view.labelFilter].filter(Boolean).join(',') || undefined;
+    const metrics = metricsPoller(session.transport, session.registry);
+    const set = resource.namespaced ? namespaceSet(view.namespace) : undefined;
+    if (set) {
+      // One list+watch per namespace: works with RBAC that grants only those namespaces.
+      const objects = rowObjects(view.resource, metrics);
+      const parts = set.map((namespace) =>
+        session.pool.acquire({ resource, namespace, labelSelector, fieldSelector: view.fieldSelector, objects }),
+      );
+      return {
+        source: withMetrics(new MergedSource(parts.map((p) => p.cache)), view.resource, metrics),
+        release: () => parts.forEach((p) => p.release()),
+      };
+    }
     const { cache, release } = session.pool.acquire({
       resource,
       namespace: view.namespace ?? undefined,
       labelSelector,
       fieldSelector: view.fieldSelector,
+      // A table draws cells; actions on a row read its spec through fullObject(). Usage columns
+      // keep requests, limits and allocatable as figures beside the metadata; a claim's pods
+      // need their volumes, a retried Job's pods their objects.
+      objects: view.claimName || view.retryOf ? 'full' : rowObjects(view.resource, metrics),
     });
-    return { source: cache, release };
+    const jobs = session.registry.get('jobs.batch');
+    if (view.retryOf && jobs && view.namespace) {
+      // The Job's conditions and parallelism say whether a retry is pending.
+      const job = session.pool.acquire({
+        resource: jobs,
+        namespace: view.namespace,
+        fieldSelector: `metadata.name=${view.retryOf}`,
+      });
+      let timeScale = 1;
+      void engineTimeScale(session.transport).then((s) => (timeScale = s));
+      const rows = new JobRetrySource(
+        cache,
+        job.cache,
+        () => session.transport.serverClock.now(),
+        () => timeScale,
+      );
+      return { source: withMetrics(rows, view.resource, metrics), release: () => (release(), job.release()) };
+    }
+    const rows = view.claimName ? new ClaimPodsSource(cache, view.claimName) : cache;
+    return { source: withMetrics(rows, view.resource, metrics), release };
   }
 
   /** Releases the sources of views no longer on the stack. */
@@ -280,7 +431,7 @@ export class Controller {
       filter: view.filter,
       sort: view.sort,
       wide: this.state.wide,
-      showNamespace: !!info?.namespaced && view.namespace === null,
+      showNamespace: !!info?.namespaced && (view.namespace === null || !!namespaceSet(view.namespace)),
     });
   }
 
@@ -288,10 +439,13 @@ export class Controller {
   selection(): { view: TableViewState; row: Row; info: ResourceInfo; ref: ObjectRef } | undefined {
     const view = topView(this.state);
     if (view?.kind !== 'table' || view.resource === CONTEXTS) return undefined;
-    const info = this.session?.registry.get(view.resource);
+    // In xray and problems each row is an object of its own kind.
+    const resource = rowResource(this, view);
+    const info = resource ? this.session?.registry.get(resource) : undefined;
     const row = this.selectedRow(view);
-    if (!info || !row) return undefined;
-    return { view, row, info, ref: { info, namespace: row.namespace, name: row.name } };
+    if (!info || !row || !resource) return undefined;
+    const v = resource === view.resource ? view : { ...view, resource };
+    return { view: v, row, info, ref: { info, namespace: row.namespace, name: row.name } };
   }
 
   selectedRow(view: TableViewState): Row | undefined {
@@ -303,6 +457,22 @@ export class Controller {
   // ---- keys ------------------------------------------------------------------------------
 
   handleInput(input: string, key: Key): void {
+    const mouse = parseSgrMouse(input);
+    if (mouse) {
+      const command = mouseEvent(this, mouse);
+      if (command) this.run(command, 'enter');
+      return;
+    }
+    const runs = this.editingText() ? pasteRuns(input, key) : undefined;
+    if (runs) {
+      // A key in the chunk (enter) may close the field: what follows it is keys again.
+      for (const r of runs) {
+        if ('key' in r) this.handleKey(r.key);
+        else if (this.editingText()) this.paste(r.text);
+        else for (const name of keyNames(r.text, key)) this.handleKey(name);
+      }
+      return;
+    }
     const names = keyNames(input, key);
     if (KEYLOG) appendFileSync(KEYLOG, `${Date.now()} ${JSON.stringify(input)} ${names.join(' ')}\n`);
     for (const name of names) this.handleKey(name);
@@ -319,12 +489,64 @@ export class Controller {
     if (s.prompt) return promptKey(this, name);
     const view = topView(s);
     if (!view) return;
-    const binding = lookup(name, viewKind(view), viewResource(view), s.readonly);
-    if (binding) this.run(binding.command, name);
+    const denied = new Set(s.denied);
+    let action = resolveKey(this.config.active.keys, name, viewKind(view), viewResource(view), s.readonly, denied);
+    // In xray and problems a row's own resource decides what a resource-specific key does.
+    if (view.kind === 'table' && view.virtual && !(action?.kind === 'builtin' && action.binding.resources)) {
+      const res = rowResource(this, view);
+      const forRow =
+        res && res !== view.resource
+          ? resolveKey(this.config.active.keys, name, 'table', res, s.readonly, denied)
+          : undefined;
+      if (forRow?.kind === 'builtin' && forRow.binding.resources) action = forRow;
+    }
+    if (action?.kind === 'builtin') return this.run(action.binding.command, name);
+    if (action?.kind === 'plugin') return runPlugin(this, action.plugin);
+    if (action?.kind === 'hotkey') return runHotkey(this, action.hotkey);
+    const refused = denied.size ? lookup(name, viewKind(view), viewResource(view), s.readonly) : undefined;
+    if (refused && denied.has(refused.command))
+      this.toast(`${refused.label}: not permitted for ${s.header.user ?? 'this user'} here`, 'error');
   }
 
-  private run(command: string, key: string): void {
-    this.features[command]?.(key);
+  /** A text field has the focus: an input dialog, or the prompt with no dialog over it. */
+  private editingText(): boolean {
+    const s = this.state;
+    return s.conn.phase === 'ready' && (s.dialog?.kind === 'input' || (!s.dialog && !!s.prompt));
+  }
+
+  /** Pasted text into the focused text field (an input dialog or the prompt). */
+  private paste(text: string): void {
+    const d = this.state.dialog;
+    if (d?.kind === 'input') this.store.update((s) => ({ ...s, dialog: inputDialogPaste(d, text) }));
+    else if (!d && this.state.prompt) promptPaste(this, text);
+  }
+
+  run(command: CommandId, key: string): void {
+    this.features[command](key);
+  }
+
+  /** The keys of a view after the user's rebinding (header hints, help). */
+  bindings(view: ViewKind, resource: string | undefined): Binding[] {
+    return effectiveBindings(
+      this.config.active.keys.overrides,
+      view,
+      resource,
+      this.state.readonly,
+      new Set(this.state.denied),
+    );
+  }
+
+  /** The kubeconfig file in use, when it is a file (plugins get it as $KUBECONFIG). */
+  kubeconfigPath(): string | undefined {
+    return this.kubeSource.path ?? process.env.KUBECONFIG?.split(':')[0];
+  }
+
+  /** Writes a control sequence to the real terminal (clipboard, mouse modes); false without one. */
+  writeTerminal(seq: string): boolean {
+    const out = this.opts.terminal?.stdout;
+    if (!out?.isTTY) return false;
+    out.write(seq);
+    return true;
   }
 
   // ---- dialogs ---------------------------------------------------------------------------
@@ -332,13 +554,14 @@ export class Controller {
   /** Opens a modal; `submit` gets the answer (ok=false on cancel). */
   ask(dialog: Dialog, submit: (answer: DialogAnswer) => string | void): void {
     this.dialogSubmit = submit;
-    this.store.update((s) => ({ ...s, dialog, prompt: null }));
+    const opened = dialog.kind === 'input' ? openInput(dialog) : dialog;
+    this.store.update((s) => ({ ...s, dialog: opened, prompt: null }));
   }
 
   setDialogValue(value: string): void {
     const d = this.state.dialog;
     if (d?.kind !== 'input') return;
-    this.store.update((s) => ({ ...s, dialog: { ...d, value, error: undefined } }));
+    this.store.update((s) => ({ ...s, dialog: { ...d, value, cursor: undefined, selected: false, error: undefined } }));
   }
 
   private closeDialog(answer: DialogAnswer): void {
@@ -368,8 +591,8 @@ export class Controller {
     }
     if (d.kind === 'input') {
       if (name === 'enter') return this.closeDialog({ ok: true, value: d.value });
-      const value = editLine(d.value, name);
-      if (value !== undefined) this.setDialogValue(value);
+      const next = inputDialogKey(d, name);
+      if (next) this.store.update((s) => ({ ...s, dialog: next }));
       return;
     }
     const delta = name === 'down' || name === 'j' ? 1 : name === 'up' || name === 'k' ? -1 : 0;
@@ -409,7 +632,17 @@ export class Controller {
 
   textLines(view: TextViewState | HelpViewState): Lines {
     if (view.kind === 'text') return this.docFor(view).getSnapshot().lines;
-    return helpLines(helpSections(view.about, this.state.readonly), this.state.size.columns - 4);
+    const { kind, resource } = view.about;
+    const sections = helpSections(
+      view.about,
+      this.state.readonly,
+      new Set(this.state.denied),
+      this.bindings(kind, resource),
+    );
+    return helpLines(
+      [...userHelpSections(this.config.active.keys, kind, resource, this.state.readonly), ...sections],
+      this.state.size.columns - 4,
+    );
   }
 
   /** Pushes a text view whose content comes from `doc` (closed when the view goes). */
@@ -448,12 +681,12 @@ export class Controller {
     this.store.update((s) => ({ ...s, suspended: true, prompt: null, dialog: null }));
     // Let Ink's throttled renderer write its empty frame before the terminal changes hands.
     await new Promise((r) => setTimeout(r, 80));
-    io.stdout.write('\x1b[?1049l\x1b[?25h');
+    io.stdout.write(MOUSE_OFF + '\x1b[?1049l\x1b[?25h');
     try {
       return await fn(io);
     } finally {
       io.stdin.setRawMode(false);
-      io.stdout.write('\x1b[?1049h\x1b[2J\x1b[H\x1b[?25l');
+      io.stdout.write('\x1b[?1049h\x1b[2J\x1b[H\x1b[?25l' + (mouseWanted(this) ? MOUSE_ON : ''));
       this.store.update((s) => ({ ...s, suspended: false }));
     }
   }
@@ -471,15 +704,4 @@ export class Controller {
     }, ms);
     this.toastTimer.unref?.();
   }
-}
-
-export function viewKind(view: ViewState): ViewKind {
-  if (view.kind === 'table') return 'table';
-  if (view.kind === 'text' && view.mode === 'logs') return 'logs';
-  return 'text';
-}
-
-export function viewResource(view: ViewState): string | undefined {
-  if (view.kind === 'table') return view.resource;
-  return view.kind === 'help' ? view.about.resource : view.resource;
 }

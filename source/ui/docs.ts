@@ -1,3 +1,5 @@
+import type { Segment } from './logs/segments.ts';
+
 /** Read access to lines: arrays, and views over a log ring buffer. */
 export interface Lines {
   readonly length: number;
@@ -13,6 +15,8 @@ export interface DocSnapshot {
   error?: string;
   /** A note for the title: `deleted`, `following`, ... */
   status?: string;
+  /** Styled runs of a line (logs: source and level colours, matches); plain text without it. */
+  segments?: (line: string) => Segment[];
 }
 
 export interface TextDoc {
@@ -95,7 +99,8 @@ export class LiveDoc extends BaseDoc {
           if (!same) this.publish({ lines, loading: false, status });
         },
         (err) => {
-          if (!this.closed) this.publish({ ...this.snapshot, loading: false, error: err instanceof Error ? err.message : String(err) });
+          if (!this.closed)
+            this.publish({ ...this.snapshot, loading: false, error: err instanceof Error ? err.message : String(err) });
         },
       )
       .finally(() => {

@@ -1,4 +1,4 @@
-import { bindingsFor, type Binding, type ViewKind } from './keys/keymap.ts';
+import { bindingsFor, KEYMAP, type Binding, type ViewKind } from './keys/keymap.ts';
 import { keyLabel } from './keys/parse.ts';
 
 export interface HelpSection {
@@ -10,8 +10,11 @@ const PROMPT_KEYS: Array<[string, string]> = [
   ['<enter>', 'Run / apply'],
   ['<esc>', 'Cancel / clear'],
   ['<tab>', 'Complete'],
-  ['<up>,<down>', 'Command history'],
-  ['<ctrl-u>', 'Clear line'],
+  ['<up>,<down>', 'Command history (or step a number)'],
+  ['<left>,<right>', 'Move the cursor'],
+  ['<ctrl-a>,<ctrl-e>', 'Start / end of line'],
+  ['<ctrl-u>,<ctrl-k>', 'Erase to start / to end'],
+  ['<ctrl-w>', 'Erase the word before'],
 ];
 
 const FILTER_SYNTAX: Array<[string, string]> = [
@@ -30,14 +33,21 @@ function entries(bs: Binding[]): Array<[string, string]> {
 }
 
 /** Every key that works in the view the help was opened from, grouped. */
-export function helpSections(about: { kind: ViewKind; resource?: string }, readonly: boolean): HelpSection[] {
-  const all = bindingsFor(about.kind, about.resource, readonly);
+export function helpSections(
+  about: { kind: ViewKind; resource?: string },
+  readonly: boolean,
+  denied: ReadonlySet<string> = new Set(),
+  /** The view's bindings after the user's rebinding (hotkeys.yaml); the built-in ones otherwise. */
+  bindings?: Binding[],
+): HelpSection[] {
+  const all = bindings ?? bindingsFor(about.kind, about.resource, readonly, KEYMAP, denied);
   const general = all.filter((b) => b.command.startsWith('app.'));
   const nav = all.filter((b) => b.command.startsWith('nav.'));
   const view = all.filter((b) => !b.command.startsWith('app.') && !b.command.startsWith('nav.') && !b.resources);
   const resource = all.filter((b) => b.resources);
   const out: HelpSection[] = [];
-  if (resource.length) out.push({ title: (about.resource ?? 'resource').split('.')[0].toUpperCase(), entries: entries(resource) });
+  if (resource.length)
+    out.push({ title: (about.resource ?? 'resource').split('.')[0].toUpperCase(), entries: entries(resource) });
   if (view.length) out.push({ title: about.kind === 'table' ? 'TABLE' : 'VIEW', entries: entries(view) });
   out.push({ title: 'GENERAL', entries: entries(general) });
   out.push({ title: 'NAVIGATION', entries: entries(nav) });
@@ -66,7 +76,11 @@ export function helpLines(sections: HelpSection[], width: number): string[] {
       for (const s of group) {
         const keyW = keyWidth(s);
         const cell =
-          row === 0 ? s.title : s.entries[row - 1] ? `${s.entries[row - 1][0].padEnd(keyW)} ${s.entries[row - 1][1]}` : '';
+          row === 0
+            ? s.title
+            : s.entries[row - 1]
+              ? `${s.entries[row - 1][0].padEnd(keyW)} ${s.entries[row - 1][1]}`
+              : '';
         line += cell.padEnd(colWidth(s));
       }
       lines.push(line.trimEnd());

@@ -16,12 +16,20 @@ export interface ScreenLayout {
 export const MAX_TOAST_LINES = 6;
 
 /** The layout for a UI state: the prompt and a multi-line toast take rows from the main box. */
-export function layoutFor(s: { size: { columns: number; rows: number }; prompt: unknown; toast: { text: string } | null }): ScreenLayout {
+export function layoutFor(s: {
+  size: { columns: number; rows: number };
+  prompt: unknown;
+  toast: { text: string } | null;
+}): ScreenLayout {
   const toastLines = s.toast ? Math.min(MAX_TOAST_LINES, s.toast.text.split('\n').length) : 1;
   return screenLayout(s.size, !!s.prompt, toastLines);
 }
 
-export function screenLayout(size: { columns: number; rows: number }, promptOpen: boolean, toastLines = 1): ScreenLayout {
+export function screenLayout(
+  size: { columns: number; rows: number },
+  promptOpen: boolean,
+  toastLines = 1,
+): ScreenLayout {
   const width = Math.max(20, size.columns);
   const frameHeight = Math.max(6, size.rows - 1);
   const headerRows = frameHeight >= 20 ? 5 : frameHeight >= 12 ? 1 : 0;

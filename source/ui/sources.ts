@@ -7,6 +7,8 @@ export interface RowSource {
   subscribe(fn: () => void): () => void;
   getSnapshot(): TableSnapshot;
   refresh?(): void;
+  /** The resource id of a row's object, for sources whose rows mix kinds (xray, problems). */
+  resourceOf?(row: Row): string | undefined;
 }
 
 function col(name: string, priority = 0): TableColumnDefinition {

@@ -1,6 +1,7 @@
 /** Alternate screen and cursor, restored exactly once whatever way the process ends. */
 const ENTER = '\x1b[?1049h\x1b[H\x1b[2J\x1b[?25l';
-const LEAVE = '\x1b[?25h\x1b[?1049l';
+// Mouse reporting (source/ui/mouse/sgr.ts) is switched off too, whether or not it was on.
+const LEAVE = '\x1b[?1006l\x1b[?1000l\x1b[?25h\x1b[?1049l';
 
 export interface Fullscreen {
   restore(): void;

@@ -14,6 +14,9 @@ export interface Theme {
   dim?: string;
   promptCommand?: string;
   promptFilter?: string;
+  /** The current crumb (the view stack's last entry). */
+  crumbFg?: string;
+  crumbBg?: string;
   /** Whether text colours/inverse are used at all. */
   colour: boolean;
 }
@@ -33,6 +36,29 @@ export const darkTheme: Theme = {
   dim: 'gray',
   promptCommand: 'yellow',
   promptFilter: 'magenta',
+  crumbFg: 'black',
+  crumbBg: 'magenta',
+  colour: true,
+};
+
+/** For terminals with a light background: no bright or pale colours, which vanish on white. */
+export const lightTheme: Theme = {
+  accent: 'blue',
+  muted: '#5f5f5f',
+  title: '#00005f',
+  border: '#005f87',
+  keyHint: '#870087',
+  selectionFg: 'white',
+  selectionBg: '#005f87',
+  header: 'black',
+  ok: '#005f00',
+  warn: '#875f00',
+  error: '#af0000',
+  dim: '#6c6c6c',
+  promptCommand: '#875f00',
+  promptFilter: '#870087',
+  crumbFg: 'white',
+  crumbBg: '#870087',
   colour: true,
 };
 

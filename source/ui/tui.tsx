@@ -1,9 +1,9 @@
 import { render } from 'ink';
 import { App } from './app.tsx';
 import { Controller, type TuiOptions } from './controller.ts';
+import { FrameWriter } from './screen/frame-writer.ts';
 import { enterFullscreen } from './terminal.ts';
 import { pickTheme } from './theme.ts';
-
 
 /**
  * Runs the full-screen explorer until the user quits. The terminal (alternate screen, cursor,
@@ -21,7 +21,10 @@ export async function runTuiNow(opts: TuiOptions): Promise<void> {
     terminal: { stdin: process.stdin, stdout },
     onQuit: () => quit(),
   });
+  // Only changed cells reach the terminal (SKIFF_FULL_REDRAW=1: Ink's own full-frame repaint).
+  const writer = stdout.isTTY && process.env.SKIFF_FULL_REDRAW !== '1' ? new FrameWriter(stdout) : undefined;
   const instance = render(<App controller={controller} theme={pickTheme()} />, {
+    stdout: writer ? (writer as unknown as NodeJS.WriteStream) : stdout,
     exitOnCtrlC: false,
     patchConsole: false,
     maxFps: 60,
@@ -30,6 +33,7 @@ export async function runTuiNow(opts: TuiOptions): Promise<void> {
   const teardown = () => {
     controller.dispose();
     instance.unmount();
+    writer?.dispose();
     screen.restore();
   };
   const onSignal = (signal: NodeJS.Signals) => {

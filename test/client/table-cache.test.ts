@@ -11,17 +11,35 @@ let t: TestEngine;
 let session: ClusterSession;
 
 beforeAll(async () => {
+  // The burst test below needs 100 creates at once; the client's QPS limit has its own test.
+  vi.stubEnv('SKIFF_QPS', '0');
   t = await startTestEngine({ apiOnly: true });
-  session = await connect(loadKubeConfig({ path: t.engine.kubeconfigPath }), { cache: { coalesceMs: 50, maxBackoffMs: 200 } });
+  session = await connect(loadKubeConfig({ path: t.engine.kubeconfigPath }), {
+    cache: { coalesceMs: 50, maxBackoffMs: 200 },
+  });
 });
 afterAll(async () => {
   session?.close();
   await t?.stop();
 });
 
-const names = (c: TableCache) => c.getSnapshot().rows.map((r) => r.name).sort();
-const cm = (name: string, ns = 'default') => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: ns }, data: { a: '1' } });
-const create = (obj: any) => session.transport.json({ method: 'POST', path: resourcePath(session.registry.resolve(obj.kind)!, obj.metadata.namespace), body: obj });
+const names = (c: TableCache) =>
+  c
+    .getSnapshot()
+    .rows.map((r) => r.name)
+    .sort();
+const cm = (name: string, ns = 'default') => ({
+  apiVersion: 'v1',
+  kind: 'ConfigMap',
+  metadata: { name, namespace: ns },
+  data: { a: '1' },
+});
+const create = (obj: any) =>
+  session.transport.json({
+    method: 'POST',
+    path: resourcePath(session.registry.resolve(obj.kind)!, obj.metadata.namespace),
+    body: obj,
+  });
 
 describe('discovery', () => {
   it('builds the registry from aggregated discovery, with k9s aliases', () => {
@@ -41,7 +59,7 @@ describe('discovery', () => {
   });
 
   it('turns API errors into KubeErrors with the server message', async () => {
-    const err: any = await session.transport.json({ path: "/api/v1/namespaces/default/pods/nope" }).catch((e) => e);
+    const err: any = await session.transport.json({ path: '/api/v1/namespaces/default/pods/nope' }).catch((e) => e);
     expect(err).toBeInstanceOf(KubeError);
     expect(err.code).toBe(404);
     expect(err.message).toBe('pods "nope" not found');
@@ -51,7 +69,10 @@ describe('discovery', () => {
 describe('TableCache on the engine', () => {
   it('lists in pages, then follows adds, updates and deletes from the watch', async () => {
     for (let i = 0; i < 5; i++) await create(cm(`page-${i}`, 'kube-public'));
-    const { cache, release } = session.pool.acquire({ resource: session.registry.resolve('cm')!, namespace: 'kube-public' });
+    const { cache, release } = session.pool.acquire({
+      resource: session.registry.resolve('cm')!,
+      namespace: 'kube-public',
+    });
     (cache as any).pageSize = 2;
     await vi.waitFor(() => expect(cache.getSnapshot().state).toBe('ready'));
     expect(names(cache).filter((n) => n.startsWith('page-'))).toHaveLength(5);
@@ -82,10 +103,54 @@ describe('TableCache on the engine', () => {
     release();
   });
 
+  it('a `resources` cache keeps metadata and the usage figures, not the pod, and says which rows a watch event changed', async () => {
+    await t.kubectl(['create', 'namespace', 'figures']);
+    const pod = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'sized', namespace: 'figures', labels: { app: 'x' } },
+      spec: {
+        containers: [
+          { name: 'a', image: 'nginx', resources: { requests: { cpu: '200m', memory: '64Mi' }, limits: { cpu: '1' } } },
+          { name: 'b', image: 'nginx', resources: { requests: { cpu: '50m' } } },
+        ],
+      },
+    };
+    await create(pod);
+    const { cache, release } = session.pool.acquire({
+      resource: session.registry.resolve('po')!,
+      namespace: 'figures',
+      objects: 'resources',
+    });
+    await vi.waitFor(() => expect(names(cache)).toEqual(['sized']));
+    const row = cache.getSnapshot().rows[0]!;
+    expect(row.object.kind).toBe('PartialObjectMetadata');
+    expect((row.object as { spec?: unknown }).spec).toBeUndefined();
+    expect(row.object.metadata.labels).toEqual({ app: 'x' });
+    expect(row.resources).toEqual({
+      cpuRequest: 0.25,
+      cpuLimit: 1,
+      memoryRequest: 64 * 2 ** 20,
+      memoryLimit: undefined,
+    });
+    const before = cache.getSnapshot();
+    await t.kubectl(['label', 'pod', 'sized', '-n', 'figures', 'tier=web']);
+    await vi.waitFor(() => expect(cache.getSnapshot().rows[0]!.object.metadata.labels?.tier).toBe('web'));
+    const after = cache.getSnapshot();
+    expect(after.changes?.since).toBe(before.version);
+    expect(after.changes?.removed).toEqual([row]);
+    expect(after.changes?.added).toEqual([after.rows[0]]);
+    release();
+  });
+
   it('filters by label selector on the server', async () => {
     await t.kubectl(['create', 'configmap', 'lab-a', '-n', 'kube-public']);
     await t.kubectl(['label', 'cm', 'lab-a', '-n', 'kube-public', 'tier=x']);
-    const { cache, release } = session.pool.acquire({ resource: session.registry.resolve('cm')!, namespace: 'kube-public', labelSelector: 'tier=x' });
+    const { cache, release } = session.pool.acquire({
+      resource: session.registry.resolve('cm')!,
+      namespace: 'kube-public',
+      labelSelector: 'tier=x',
+    });
     await vi.waitFor(() => expect(cache.getSnapshot().state).toBe('ready'));
     expect(names(cache)).toEqual(['lab-a']);
     release();
@@ -107,7 +172,9 @@ describe('reconnecting', () => {
     const home = (await import('node:fs')).mkdtempSync('/tmp/skiff-restart-');
     let engine: Engine = await startEngine({ home, port: 0, timeScale: 0.05, log: () => {}, apiOnly: true });
     const port = engine.port;
-    const s = await connect(loadKubeConfig({ path: engine.kubeconfigPath }), { cache: { coalesceMs: 20, maxBackoffMs: 100 } });
+    const s = await connect(loadKubeConfig({ path: engine.kubeconfigPath }), {
+      cache: { coalesceMs: 20, maxBackoffMs: 100 },
+    });
     try {
       const { cache } = s.pool.acquire({ resource: s.registry.resolve('cm')!, namespace: 'default' });
       await vi.waitFor(() => expect(cache.getSnapshot().state).toBe('ready'));
@@ -115,7 +182,11 @@ describe('reconnecting', () => {
       await vi.waitFor(() => expect(cache.getSnapshot().state).toBe('reconnecting'), { timeout: 5000 });
       engine = await startEngine({ home, port, timeScale: 0.05, log: () => {}, apiOnly: true });
       // Same home: same token and CA, so the old session's credentials still work.
-      await s.transport.json({ path: '/api/v1/namespaces/default/configmaps', method: 'POST', body: cm('after-restart') });
+      await s.transport.json({
+        path: '/api/v1/namespaces/default/configmaps',
+        method: 'POST',
+        body: cm('after-restart'),
+      });
       await vi.waitFor(() => expect(names(cache)).toContain('after-restart'), { timeout: 10_000 });
       expect(cache.getSnapshot().state).toBe('ready');
     } finally {
@@ -128,7 +199,9 @@ describe('reconnecting', () => {
     const kc = loadKubeConfig({ path: t.engine.kubeconfigPath });
     kc.clusters = kc.clusters.map((c) => ({ ...c, server: 'https://127.0.0.1:1' }));
     const t0 = Date.now();
-    await expect(connect(kc, { timeoutMs: 2000 })).rejects.toThrow(/cannot reach https:\/\/127\.0\.0\.1:1: connection refused/);
+    await expect(connect(kc, { timeoutMs: 2000 })).rejects.toThrow(
+      /cannot reach https:\/\/127\.0\.0\.1:1: connection refused/,
+    );
     expect(Date.now() - t0).toBeLessThan(3000);
   });
 });

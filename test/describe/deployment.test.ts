@@ -7,25 +7,47 @@ import { ago, event, lines, NOW } from './fixtures.ts';
 const template = (image: string, hash?: string) => ({
   metadata: { creationTimestamp: null, labels: { app: 'web', ...(hash ? { 'pod-template-hash': hash } : {}) } },
   spec: {
-    containers: [{ name: 'nginx', image, resources: {}, terminationMessagePath: '/dev/termination-log', imagePullPolicy: 'IfNotPresent' }],
-    restartPolicy: 'Always', dnsPolicy: 'ClusterFirst', securityContext: {},
+    containers: [
+      {
+        name: 'nginx',
+        image,
+        resources: {},
+        terminationMessagePath: '/dev/termination-log',
+        imagePullPolicy: 'IfNotPresent',
+      },
+    ],
+    restartPolicy: 'Always',
+    dnsPolicy: 'ClusterFirst',
+    securityContext: {},
   },
 });
 
 function deployment(image = 'nginx:1.26'): KObject {
   return {
-    apiVersion: 'apps/v1', kind: 'Deployment',
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
     metadata: {
-      name: 'web', namespace: 'default', uid: 'dep-uid', creationTimestamp: '2026-11-26T05:27:33Z',
-      labels: { app: 'web' }, annotations: { 'deployment.kubernetes.io/revision': '2' },
+      name: 'web',
+      namespace: 'default',
+      uid: 'dep-uid',
+      creationTimestamp: '2026-11-26T05:27:33Z',
+      labels: { app: 'web' },
+      annotations: { 'deployment.kubernetes.io/revision': '2' },
     },
     spec: {
-      replicas: 3, selector: { matchLabels: { app: 'web' } }, template: template(image),
+      replicas: 3,
+      selector: { matchLabels: { app: 'web' } },
+      template: template(image),
       strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: '25%', maxSurge: '25%' } },
-      revisionHistoryLimit: 10, progressDeadlineSeconds: 600,
+      revisionHistoryLimit: 10,
+      progressDeadlineSeconds: 600,
     },
     status: {
-      replicas: 4, updatedReplicas: 2, readyReplicas: 3, availableReplicas: 3, unavailableReplicas: 1,
+      replicas: 4,
+      updatedReplicas: 2,
+      readyReplicas: 3,
+      availableReplicas: 3,
+      unavailableReplicas: 1,
       conditions: [
         { type: 'Available', status: 'True', reason: 'MinimumReplicasAvailable' },
         { type: 'Progressing', status: 'True', reason: 'ReplicaSetUpdated' },
@@ -36,12 +58,21 @@ function deployment(image = 'nginx:1.26'): KObject {
 
 function rs(name: string, hash: string, image: string, replicas: number, created: number, owner = 'dep-uid'): KObject {
   return {
-    apiVersion: 'apps/v1', kind: 'ReplicaSet',
+    apiVersion: 'apps/v1',
+    kind: 'ReplicaSet',
     metadata: {
-      name, namespace: 'default', uid: `${name}-uid`, creationTimestamp: ago(created), labels: { app: 'web', 'pod-template-hash': hash },
+      name,
+      namespace: 'default',
+      uid: `${name}-uid`,
+      creationTimestamp: ago(created),
+      labels: { app: 'web', 'pod-template-hash': hash },
       ownerReferences: [{ apiVersion: 'apps/v1', kind: 'Deployment', name: 'web', uid: owner, controller: true }],
     },
-    spec: { replicas, selector: { matchLabels: { app: 'web', 'pod-template-hash': hash } }, template: template(image, hash) },
+    spec: {
+      replicas,
+      selector: { matchLabels: { app: 'web', 'pod-template-hash': hash } },
+      template: template(image, hash),
+    },
     status: { replicas },
   };
 }
@@ -50,16 +81,51 @@ suite('describe deployment', () => {
   it('matches the kubectl 1.32 transcript byte for byte', () => {
     const d: KObject = {
       kind: 'Deployment',
-      metadata: { name: 'web', namespace: 'default', uid: 'dep-uid', creationTimestamp: '2026-11-26T05:27:33Z', labels: { app: 'web' },
-        annotations: { 'deployment.kubernetes.io/revision': '1' } },
-      spec: { replicas: 2, selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'nginx', image: 'nginx:1.25' }] } } },
-      status: { replicas: 2, updatedReplicas: 2, availableReplicas: 2, conditions: [
-        { type: 'Available', status: 'True', reason: 'MinimumReplicasAvailable' },
-        { type: 'Progressing', status: 'True', reason: 'NewReplicaSetAvailable' },
-      ] },
+      metadata: {
+        name: 'web',
+        namespace: 'default',
+        uid: 'dep-uid',
+        creationTimestamp: '2026-11-26T05:27:33Z',
+        labels: { app: 'web' },
+        annotations: { 'deployment.kubernetes.io/revision': '1' },
+      },
+      spec: {
+        replicas: 2,
+        selector: { matchLabels: { app: 'web' } },
+        template: {
+          metadata: { labels: { app: 'web' } },
+          spec: { containers: [{ name: 'nginx', image: 'nginx:1.25' }] },
+        },
+      },
+      status: {
+        replicas: 2,
+        updatedReplicas: 2,
+        availableReplicas: 2,
+        conditions: [
+          { type: 'Available', status: 'True', reason: 'MinimumReplicasAvailable' },
+          { type: 'Progressing', status: 'True', reason: 'NewReplicaSetAvailable' },
+        ],
+      },
     };
-    const replicaSets = [{ ...rs('web-b5cc7c54f', 'b5cc7c54f', 'nginx:1.25', 2, 10), spec: { replicas: 2, template: { metadata: { labels: { app: 'web', 'pod-template-hash': 'b5cc7c54f' } }, spec: { containers: [{ name: 'nginx', image: 'nginx:1.25' }] } } } }];
-    const events = [event('ScalingReplicaSet', 'Scaled up replica set web-b5cc7c54f to 2', { from: 'deployment-controller', first: 2, kind: 'Deployment' })];
+    const replicaSets = [
+      {
+        ...rs('web-b5cc7c54f', 'b5cc7c54f', 'nginx:1.25', 2, 10),
+        spec: {
+          replicas: 2,
+          template: {
+            metadata: { labels: { app: 'web', 'pod-template-hash': 'b5cc7c54f' } },
+            spec: { containers: [{ name: 'nginx', image: 'nginx:1.25' }] },
+          },
+        },
+      },
+    ];
+    const events = [
+      event('ScalingReplicaSet', 'Scaled up replica set web-b5cc7c54f to 2', {
+        from: 'deployment-controller',
+        first: 2,
+        kind: 'Deployment',
+      }),
+    ];
     expect(describe(d, { now: NOW, events, related: { replicaSets } })).toBe(`Name:               web
 Namespace:          default
 CreationTimestamp:  Thu, 26 Nov 2026 05:27:33 +0000
@@ -102,10 +168,26 @@ Events:
       rs('other-rs', 'zzz', 'nginx:1.26', 1, 40, 'someone-else'),
     ];
     const events = [
-      event('ScalingReplicaSet', 'Scaled up replica set web-b5cc7c54f to 3', { from: 'deployment-controller', first: 600, kind: 'Deployment' }),
-      event('ScalingReplicaSet', 'Scaled up replica set web-6d4cf56db6 to 1', { from: 'deployment-controller', first: 30, kind: 'Deployment' }),
-      event('ScalingReplicaSet', 'Scaled down replica set web-b5cc7c54f to 2 from 3', { from: 'deployment-controller', first: 20, kind: 'Deployment' }),
-      event('ScalingReplicaSet', 'Scaled up replica set web-6d4cf56db6 to 2 from 1', { from: 'deployment-controller', first: 20, kind: 'Deployment' }),
+      event('ScalingReplicaSet', 'Scaled up replica set web-b5cc7c54f to 3', {
+        from: 'deployment-controller',
+        first: 600,
+        kind: 'Deployment',
+      }),
+      event('ScalingReplicaSet', 'Scaled up replica set web-6d4cf56db6 to 1', {
+        from: 'deployment-controller',
+        first: 30,
+        kind: 'Deployment',
+      }),
+      event('ScalingReplicaSet', 'Scaled down replica set web-b5cc7c54f to 2 from 3', {
+        from: 'deployment-controller',
+        first: 20,
+        kind: 'Deployment',
+      }),
+      event('ScalingReplicaSet', 'Scaled up replica set web-6d4cf56db6 to 2 from 1', {
+        from: 'deployment-controller',
+        first: 20,
+        kind: 'Deployment',
+      }),
     ];
     const text = describe(deployment(), { now: NOW, events, related: { replicaSets } });
     const out = lines(text);

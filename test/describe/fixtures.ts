@@ -4,9 +4,19 @@ export const NOW = Date.parse('2026-11-26T05:37:33Z');
 /** An ISO timestamp `seconds` before NOW. */
 export const ago = (seconds: number) => new Date(NOW - seconds * 1000).toISOString().replace('.000Z', 'Z');
 
-export function event(reason: string, message: string, opts: {
-  type?: string; from?: string; first?: number; last?: number; count?: number; kind?: string; name?: string;
-} = {}): KObject {
+export function event(
+  reason: string,
+  message: string,
+  opts: {
+    type?: string;
+    from?: string;
+    first?: number;
+    last?: number;
+    count?: number;
+    kind?: string;
+    name?: string;
+  } = {},
+): KObject {
   const first = opts.first ?? 60;
   return {
     apiVersion: 'v1',

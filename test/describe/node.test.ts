@@ -4,17 +4,33 @@ import { describe } from '../../source/describe/index.ts';
 import { ago, event, lines, NOW } from './fixtures.ts';
 
 function node(): KObject {
-  const cond = (type: string, status: string, reason: string, message: string) =>
-    ({ type, status, reason, message, lastHeartbeatTime: ago(20), lastTransitionTime: '2026-11-26T00:00:00Z' });
+  const cond = (type: string, status: string, reason: string, message: string) => ({
+    type,
+    status,
+    reason,
+    message,
+    lastHeartbeatTime: ago(20),
+    lastTransitionTime: '2026-11-26T00:00:00Z',
+  });
   return {
-    apiVersion: 'v1', kind: 'Node',
+    apiVersion: 'v1',
+    kind: 'Node',
     metadata: {
-      name: 'worker-1', uid: 'node-uid', creationTimestamp: '2026-11-26T00:00:00Z',
-      labels: { 'kubernetes.io/arch': 'amd64', 'kubernetes.io/hostname': 'worker-1', 'kubernetes.io/os': 'linux', 'node-role.kubernetes.io/worker': '' },
+      name: 'worker-1',
+      uid: 'node-uid',
+      creationTimestamp: '2026-11-26T00:00:00Z',
+      labels: {
+        'kubernetes.io/arch': 'amd64',
+        'kubernetes.io/hostname': 'worker-1',
+        'kubernetes.io/os': 'linux',
+        'node-role.kubernetes.io/worker': '',
+      },
       annotations: { 'node.alpha.kubernetes.io/ttl': '0' },
     },
     spec: {
-      podCIDR: '10.244.1.0/24', podCIDRs: ['10.244.1.0/24'], unschedulable: true,
+      podCIDR: '10.244.1.0/24',
+      podCIDRs: ['10.244.1.0/24'],
+      unschedulable: true,
       taints: [
         { key: 'node.kubernetes.io/unschedulable', effect: 'NoSchedule', timeAdded: ago(60) },
         { key: 'dedicated', value: 'gpu', effect: 'NoExecute' },
@@ -27,18 +43,29 @@ function node(): KObject {
         cond('MemoryPressure', 'False', 'KubeletHasSufficientMemory', 'kubelet has sufficient memory available'),
         cond('Ready', 'True', 'KubeletReady', 'kubelet is posting ready status'),
       ],
-      addresses: [{ type: 'InternalIP', address: '172.18.0.3' }, { type: 'Hostname', address: 'worker-1' }],
+      addresses: [
+        { type: 'InternalIP', address: '172.18.0.3' },
+        { type: 'Hostname', address: 'worker-1' },
+      ],
       nodeInfo: {
-        machineID: 'm1', systemUUID: 's1', bootID: 'b1', kernelVersion: '6.1.0', osImage: 'skiff',
-        operatingSystem: 'linux', architecture: 'amd64', containerRuntimeVersion: 'skiff://0.1.0',
-        kubeletVersion: 'v1.32.4', kubeProxyVersion: 'v1.32.4',
+        machineID: 'm1',
+        systemUUID: 's1',
+        bootID: 'b1',
+        kernelVersion: '6.1.0',
+        osImage: 'skiff',
+        operatingSystem: 'linux',
+        architecture: 'amd64',
+        containerRuntimeVersion: 'skiff://0.1.0',
+        kubeletVersion: 'v1.32.4',
+        kubeProxyVersion: 'v1.32.4',
       },
     },
   };
 }
 
 const pod = (name: string, resources: Record<string, any>, phase = 'Running', ns = 'default'): KObject => ({
-  kind: 'Pod', metadata: { name, namespace: ns, creationTimestamp: ago(3600) },
+  kind: 'Pod',
+  metadata: { name, namespace: ns, creationTimestamp: ago(3600) },
   spec: { nodeName: 'worker-1', containers: [{ name: 'c', image: 'nginx', resources }] },
   status: { phase },
 });
@@ -47,12 +74,26 @@ suite('describe node', () => {
   it('renders a cordoned, tainted node with its pods and allocated resources', () => {
     const pods = [
       pod('web-1', { requests: { cpu: '250m', memory: '64Mi' }, limits: { cpu: '500m', memory: '128Mi' } }),
-      pod('coredns-x', { requests: { cpu: '100m', memory: '70Mi' }, limits: { memory: '170Mi' } }, 'Running', 'kube-system'),
+      pod(
+        'coredns-x',
+        { requests: { cpu: '100m', memory: '70Mi' }, limits: { memory: '170Mi' } },
+        'Running',
+        'kube-system',
+      ),
       pod('done', { requests: { cpu: '1' } }, 'Succeeded'),
     ];
-    const events = [event('NodeNotSchedulable', 'Node worker-1 status is now: NodeNotSchedulable', { first: 60, kind: 'Node', name: 'worker-1' })];
-    const lease: KObject = { kind: 'Lease', metadata: { name: 'worker-1', namespace: 'kube-node-lease' },
-      spec: { holderIdentity: 'worker-1', renewTime: '2026-11-26T05:37:30.000000Z' } };
+    const events = [
+      event('NodeNotSchedulable', 'Node worker-1 status is now: NodeNotSchedulable', {
+        first: 60,
+        kind: 'Node',
+        name: 'worker-1',
+      }),
+    ];
+    const lease: KObject = {
+      kind: 'Lease',
+      metadata: { name: 'worker-1', namespace: 'kube-node-lease' },
+      spec: { holderIdentity: 'worker-1', renewTime: '2026-11-26T05:37:30.000000Z' },
+    };
     const text = describe(node(), { now: NOW, events, related: { pods, leases: [lease] } });
     expect(text).toBe(`Name:               worker-1
 Roles:              worker

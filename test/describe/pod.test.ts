@@ -9,21 +9,36 @@ function observedPod(): KObject {
     apiVersion: 'v1',
     kind: 'Pod',
     metadata: {
-      name: 'web-b5cc7c54f-lmswr', namespace: 'default', uid: '73fd8b5b-d8f1-4c98-9dce-2b49a07fbd46',
+      name: 'web-b5cc7c54f-lmswr',
+      namespace: 'default',
+      uid: '73fd8b5b-d8f1-4c98-9dce-2b49a07fbd46',
       labels: { app: 'web', 'pod-template-hash': 'b5cc7c54f' },
-      ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'web-b5cc7c54f', uid: 'rs-uid', controller: true }],
+      ownerReferences: [
+        { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'web-b5cc7c54f', uid: 'rs-uid', controller: true },
+      ],
     },
     spec: { nodeName: 'worker-1', containers: [{ name: 'nginx', image: 'nginx:1.25' }] },
     status: {
-      phase: 'Running', hostIP: '172.18.0.3', podIP: '10.244.1.10', podIPs: [{ ip: '10.244.1.10' }],
-      startTime: '2026-11-26T05:27:33Z', qosClass: 'BestEffort',
-      conditions: ['PodReadyToStartContainers', 'Initialized', 'Ready', 'ContainersReady', 'PodScheduled'].map((type) => ({ type, status: 'True' })),
-      containerStatuses: [{
-        name: 'nginx', ready: true, restartCount: 0, image: 'nginx:1.25',
-        imageID: 'docker.io/library/nginx:1.25@sha256:0000',
-        containerID: 'containerd://e2acc4d3c608212ceafc19b58d0615e52dc8f8a2ee9734cd0cf4bf9f845bbfef',
-        state: { running: { startedAt: '2026-11-26T05:27:33Z' } },
-      }],
+      phase: 'Running',
+      hostIP: '172.18.0.3',
+      podIP: '10.244.1.10',
+      podIPs: [{ ip: '10.244.1.10' }],
+      startTime: '2026-11-26T05:27:33Z',
+      qosClass: 'BestEffort',
+      conditions: ['PodReadyToStartContainers', 'Initialized', 'Ready', 'ContainersReady', 'PodScheduled'].map(
+        (type) => ({ type, status: 'True' }),
+      ),
+      containerStatuses: [
+        {
+          name: 'nginx',
+          ready: true,
+          restartCount: 0,
+          image: 'nginx:1.25',
+          imageID: 'docker.io/library/nginx:1.25@sha256:0000',
+          containerID: 'containerd://e2acc4d3c608212ceafc19b58d0615e52dc8f8a2ee9734cd0cf4bf9f845bbfef',
+          state: { running: { startedAt: '2026-11-26T05:27:33Z' } },
+        },
+      ],
     },
   };
 }
@@ -31,7 +46,10 @@ function observedPod(): KObject {
 suite('describe pod', () => {
   it('matches the kubectl 1.32 transcript byte for byte', () => {
     const events = [
-      event('Scheduled', 'Successfully assigned default/web-b5cc7c54f-lmswr to worker-1', { from: 'default-scheduler', first: 1 }),
+      event('Scheduled', 'Successfully assigned default/web-b5cc7c54f-lmswr to worker-1', {
+        from: 'default-scheduler',
+        first: 1,
+      }),
       event('Created', 'Created container nginx', { first: 1 }),
       event('Started', 'Started container nginx', { first: 1 }),
       event('Pulled', 'Container image "nginx:1.25" already present on machine', { first: 1 }),
@@ -84,7 +102,10 @@ Events:
 
   it('renders a full Running nginx pod owned by a ReplicaSet, with its events', () => {
     const events = [
-      event('Scheduled', 'Successfully assigned default/nginx-7c5ddbdf54-x8k2p to worker-1', { from: 'default-scheduler', first: 300 }),
+      event('Scheduled', 'Successfully assigned default/nginx-7c5ddbdf54-x8k2p to worker-1', {
+        from: 'default-scheduler',
+        first: 300,
+      }),
       event('Pulling', 'Pulling image "nginx:1.25"', { first: 299 }),
       event('Pulled', 'Successfully pulled image "nginx:1.25" in 1.2s', { first: 292 }),
       event('Created', 'Created container nginx', { first: 291 }),
@@ -167,13 +188,30 @@ Events:
     const pod = nginxPod();
     pod.metadata.name = 'crashy';
     pod.status.containerStatuses[0] = {
-      name: 'nginx', ready: false, restartCount: 4, imageID: 'docker.io/library/nginx@sha256:abc', containerID: 'containerd://9e2d',
+      name: 'nginx',
+      ready: false,
+      restartCount: 4,
+      imageID: 'docker.io/library/nginx@sha256:abc',
+      containerID: 'containerd://9e2d',
       state: { waiting: { reason: 'CrashLoopBackOff', message: 'back-off 1m20s restarting failed container' } },
-      lastState: { terminated: { exitCode: 1, reason: 'Error', startedAt: ago(95), finishedAt: ago(94), containerID: 'containerd://9e2d' } },
+      lastState: {
+        terminated: {
+          exitCode: 1,
+          reason: 'Error',
+          startedAt: ago(95),
+          finishedAt: ago(94),
+          containerID: 'containerd://9e2d',
+        },
+      },
     };
     pod.status.conditions = [{ type: 'Ready', status: 'False' }];
     const events = [
-      event('BackOff', 'Back-off restarting failed container nginx in pod crashy_default(u1)', { type: 'Warning', first: 280, last: 12, count: 9 }),
+      event('BackOff', 'Back-off restarting failed container nginx in pod crashy_default(u1)', {
+        type: 'Warning',
+        first: 280,
+        last: 12,
+        count: 9,
+      }),
       event('Pulled', 'Container image "nginx:1.25" already present on machine', { first: 290, last: 95, count: 5 }),
     ];
     const out = lines(describe(pod, { now: NOW, events }));
@@ -200,15 +238,20 @@ Events:
 
   it('shows a pending, unscheduled pod and a terminating pod', () => {
     const pending: KObject = {
-      kind: 'Pod', metadata: { name: 'p', namespace: 'default' },
+      kind: 'Pod',
+      metadata: { name: 'p', namespace: 'default' },
       spec: { containers: [{ name: 'c', image: 'busybox', command: ['sh', '-c'], args: ['sleep 3600'] }] },
       status: { phase: 'Pending', conditions: [{ type: 'PodScheduled', status: 'False' }] },
     };
     const text = describe(pending, { now: NOW, events: [] });
     expect(text).toContain('Node:         <none>\n');
     expect(text).toContain('IPs:          <none>\n');
-    expect(text).toContain('Containers:\n  c:\n    Image:      busybox\n    Port:       <none>\n    Host Port:  <none>\n    Command:\n      sh\n      -c\n    Args:\n      sleep 3600\n');
-    expect(text).toContain('Conditions:\n  Type           Status\n  PodScheduled   False \nVolumes:         <none>\nQoS Class:       BestEffort\n');
+    expect(text).toContain(
+      'Containers:\n  c:\n    Image:      busybox\n    Port:       <none>\n    Host Port:  <none>\n    Command:\n      sh\n      -c\n    Args:\n      sleep 3600\n',
+    );
+    expect(text).toContain(
+      'Conditions:\n  Type           Status\n  PodScheduled   False \nVolumes:         <none>\nQoS Class:       BestEffort\n',
+    );
     expect(text.endsWith('Tolerations:     <none>\nEvents:          <none>')).toBe(true);
 
     const deleting = nginxPod();
@@ -221,7 +264,10 @@ Events:
   it('computes the QoS class when status has none', () => {
     const pod = nginxPod();
     delete pod.status.qosClass;
-    pod.spec.containers[0].resources = { limits: { cpu: '1', memory: '1Gi' }, requests: { cpu: '1000m', memory: '1024Mi' } };
+    pod.spec.containers[0].resources = {
+      limits: { cpu: '1', memory: '1Gi' },
+      requests: { cpu: '1000m', memory: '1024Mi' },
+    };
     expect(describe(pod, { now: NOW, events: [] })).toMatch(/^QoS Class: +Guaranteed$/m);
     pod.spec.containers[0].resources = {};
     expect(describe(pod, { now: NOW, events: [] })).toMatch(/^QoS Class: +BestEffort$/m);
@@ -233,35 +279,72 @@ function nginxPod(): KObject {
     apiVersion: 'v1',
     kind: 'Pod',
     metadata: {
-      name: 'nginx-7c5ddbdf54-x8k2p', namespace: 'default', uid: 'u1', creationTimestamp: ago(300),
+      name: 'nginx-7c5ddbdf54-x8k2p',
+      namespace: 'default',
+      uid: 'u1',
+      creationTimestamp: ago(300),
       labels: { app: 'nginx', 'pod-template-hash': '7c5ddbdf54' },
       annotations: { 'kubectl.kubernetes.io/last-applied-configuration': '{}' },
-      ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'nginx-7c5ddbdf54', uid: 'rs1', controller: true }],
+      ownerReferences: [
+        { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'nginx-7c5ddbdf54', uid: 'rs1', controller: true },
+      ],
     },
     spec: {
-      nodeName: 'worker-1', priority: 0, serviceAccountName: 'default',
-      containers: [{
-        name: 'nginx', image: 'nginx:1.25', ports: [{ containerPort: 80, protocol: 'TCP' }],
-        resources: { limits: { cpu: '500m', memory: '128Mi' }, requests: { cpu: '0.1', memory: '64Mi' } },
-        livenessProbe: { httpGet: { path: '/', port: 80, scheme: 'HTTP' }, timeoutSeconds: 1, periodSeconds: 10, successThreshold: 1, failureThreshold: 3 },
-        readinessProbe: { tcpSocket: { port: 80 }, initialDelaySeconds: 5, timeoutSeconds: 1, periodSeconds: 10, successThreshold: 1, failureThreshold: 3 },
-        env: [
-          { name: 'MODE', value: 'prod' },
-          { name: 'POD_IP', valueFrom: { fieldRef: { apiVersion: 'v1', fieldPath: 'status.podIP' } } },
-          { name: 'PASS', valueFrom: { secretKeyRef: { name: 'db', key: 'password' } } },
-        ],
-        volumeMounts: [
-          { name: 'kube-api-access-abcde', mountPath: '/var/run/secrets/kubernetes.io/serviceaccount', readOnly: true },
-          { name: 'data', mountPath: '/data' },
-        ],
-      }],
+      nodeName: 'worker-1',
+      priority: 0,
+      serviceAccountName: 'default',
+      containers: [
+        {
+          name: 'nginx',
+          image: 'nginx:1.25',
+          ports: [{ containerPort: 80, protocol: 'TCP' }],
+          resources: { limits: { cpu: '500m', memory: '128Mi' }, requests: { cpu: '0.1', memory: '64Mi' } },
+          livenessProbe: {
+            httpGet: { path: '/', port: 80, scheme: 'HTTP' },
+            timeoutSeconds: 1,
+            periodSeconds: 10,
+            successThreshold: 1,
+            failureThreshold: 3,
+          },
+          readinessProbe: {
+            tcpSocket: { port: 80 },
+            initialDelaySeconds: 5,
+            timeoutSeconds: 1,
+            periodSeconds: 10,
+            successThreshold: 1,
+            failureThreshold: 3,
+          },
+          env: [
+            { name: 'MODE', value: 'prod' },
+            { name: 'POD_IP', valueFrom: { fieldRef: { apiVersion: 'v1', fieldPath: 'status.podIP' } } },
+            { name: 'PASS', valueFrom: { secretKeyRef: { name: 'db', key: 'password' } } },
+          ],
+          volumeMounts: [
+            {
+              name: 'kube-api-access-abcde',
+              mountPath: '/var/run/secrets/kubernetes.io/serviceaccount',
+              readOnly: true,
+            },
+            { name: 'data', mountPath: '/data' },
+          ],
+        },
+      ],
       volumes: [
         { name: 'data', emptyDir: {} },
-        { name: 'kube-api-access-abcde', projected: { sources: [
-          { serviceAccountToken: { expirationSeconds: 3607, path: 'token' } },
-          { configMap: { name: 'kube-root-ca.crt', items: [{ key: 'ca.crt', path: 'ca.crt' }] } },
-          { downwardAPI: { items: [{ path: 'namespace', fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.namespace' } }] } },
-        ] } },
+        {
+          name: 'kube-api-access-abcde',
+          projected: {
+            sources: [
+              { serviceAccountToken: { expirationSeconds: 3607, path: 'token' } },
+              { configMap: { name: 'kube-root-ca.crt', items: [{ key: 'ca.crt', path: 'ca.crt' }] } },
+              {
+                downwardAPI: {
+                  items: [{ path: 'namespace', fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.namespace' } }],
+                },
+              },
+            ],
+          },
+        },
       ],
       tolerations: [
         { key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 },
@@ -269,14 +352,26 @@ function nginxPod(): KObject {
       ],
     },
     status: {
-      phase: 'Running', hostIP: '172.18.0.3', podIP: '10.244.1.7', podIPs: [{ ip: '10.244.1.7' }], startTime: ago(300),
+      phase: 'Running',
+      hostIP: '172.18.0.3',
+      podIP: '10.244.1.7',
+      podIPs: [{ ip: '10.244.1.7' }],
+      startTime: ago(300),
       qosClass: 'Burstable',
-      conditions: ['PodReadyToStartContainers', 'Initialized', 'Ready', 'ContainersReady', 'PodScheduled'].map((type) => ({ type, status: 'True' })),
-      containerStatuses: [{
-        name: 'nginx', ready: true, restartCount: 0, image: 'docker.io/library/nginx:1.25',
-        imageID: 'docker.io/library/nginx@sha256:abc', containerID: 'containerd://4f1c',
-        state: { running: { startedAt: ago(290) } },
-      }],
+      conditions: ['PodReadyToStartContainers', 'Initialized', 'Ready', 'ContainersReady', 'PodScheduled'].map(
+        (type) => ({ type, status: 'True' }),
+      ),
+      containerStatuses: [
+        {
+          name: 'nginx',
+          ready: true,
+          restartCount: 0,
+          image: 'docker.io/library/nginx:1.25',
+          imageID: 'docker.io/library/nginx@sha256:abc',
+          containerID: 'containerd://4f1c',
+          state: { running: { startedAt: ago(290) } },
+        },
+      ],
     },
   };
 }

@@ -5,12 +5,19 @@ import { NOW } from './fixtures.ts';
 
 function service(name = 'web-np'): KObject {
   return {
-    apiVersion: 'v1', kind: 'Service',
+    apiVersion: 'v1',
+    kind: 'Service',
     metadata: { name, namespace: 'default', uid: 'svc-uid', labels: { app: 'web' } },
     spec: {
-      type: 'NodePort', selector: { app: 'web' }, clusterIP: '10.96.112.89', clusterIPs: ['10.96.112.89'],
-      ipFamilies: ['IPv4'], ipFamilyPolicy: 'SingleStack', sessionAffinity: 'None',
-      externalTrafficPolicy: 'Cluster', internalTrafficPolicy: 'Cluster',
+      type: 'NodePort',
+      selector: { app: 'web' },
+      clusterIP: '10.96.112.89',
+      clusterIPs: ['10.96.112.89'],
+      ipFamilies: ['IPv4'],
+      ipFamilyPolicy: 'SingleStack',
+      sessionAffinity: 'None',
+      externalTrafficPolicy: 'Cluster',
+      internalTrafficPolicy: 'Cluster',
       ports: [{ port: 80, targetPort: 8080, nodePort: 31346, protocol: 'TCP' }],
     },
     status: { loadBalancer: {} },
@@ -19,18 +26,29 @@ function service(name = 'web-np'): KObject {
 
 function slice(name: string, ips: Array<[string, boolean | undefined]>, port = 8080, portName = ''): KObject {
   return {
-    apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice',
+    apiVersion: 'discovery.k8s.io/v1',
+    kind: 'EndpointSlice',
     metadata: { name, namespace: 'default', labels: { 'kubernetes.io/service-name': 'web-np' } },
     addressType: 'IPv4',
-    endpoints: ips.map(([ip, ready]) => ({ addresses: [ip], conditions: ready === undefined ? {} : { ready, serving: ready, terminating: false } })),
+    endpoints: ips.map(([ip, ready]) => ({
+      addresses: [ip],
+      conditions: ready === undefined ? {} : { ready, serving: ready, terminating: false },
+    })),
     ports: [{ name: portName, port, protocol: 'TCP' }],
   };
 }
 
 suite('describe service', () => {
   it('matches the kubectl 1.32 transcript byte for byte', () => {
-    const endpointSlices = [slice('web-np-abc', [['10.244.1.10', true], ['10.244.1.11', true], ['10.244.1.12', true]])];
-    expect(describe(service(), { now: NOW, events: [], related: { endpointSlices } })).toBe(`Name:                     web-np
+    const endpointSlices = [
+      slice('web-np-abc', [
+        ['10.244.1.10', true],
+        ['10.244.1.11', true],
+        ['10.244.1.12', true],
+      ]),
+    ];
+    expect(describe(service(), { now: NOW, events: [], related: { endpointSlices } }))
+      .toBe(`Name:                     web-np
 Namespace:                default
 Labels:                   app=web
 Annotations:              <none>
@@ -52,27 +70,62 @@ Events:                   <none>`);
 
   it('lists at most 3 ready endpoints, then "+ N more..."', () => {
     const endpointSlices = [
-      slice('a', [['10.244.1.10', true], ['10.244.1.11', undefined], ['10.244.2.5', false]]),
-      slice('b', [['10.244.2.6', true], ['10.244.2.7', true], ['10.244.2.8', true]]),
+      slice('a', [
+        ['10.244.1.10', true],
+        ['10.244.1.11', undefined],
+        ['10.244.2.5', false],
+      ]),
+      slice('b', [
+        ['10.244.2.6', true],
+        ['10.244.2.7', true],
+        ['10.244.2.8', true],
+      ]),
     ];
     const text = describe(service(), { now: NOW, events: [], related: { endpointSlices } });
-    expect(text).toContain('\nEndpoints:                10.244.1.10:8080,10.244.1.11:8080,10.244.2.6:8080 + 2 more...\n');
+    expect(text).toContain(
+      '\nEndpoints:                10.244.1.10:8080,10.244.1.11:8080,10.244.2.6:8080 + 2 more...\n',
+    );
     expect(describe(service(), { now: NOW, events: [] })).toContain('\nEndpoints:                <none>\n');
   });
 
   it('matches the port by name and prints load balancer details (kubectl describe_test cases)', () => {
     const svc: KObject = {
-      kind: 'Service', metadata: { name: 'bar', namespace: 'foo' },
+      kind: 'Service',
+      metadata: { name: 'bar', namespace: 'foo' },
       spec: {
-        type: 'LoadBalancer', selector: { blah: 'heh' }, clusterIP: '1.2.3.4', ipFamilies: ['IPv4'], loadBalancerIP: '5.6.7.8',
-        sessionAffinity: 'None', externalTrafficPolicy: 'Local', internalTrafficPolicy: 'Local', healthCheckNodePort: 32222,
+        type: 'LoadBalancer',
+        selector: { blah: 'heh' },
+        clusterIP: '1.2.3.4',
+        ipFamilies: ['IPv4'],
+        loadBalancerIP: '5.6.7.8',
+        sessionAffinity: 'None',
+        externalTrafficPolicy: 'Local',
+        internalTrafficPolicy: 'Local',
+        healthCheckNodePort: 32222,
         ports: [{ name: 'port-tcp', port: 8080, protocol: 'TCP', targetPort: 'targetPort', nodePort: 31111 }],
       },
       status: { loadBalancer: { ingress: [{ ip: '5.6.7.8' }] } },
     };
     const endpointSlices = [
-      slice('bar-12345', [['10.244.0.1', true], ['10.244.0.2', true]], 9527, 'port-tcp'),
-      slice('bar-54321', [['10.244.0.3', false], ['10.244.0.4', true], ['10.244.0.5', true]], 9527, 'port-tcp'),
+      slice(
+        'bar-12345',
+        [
+          ['10.244.0.1', true],
+          ['10.244.0.2', true],
+        ],
+        9527,
+        'port-tcp',
+      ),
+      slice(
+        'bar-54321',
+        [
+          ['10.244.0.3', false],
+          ['10.244.0.4', true],
+          ['10.244.0.5', true],
+        ],
+        9527,
+        'port-tcp',
+      ),
       slice('bar-other', [['10.9.9.9', true]], 1, 'other-port'),
     ];
     expect(describe(svc, { now: NOW, events: [], related: { endpointSlices } })).toBe(`Name:                     bar

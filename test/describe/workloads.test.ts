@@ -6,31 +6,64 @@ import { event, lines, NOW } from './fixtures.ts';
 const template = {
   metadata: { labels: { app: 'web', 'pod-template-hash': 'b5cc7c54f' } },
   spec: {
-    containers: [{ name: 'nginx', image: 'nginx:1.25', ports: [{ containerPort: 80, protocol: 'TCP' }, { containerPort: 443, protocol: 'TCP' }] }],
+    containers: [
+      {
+        name: 'nginx',
+        image: 'nginx:1.25',
+        ports: [
+          { containerPort: 80, protocol: 'TCP' },
+          { containerPort: 443, protocol: 'TCP' },
+        ],
+      },
+    ],
     volumes: [{ name: 'conf', configMap: { name: 'web-conf' } }],
     nodeSelector: { disk: 'ssd' },
   },
 };
 
 const owned = (name: string, phase: string, owner: string): KObject => ({
-  kind: 'Pod', metadata: { name, namespace: 'default', ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'x', uid: owner, controller: true }] },
+  kind: 'Pod',
+  metadata: {
+    name,
+    namespace: 'default',
+    ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'x', uid: owner, controller: true }],
+  },
   status: { phase },
 });
 
 suite('describe replicaset and daemonset', () => {
   it('renders a ReplicaSet with replica counts, pod phases and its template', () => {
     const rs: KObject = {
-      apiVersion: 'apps/v1', kind: 'ReplicaSet',
+      apiVersion: 'apps/v1',
+      kind: 'ReplicaSet',
       metadata: {
-        name: 'web-b5cc7c54f', namespace: 'default', uid: 'rs-uid', labels: { app: 'web', 'pod-template-hash': 'b5cc7c54f' },
-        annotations: { 'deployment.kubernetes.io/desired-replicas': '3', 'deployment.kubernetes.io/max-replicas': '4', 'deployment.kubernetes.io/revision': '1' },
+        name: 'web-b5cc7c54f',
+        namespace: 'default',
+        uid: 'rs-uid',
+        labels: { app: 'web', 'pod-template-hash': 'b5cc7c54f' },
+        annotations: {
+          'deployment.kubernetes.io/desired-replicas': '3',
+          'deployment.kubernetes.io/max-replicas': '4',
+          'deployment.kubernetes.io/revision': '1',
+        },
         ownerReferences: [{ apiVersion: 'apps/v1', kind: 'Deployment', name: 'web', uid: 'dep-uid', controller: true }],
       },
       spec: { replicas: 3, selector: { matchLabels: { app: 'web', 'pod-template-hash': 'b5cc7c54f' } }, template },
       status: { replicas: 3 },
     };
-    const pods = [owned('a', 'Running', 'rs-uid'), owned('b', 'Running', 'rs-uid'), owned('c', 'Pending', 'rs-uid'), owned('d', 'Running', 'other')];
-    const events = [event('SuccessfulCreate', 'Created pod: web-b5cc7c54f-lmswr', { from: 'replicaset-controller', first: 125, kind: 'ReplicaSet' })];
+    const pods = [
+      owned('a', 'Running', 'rs-uid'),
+      owned('b', 'Running', 'rs-uid'),
+      owned('c', 'Pending', 'rs-uid'),
+      owned('d', 'Running', 'other'),
+    ];
+    const events = [
+      event('SuccessfulCreate', 'Created pod: web-b5cc7c54f-lmswr', {
+        from: 'replicaset-controller',
+        first: 125,
+        kind: 'ReplicaSet',
+      }),
+    ];
     expect(describe(rs, { now: NOW, events, related: { pods } })).toBe(`Name:           web-b5cc7c54f
 Namespace:      default
 Selector:       app=web,pod-template-hash=b5cc7c54f
@@ -67,12 +100,28 @@ Events:
 
   it('renders a DaemonSet', () => {
     const ds: KObject = {
-      apiVersion: 'apps/v1', kind: 'DaemonSet',
+      apiVersion: 'apps/v1',
+      kind: 'DaemonSet',
       metadata: { name: 'agent', namespace: 'kube-system', uid: 'ds-uid', labels: { app: 'agent' } },
-      spec: { selector: { matchLabels: { app: 'agent' } }, template: { metadata: { labels: { app: 'agent' } }, spec: { containers: [{ name: 'a', image: 'busybox' }] } } },
-      status: { desiredNumberScheduled: 2, currentNumberScheduled: 2, updatedNumberScheduled: 2, numberAvailable: 1, numberMisscheduled: 0 },
+      spec: {
+        selector: { matchLabels: { app: 'agent' } },
+        template: { metadata: { labels: { app: 'agent' } }, spec: { containers: [{ name: 'a', image: 'busybox' }] } },
+      },
+      status: {
+        desiredNumberScheduled: 2,
+        currentNumberScheduled: 2,
+        updatedNumberScheduled: 2,
+        numberAvailable: 1,
+        numberMisscheduled: 0,
+      },
     };
-    const out = lines(describe(ds, { now: NOW, events: [], related: { pods: [owned('a-1', 'Running', 'ds-uid'), owned('a-2', 'Failed', 'ds-uid')] } }));
+    const out = lines(
+      describe(ds, {
+        now: NOW,
+        events: [],
+        related: { pods: [owned('a-1', 'Running', 'ds-uid'), owned('a-2', 'Failed', 'ds-uid')] },
+      }),
+    );
     expect(out.slice(0, 11)).toEqual([
       'Name:           agent',
       'Selector:       app=agent',
@@ -92,7 +141,11 @@ Events:
 
 suite('describe namespace, configmap, secret and the generic describer', () => {
   it('renders a namespace without events', () => {
-    const ns: KObject = { kind: 'Namespace', metadata: { name: 'default', labels: { 'kubernetes.io/metadata.name': 'default' } }, status: { phase: 'Active' } };
+    const ns: KObject = {
+      kind: 'Namespace',
+      metadata: { name: 'default', labels: { 'kubernetes.io/metadata.name': 'default' } },
+      status: { phase: 'Active' },
+    };
     expect(describe(ns, { now: NOW, events: [event('X', 'y')] })).toBe(`Name:         default
 Labels:       kubernetes.io/metadata.name=default
 Annotations:  <none>
@@ -104,7 +157,12 @@ No LimitRange resource.`);
   });
 
   it('hides secret values and shows config map data', () => {
-    const secret: KObject = { kind: 'Secret', metadata: { name: 's', namespace: 'default' }, type: 'Opaque', data: { password: Buffer.from('hunter22').toString('base64') } };
+    const secret: KObject = {
+      kind: 'Secret',
+      metadata: { name: 's', namespace: 'default' },
+      type: 'Opaque',
+      data: { password: Buffer.from('hunter22').toString('base64') },
+    };
     expect(describe(secret, { now: NOW, events: [] })).toBe(`Name:         s
 Namespace:    default
 Labels:       <none>
@@ -115,24 +173,52 @@ Type:  Opaque
 Data
 ====
 password:  8 bytes`);
-    const cm: KObject = { kind: 'ConfigMap', metadata: { name: 'cfg', namespace: 'default' }, data: { 'app.conf': 'a=1\nb=2' } };
-    expect(describe(cm, { now: NOW, events: [] })).toContain('\nData\n====\napp.conf:\n----\na=1\nb=2\n\n\nBinaryData\n====\n\nEvents:  <none>');
+    const cm: KObject = {
+      kind: 'ConfigMap',
+      metadata: { name: 'cfg', namespace: 'default' },
+      data: { 'app.conf': 'a=1\nb=2' },
+    };
+    expect(describe(cm, { now: NOW, events: [] })).toContain(
+      '\nData\n====\napp.conf:\n----\na=1\nb=2\n\n\nBinaryData\n====\n\nEvents:  <none>',
+    );
   });
 
   it('prints any other kind as a tree of its fields', () => {
-    const job: KObject = {
-      apiVersion: 'batch/v1', kind: 'Job',
-      metadata: { name: 'pi', namespace: 'default', uid: 'j1', creationTimestamp: '2026-11-26T05:00:00Z', resourceVersion: '42', labels: { a: 'b' }, managedFields: [{ manager: 'x' }] },
-      spec: { backoffLimit: 4, template: { metadata: { creationTimestamp: null }, spec: { containers: [{ name: 'pi', image: 'perl', command: ['perl', '-e'] }] } } },
+    const run: KObject = {
+      apiVersion: 'example.com/v1',
+      kind: 'PiRun',
+      metadata: {
+        name: 'pi',
+        namespace: 'default',
+        uid: 'j1',
+        creationTimestamp: '2026-11-26T05:00:00Z',
+        resourceVersion: '42',
+        labels: { a: 'b' },
+        managedFields: [{ manager: 'x' }],
+      },
+      spec: {
+        backoffLimit: 4,
+        template: {
+          metadata: { creationTimestamp: null },
+          spec: { containers: [{ name: 'pi', image: 'perl', command: ['perl', '-e'] }] },
+        },
+      },
       status: { active: 1, 'odd-key.io/x': true },
     };
-    const events = [event('SuccessfulCreate', 'Created pod: pi-abcde', { from: 'job-controller', first: 30, kind: 'Job', name: 'pi' })];
-    expect(describe(job, { now: NOW, events })).toBe(`Name:         pi
+    const events = [
+      event('SuccessfulCreate', 'Created pod: pi-abcde', {
+        from: 'job-controller',
+        first: 30,
+        kind: 'PiRun',
+        name: 'pi',
+      }),
+    ];
+    expect(describe(run, { now: NOW, events })).toBe(`Name:         pi
 Namespace:    default
 Labels:       a=b
 Annotations:  <none>
-API Version:  batch/v1
-Kind:         Job
+API Version:  example.com/v1
+Kind:         PiRun
 Metadata:
   Creation Timestamp:  2026-11-26T05:00:00Z
   Resource Version:    42

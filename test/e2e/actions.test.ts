@@ -9,8 +9,20 @@ let tui: Tui | undefined;
 
 beforeAll(async () => {
   t = await startTestEngine();
-  await t.kubectl(['run', 'ticker', '--image=busybox', '--', 'sh', '-c', 'i=0; while true; do echo tick-$i; i=$((i+1)); sleep 0.2; done']);
-  await waitFor(async () => (await t.kubectl(['get', 'pod', 'ticker', '-o', 'jsonpath={.status.phase}'])).stdout === 'Running', 30_000, 'ticker running');
+  await t.kubectl([
+    'run',
+    'ticker',
+    '--image=busybox',
+    '--',
+    'sh',
+    '-c',
+    'i=0; while true; do echo tick-$i; i=$((i+1)); sleep 0.2; done',
+  ]);
+  await waitFor(
+    async () => (await t.kubectl(['get', 'pod', 'ticker', '-o', 'jsonpath={.status.phase}'])).stdout === 'Running',
+    30_000,
+    'ticker running',
+  );
 });
 afterAll(async () => t?.stop());
 afterEach(() => {

@@ -22,7 +22,11 @@ beforeAll(async () => {
   t = await startTestEngine({ apiOnly: true });
   s = await connect(loadKubeConfig({ path: t.engine.kubeconfigPath }));
   for (let n = 0; n < 10; n++) {
-    await s.transport.json({ method: 'POST', path: '/api/v1/namespaces', body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: `ns-${n}` } } });
+    await s.transport.json({
+      method: 'POST',
+      path: '/api/v1/namespaces',
+      body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: `ns-${n}` } },
+    });
   }
   for (let i = 0; i < PODS; i += 100) {
     await Promise.all(
@@ -51,7 +55,11 @@ function pct(xs: number[], p: number): number {
 describe(`${PODS} pods`, () => {
   it('paints the first table fast and keeps keys responsive under churn', async () => {
     const t0 = Date.now();
-    const tui = spawnTui(['--kubeconfig', t.engine.kubeconfigPath, '-A'], { cols: 200, rows: 60, env: { HOME: t.kubeHome, ...(process.env.SKIFF_KEYLOG ? { SKIFF_KEYLOG: process.env.SKIFF_KEYLOG } : {}) } });
+    const tui = spawnTui(['--kubeconfig', t.engine.kubeconfigPath, '-A'], {
+      cols: 200,
+      rows: 60,
+      env: { HOME: t.kubeHome, ...(process.env.SKIFF_KEYLOG ? { SKIFF_KEYLOG: process.env.SKIFF_KEYLOG } : {}) },
+    });
     try {
       await tui.waitFor('Context:', 30_000);
       const shell = Date.now() - t0;
@@ -87,9 +95,13 @@ describe(`${PODS} pods`, () => {
         const expected = before + (up ? -1 : 1);
         const t1 = Date.now();
         await tui.press(up ? KEY.up : 'j');
-        await tui.waitFor(() => selectedRow() === expected, 5000).catch((e) => {
-          throw new Error(`key ${k}: selection at row ${selectedRow()}, expected ${expected}\n${e.message.slice(0, 200)}`);
-        });
+        await tui
+          .waitFor(() => selectedRow() === expected, 5000)
+          .catch((e) => {
+            throw new Error(
+              `key ${k}: selection at row ${selectedRow()}, expected ${expected}\n${e.message.slice(0, 200)}`,
+            );
+          });
         latencies.push(Date.now() - t1 - 30); // press() waits 30 ms after writing
       }
       const bytes = tui.output().length - bytesBefore;

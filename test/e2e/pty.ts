@@ -30,16 +30,40 @@ export interface Tui {
   kill(): void;
 }
 
-export const KEY = { enter: '\r', esc: '\x1b', tab: '\t', backspace: '\x7f', up: '\x1b[A', down: '\x1b[B', ctrlC: '\x03', ctrlD: '\x04' };
+export const KEY = {
+  enter: '\r',
+  esc: '\x1b',
+  tab: '\t',
+  backspace: '\x7f',
+  up: '\x1b[A',
+  down: '\x1b[B',
+  ctrlC: '\x03',
+  ctrlD: '\x04',
+};
 
-export function spawnTui(args: string[], opts: { cols?: number; rows?: number; env?: Record<string, string> } = {}): Tui {
+/** `nodeArgs` go to node before the script (for example `--cpu-prof`, not allowed in NODE_OPTIONS). */
+export function spawnTui(
+  args: string[],
+  opts: { cols?: number; rows?: number; env?: Record<string, string>; nodeArgs?: string[]; root?: string } = {},
+): Tui {
   const cols = opts.cols ?? 120;
   const rows = opts.rows ?? 30;
   const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && k !== 'CI' && !k.startsWith('VITEST')) env[k] = v;
+  // No CI (Ink would draw nothing) and none of the developer's own skiff configuration.
+  const skip = (k: string) =>
+    k === 'CI' || k.startsWith('VITEST') || k === 'XDG_CONFIG_HOME' || k === 'SKIFF_CONFIG_DIR';
+  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !skip(k)) env[k] = v;
   Object.assign(env, { TERM: 'xterm-256color', LANG: 'C.UTF-8', LC_ALL: 'C.UTF-8', ...opts.env });
   const term = new Terminal({ cols, rows, allowProposedApi: true });
-  const p = pty.spawn(process.execPath, [join(ROOT, 'bin', 'skiff.js'), ...args], { name: 'xterm-256color', cols, rows, cwd: ROOT, env });
+  // `root`: another checkout's launcher (benchmarks compare a baseline build side by side).
+  const root = opts.root ?? ROOT;
+  const p = pty.spawn(process.execPath, [...(opts.nodeArgs ?? []), join(root, 'bin', 'skiff.js'), ...args], {
+    name: 'xterm-256color',
+    cols,
+    rows,
+    cwd: root,
+    env,
+  });
   let raw = '';
   let lastData = Date.now();
   let parsed: Promise<void> = Promise.resolve();
@@ -86,9 +110,13 @@ export function spawnTui(args: string[], opts: { cols?: number; rows?: number; e
     },
     highlightedRows,
     screen: () => lines().join('\n'),
-    async waitFor(match, timeoutMs = 15_000) {
+    async waitFor(match, timeoutMs = 30_000) {
       const test =
-        typeof match === 'string' ? (s: string) => s.includes(match) : match instanceof RegExp ? (s: string) => match.test(s) : match;
+        typeof match === 'string'
+          ? (s: string) => s.includes(match)
+          : match instanceof RegExp
+            ? (s: string) => match.test(s)
+            : match;
       const deadline = Date.now() + timeoutMs;
       for (;;) {
         await parsed;

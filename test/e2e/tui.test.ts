@@ -157,7 +157,12 @@ describe('skiff with no context', () => {
   it('starts the local engine with a spinner, then shows its pods', async () => {
     const home = mkdtempSync(join(tmpdir(), 'skiff-e2e-home-'));
     const skiffHome = join(home, '.skiff');
-    const env = { HOME: home, SKIFF_HOME: skiffHome, KUBECONFIG: join(home, '.kube', 'config'), SKIFF_TIME_SCALE: '0.05' };
+    const env = {
+      HOME: home,
+      SKIFF_HOME: skiffHome,
+      KUBECONFIG: join(home, '.kube', 'config'),
+      SKIFF_TIME_SCALE: '0.05',
+    };
     try {
       tui = spawnTui([], { env });
       await tui.waitFor('Pods(default)', 60_000);
@@ -169,7 +174,10 @@ describe('skiff with no context', () => {
       await tui.press('q');
       expect(await tui.exited).toBe(0);
     } finally {
-      await execa(process.execPath, [join(ROOT, 'bin', 'skiff.js'), 'cluster', 'down', '--home', skiffHome], { env, reject: false });
+      await execa(process.execPath, [join(ROOT, 'bin', 'skiff.js'), 'cluster', 'down', '--home', skiffHome], {
+        env,
+        reject: false,
+      });
       rmSync(home, { recursive: true, force: true });
     }
   }, 90_000);

@@ -39,7 +39,8 @@ async function setImage(ui: Tui, from: string, to: string) {
   await ui.waitFor(`image set to ${to}`);
 }
 
-const image = async () => (await t.kubectl(['get', 'deploy', 'my-nginx', '-o', 'jsonpath={.spec.template.spec.containers[0].image}'])).stdout;
+const image = async () =>
+  (await t.kubectl(['get', 'deploy', 'my-nginx', '-o', 'jsonpath={.spec.template.spec.containers[0].image}'])).stdout;
 
 describe('the tutorial, inside skiff', () => {
   it('create, expose, scale, round robin, rolling update, stuck rollout, history, undo, delete', async () => {
@@ -105,7 +106,11 @@ describe('the tutorial, inside skiff', () => {
     await tui.waitFor('Delete deployment/my-nginx in default?');
     await tui.press(RIGHT, KEY.enter);
     await tui.waitFor('deployment/my-nginx deleted');
-    await waitFor(async () => (await t.kubectl(['get', 'deploy', 'my-nginx'], { reject: false })).exitCode !== 0, 10_000, 'deleted');
+    await waitFor(
+      async () => (await t.kubectl(['get', 'deploy', 'my-nginx'], { reject: false })).exitCode !== 0,
+      10_000,
+      'deleted',
+    );
     await tui.press('q');
     expect(await tui.exited).toBe(0);
   }, 240_000);

@@ -16,7 +16,11 @@ function ownAddresses(yaml: string): string {
   const second = 97 + Math.floor(Math.random() * 60);
   return yaml
     .replace(/podCIDR: 127\.244\.\d+\.0\/24/g, () => `podCIDR: 127.244.${third++}.0/24`)
-    .replace(/serviceCIDR: 127\.96\.0\.0\/16/, `serviceCIDR: 127.${second}.0.0/16`);
+    .replace(/serviceCIDR: 127\.96\.0\.0\/16/, `serviceCIDR: 127.${second}.0.0/16`)
+    .replace(
+      /loadBalancerCIDR: 127\.200\.0\.0\/24/,
+      `loadBalancerCIDR: 127.200.${Math.floor(Math.random() * 250)}.0/24`,
+    );
 }
 
 export const KUBECTL = process.env.SKIFF_KUBECTL ?? '/usr/bin/kubectl';
@@ -26,7 +30,10 @@ export interface TestEngine {
   home: string;
   /** A fresh HOME for kubectl so its discovery cache never leaks between runs. */
   kubeHome: string;
-  kubectl(args: string[], opts?: { input?: string; reject?: boolean; bin?: string; timeout?: number }): Promise<{ stdout: string; stderr: string; exitCode: number }>;
+  kubectl(
+    args: string[],
+    opts?: { input?: string; reject?: boolean; bin?: string; timeout?: number },
+  ): Promise<{ stdout: string; stderr: string; exitCode: number }>;
   stop(): Promise<void>;
 }
 
@@ -36,7 +43,8 @@ export interface TestEngine {
  */
 export async function startTestEngine(opts: Partial<EngineOptions> = {}): Promise<TestEngine> {
   const home = opts.home ?? mkdtempSync(join(tmpdir(), 'skiff-test-'));
-  if (!opts.home) writeFileSync(join(home, 'cluster.yaml'), ownAddresses(readFileSync(join(FIXTURES, 'cluster.yaml'), 'utf8')));
+  if (!opts.home)
+    writeFileSync(join(home, 'cluster.yaml'), ownAddresses(readFileSync(join(FIXTURES, 'cluster.yaml'), 'utf8')));
   const kubeHome = mkdtempSync(join(tmpdir(), 'skiff-kubehome-'));
   const engine = await startEngine({ home, port: 0, timeScale: 0.05, log: () => {}, ...opts });
   return {
@@ -66,7 +74,11 @@ export async function startTestEngine(opts: Partial<EngineOptions> = {}): Promis
 }
 
 /** Poll until `fn` returns a truthy value (or throw with the last error after `timeoutMs`). */
-export async function waitFor<T>(fn: () => T | Promise<T>, timeoutMs = 20_000, what = 'condition'): Promise<NonNullable<T>> {
+export async function waitFor<T>(
+  fn: () => T | Promise<T>,
+  timeoutMs = 20_000,
+  what = 'condition',
+): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
@@ -76,7 +88,8 @@ export async function waitFor<T>(fn: () => T | Promise<T>, timeoutMs = 20_000, w
     } catch (e) {
       last = e;
     }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }

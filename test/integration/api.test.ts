@@ -22,7 +22,8 @@ describe('kubectl against the engine API', () => {
     const wide = (await t.kubectl(['get', 'nodes', '-o', 'wide'])).stdout;
     expect(wide).toMatch(/node2\s+Ready\s+<none>\s+\S+\s+v1\.32\.4\s+127\.0\.1\.3/);
     const ns = (await t.kubectl(['get', 'ns'])).stdout;
-    for (const n of ['default', 'kube-system', 'kube-public', 'kube-node-lease']) expect(ns).toMatch(new RegExp(`${n}\\s+Active`));
+    for (const n of ['default', 'kube-system', 'kube-public', 'kube-node-lease'])
+      expect(ns).toMatch(new RegExp(`${n}\\s+Active`));
     const res = (await t.kubectl(['api-resources'])).stdout;
     expect(res).toMatch(/deployments\s+deploy\s+apps\/v1\s+true\s+Deployment/);
     expect(res).toMatch(/pods\s+po\s+v1\s+true\s+Pod/);
@@ -48,19 +49,25 @@ describe('kubectl against the engine API', () => {
     // Round trip: the YAML kubectl printed can be applied back unchanged.
     const rt = join(t.kubeHome, 'rt.yaml');
     writeFileSync(rt, yaml);
-    expect((await t.kubectl(['apply', '-f', rt])).stdout).toMatch(/deployment.apps\/nginx-deployment (unchanged|configured)/);
+    expect((await t.kubectl(['apply', '-f', rt])).stdout).toMatch(
+      /deployment.apps\/nginx-deployment (unchanged|configured)/,
+    );
     expect((await t.kubectl(['delete', '-f', changed])).stdout).toContain('deployment.apps "nginx-deployment" deleted');
     const after = await t.kubectl(['get', 'deploy', 'nginx-deployment'], { reject: false });
     expect(after.stderr).toContain('Error from server (NotFound): deployments.apps "nginx-deployment" not found');
   });
 
   it('decodes the protobuf bodies of create deployment/namespace/configmap', async () => {
-    expect((await t.kubectl(['create', 'deployment', 'web', '--image=nginx', '--replicas=0'])).stdout).toContain('deployment.apps/web created');
+    expect((await t.kubectl(['create', 'deployment', 'web', '--image=nginx', '--replicas=0'])).stdout).toContain(
+      'deployment.apps/web created',
+    );
     const d = JSON.parse((await t.kubectl(['get', 'deploy', 'web', '-o', 'json'])).stdout);
     expect(d.spec.replicas).toBe(0);
     expect(d.spec.template.spec.containers[0].image).toBe('nginx');
     expect((await t.kubectl(['create', 'namespace', 'demo'])).stdout).toContain('namespace/demo created');
-    expect((await t.kubectl(['create', 'configmap', 'cfg', '--from-literal=a=b', '-n', 'demo'])).stdout).toContain('configmap/cfg created');
+    expect((await t.kubectl(['create', 'configmap', 'cfg', '--from-literal=a=b', '-n', 'demo'])).stdout).toContain(
+      'configmap/cfg created',
+    );
     const cm = JSON.parse((await t.kubectl(['get', 'cm', 'cfg', '-n', 'demo', '-o', 'json'])).stdout);
     expect(cm.data).toEqual({ a: 'b' });
   });

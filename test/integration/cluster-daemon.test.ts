@@ -15,7 +15,13 @@ const userKubeconfig = join(dir, 'user-kubeconfig');
 /** `skiff ...` as a user runs it, with SKIFF_HOME and KUBECONFIG of this test. */
 function skiff(...args: string[]) {
   return execa(process.execPath, [join(ROOT, 'bin', 'skiff.js'), ...args], {
-    env: { SKIFF_HOME: home, KUBECONFIG: userKubeconfig, HOME: kubeHome, PATH: process.env.PATH, SKIFF_TIME_SCALE: '0.1' },
+    env: {
+      SKIFF_HOME: home,
+      KUBECONFIG: userKubeconfig,
+      HOME: kubeHome,
+      PATH: process.env.PATH,
+      SKIFF_TIME_SCALE: '0.1',
+    },
     extendEnv: false,
     reject: false,
     timeout: 90_000,
@@ -24,7 +30,11 @@ function skiff(...args: string[]) {
 
 /** Plain kubectl with the user's kubeconfig, as after `skiff cluster up`. */
 function kubectl(...args: string[]) {
-  return execa(KUBECTL, args, { env: { KUBECONFIG: userKubeconfig, HOME: kubeHome, PATH: process.env.PATH }, extendEnv: false, reject: false });
+  return execa(KUBECTL, args, {
+    env: { KUBECONFIG: userKubeconfig, HOME: kubeHome, PATH: process.env.PATH },
+    extendEnv: false,
+    reject: false,
+  });
 }
 
 beforeAll(() => {

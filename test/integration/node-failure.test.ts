@@ -12,16 +12,21 @@ beforeAll(async () => {
 afterAll(async () => t?.stop());
 
 const kc = (...args: string[]) => t.kubectl(args);
-const isLive = (p: any) => !p.metadata.deletionTimestamp && p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed';
+const isLive = (p: any) =>
+  !p.metadata.deletionTimestamp && p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed';
 const isReady = (p: any) => (p.status?.conditions ?? []).some((c: any) => c.type === 'Ready' && c.status === 'True');
 
 function admin(path: string): Promise<{ status: number; body: any }> {
   return new Promise((resolve, reject) => {
-    const req = request(`${t.engine.url}${path}`, { method: 'POST', ca: t.engine.caCert, headers: { Authorization: `Bearer ${t.engine.token}` } }, (res) => {
-      let body = '';
-      res.on('data', (c) => (body += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(body) }));
-    });
+    const req = request(
+      `${t.engine.url}${path}`,
+      { method: 'POST', ca: t.engine.caCert, headers: { Authorization: `Bearer ${t.engine.token}` } },
+      (res) => {
+        let body = '';
+        res.on('data', (c) => (body += c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(body) }));
+      },
+    );
     req.on('error', reject);
     req.end();
   });
@@ -41,10 +46,14 @@ describe('node failure', () => {
     const stop = await admin('/skiff/v1/nodes/node2/stop');
     expect(stop.status).toBe(200);
     await waitFor(async () => /node2\s+NotReady/.test((await kc('get', 'nodes')).stdout), 20_000, 'node2 NotReady');
-    const live = await waitFor(async () => {
-      const ps = (await pods()).filter(isLive);
-      return ps.length === 4 && ps.every((p) => p.spec.nodeName === 'node1' && isReady(p)) && ps;
-    }, 30_000, 'all replicas Ready on node1');
+    const live = await waitFor(
+      async () => {
+        const ps = (await pods()).filter(isLive);
+        return ps.length === 4 && ps.every((p) => p.spec.nodeName === 'node1' && isReady(p)) && ps;
+      },
+      30_000,
+      'all replicas Ready on node1',
+    );
     expect(live).toHaveLength(4);
     await kc('rollout', 'status', 'deployment/my-nginx', '--timeout=30s');
     const d = JSON.parse((await kc('get', 'deployment', 'my-nginx', '-o', 'json')).stdout);

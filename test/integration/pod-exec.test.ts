@@ -11,23 +11,48 @@ let t: TestEngine;
 beforeAll(async () => {
   t = await startTestEngine();
   await t.kubectl(['run', 'web', '--image=nginx:1.25']);
-  await t.kubectl(['run', 'done', '--image=busybox', '--restart=Never', '--', 'sh', '-c', 'echo one; echo two; echo three']);
+  await t.kubectl([
+    'run',
+    'done',
+    '--image=busybox',
+    '--restart=Never',
+    '--',
+    'sh',
+    '-c',
+    'echo one; echo two; echo three',
+  ]);
   await t.kubectl(['apply', '-f', '-'], {
     input: JSON.stringify({
       apiVersion: 'v1',
       kind: 'Pod',
       metadata: { name: 'duo' },
-      spec: { containers: [{ name: 'a', image: 'nginx:1.25' }, { name: 'b', image: 'busybox', command: ['sleep', '3600'] }] },
+      spec: {
+        containers: [
+          { name: 'a', image: 'nginx:1.25' },
+          { name: 'b', image: 'busybox', command: ['sleep', '3600'] },
+        ],
+      },
     }),
   });
   const phase = (n: string) => t.engine.ctx.store.get('pods', 'default', n)?.status?.phase;
-  await waitFor(() => phase('web') === 'Running' && phase('done') === 'Succeeded' && phase('duo') === 'Running', 20_000, 'pods');
+  await waitFor(
+    () => phase('web') === 'Running' && phase('done') === 'Succeeded' && phase('duo') === 'Running',
+    20_000,
+    'pods',
+  );
 });
 afterAll(async () => t?.stop());
 
-function wsExec(query: string, protocols: string[], input?: (ws: WebSocket) => void): Promise<{ frames: Array<[number, string]>; closeCode: number }> {
+function wsExec(
+  query: string,
+  protocols: string[],
+  input?: (ws: WebSocket) => void,
+): Promise<{ frames: Array<[number, string]>; closeCode: number }> {
   const url = `${t.engine.url.replace('https', 'wss')}/api/v1/namespaces/default/pods/web/exec?${query}`;
-  const ws = new WebSocket(url, protocols, { ca: t.engine.caCert, headers: { Authorization: `Bearer ${t.engine.token}` } });
+  const ws = new WebSocket(url, protocols, {
+    ca: t.engine.caCert,
+    headers: { Authorization: `Bearer ${t.engine.token}` },
+  });
   const frames: Array<[number, string]> = [];
   return new Promise((resolve, reject) => {
     ws.on('open', () => input?.(ws));
@@ -42,11 +67,15 @@ function wsExec(query: string, protocols: string[], input?: (ws: WebSocket) => v
 
 function rawGet(path: string): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    request(`${t.engine.url}${path}`, { ca: t.engine.caCert, headers: { Authorization: `Bearer ${t.engine.token}` } }, (res) => {
-      let body = '';
-      res.on('data', (d) => (body += d));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-    })
+    request(
+      `${t.engine.url}${path}`,
+      { ca: t.engine.caCert, headers: { Authorization: `Bearer ${t.engine.token}` } },
+      (res) => {
+        let body = '';
+        res.on('data', (d) => (body += d));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      },
+    )
       .on('error', reject)
       .end();
   });
@@ -54,11 +83,18 @@ function rawGet(path: string): Promise<{ status: number; body: string }> {
 
 describe('exec on the wire', () => {
   it('WebSocket v4: output on channels 1 and 2, the exit code as a Status on channel 3, close 1000', async () => {
-    const r = await wsExec('command=sh&command=-c&command=echo%20out%3B%20echo%20err%20%3E%262%3B%20exit%203&container=web&stdout=true&stderr=true', ['v4.channel.k8s.io']);
+    const r = await wsExec(
+      'command=sh&command=-c&command=echo%20out%3B%20echo%20err%20%3E%262%3B%20exit%203&container=web&stdout=true&stderr=true',
+      ['v4.channel.k8s.io'],
+    );
     expect(r.frames).toContainEqual([1, 'out\n']);
     expect(r.frames).toContainEqual([2, 'err\n']);
     const status = JSON.parse(r.frames.find(([c]) => c === 3)![1]);
-    expect(status).toMatchObject({ status: 'Failure', reason: 'NonZeroExitCode', details: { causes: [{ reason: 'ExitCode', message: '3' }] } });
+    expect(status).toMatchObject({
+      status: 'Failure',
+      reason: 'NonZeroExitCode',
+      details: { causes: [{ reason: 'ExitCode', message: '3' }] },
+    });
     expect(r.closeCode).toBe(1000);
   });
 
@@ -75,7 +111,10 @@ describe('exec on the wire', () => {
 
   it('answers pings', async () => {
     const url = `${t.engine.url.replace('https', 'wss')}/api/v1/namespaces/default/pods/web/exec?command=sleep&command=2&container=web&stdout=true`;
-    const ws = new WebSocket(url, ['v5.channel.k8s.io'], { ca: t.engine.caCert, headers: { Authorization: `Bearer ${t.engine.token}` } });
+    const ws = new WebSocket(url, ['v5.channel.k8s.io'], {
+      ca: t.engine.caCert,
+      headers: { Authorization: `Bearer ${t.engine.token}` },
+    });
     await new Promise((r) => ws.on('open', r));
     const pong = new Promise((r) => ws.on('pong', r));
     ws.ping();
@@ -85,11 +124,19 @@ describe('exec on the wire', () => {
 
   it('kubectl 1.27 and KUBECTL_REMOTE_COMMAND_WEBSOCKETS=false exec over SPDY', async () => {
     const env = { HOME: t.kubeHome, KUBECONFIG: t.engine.kubeconfigPath, PATH: process.env.PATH! };
-    const old = await execa(KUBECTL_127, ['exec', 'web', '--', 'sh', '-c', 'echo hi-$(hostname); echo e >&2; exit 2'], { env, extendEnv: false, reject: false });
+    const old = await execa(KUBECTL_127, ['exec', 'web', '--', 'sh', '-c', 'echo hi-$(hostname); echo e >&2; exit 2'], {
+      env,
+      extendEnv: false,
+      reject: false,
+    });
     expect(old.stdout).toBe('hi-web');
     expect(old.stderr).toContain('e\ncommand terminated with exit code 2');
     expect(old.exitCode).toBe(2);
-    const spdy = await execa(KUBECTL, ['exec', '-i', 'web', '--', 'cat'], { env: { ...env, KUBECTL_REMOTE_COMMAND_WEBSOCKETS: 'false' }, extendEnv: false, input: 'over spdy\n' });
+    const spdy = await execa(KUBECTL, ['exec', '-i', 'web', '--', 'cat'], {
+      env: { ...env, KUBECTL_REMOTE_COMMAND_WEBSOCKETS: 'false' },
+      extendEnv: false,
+      input: 'over spdy\n',
+    });
     expect(spdy.stdout).toBe('over spdy');
   });
 
@@ -106,14 +153,18 @@ describe('logs on the wire', () => {
     expect((await t.kubectl(['logs', 'done'])).stdout).toBe('one\ntwo\nthree');
     expect((await t.kubectl(['logs', 'done', '--tail=1'])).stdout).toBe('three');
     expect((await t.kubectl(['logs', 'done', '--limit-bytes=6'])).stdout).toBe('one\ntw');
-    expect((await t.kubectl(['logs', 'done', '--timestamps', '--tail=1'])).stdout).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,9})?Z three$/);
+    expect((await t.kubectl(['logs', 'done', '--timestamps', '--tail=1'])).stdout).toMatch(
+      /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,9})?Z three$/,
+    );
     const multi = await rawGet('/api/v1/namespaces/default/pods/duo/log');
     expect(multi.status).toBe(400);
     expect(JSON.parse(multi.body).message).toBe('a container name must be specified for pod duo, choose one of: [a b]');
     const bad = await rawGet('/api/v1/namespaces/default/pods/duo/log?container=zzz');
     expect(bad.status).toBe(400);
     expect(JSON.parse(bad.body).message).toBe('container zzz is not valid for pod duo');
-    expect((await t.kubectl(['logs', 'duo', '-c', 'a'])).stdout).toContain('Configuration complete; ready for start up');
+    expect((await t.kubectl(['logs', 'duo', '-c', 'a'])).stdout).toContain(
+      'Configuration complete; ready for start up',
+    );
     const prev = await t.kubectl(['logs', 'web', '--previous'], { reject: false });
     expect(prev.stderr).toContain('previous terminated container "web" in pod "web" not found');
   });

@@ -18,11 +18,21 @@ describe('probes', () => {
         apiVersion: 'v1',
         kind: 'Pod',
         metadata: { name: 'ready-check' },
-        spec: { containers: [{ name: 'web', image: 'nginx:1.25', readinessProbe: { httpGet: { path: '/healthz', port: 80 }, periodSeconds: 1 } }] },
+        spec: {
+          containers: [
+            {
+              name: 'web',
+              image: 'nginx:1.25',
+              readinessProbe: { httpGet: { path: '/healthz', port: 80 }, periodSeconds: 1 },
+            },
+          ],
+        },
       }),
     });
     await waitFor(() => events('ready-check').some((e) => e.reason === 'Unhealthy'), 20_000, 'a failed probe');
-    expect(events('ready-check').find((e) => e.reason === 'Unhealthy')!.message).toBe('Readiness probe failed: HTTP probe failed with statuscode: 404');
+    expect(events('ready-check').find((e) => e.reason === 'Unhealthy')!.message).toBe(
+      'Readiness probe failed: HTTP probe failed with statuscode: 404',
+    );
     expect((await t.kubectl(['get', 'pod', 'ready-check'])).stdout).toMatch(/ready-check\s+0\/1\s+Running/);
     await t.kubectl(['exec', 'ready-check', '--', 'sh', '-c', 'echo ok > /usr/share/nginx/html/healthz']);
     await waitFor(() => pod('ready-check')?.status?.containerStatuses?.[0]?.ready, 20_000, 'Ready');
@@ -35,10 +45,22 @@ describe('probes', () => {
         apiVersion: 'v1',
         kind: 'Pod',
         metadata: { name: 'live-check' },
-        spec: { containers: [{ name: 'web', image: 'nginx:1.25', livenessProbe: { tcpSocket: { port: 8081 }, periodSeconds: 1, failureThreshold: 2 } }] },
+        spec: {
+          containers: [
+            {
+              name: 'web',
+              image: 'nginx:1.25',
+              livenessProbe: { tcpSocket: { port: 8081 }, periodSeconds: 1, failureThreshold: 2 },
+            },
+          ],
+        },
       }),
     });
-    await waitFor(() => (pod('live-check')?.status?.containerStatuses?.[0]?.restartCount ?? 0) >= 2, 30_000, 'two restarts');
+    await waitFor(
+      () => (pod('live-check')?.status?.containerStatuses?.[0]?.restartCount ?? 0) >= 2,
+      30_000,
+      'two restarts',
+    );
     const ip = pod('live-check')!.status.podIP;
     const messages = events('live-check').map((e) => `${e.reason}: ${e.message}`);
     expect(messages).toContain(`Unhealthy: Liveness probe failed: dial tcp ${ip}:8081: connect: connection refused`);

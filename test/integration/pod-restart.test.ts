@@ -17,9 +17,15 @@ afterAll(async () => {
 
 const start = async () => (engine = await startEngine({ home, port: 0, timeScale: 0.05, log: () => {} }));
 const kubectl = async (...args: string[]) =>
-  (await execa(KUBECTL, args, { env: { HOME: kubeHome, KUBECONFIG: join(home, 'kubeconfig'), PATH: process.env.PATH }, extendEnv: false })).stdout;
+  (
+    await execa(KUBECTL, args, {
+      env: { HOME: kubeHome, KUBECONFIG: join(home, 'kubeconfig'), PATH: process.env.PATH },
+      extendEnv: false,
+    })
+  ).stdout;
 const pods = () => engine!.ctx.store.list('pods', { namespace: 'default' }).items;
-const running = () => pods().length === 2 && pods().every((p) => p.status?.phase === 'Running' && p.status.containerStatuses?.[0]?.ready);
+const running = () =>
+  pods().length === 2 && pods().every((p) => p.status?.phase === 'Running' && p.status.containerStatuses?.[0]?.ready);
 
 function alive(pid: number): boolean {
   try {
@@ -47,7 +53,11 @@ describe('engine restart', () => {
     expect(alive(pid)).toBe(false);
 
     await start();
-    await waitFor(() => running() && pods().every((p) => p.status.containerStatuses[0].restartCount === 1), 20_000, 'both pods back');
+    await waitFor(
+      () => running() && pods().every((p) => p.status.containerStatuses[0].restartCount === 1),
+      20_000,
+      'both pods back',
+    );
     expect(pods()).toHaveLength(2);
     for (const p of pods()) {
       expect(p.status.podIP).toBe(before.get(p.metadata.name));
@@ -65,7 +75,15 @@ describe('skiff node stop / start', () => {
     const t = await startTestEngine();
     try {
       const store = t.engine.ctx.store;
-      await t.kubectl(['run', 'loop', '--image=busybox', '--overrides={"spec":{"nodeName":"node1"}}', '--', 'sleep', '3600']);
+      await t.kubectl([
+        'run',
+        'loop',
+        '--image=busybox',
+        '--overrides={"spec":{"nodeName":"node1"}}',
+        '--',
+        'sleep',
+        '3600',
+      ]);
       const status = () => store.get('pods', 'default', 'loop')?.status?.containerStatuses?.[0];
       await waitFor(() => status()?.ready, 20_000, 'loop Running');
       const uid = store.get('pods', 'default', 'loop')!.metadata.uid!;

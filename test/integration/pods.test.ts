@@ -27,15 +27,18 @@ function httpGet(name: string, ua = 'skiff-test'): Promise<string> {
       req.destroy();
       reject(new Error(`GET http://${to.host}:${to.port}/ timed out`));
     }, 5000);
-    const req = request({ host: to.host, port: to.port, path: '/', agent: false, headers: { 'User-Agent': ua } }, (res) => {
-      let b = '';
-      res.on('data', (d) => (b += d));
-      res.on('end', () => {
-        clearTimeout(timer);
-        resolve(b);
-      });
-      res.on('error', () => {});
-    });
+    const req = request(
+      { host: to.host, port: to.port, path: '/', agent: false, headers: { 'User-Agent': ua } },
+      (res) => {
+        let b = '';
+        res.on('data', (d) => (b += d));
+        res.on('end', () => {
+          clearTimeout(timer);
+          resolve(b);
+        });
+        res.on('error', () => {});
+      },
+    );
     req.on('error', (e) => {
       clearTimeout(timer);
       reject(e);
@@ -45,7 +48,11 @@ function httpGet(name: string, ua = 'skiff-test'): Promise<string> {
 }
 
 async function runningAndReady(name: string): Promise<void> {
-  await waitFor(() => pod(name)?.status?.phase === 'Running' && cstatus(name)?.ready, 20_000, `${name} Running and Ready`);
+  await waitFor(
+    () => pod(name)?.status?.phase === 'Running' && cstatus(name)?.ready,
+    20_000,
+    `${name} Running and Ready`,
+  );
 }
 
 describe('pods that really run, with kubectl', () => {
@@ -63,13 +70,21 @@ describe('pods that really run, with kubectl', () => {
   });
 
   it('kubectl logs -f shows a new request as it happens', async () => {
-    const follow = execa(KUBECTL, ['logs', '-f', 'my-nginx', '--tail=1'], { env: env(), extendEnv: false, reject: false });
+    const follow = execa(KUBECTL, ['logs', '-f', 'my-nginx', '--tail=1'], {
+      env: env(),
+      extendEnv: false,
+      reject: false,
+    });
     let out = '';
     follow.stdout!.on('data', (d) => (out += d));
     try {
       await waitFor(() => out.length > 0, 20_000, 'the tail line');
       // The built-in nginx can miss an access line when the client hangs up first: ask until one shows.
-      await waitFor(async () => (await httpGet('my-nginx', 'follow-me')) && out.includes('"follow-me"'), 20_000, 'the new access line');
+      await waitFor(
+        async () => (await httpGet('my-nginx', 'follow-me')) && out.includes('"follow-me"'),
+        20_000,
+        'the new access line',
+      );
     } finally {
       follow.kill();
     }
@@ -87,7 +102,11 @@ describe('pods that really run, with kubectl', () => {
   it('kubectl exec -it: a shell in a pty, hostname, index.html of this pod only, exit code', async () => {
     await t.kubectl(['run', 'other-nginx', '--image=nginx']);
     await runningAndReady('other-nginx');
-    const p = pty.spawn(KUBECTL, ['exec', '-it', 'my-nginx', '--', '/bin/sh'], { cols: 100, rows: 30, env: { ...env(), TERM: 'xterm' } });
+    const p = pty.spawn(KUBECTL, ['exec', '-it', 'my-nginx', '--', '/bin/sh'], {
+      cols: 100,
+      rows: 30,
+      env: { ...env(), TERM: 'xterm' },
+    });
     let screen = '';
     p.onData((d) => (screen += d));
     const exited = new Promise<number>((r) => p.onExit((e) => r(e.exitCode)));
@@ -100,7 +119,10 @@ describe('pods that really run, with kubectl', () => {
     await waitFor(async () => (await httpGet('my-nginx')) === 'hello from my-nginx\n', 10_000, 'the new page');
     expect(await httpGet('other-nginx')).toContain('Welcome to nginx!');
     p.write('exit 3\r');
-    const code = await Promise.race([exited, new Promise((r) => setTimeout(() => r(`still running; screen: ${JSON.stringify(screen)}`), 15_000))]);
+    const code = await Promise.race([
+      exited,
+      new Promise((r) => setTimeout(() => r(`still running; screen: ${JSON.stringify(screen)}`), 15_000)),
+    ]);
     if (code !== 3) p.kill();
     expect(code).toBe(3);
     expect(screen).toContain('command terminated with exit code 3');
@@ -124,23 +146,47 @@ describe('pods that really run, with kubectl', () => {
     // Back-off windows of 10 s, 20 s, 40 s (× 0.05).
     expect(gaps[1]!).toBeGreaterThan(gaps[0]! * 1.5);
     expect(gaps[2]!).toBeGreaterThan(gaps[1]! * 1.5);
-    await waitFor(async () => (await t.kubectl(['get', 'pod', 'bad'])).stdout.match(/bad\s+0\/1\s+ImagePullBackOff\s+0/), 10_000, 'ImagePullBackOff');
+    await waitFor(
+      async () => (await t.kubectl(['get', 'pod', 'bad'])).stdout.match(/bad\s+0\/1\s+ImagePullBackOff\s+0/),
+      10_000,
+      'ImagePullBackOff',
+    );
     const logs = await t.kubectl(['logs', 'bad'], { reject: false });
-    expect(logs.stderr).toMatch(/container "bad" in pod "bad" is waiting to start: (image can't be pulled|trying and failing to pull image)/);
+    expect(logs.stderr).toMatch(
+      /container "bad" in pod "bad" is waiting to start: (image can't be pulled|trying and failing to pull image)/,
+    );
     const describe = (await t.kubectl(['describe', 'pod', 'bad'])).stdout;
-    expect(describe).toMatch(/Failed to pull image "nginx:abc": rpc error: code = NotFound desc = failed to pull and unpack image "docker\.io\/library\/nginx:abc"/);
+    expect(describe).toMatch(
+      /Failed to pull image "nginx:abc": rpc error: code = NotFound desc = failed to pull and unpack image "docker\.io\/library\/nginx:abc"/,
+    );
     expect(describe).toMatch(/Normal\s+BackOff\s+.*Back-off pulling image "nginx:abc"/);
     expect(describe).toMatch(/Warning\s+Failed\s+.*Error: ImagePullBackOff/);
   });
 
   it('kubectl run crash: CrashLoopBackOff, restarts counting up, logs --previous prints boom', async () => {
     await t.kubectl(['run', 'crash', '--image=busybox', '--', 'sh', '-c', 'echo boom; exit 1']);
-    await waitFor(() => (cstatus('crash')?.restartCount ?? 0) >= 3 && cstatus('crash')?.state?.waiting?.reason === 'CrashLoopBackOff', 30_000, 'three restarts');
+    await waitFor(
+      () =>
+        (cstatus('crash')?.restartCount ?? 0) >= 3 && cstatus('crash')?.state?.waiting?.reason === 'CrashLoopBackOff',
+      30_000,
+      'three restarts',
+    );
     // The state flips between back-off and short runs: ask kubectl until it shows the back-off.
-    await waitFor(async () => /crash\s+0\/1\s+CrashLoopBackOff\s+([3-9]|\d\d) \(.+ ago\)/.test((await t.kubectl(['get', 'pod', 'crash'])).stdout), 20_000, 'CrashLoopBackOff in kubectl get');
+    await waitFor(
+      async () =>
+        /crash\s+0\/1\s+CrashLoopBackOff\s+([3-9]|\d\d) \(.+ ago\)/.test(
+          (await t.kubectl(['get', 'pod', 'crash'])).stdout,
+        ),
+      20_000,
+      'CrashLoopBackOff in kubectl get',
+    );
     expect((await t.kubectl(['logs', 'crash', '--previous'])).stdout).toBe('boom');
     // A just-restarted instance may not have written yet.
-    await waitFor(async () => (await t.kubectl(['logs', 'crash'])).stdout === 'boom', 10_000, 'boom in the current log');
+    await waitFor(
+      async () => (await t.kubectl(['logs', 'crash'])).stdout === 'boom',
+      10_000,
+      'boom in the current log',
+    );
     const describe = (await t.kubectl(['describe', 'pod', 'crash'])).stdout;
     expect(describe).toMatch(/Last State:\s+Terminated\s+Reason:\s+Error\s+Exit Code:\s+1/);
     expect(describe).toMatch(/Warning\s+BackOff\s+.*Back-off restarting failed container crash in pod crash_default/);
@@ -172,7 +218,9 @@ describe('pods that really run, with kubectl', () => {
     expect(d).toMatch(/State:\s+Running\s+Started:/);
     expect(d).toMatch(/Ready:\s+True\s+Restart Count:\s+0/);
     expect(d).toMatch(/Normal\s+Scheduled\s+.*Successfully assigned default\/my-nginx to node\d/);
-    expect(d).toMatch(/Normal\s+Pulled\s+.*(Successfully pulled image "nginx" in|Container image "nginx" already present)/);
+    expect(d).toMatch(
+      /Normal\s+Pulled\s+.*(Successfully pulled image "nginx" in|Container image "nginx" already present)/,
+    );
     expect(d).toMatch(/Normal\s+Created\s+.*kubelet\s+Created container: my-nginx/);
     expect(d).toMatch(/Normal\s+Started\s+.*kubelet\s+Started container my-nginx/);
   });

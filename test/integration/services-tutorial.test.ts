@@ -38,7 +38,9 @@ function fetchBody(host: string, port: number, timeoutMs = 3000): Promise<string
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (d) => (body += d));
-      res.on('end', () => (res.statusCode === 200 ? resolve(body.trim()) : reject(new Error(`HTTP ${res.statusCode}: ${body}`))));
+      res.on('end', () =>
+        res.statusCode === 200 ? resolve(body.trim()) : reject(new Error(`HTTP ${res.statusCode}: ${body}`)),
+      );
       res.on('error', reject);
     });
     req.on('error', reject);
@@ -79,13 +81,16 @@ function load(host: string, port: number, perSecond: number) {
 }
 
 const json = async (args: string[]) => JSON.parse((await t.kubectl([...args, '-o', 'json'])).stdout);
-const isReady = (p: KObject) => (p.status?.conditions ?? []).some((c: any) => c.type === 'Ready' && c.status === 'True');
+const isReady = (p: KObject) =>
+  (p.status?.conditions ?? []).some((c: any) => c.type === 'Ready' && c.status === 'True');
 
 /** The pods of a deployment that are Ready and not terminating, once there are `n` of them. */
 async function readyPods(app: string, n: number, timeoutMs = 20_000): Promise<KObject[]> {
   return waitFor(
     async () => {
-      const pods = (await json(['get', 'pods', '-l', `app=${app}`])).items.filter((p: KObject) => !p.metadata.deletionTimestamp);
+      const pods = (await json(['get', 'pods', '-l', `app=${app}`])).items.filter(
+        (p: KObject) => !p.metadata.deletionTimestamp,
+      );
       return pods.length === n && pods.every(isReady) ? (pods as KObject[]) : undefined;
     },
     timeoutMs,
@@ -93,7 +98,8 @@ async function readyPods(app: string, n: number, timeoutMs = 20_000): Promise<KO
   );
 }
 
-const writeBody = (pod: string) => t.kubectl(['exec', pod, '--', 'sh', '-c', `echo ${pod} > /usr/share/nginx/html/index.html`]);
+const writeBody = (pod: string) =>
+  t.kubectl(['exec', pod, '--', 'sh', '-c', `echo ${pod} > /usr/share/nginx/html/index.html`]);
 
 /** Where a ClusterIP port answers: the port itself as root, else the proxy's documented mapping. */
 function clusterAddress(svc: KObject, port: number): [string, number] {
@@ -116,7 +122,10 @@ describe('the services tutorial with real pods', () => {
 
   it('exposes a deployment on a ClusterIP that serves the nginx page', async () => {
     await t.kubectl(['create', 'deployment', 'my-nginx', '--image=nginx']);
-    expect((await t.kubectl(['expose', 'deployment', 'my-nginx', '--port=81', '--target-port=80', '--type=ClusterIP'])).stdout).toContain('service/my-nginx exposed');
+    expect(
+      (await t.kubectl(['expose', 'deployment', 'my-nginx', '--port=81', '--target-port=80', '--type=ClusterIP']))
+        .stdout,
+    ).toContain('service/my-nginx exposed');
     await readyPods('my-nginx', 1);
     const svc = await json(['get', 'svc', 'my-nginx']);
     clusterIP = svc.spec.clusterIP;
@@ -124,7 +133,11 @@ describe('the services tutorial with real pods', () => {
     expect(clusterIP.startsWith(t.engine.ctx.config.serviceCIDR.replace(/\.0\.0\/16$/, '.'))).toBe(true);
     if (process.getuid?.() === 0) expect(clusterAddress(svc, 81)).toEqual([clusterIP, 81]);
     // Without root the proxy maps port 81 and says where in an annotation, once it listens.
-    const body = await waitFor(async () => fetchBody(...clusterAddress(await json(['get', 'svc', 'my-nginx']), 81)), 5000, 'the ClusterIP');
+    const body = await waitFor(
+      async () => fetchBody(...clusterAddress(await json(['get', 'svc', 'my-nginx']), 81)),
+      5000,
+      'the ClusterIP',
+    );
     expect(body).toMatch(WELCOME);
   });
 
@@ -133,11 +146,14 @@ describe('the services tutorial with real pods', () => {
     nodePort = (await json(['get', 'svc', 'my-nginx-np'])).spec.ports[0].nodePort;
     expect(nodePort).toBeGreaterThanOrEqual(30000);
     expect(nodePort).toBeLessThanOrEqual(32767);
-    for (const host of ['127.0.0.1', '127.0.1.2']) expect(await waitFor(() => fetchBody(host, nodePort), 5000, host)).toMatch(WELCOME);
+    for (const host of ['127.0.0.1', '127.0.1.2'])
+      expect(await waitFor(() => fetchBody(host, nodePort), 5000, host)).toMatch(WELCOME);
   });
 
   it("serves the tutorial's expose.yaml and deployment.yaml on 32600", async () => {
-    const out = (await t.kubectl(['apply', '-f', join(FIXTURES, 'expose.yaml'), '-f', join(FIXTURES, 'deployment.yaml')])).stdout;
+    const out = (
+      await t.kubectl(['apply', '-f', join(FIXTURES, 'expose.yaml'), '-f', join(FIXTURES, 'deployment.yaml')])
+    ).stdout;
     expect(out).toContain('service/nginx-service created');
     expect(out).toContain('deployment.apps/nginx-deployment created');
     const [pod] = await readyPods('nginx', 1);
@@ -227,22 +243,44 @@ describe('the services tutorial with real pods', () => {
     // Pods on a node no kubelet runs (they stay terminating, still serving) behind a service
     // without selector whose EndpointSlice is written by hand: nothing updates it.
     const store = t.engine.ctx.store;
-    const pods = [['stays', '127.243.77.1'], ['leaves', '127.243.77.2']] as const;
+    const pods = [
+      ['stays', '127.243.77.1'],
+      ['leaves', '127.243.77.2'],
+    ] as const;
     const servers = await Promise.all(pods.map(([name, ip]) => backend(name, ip, 8080)));
     try {
       for (const [name, ip] of pods) {
-        store.create('pods', { metadata: { name, namespace: 'default' }, spec: { nodeName: 'skiff-test-ghost', containers: [{ name: 'c', image: 'nginx' }] } });
-        store.mutate('pods', 'default', name, (p) => void (p.status = { phase: 'Running', podIP: ip, conditions: [{ type: 'Ready', status: 'True' }] }), { subresource: 'status' });
+        store.create('pods', {
+          metadata: { name, namespace: 'default' },
+          spec: { nodeName: 'skiff-test-ghost', containers: [{ name: 'c', image: 'nginx' }] },
+        });
+        store.mutate(
+          'pods',
+          'default',
+          name,
+          (p) => void (p.status = { phase: 'Running', podIP: ip, conditions: [{ type: 'Ready', status: 'True' }] }),
+          { subresource: 'status' },
+        );
       }
-      store.create('services', { metadata: { name: 'by-hand', namespace: 'default' }, spec: { ports: [{ port: 80, targetPort: 8080 }] } });
+      store.create('services', {
+        metadata: { name: 'by-hand', namespace: 'default' },
+        spec: { ports: [{ port: 80, targetPort: 8080 }] },
+      });
       store.create('endpointslices.discovery.k8s.io', {
         metadata: { name: 'by-hand-1', namespace: 'default', labels: { 'kubernetes.io/service-name': 'by-hand' } },
         addressType: 'IPv4',
         ports: [{ name: '', port: 8080, protocol: 'TCP' }],
-        endpoints: pods.map(([name, ip]) => ({ addresses: [ip], conditions: { ready: true }, targetRef: { kind: 'Pod', namespace: 'default', name } })),
+        endpoints: pods.map(([name, ip]) => ({
+          addresses: [ip],
+          conditions: { ready: true },
+          targetRef: { kind: 'Pod', namespace: 'default', name },
+        })),
       });
       const address = () => clusterAddress(store.get('services', 'default', 'by-hand')!, 80);
-      expect(await waitFor(() => count(...address(), 4), 5000, 'the hand-made service')).toEqual({ stays: 2, leaves: 2 });
+      expect(await waitFor(() => count(...address(), 4), 5000, 'the hand-made service')).toEqual({
+        stays: 2,
+        leaves: 2,
+      });
       store.delete('pods', 'default', 'leaves', { gracePeriodSeconds: 30 });
       expect(await count(...address(), 6)).toEqual({ stays: 6 });
     } finally {
@@ -263,7 +301,9 @@ describe('the services tutorial with real pods', () => {
     expect(describe).toMatch(new RegExp(`Endpoints:\\s+${shown(withPort)}\n`));
     const out = (await t.kubectl(['get', 'endpoints,endpointslices', '-l', 'app=my-nginx'])).stdout;
     expect(out).toMatch(new RegExp(`endpoints/my-nginx\\s+${shown(withPort)}`));
-    expect(out).toMatch(new RegExp(`endpointslice\\.discovery\\.k8s\\.io/my-nginx-\\w{5}\\s+IPv4\\s+80\\s+${shown(ips)}`));
+    expect(out).toMatch(
+      new RegExp(`endpointslice\\.discovery\\.k8s\\.io/my-nginx-\\w{5}\\s+IPv4\\s+80\\s+${shown(ips)}`),
+    );
   });
 });
 

@@ -2,7 +2,7 @@ import { execa } from 'execa';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { handlePortForward } from '../../source/engine/proxy/portforward.ts';
+import { handlePortForward } from '../../source/engine/kubelet/streams/portforward.ts';
 import { ensureKubernetesService } from '../../source/engine/services/kubernetes-service.ts';
 import { backend, closeAll, count, fetchBody, ownListeningSockets } from '../engine/proxy/helpers.ts';
 import { KUBECTL, startTestEngine, waitFor, type TestEngine } from '../helpers/engine.ts';
@@ -23,7 +23,10 @@ beforeAll(async () => {
   const kubelet = ctx.podIO;
   ctx.podIO = {
     log: (...a) => kubelet!.log(...a),
-    upgrade: (kind, pod, query, req, socket, head) => (kind === 'portforward' ? handlePortForward(pod, query, req, socket, head) : kubelet?.upgrade(kind, pod, query, req, socket, head)),
+    upgrade: (kind, pod, query, req, socket, head) =>
+      kind === 'portforward'
+        ? handlePortForward(pod, query, req, socket, head)
+        : kubelet?.upgrade(kind, pod, query, req, socket, head),
   };
 });
 afterAll(async () => {
@@ -37,14 +40,23 @@ async function fakePod(name: string, ip: string, labels: Record<string, string>)
   const store = t.engine.ctx.store;
   store.create('pods', {
     metadata: { name, namespace: 'default', labels },
-    spec: { nodeName: GHOST_NODE, containers: [{ name: 'nginx', image: 'nginx', ports: [{ containerPort: 80, name: 'http' }] }] },
+    spec: {
+      nodeName: GHOST_NODE,
+      containers: [{ name: 'nginx', image: 'nginx', ports: [{ containerPort: 80, name: 'http' }] }],
+    },
   });
   store.mutate(
     'pods',
     'default',
     name,
     (p) => {
-      p.status = { ...p.status, phase: 'Running', podIP: ip, podIPs: [{ ip }], conditions: [{ type: 'Ready', status: 'True' }] };
+      p.status = {
+        ...p.status,
+        phase: 'Running',
+        podIP: ip,
+        podIPs: [{ ip }],
+        conditions: [{ type: 'Ready', status: 'True' }],
+      };
     },
     { subresource: 'status' },
   );
@@ -55,8 +67,21 @@ const curl = async (url: string) => (await execa('curl', ['-s', '-m', '5', url])
 
 describe('services with kubectl', () => {
   it('exposes pods on a ClusterIP that answers, round robin', async () => {
-    for (const [i, ip] of ['127.244.1.31', '127.244.1.32', '127.244.2.33'].entries()) await fakePod(`my-nginx-${i}`, ip, { app: 'my-nginx' });
-    expect((await t.kubectl(['expose', 'pod', 'my-nginx-0', '--name=my-nginx', '--port=81', '--target-port=80', '--type=ClusterIP'])).stdout).toContain('service/my-nginx exposed');
+    for (const [i, ip] of ['127.244.1.31', '127.244.1.32', '127.244.2.33'].entries())
+      await fakePod(`my-nginx-${i}`, ip, { app: 'my-nginx' });
+    expect(
+      (
+        await t.kubectl([
+          'expose',
+          'pod',
+          'my-nginx-0',
+          '--name=my-nginx',
+          '--port=81',
+          '--target-port=80',
+          '--type=ClusterIP',
+        ])
+      ).stdout,
+    ).toContain('service/my-nginx exposed');
     const svc = await json(['get', 'svc', 'my-nginx']);
     const prefix = t.engine.ctx.config.serviceCIDR.replace(/\.0\.0\/16$/, '.');
     expect(svc.spec.clusterIP.startsWith(prefix)).toBe(true);
@@ -66,7 +91,9 @@ describe('services with kubectl', () => {
     const counts = await count(ip, 81, 30);
     expect(Object.keys(counts).sort()).toEqual(['my-nginx-0', 'my-nginx-1', 'my-nginx-2']);
     for (const n of Object.values(counts)) expect(Math.abs(n - 10)).toBeLessThanOrEqual(1);
-    expect((await t.kubectl(['get', 'svc', 'my-nginx'])).stdout).toMatch(new RegExp(`my-nginx\\s+ClusterIP\\s+${ip.replace(/\./g, '\\.')}\\s+<none>\\s+81/TCP`));
+    expect((await t.kubectl(['get', 'svc', 'my-nginx'])).stdout).toMatch(
+      new RegExp(`my-nginx\\s+ClusterIP\\s+${ip.replace(/\./g, '\\.')}\\s+<none>\\s+81/TCP`),
+    );
   });
 
   it('shows the endpoints in get and describe', async () => {
@@ -105,10 +132,14 @@ describe('services with kubectl', () => {
 
   it("serves the tutorial's expose.yaml on 32600 and refuses the port twice", async () => {
     await fakePod('nginx-a', '127.244.1.40', { app: 'nginx' });
-    expect((await t.kubectl(['apply', '-f', join(FIXTURES, 'expose.yaml')])).stdout).toContain('service/nginx-service created');
+    expect((await t.kubectl(['apply', '-f', join(FIXTURES, 'expose.yaml')])).stdout).toContain(
+      'service/nginx-service created',
+    );
     expect(await waitFor(() => curl('http://127.0.1.2:32600/'), 5000)).toBe('nginx-a');
     expect(await curl('http://127.0.0.1:32600/')).toBe('nginx-a');
-    const dup = await t.kubectl(['create', 'service', 'nodeport', 'dup', '--tcp=80:80', '--node-port=32600'], { reject: false });
+    const dup = await t.kubectl(['create', 'service', 'nodeport', 'dup', '--tcp=80:80', '--node-port=32600'], {
+      reject: false,
+    });
     expect(dup.exitCode).not.toBe(0);
     expect(dup.stderr).toContain('spec.ports[0].nodePort: Invalid value: 32600: provided port is already allocated');
     const describe = (await t.kubectl(['describe', 'svc', 'nginx-service'])).stdout;
@@ -117,7 +148,10 @@ describe('services with kubectl', () => {
   });
 
   it('port-forwards to a pod and to a service', async () => {
-    for (const [target, local] of [['pod/my-nginx-1', 18581], ['svc/my-nginx', 18582]] as const) {
+    for (const [target, local] of [
+      ['pod/my-nginx-1', 18581],
+      ['svc/my-nginx', 18582],
+    ] as const) {
       const remote = target.startsWith('svc') ? 81 : 80;
       const pf = execa(KUBECTL, ['port-forward', target, `${local}:${remote}`], {
         env: { HOME: t.kubeHome, KUBECONFIG: t.engine.kubeconfigPath, PATH: process.env.PATH },
@@ -141,7 +175,10 @@ describe('services with kubectl', () => {
     // The test engine's service CIDR is 127.N.0.0/16; the first address belongs to `kubernetes`.
     const first = t.engine.ctx.config.serviceCIDR.replace(/\.0\.0\/16$/, '.0.1');
     expect(svc.spec.clusterIP).toBe(first);
-    const out = await waitFor(() => execa('curl', ['-sk', '-m', '5', `https://${first}:443/livez`]).then((r) => r.stdout), 5000);
+    const out = await waitFor(
+      () => execa('curl', ['-sk', '-m', '5', `https://${first}:443/livez`]).then((r) => r.stdout),
+      5000,
+    );
     expect(out).toBe('ok');
   });
 

@@ -10,7 +10,8 @@ beforeAll(async () => {
 afterAll(async () => t?.stop());
 
 const kc = (...args: string[]) => t.kubectl(args);
-const isLive = (p: any) => !p.metadata.deletionTimestamp && p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed';
+const isLive = (p: any) =>
+  !p.metadata.deletionTimestamp && p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed';
 
 async function livePods(args: string[]): Promise<any[]> {
   return JSON.parse((await kc('get', 'pods', ...args, '-o', 'json')).stdout).items.filter(isLive);
@@ -20,14 +21,25 @@ const nodesOf = (pods: any[]) => new Set(pods.map((p) => p.spec.nodeName));
 
 describe('the cluster with kubectl', () => {
   it('runs coredns (2/2) and kube-proxy on every node in kube-system', async () => {
-    await waitFor(async () => /coredns\s+2\/2\s+2\s+2/.test((await kc('get', 'deployments', '-n', 'kube-system')).stdout), 20_000, 'coredns 2/2');
-    const all = await waitFor(async () => {
-      const out = (await kc('get', 'pods', '-A', '-o', 'wide')).stdout;
-      const proxies = out.split('\n').filter((l) => /^kube-system\s+kube-proxy-[a-z0-9]{5}\s+1\/1\s+Running/.test(l));
-      return proxies.length === 3 && out;
-    }, 20_000, 'kube-proxy on 3 nodes');
-    for (const node of ['master', 'node1', 'node2']) expect(all).toMatch(new RegExp(`kube-proxy-\\S+\\s+1/1\\s+Running.*\\s${node}\\s`));
-    expect(nodesOf(await livePods(['-n', 'kube-system', '-l', 'k8s-app=kube-proxy']))).toEqual(new Set(['master', 'node1', 'node2']));
+    await waitFor(
+      async () => /coredns\s+2\/2\s+2\s+2/.test((await kc('get', 'deployments', '-n', 'kube-system')).stdout),
+      20_000,
+      'coredns 2/2',
+    );
+    const all = await waitFor(
+      async () => {
+        const out = (await kc('get', 'pods', '-A', '-o', 'wide')).stdout;
+        const proxies = out.split('\n').filter((l) => /^kube-system\s+kube-proxy-[a-z0-9]{5}\s+1\/1\s+Running/.test(l));
+        return proxies.length === 3 && out;
+      },
+      20_000,
+      'kube-proxy on 3 nodes',
+    );
+    for (const node of ['master', 'node1', 'node2'])
+      expect(all).toMatch(new RegExp(`kube-proxy-\\S+\\s+1/1\\s+Running.*\\s${node}\\s`));
+    expect(nodesOf(await livePods(['-n', 'kube-system', '-l', 'k8s-app=kube-proxy']))).toEqual(
+      new Set(['master', 'node1', 'node2']),
+    );
   });
 
   it('keeps new pods off a cordoned node and uses it again after uncordon', async () => {

@@ -13,7 +13,8 @@ afterAll(async () => t?.stop());
 const kc = (...args: string[]) => t.kubectl(args);
 const json = async (...args: string[]) => JSON.parse((await kc(...args, '-o', 'json')).stdout);
 
-const isLive = (p: any) => !p.metadata.deletionTimestamp && p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed';
+const isLive = (p: any) =>
+  !p.metadata.deletionTimestamp && p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed';
 const isReady = (p: any) => (p.status?.conditions ?? []).some((c: any) => c.type === 'Ready' && c.status === 'True');
 
 async function pods(selector = 'app=my-nginx'): Promise<any[]> {
@@ -31,16 +32,20 @@ async function rolledOut(name = 'my-nginx'): Promise<void> {
 async function recordPods(selector: string) {
   const get = (path: string, onData?: (chunk: string) => void) =>
     new Promise<any>((resolve, reject) => {
-      const req = request(`${t.engine.url}${path}`, { ca: t.engine.caCert, headers: { Authorization: `Bearer ${t.engine.token}` } }, (res) => {
-        let body = '';
-        if (onData) {
-          resolve(req);
-          res.on('data', (c) => onData(String(c)));
-          return;
-        }
-        res.on('data', (c) => (body += c));
-        res.on('end', () => resolve(JSON.parse(body)));
-      });
+      const req = request(
+        `${t.engine.url}${path}`,
+        { ca: t.engine.caCert, headers: { Authorization: `Bearer ${t.engine.token}` } },
+        (res) => {
+          let body = '';
+          if (onData) {
+            resolve(req);
+            res.on('data', (c) => onData(String(c)));
+            return;
+          }
+          res.on('data', (c) => (body += c));
+          res.on('end', () => resolve(JSON.parse(body)));
+        },
+      );
       req.on('error', (e) => (onData ? undefined : reject(e)));
       req.end();
     });
@@ -53,26 +58,31 @@ async function recordPods(selector: string) {
   };
   const rec = { maxLive: count().live, minReady: count().ready, events: 0 };
   let buf = '';
-  const req = await get(`/api/v1/namespaces/default/pods?watch=true&${sel}&resourceVersion=${list.metadata.resourceVersion}`, (chunk) => {
-    buf += chunk;
-    let i: number;
-    while ((i = buf.indexOf('\n')) >= 0) {
-      const ev = JSON.parse(buf.slice(0, i));
-      buf = buf.slice(i + 1);
-      rec.events++;
-      if (ev.type === 'DELETED') state.delete(ev.object.metadata.name);
-      else state.set(ev.object.metadata.name, ev.object);
-      const c = count();
-      rec.maxLive = Math.max(rec.maxLive, c.live);
-      rec.minReady = Math.min(rec.minReady, c.ready);
-    }
-  });
+  const req = await get(
+    `/api/v1/namespaces/default/pods?watch=true&${sel}&resourceVersion=${list.metadata.resourceVersion}`,
+    (chunk) => {
+      buf += chunk;
+      let i: number;
+      while ((i = buf.indexOf('\n')) >= 0) {
+        const ev = JSON.parse(buf.slice(0, i));
+        buf = buf.slice(i + 1);
+        rec.events++;
+        if (ev.type === 'DELETED') state.delete(ev.object.metadata.name);
+        else state.set(ev.object.metadata.name, ev.object);
+        const c = count();
+        rec.maxLive = Math.max(rec.maxLive, c.live);
+        rec.minReady = Math.min(rec.minReady, c.ready);
+      }
+    },
+  );
   return { rec, stop: () => req.destroy() };
 }
 
 describe('deployments with kubectl', () => {
   it('creates a deployment with one Ready pod named <deploy>-<hash>-<5>', async () => {
-    expect((await kc('create', 'deployment', 'my-nginx', '--image=nginx')).stdout).toContain('deployment.apps/my-nginx created');
+    expect((await kc('create', 'deployment', 'my-nginx', '--image=nginx')).stdout).toContain(
+      'deployment.apps/my-nginx created',
+    );
     await rolledOut();
     const ps = await pods();
     expect(ps).toHaveLength(1);
@@ -116,20 +126,35 @@ describe('deployments with kubectl', () => {
   it('gets stuck on a bad image without losing availability, then exceeds its deadline', async () => {
     await kc('patch', 'deployment', 'my-nginx', '-p', '{"spec":{"progressDeadlineSeconds":10}}');
     await kc('set', 'image', 'deployment/my-nginx', 'nginx=nginx:abc');
-    await waitFor(async () => {
-      const bad = (await pods()).filter((p) => p.spec.containers[0].image === 'nginx:abc');
-      return bad.length > 0 && bad.every((p) => p.status?.containerStatuses?.[0]?.state?.waiting?.reason === 'ImagePullBackOff');
-    }, 20_000, 'ImagePullBackOff');
+    await waitFor(
+      async () => {
+        const bad = (await pods()).filter((p) => p.spec.containers[0].image === 'nginx:abc');
+        return (
+          bad.length > 0 &&
+          bad.every((p) => p.status?.containerStatuses?.[0]?.state?.waiting?.reason === 'ImagePullBackOff')
+        );
+      },
+      20_000,
+      'ImagePullBackOff',
+    );
     // The status alternates between ErrImagePull and ImagePullBackOff as the back-off grows.
-    await waitFor(async () => (await kc('get', 'pods')).stdout.includes('ImagePullBackOff'), 20_000, 'ImagePullBackOff in get pods');
+    await waitFor(
+      async () => (await kc('get', 'pods')).stdout.includes('ImagePullBackOff'),
+      20_000,
+      'ImagePullBackOff in get pods',
+    );
     const status = await t.kubectl(['rollout', 'status', 'deployment/my-nginx', '--timeout=2s'], { reject: false });
     expect(status.exitCode).not.toBe(0);
     expect(status.stdout).not.toContain('successfully rolled out');
-    const d = await waitFor(async () => {
-      const d = await json('get', 'deployment', 'my-nginx');
-      const c = d.status.conditions.find((c: any) => c.type === 'Progressing');
-      return c.reason === 'ProgressDeadlineExceeded' && d;
-    }, 20_000, 'ProgressDeadlineExceeded');
+    const d = await waitFor(
+      async () => {
+        const d = await json('get', 'deployment', 'my-nginx');
+        const c = d.status.conditions.find((c: any) => c.type === 'Progressing');
+        return c.reason === 'ProgressDeadlineExceeded' && d;
+      },
+      20_000,
+      'ProgressDeadlineExceeded',
+    );
     expect(d.status.availableReplicas).toBeGreaterThanOrEqual(3);
     expect((await pods()).filter((p) => isLive(p) && isReady(p)).length).toBeGreaterThanOrEqual(3);
     const after = await t.kubectl(['rollout', 'status', 'deployment/my-nginx', '--timeout=10s'], { reject: false });
@@ -152,7 +177,9 @@ describe('deployments with kubectl', () => {
   });
 
   it('undoes to the previous revision and to revision 1', async () => {
-    expect((await kc('rollout', 'undo', 'deployment/my-nginx')).stdout).toContain('deployment.apps/my-nginx rolled back');
+    expect((await kc('rollout', 'undo', 'deployment/my-nginx')).stdout).toContain(
+      'deployment.apps/my-nginx rolled back',
+    );
     await rolledOut();
     let d = await json('get', 'deployment', 'my-nginx');
     expect(d.spec.template.spec.containers[0].image).toBe('nginx:1.9.1');
@@ -166,7 +193,13 @@ describe('deployments with kubectl', () => {
     expect(d.status).toMatchObject({ replicas: 4, updatedReplicas: 4, availableReplicas: 4 });
     const history = (await kc('rollout', 'history', 'deployment/my-nginx')).stdout;
     // Rolled-back revisions move to the end: 3 (abc), 4 (1.9.1, was 2), 5 (nginx, was 1).
-    expect(history.trim().split('\n').slice(2).map((l) => l.split(/\s+/)[0])).toEqual(['3', '4', '5']);
+    expect(
+      history
+        .trim()
+        .split('\n')
+        .slice(2)
+        .map((l) => l.split(/\s+/)[0]),
+    ).toEqual(['3', '4', '5']);
   });
 
   it('describes the deployment', async () => {
@@ -175,12 +208,18 @@ describe('deployments with kubectl', () => {
     expect(out).toContain('RollingUpdateStrategy:  25% max unavailable, 25% max surge');
     expect(out).toMatch(/OldReplicaSets:\s+my-nginx-\S+ \(0\/0 replicas created\)/);
     expect(out).toMatch(/NewReplicaSet:\s+my-nginx-\S+ \(4\/4 replicas created\)/);
-    expect(out).toMatch(/Normal\s+ScalingReplicaSet\s+.*deployment-controller\s+Scaled (up|down) replica set my-nginx-\S+ to \d/);
+    expect(out).toMatch(
+      /Normal\s+ScalingReplicaSet\s+.*deployment-controller\s+Scaled (up|down) replica set my-nginx-\S+ to \d/,
+    );
   });
 
   it('deletes the deployment with its ReplicaSets and pods', async () => {
     expect((await kc('delete', 'deployment', 'my-nginx')).stdout).toContain('deployment.apps "my-nginx" deleted');
-    await waitFor(async () => (await json('get', 'rs', '-l', 'app=my-nginx')).items.length === 0, 20_000, 'ReplicaSets deleted');
+    await waitFor(
+      async () => (await json('get', 'rs', '-l', 'app=my-nginx')).items.length === 0,
+      20_000,
+      'ReplicaSets deleted',
+    );
     await waitFor(async () => (await pods()).length === 0, 20_000, 'pods deleted');
   });
 });

@@ -13,7 +13,8 @@ beforeAll(async () => {
   t = await startTestEngine({ apiOnly: true });
   // One socket per client, so the read-modify-write cycles really interleave.
   api = new ApiClient(t.engine.url, t.engine.token, t.engine.caCert, CLIENTS);
-  for (const name of NAMES) expect((await api.json('POST', CMS, { metadata: { name }, data: { n: '0' } })).status).toBe(201);
+  for (const name of NAMES)
+    expect((await api.json('POST', CMS, { metadata: { name }, data: { n: '0' } })).status).toBe(201);
 });
 afterAll(async () => {
   api?.close();
@@ -29,14 +30,24 @@ interface Tally {
 /** GET, add one, write back with the resourceVersion read (PUT or merge PATCH); on 409 start over. */
 async function client(id: number, tally: Tally): Promise<void> {
   const usePatch = id % 2 === 1;
-  for (let done = 0; done < INCREMENTS; ) {
+  for (let done = 0; done < INCREMENTS;) {
     const name = NAMES[(id + done) % NAMES.length]!;
     const cur = await api.json('GET', `${CMS}/${name}`);
     const next = Number(cur.body.data.n) + 1;
     const rv = cur.body.metadata.resourceVersion;
     const r = usePatch
-      ? await api.request({ method: 'PATCH', path: `${CMS}/${name}`, headers: { 'Content-Type': 'application/merge-patch+json' }, body: JSON.stringify({ metadata: { resourceVersion: rv }, data: { n: String(next) } }) })
-      : await api.request({ method: 'PUT', path: `${CMS}/${name}`, headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ ...cur.body, data: { n: String(next) } }) });
+      ? await api.request({
+          method: 'PATCH',
+          path: `${CMS}/${name}`,
+          headers: { 'Content-Type': 'application/merge-patch+json' },
+          body: JSON.stringify({ metadata: { resourceVersion: rv }, data: { n: String(next) } }),
+        })
+      : await api.request({
+          method: 'PUT',
+          path: `${CMS}/${name}`,
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify({ ...cur.body, data: { n: String(next) } }),
+        });
     if (r.status === 200) {
       const written = JSON.parse(r.text);
       tally.wins.get(name)!.push(Number(written.data.n));

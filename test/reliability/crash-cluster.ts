@@ -29,7 +29,8 @@ export function kubectlIn(home: string, kubeHome: string) {
       reject: false,
       timeout: 300_000,
     });
-    if (r.exitCode !== 0) throw new Error(`kubectl ${args.join(' ')} failed (${r.exitCode}):\n${r.stderr}\n${r.stdout}`);
+    if (r.exitCode !== 0)
+      throw new Error(`kubectl ${args.join(' ')} failed (${r.exitCode}):\n${r.stderr}\n${r.stdout}`);
     return String(r.stdout);
   };
 }
@@ -53,11 +54,14 @@ export interface Dumped {
 async function resourcePaths(e: ChildEngine): Promise<Array<{ key: string; path: string }>> {
   const versions = ['/api/v1'];
   const groups = (await e.client.json('GET', '/apis')).body.groups as any[];
-  for (const g of groups) versions.push(`/apis/${g.preferredVersion.groupVersion}`);
+  // metrics.k8s.io is computed, not stored: its PodMetrics share the pods' names and come and go.
+  for (const g of groups) if (g.name !== 'metrics.k8s.io') versions.push(`/apis/${g.preferredVersion.groupVersion}`);
   const out: Array<{ key: string; path: string }> = [];
   for (const v of versions) {
     const list = (await e.client.json('GET', v)).body.resources as any[];
-    for (const r of list) if (!r.name.includes('/') && r.verbs.includes('list')) out.push({ key: `${v.replace(/^\/apis?\//, '')} ${r.name}`, path: `${v}/${r.name}` });
+    for (const r of list)
+      if (!r.name.includes('/') && r.verbs.includes('list'))
+        out.push({ key: `${v.replace(/^\/apis?\//, '')} ${r.name}`, path: `${v}/${r.name}` });
   }
   return out;
 }
@@ -71,14 +75,24 @@ export async function dumpAll(e: ChildEngine): Promise<Map<string, Dumped>> {
     for (const o of r.body.items) {
       const m = o.metadata;
       const owner = m.ownerReferences?.find((x: any) => x.controller);
-      out.set(`${key} ${m.namespace ?? ''}/${m.name}`, { uid: m.uid, rv: Number(m.resourceVersion), owner: owner && `${owner.kind}/${owner.name}`, deleting: !!m.deletionTimestamp, obj: o });
+      out.set(`${key} ${m.namespace ?? ''}/${m.name}`, {
+        uid: m.uid,
+        rv: Number(m.resourceVersion),
+        owner: owner && `${owner.kind}/${owner.name}`,
+        deleting: !!m.deletionTimestamp,
+        obj: o,
+      });
     }
   }
   return out;
 }
 
 /** Live processes that belong to a SKIFF_HOME: cwd or command line under it, or naming `marker`. */
-export function processesUnder(home: string, marker: string, except: number[] = []): Array<{ pid: number; cmd: string }> {
+export function processesUnder(
+  home: string,
+  marker: string,
+  except: number[] = [],
+): Array<{ pid: number; cmd: string }> {
   const out: Array<{ pid: number; cmd: string }> = [];
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name) || except.includes(Number(name)) || Number(name) === process.pid) continue;
@@ -92,7 +106,8 @@ export function processesUnder(home: string, marker: string, except: number[] = 
       } catch {
         /* gone, or not ours to read */
       }
-      if (cmd.includes(home) || cmd.includes(marker) || cwd === home || cwd.startsWith(`${home}/`)) out.push({ pid: Number(name), cmd });
+      if (cmd.includes(home) || cmd.includes(marker) || cwd === home || cwd.startsWith(`${home}/`))
+        out.push({ pid: Number(name), cmd });
     } catch {
       /* exited meanwhile */
     }

@@ -18,7 +18,10 @@ afterAll(() => {
 
 /** A detached group whose leader records itself like a container, then exits, leaving `sleep`. */
 async function leaderlessGroup(container: string): Promise<{ pgid: number; member: number }> {
-  const leader = spawn('sh', ['-c', 'sleep 600 & echo $!; sleep 0.2'], { detached: true, stdio: ['ignore', 'pipe', 'ignore'] });
+  const leader = spawn('sh', ['-c', 'sleep 600 & echo $!; sleep 0.2'], {
+    detached: true,
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
   const pgid = leader.pid!;
   const dir = join(root, 'pod', container);
   mkdirSync(dir, { recursive: true });

@@ -19,7 +19,12 @@ const RS = '/apis/apps/v1/namespaces/default/replicasets';
 function onDisk(home: string): Map<string, { uid: string; obj: any }> {
   const db = new Database(join(home, 'state.db'), { readonly: true, fileMustExist: true });
   try {
-    const rows = db.prepare('SELECT resource, namespace, name, data FROM objects').all() as Array<{ resource: string; namespace: string; name: string; data: string }>;
+    const rows = db.prepare('SELECT resource, namespace, name, data FROM objects').all() as Array<{
+      resource: string;
+      namespace: string;
+      name: string;
+      data: string;
+    }>;
     return new Map(
       rows.map((r) => {
         const obj = JSON.parse(r.data);
@@ -45,7 +50,11 @@ function byResource(m: Map<string, Dumped>): Map<string, Dumped> {
  * Objects of `before` missing from `after` or back with another uid. Pods may go (the rollout
  * and the ReplicaSet controller delete them) as long as a ReplicaSet owned them.
  */
-function lost(before: Map<string, { uid: string; obj: any }>, after: Map<string, { uid: string }>, what: string): string[] {
+function lost(
+  before: Map<string, { uid: string; obj: any }>,
+  after: Map<string, { uid: string }>,
+  what: string,
+): string[] {
   const out: string[] = [];
   for (const [k, b] of before) {
     const a = after.get(k);
@@ -59,7 +68,10 @@ function lost(before: Map<string, { uid: string; obj: any }>, after: Map<string,
 
 async function newAndOld(e: ChildEngine, image: string): Promise<{ fresh?: any; old: any[] }> {
   const items = ((await e.client.json('GET', `${RS}?labelSelector=app%3Dweb`)).body.items ?? []) as any[];
-  return { fresh: items.find((r) => r.spec.template.spec.containers[0].image === image), old: items.filter((r) => r.spec.template.spec.containers[0].image !== image) };
+  return {
+    fresh: items.find((r) => r.spec.template.spec.containers[0].image === image),
+    old: items.filter((r) => r.spec.template.spec.containers[0].image !== image),
+  };
 }
 
 /** Checks on a settled cluster: no pod twice, every ReplicaSet at its size, addresses unique. */
@@ -68,15 +80,20 @@ function duplicates(c: Map<string, Dumped>): string[] {
   const pods = [...c].filter(([k]) => k.startsWith('pods ')).map(([, v]) => v.obj);
   const uids = new Set(pods.map((p) => p.metadata.uid));
   if (uids.size !== pods.length) out.push(`${pods.length - uids.size} pod uid(s) appear twice`);
-  const ips = pods.filter((p) => p.status?.podIP && !['Succeeded', 'Failed'].includes(p.status.phase)).map((p) => p.status.podIP);
+  const ips = pods
+    .filter((p) => p.status?.podIP && !['Succeeded', 'Failed'].includes(p.status.phase))
+    .map((p) => p.status.podIP);
   const dupIps = ips.filter((ip, i) => ips.indexOf(ip) !== i);
   if (dupIps.length) out.push(`pod IPs handed out twice: ${[...new Set(dupIps)].join(', ')}`);
   let sets = 0;
   for (const [k, rs] of c) {
     if (!k.startsWith('replicasets.apps ')) continue;
     sets++;
-    const mine = pods.filter((p) => p.metadata.ownerReferences?.some((o: any) => o.uid === rs.uid) && !p.metadata.deletionTimestamp);
-    if (mine.length !== rs.obj.spec.replicas) out.push(`${k}: ${mine.length} pods for ${rs.obj.spec.replicas} replicas`);
+    const mine = pods.filter(
+      (p) => p.metadata.ownerReferences?.some((o: any) => o.uid === rs.uid) && !p.metadata.deletionTimestamp,
+    );
+    if (mine.length !== rs.obj.spec.replicas)
+      out.push(`${k}: ${mine.length} pods for ${rs.obj.spec.replicas} replicas`);
   }
   if (sets < 4) out.push(`only ${sets} ReplicaSets in the dump`);
   return out;
@@ -94,7 +111,14 @@ export interface CrashOptions {
   log?: (m: string) => void;
 }
 
-export async function crashRollout({ replicas, spinners = 3, sandbox = true, killAt = Math.random() * 0.5, relapses = 0, log = () => {} }: CrashOptions): Promise<CrashReport> {
+export async function crashRollout({
+  replicas,
+  spinners = 3,
+  sandbox = true,
+  killAt = Math.random() * 0.5,
+  relapses = 0,
+  log = () => {},
+}: CrashOptions): Promise<CrashReport> {
   const problems: string[] = [];
   const facts: Record<string, unknown> = {};
   const home = crashHome();
@@ -103,9 +127,23 @@ export async function crashRollout({ replicas, spinners = 3, sandbox = true, kil
   const kc = kubectlIn(home, kubeHome);
   let e: ChildEngine | undefined = await startChild(home, sandbox);
   try {
-    for (let i = 0; i < 10; i++) await e.client.json('POST', '/api/v1/namespaces/default/configmaps', { metadata: { name: `acked-${i}` }, data: { i: String(i) } });
+    for (let i = 0; i < 10; i++)
+      await e.client.json('POST', '/api/v1/namespaces/default/configmaps', {
+        metadata: { name: `acked-${i}` },
+        data: { i: String(i) },
+      });
     await kc('create', 'deployment', 'web', '--image=nginx:1.25', `--replicas=${replicas}`);
-    await kc('create', 'deployment', 'spin', '--image=busybox:1.36', `--replicas=${spinners}`, '--', 'sh', '-c', `while true; do sleep 1; done # ${marker}`);
+    await kc(
+      'create',
+      'deployment',
+      'spin',
+      '--image=busybox:1.36',
+      `--replicas=${spinners}`,
+      '--',
+      'sh',
+      '-c',
+      `while true; do sleep 1; done # ${marker}`,
+    );
     await kc('rollout', 'status', 'deployment/web', '--timeout=300s');
     await kc('rollout', 'status', 'deployment/spin', '--timeout=120s');
     const before = byResource(await dumpAll(e));
@@ -122,7 +160,8 @@ export async function crashRollout({ replicas, spinners = 3, sandbox = true, kil
       const ready = fresh?.status?.readyReplicas ?? 0;
       const oldLeft = old.some((r) => r.status?.replicas);
       if (ready >= want && oldLeft) mid = ready;
-      else if (!oldLeft && ready === replicas) throw new Error(`the rollout finished before the kill (waiting for ${want} new pods Ready)`);
+      else if (!oldLeft && ready === replicas)
+        throw new Error(`the rollout finished before the kill (waiting for ${want} new pods Ready)`);
       else if (Date.now() > deadline) throw new Error('timed out waiting for the rollout to be half way');
     }
     const oldPid = e.pid;
@@ -134,10 +173,14 @@ export async function crashRollout({ replicas, spinners = 3, sandbox = true, kil
 
     const disk = onDisk(home);
     const dep = disk.get('deployments.apps default/web')?.obj;
-    if (dep?.spec.template.spec.containers[0].image !== 'nginx:1.9.1') problems.push('the acknowledged set image is not on disk');
-    const sets = [...disk.values()].filter((v) => v.obj.kind === 'ReplicaSet' && v.obj.metadata.labels?.app === 'web').map((v) => v.obj);
+    if (dep?.spec.template.spec.containers[0].image !== 'nginx:1.9.1')
+      problems.push('the acknowledged set image is not on disk');
+    const sets = [...disk.values()]
+      .filter((v) => v.obj.kind === 'ReplicaSet' && v.obj.metadata.labels?.app === 'web')
+      .map((v) => v.obj);
     facts.replicaSetsAtKill = sets.map((r) => `${r.spec.template.spec.containers[0].image}: ${r.spec.replicas}`);
-    if (sets.filter((r) => r.spec.replicas > 0).length < 2) problems.push(`not killed mid-rollout: ${facts.replicaSetsAtKill}`);
+    if (sets.filter((r) => r.spec.replicas > 0).length < 2)
+      problems.push(`not killed mid-rollout: ${facts.replicaSetsAtKill}`);
     problems.push(...lost(before, disk, 'on disk after kill'));
 
     log(`killed pid ${oldPid} with ${mid}/${replicas} new pods Ready; restarting`);
@@ -148,7 +191,10 @@ export async function crashRollout({ replicas, spinners = 3, sandbox = true, kil
       facts.restartMs = Date.now() - t0;
       // The kubelet reaps what the killed engine left before the new engine serves.
       const unreaped = left.filter((s) => processesUnder(home, marker).some((p) => p.pid === s.pid && p.cmd === s.cmd));
-      if (unreaped.length) problems.push(`still running after restart: ${unreaped.map((p) => `${p.pid} ${p.cmd.slice(0, 80)}`).join('; ')}`);
+      if (unreaped.length)
+        problems.push(
+          `still running after restart: ${unreaped.map((p) => `${p.pid} ${p.cmd.slice(0, 80)}`).join('; ')}`,
+        );
       if (round === relapses) break;
       // Killed again while it recovers.
       await new Promise((r) => setTimeout(r, 50 + Math.random() * 450));
@@ -158,28 +204,49 @@ export async function crashRollout({ replicas, spinners = 3, sandbox = true, kil
 
     await kc('rollout', 'status', 'deployment/web', '--timeout=300s');
     await kc('rollout', 'status', 'deployment/spin', '--timeout=120s');
-    const after = await waitFor(async () => {
-      const c = await dumpAll(e!);
-      const pods = [...c].filter(([k]) => k.includes(' pods ')).map(([, v]) => v.obj);
-      const settled = pods.every((p) => !p.metadata.deletionTimestamp) && pods.filter((p) => p.metadata.labels?.app === 'web').length === replicas;
-      return settled ? c : undefined;
-    }, 120_000, 'the old pods to be gone');
+    const after = await waitFor(
+      async () => {
+        const c = await dumpAll(e!);
+        const pods = [...c].filter(([k]) => k.includes(' pods ')).map(([, v]) => v.obj);
+        const settled =
+          pods.every((p) => !p.metadata.deletionTimestamp) &&
+          pods.filter((p) => p.metadata.labels?.app === 'web').length === replicas;
+        return settled ? c : undefined;
+      },
+      120_000,
+      'the old pods to be gone',
+    );
     log(`rollout complete after restart; checking`);
     const c = byResource(after);
     problems.push(...lost(disk, c, 'after restart'), ...lost(before, c, 'after restart'), ...duplicates(c));
-    const web = [...c].filter(([k, v]) => k.startsWith('pods ') && v.obj.metadata.labels?.app === 'web').map(([, v]) => v.obj);
-    const stale = web.filter((p) => p.spec.containers[0].image !== 'nginx:1.9.1' || !p.status?.conditions?.some((x: any) => x.type === 'Ready' && x.status === 'True'));
+    const web = [...c]
+      .filter(([k, v]) => k.startsWith('pods ') && v.obj.metadata.labels?.app === 'web')
+      .map(([, v]) => v.obj);
+    const stale = web.filter(
+      (p) =>
+        p.spec.containers[0].image !== 'nginx:1.9.1' ||
+        !p.status?.conditions?.some((x: any) => x.type === 'Ready' && x.status === 'True'),
+    );
     if (stale.length) problems.push(`${stale.length} web pods not Ready on nginx:1.9.1`);
 
     // One live shell per spin pod: none of the killed engine's containers run beside the new ones.
     const shells = processesUnder(home, marker, [e.pid]).filter((p) => /^(\S*\/)?sh -c /.test(p.cmd));
     facts.spinShells = shells.length;
-    if (shells.length !== spinners) problems.push(`${shells.length} container shells run for ${spinners} spin pods: ${shells.map((s) => s.pid).join(' ')}`);
+    if (shells.length !== spinners)
+      problems.push(
+        `${shells.length} container shells run for ${spinners} spin pods: ${shells.map((s) => s.pid).join(' ')}`,
+      );
 
     await e.kill('SIGTERM');
     e = undefined;
-    const orphans = await waitFor(() => processesUnder(home, marker).length === 0, 10_000, 'no process left').then(() => [], () => processesUnder(home, marker));
-    if (orphans.length) problems.push(`processes outlived the engine: ${orphans.map((p) => `${p.pid} ${p.cmd.slice(0, 80)}`).join('; ')}`);
+    const orphans = await waitFor(() => processesUnder(home, marker).length === 0, 10_000, 'no process left').then(
+      () => [],
+      () => processesUnder(home, marker),
+    );
+    if (orphans.length)
+      problems.push(
+        `processes outlived the engine: ${orphans.map((p) => `${p.pid} ${p.cmd.slice(0, 80)}`).join('; ')}`,
+      );
     return { problems, facts };
   } finally {
     // A failed run still leaves no process behind: the engine stops its containers, the rest is killed.

@@ -51,7 +51,12 @@ describe.skipIf(!mounted)('a full disk', () => {
     const data = { blob: 'x'.repeat(16 * 1024) };
     const outcomes = new Map<string, number>();
     for (let i = 0; i < 40; i++) {
-      const r = await e!.client.request({ method: 'POST', path: CMS, headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ metadata: { name: `during-${i}` }, data }) });
+      const r = await e!.client.request({
+        method: 'POST',
+        path: CMS,
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ metadata: { name: `during-${i}` }, data }),
+      });
       outcomes.set(`during-${i}`, r.status);
       if (r.status === 500) {
         expect(statusProblem(r)).toBeUndefined();

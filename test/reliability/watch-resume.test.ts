@@ -26,8 +26,10 @@ beforeAll(async () => {
   api = new ApiClient(t.engine.url, t.engine.token, t.engine.caCert, WATCHERS * 2 + 8);
   expect((await api.json('POST', '/api/v1/namespaces', { metadata: { name: NS } })).status).toBe(201);
   // The store's own view of every change in the namespace: what each watcher is checked against.
-  t.engine.ctx.store.watch('configmaps', { namespace: NS, resourceVersion: String(t.engine.ctx.store.currentRV()) }, (ev: StoreEvent) =>
-    truth.push({ type: ev.type, rv: ev.rv, name: ev.object.metadata.name! }),
+  t.engine.ctx.store.watch(
+    'configmaps',
+    { namespace: NS, resourceVersion: String(t.engine.ctx.store.currentRV()) },
+    (ev: StoreEvent) => truth.push({ type: ev.type, rv: ev.rv, name: ev.object.metadata.name! }),
   );
 });
 afterAll(async () => {
@@ -46,7 +48,12 @@ async function writer(rng: Rng): Promise<void> {
       live.push(name);
     } else if (roll < 0.8) {
       const name = rng.pick(live);
-      const r = await api.request({ method: 'PATCH', path: `${CMS}/${name}`, headers: { 'Content-Type': 'application/merge-patch+json' }, body: JSON.stringify({ data: { i: String(i) } }) });
+      const r = await api.request({
+        method: 'PATCH',
+        path: `${CMS}/${name}`,
+        headers: { 'Content-Type': 'application/merge-patch+json' },
+        body: JSON.stringify({ data: { i: String(i) } }),
+      });
       expect(r.status).toBe(200);
     } else {
       const name = live.splice(rng.int(live.length), 1)[0]!;
@@ -116,17 +123,24 @@ describe('watchers that disconnect and resume', () => {
     done = true;
     const logs = await Promise.all(watchers);
 
-    const final = new Map(t.engine.ctx.store.list('configmaps', { namespace: NS }).items.map((o) => [o.metadata.name!, Number(o.metadata.resourceVersion)]));
+    const final = new Map(
+      t.engine.ctx.store
+        .list('configmaps', { namespace: NS })
+        .items.map((o) => [o.metadata.name!, Number(o.metadata.resourceVersion)]),
+    );
     const problems: string[] = [];
     logs.forEach((log, w) => {
       for (const seg of log.segments) {
         // Exactly the changes after the resume point, in order, for as long as the connection lasted.
         const expected = truth.filter((e) => e.rv > seg.from).slice(0, seg.events.length);
         if (JSON.stringify(seg.events) !== JSON.stringify(expected)) {
-          problems.push(`watcher ${w} from rv ${seg.from}: got ${JSON.stringify(seg.events.slice(0, 5))}, expected ${JSON.stringify(expected.slice(0, 5))}`);
+          problems.push(
+            `watcher ${w} from rv ${seg.from}: got ${JSON.stringify(seg.events.slice(0, 5))}, expected ${JSON.stringify(expected.slice(0, 5))}`,
+          );
         }
       }
-      if (JSON.stringify([...log.state].sort()) !== JSON.stringify([...final].sort())) problems.push(`watcher ${w}: final state differs from the store`);
+      if (JSON.stringify([...log.state].sort()) !== JSON.stringify([...final].sort()))
+        problems.push(`watcher ${w}: final state differs from the store`);
     });
     expect(problems.slice(0, 10)).toEqual([]);
     expect(truth.length).toBe(WRITES);

@@ -26,7 +26,12 @@ const PATHS: Array<[method: string, path: string, contentType?: string, body?: s
   ['GET', `${NS}/secrets/s`],
   ['POST', `${NS}/configmaps`, 'application/json', JSON.stringify({ metadata: { name: 'intruder' } })],
   ['POST', `${NS}/configmaps`, 'application/vnd.kubernetes.protobuf', 'k8s\0'],
-  ['PUT', `${NS}/configmaps/c`, 'application/json', JSON.stringify({ metadata: { name: 'c' }, data: { owned: 'yes' } })],
+  [
+    'PUT',
+    `${NS}/configmaps/c`,
+    'application/json',
+    JSON.stringify({ metadata: { name: 'c' }, data: { owned: 'yes' } }),
+  ],
   ['PATCH', `${NS}/configmaps/c`, 'application/merge-patch+json', JSON.stringify({ data: { owned: 'yes' } })],
   ['PATCH', `${NS}/configmaps/c`, 'application/json-patch+json', '[]'],
   ['PATCH', `${NS}/configmaps/c`, 'application/strategic-merge-patch+json', '{}'],
@@ -47,6 +52,7 @@ const PATHS: Array<[method: string, path: string, contentType?: string, body?: s
   ['POST', `${NS}/pods/p/portforward`],
   ['PUT', '/api/v1/namespaces/default/finalize', 'application/json', '{}'],
   ['GET', '/skiff/v1/nodes'],
+  ['GET', '/skiff/v1/clock'],
   ['POST', '/skiff/v1/nodes/node1/stop'],
   ['POST', '/skiff/v1/nodes/node1/start'],
   ['GET', '/apis/discovery.k8s.io/v1/endpointslices'],
@@ -70,14 +76,26 @@ beforeAll(async () => {
     ['a wrong short token', { Authorization: 'Bearer x' }],
     ['an empty bearer token', { Authorization: 'Bearer ' }],
     ['the token with a suffix', { Authorization: `Bearer ${api.token}0` }],
-    ['the token as Basic credentials', { Authorization: `Basic ${Buffer.from(`admin:${api.token}`).toString('base64')}` }],
+    [
+      'the token as Basic credentials',
+      { Authorization: `Basic ${Buffer.from(`admin:${api.token}`).toString('base64')}` },
+    ],
     ['the token without a scheme', { Authorization: api.token }],
   );
   const pod = { metadata: { name: 'p' }, spec: { containers: [{ name: 'c', image: 'busybox' }] } };
   expect((await api.json('POST', `${NS}/pods`, pod)).status).toBe(201);
   expect((await api.json('POST', `${NS}/configmaps`, { metadata: { name: 'c' }, data: { a: '1' } })).status).toBe(201);
-  expect((await api.json('POST', `${NS}/secrets`, { metadata: { name: 's' }, stringData: { a: '1' } })).status).toBe(201);
-  const deploy = { metadata: { name: 'd' }, spec: { replicas: 1, selector: { matchLabels: { a: 'b' } }, template: { metadata: { labels: { a: 'b' } }, spec: pod.spec } } };
+  expect((await api.json('POST', `${NS}/secrets`, { metadata: { name: 's' }, stringData: { a: '1' } })).status).toBe(
+    201,
+  );
+  const deploy = {
+    metadata: { name: 'd' },
+    spec: {
+      replicas: 1,
+      selector: { matchLabels: { a: 'b' } },
+      template: { metadata: { labels: { a: 'b' } }, spec: pod.spec },
+    },
+  };
   expect((await api.json('POST', DEPLOY, deploy)).status).toBe(201);
 });
 afterAll(async () => {
@@ -139,7 +157,11 @@ describe('authentication on every API path', () => {
 
 function upgradeStatus(path: string, headers: Record<string, string>): Promise<number> {
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(`wss://${api.host}:${api.port}${path}`, ['v4.channel.k8s.io'], { ca: api.ca, headers, handshakeTimeout: 5_000 });
+    const ws = new WebSocket(`wss://${api.host}:${api.port}${path}`, ['v4.channel.k8s.io'], {
+      ca: api.ca,
+      headers,
+      handshakeTimeout: 5_000,
+    });
     ws.on('unexpected-response', (_req, res) => {
       resolve(res.statusCode ?? 0);
       res.resume();

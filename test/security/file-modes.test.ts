@@ -19,11 +19,14 @@ describe('state files are private', () => {
       engine = await startEngine({ home, port: 0, apiOnly: true, log: () => {} });
       const api = new ApiClient(engine.url, engine.token, engine.caCert);
       // A write, so SQLite has created its WAL and shared-memory files.
-      expect((await api.json('POST', '/api/v1/namespaces/default/configmaps', { metadata: { name: 'm' } })).status).toBe(201);
+      expect(
+        (await api.json('POST', '/api/v1/namespaces/default/configmaps', { metadata: { name: 'm' } })).status,
+      ).toBe(201);
       api.close();
       expect(mode(home)).toBe('700');
       expect(mode(join(home, 'pki'))).toBe('700');
-      for (const f of ['kubeconfig', 'token', 'state.db', 'state.db-wal', 'state.db-shm']) expect(mode(join(home, f)), f).toBe('600');
+      for (const f of ['kubeconfig', 'token', 'state.db', 'state.db-wal', 'state.db-shm'])
+        expect(mode(join(home, f)), f).toBe('600');
       const pki = readdirSync(join(home, 'pki'));
       expect(pki).toEqual(expect.arrayContaining(['ca.crt', 'server.crt', 'server.key']));
       for (const f of pki) expect(mode(join(home, 'pki', f)), f).toBe('600');

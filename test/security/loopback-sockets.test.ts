@@ -26,14 +26,23 @@ describe('the engine process listens and connects only on loopback', () => {
     const labels = { app: 'web' };
     await c.json('POST', '/apis/apps/v1/namespaces/default/deployments', {
       metadata: { name: 'web' },
-      spec: { replicas: 1, selector: { matchLabels: labels }, template: { metadata: { labels }, spec: { containers: [{ name: 'nginx', image: 'nginx' }] } } },
+      spec: {
+        replicas: 1,
+        selector: { matchLabels: labels },
+        template: { metadata: { labels }, spec: { containers: [{ name: 'nginx', image: 'nginx' }] } },
+      },
     });
     await c.json('POST', '/api/v1/namespaces/default/services', {
       metadata: { name: 'web' },
       spec: { type: 'NodePort', selector: labels, ports: [{ port: 80, targetPort: 80 }] },
     });
     // Best effort: once the kubelet runs the pod, its in-engine server listens too.
-    await waitFor(async () => (await c.json('GET', '/api/v1/namespaces/default/pods?labelSelector=app%3Dweb')).body.items?.[0]?.status?.phase === 'Running', 6_000).catch(() => {});
+    await waitFor(
+      async () =>
+        (await c.json('GET', '/api/v1/namespaces/default/pods?labelSelector=app%3Dweb')).body.items?.[0]?.status
+          ?.phase === 'Running',
+      6_000,
+    ).catch(() => {});
     const watch = c.request({ path: '/api/v1/pods?watch=true&timeoutSeconds=3', timeoutMs: 10_000 });
 
     const seen = new Map<string, InetSocket>();

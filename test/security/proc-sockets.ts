@@ -33,7 +33,11 @@ function ipv4(hex: string): string {
 function ipv6(hex: string): string {
   const words: string[] = [];
   for (let i = 0; i < 32; i += 8) {
-    const w = hex.slice(i, i + 8).match(/../g)!.reverse().join('');
+    const w = hex
+      .slice(i, i + 8)
+      .match(/../g)!
+      .reverse()
+      .join('');
     words.push(w.slice(0, 4), w.slice(4));
   }
   return words.map((w) => w.toLowerCase()).join(':');

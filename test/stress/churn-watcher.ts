@@ -29,7 +29,8 @@ export class Mirror {
   async start(): Promise<void> {
     const list = await this.client.json('GET', this.path);
     if (list.status !== 200) throw new Error(`LIST ${this.path}: HTTP ${list.status}`);
-    for (const o of list.body.items) this.state.set(o.metadata.name, { uid: o.metadata.uid, rv: o.metadata.resourceVersion });
+    for (const o of list.body.items)
+      this.state.set(o.metadata.name, { uid: o.metadata.uid, rv: o.metadata.resourceVersion });
     this.rv = list.body.metadata.resourceVersion;
     void this.loop();
   }
@@ -37,7 +38,10 @@ export class Mirror {
   private async loop(): Promise<void> {
     while (!this.stopped) {
       const sep = this.path.includes('?') ? '&' : '?';
-      const s = this.client.stream(`${this.path}${sep}watch=true&allowWatchBookmarks=true&resourceVersion=${this.rv}`, (line) => this.onLine(line));
+      const s = this.client.stream(
+        `${this.path}${sep}watch=true&allowWatchBookmarks=true&resourceVersion=${this.rv}`,
+        (line) => this.onLine(line),
+      );
       this.close = s.close;
       const status = await s.status.catch(() => 0);
       if (status !== 200 && !this.stopped) this.problems.push(`watch ${this.path}: HTTP ${status}`);
@@ -69,7 +73,8 @@ export class Mirror {
     for (const [name, m] of server) {
       const mine = this.state.get(name);
       if (!mine) out.push(`${this.path}: missing ${name}`);
-      else if (mine.uid !== m.uid || mine.rv !== m.resourceVersion) out.push(`${this.path}: ${name} at rv ${mine.rv}, server has ${m.resourceVersion}`);
+      else if (mine.uid !== m.uid || mine.rv !== m.resourceVersion)
+        out.push(`${this.path}: ${name} at rv ${mine.rv}, server has ${m.resourceVersion}`);
     }
     for (const name of this.state.keys()) if (!server.has(name)) out.push(`${this.path}: still holds deleted ${name}`);
     return out;

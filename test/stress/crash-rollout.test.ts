@@ -2,13 +2,20 @@ import { describe, expect, it } from 'vitest';
 import { crashRollout } from '../reliability/crash-rollout.ts';
 
 const ROUNDS = Number(process.env.SKIFF_CRASH_ROUNDS ?? 5);
+const REPLICAS = Number(process.env.SKIFF_CRASH_REPLICAS ?? 100);
 
-describe('kill -9 during a 100-replica rolling update (stress)', () => {
+describe(`kill -9 during a ${REPLICAS}-replica rolling update (stress)`, () => {
   for (let round = 0; round < ROUNDS; round++) {
     for (const sandbox of [true, false]) {
       // Later rounds kill the restarted engine again (round - 1 times) while it recovers.
       it(`round ${round + 1}, ${sandbox ? 'bwrap' : 'no sandbox'}: nothing lost, rollout completes, no duplicate, no orphan`, async () => {
-        const r = await crashRollout({ replicas: 100, spinners: 5, sandbox, relapses: round, log: (m) => console.log(m) });
+        const r = await crashRollout({
+          replicas: REPLICAS,
+          spinners: 5,
+          sandbox,
+          relapses: round,
+          log: (m) => console.log(m),
+        });
         console.log(JSON.stringify(r.facts));
         expect(r.problems).toEqual([]);
       }, 600_000);

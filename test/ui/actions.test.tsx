@@ -18,7 +18,8 @@ afterEach(() => {
 });
 
 const get = async (args: string[]) => JSON.parse((await t.kubectl(['get', ...args, '-o', 'json'])).stdout);
-const open = (opts: Parameters<typeof renderApp>[0] = {}) => renderApp({ kubeconfigPath: t.engine.kubeconfigPath, ...opts });
+const open = (opts: Parameters<typeof renderApp>[0] = {}) =>
+  renderApp({ kubeconfigPath: t.engine.kubeconfigPath, ...opts });
 /** Narrows the table to one object through the filter prompt. */
 async function focus(a: AppHarness, name: string) {
   await a.press('/');
@@ -46,11 +47,17 @@ describe('actions from the command line', () => {
     await command(app, `apply -f ${bad}`);
     await app.waitFor(/bad\.yaml:\d+:\d+/);
     const multi = join(t.kubeHome, 'multi.yaml');
-    writeFileSync(multi, 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: m1\ndata:\n  a: "1"\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: m2\n');
+    writeFileSync(
+      multi,
+      'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: m1\ndata:\n  a: "1"\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: m2\n',
+    );
     await command(app, `apply -f ${multi}`);
     const f = await app.waitFor('configmap/m2 created');
     expect(f).toContain('configmap/m1 created');
-    writeFileSync(multi, 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: m1\ndata:\n  a: "2"\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: m2\n');
+    writeFileSync(
+      multi,
+      'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: m1\ndata:\n  a: "2"\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: m2\n',
+    );
     await command(app, `apply -f ${multi}`);
     await app.waitFor((s) => s.includes('configmap/m1 configured') && s.includes('configmap/m2 unchanged'));
     expect((await get(['cm', 'm1'])).data.a).toBe('2');
@@ -122,8 +129,9 @@ describe('actions on the selected object', () => {
     await app.waitFor('desc');
     await focus(app, 'desc');
     await app.press('d');
-    let f = await app.waitFor('Describe configmap/desc');
-    expect(f).toMatch(/Name:\s+desc/);
+    // Table rows hold metadata only: the describe text follows a GET of the object.
+    let f = await app.waitFor((s) => s.includes('Describe configmap/desc') && /Name:\s+desc/.test(s));
+    expect(f).toMatch(/Data\s/);
     await app.press(KEYS.esc, 'y');
     f = await app.waitFor('YAML configmap/desc');
     expect(f).toContain('k: v1');

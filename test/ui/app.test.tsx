@@ -50,7 +50,8 @@ describe('the TUI on a real engine', () => {
     const f = await app.waitFor('Pods(default)[3]');
     expect(f).toContain('Context: skiff');
     expect(f).toContain('K8s Rev: v1.32.4');
-    expect(f).toMatch(/NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE/);
+    // The engine serves metrics.k8s.io: the usage columns sit before AGE, as in k9s.
+    expect(f).toMatch(/NAME\s+READY\s+STATUS\s+RESTARTS\s+CPU\s+MEM\s+AGE/);
     expect(f).toContain('web-1');
     expect(f).not.toContain('coredns');
     // Frame height is rows - 1, and no line is wider than the terminal.

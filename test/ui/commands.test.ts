@@ -14,13 +14,19 @@ describe('parseCommand', () => {
     expect(parseCommand('ns')).toEqual({ type: 'resource', name: 'ns' });
     expect(parseCommand('po kube-system')).toEqual({ type: 'resource', name: 'po', namespace: 'kube-system' });
     expect(parseCommand('deploy -A')).toEqual({ type: 'resource', name: 'deploy', namespace: null });
-    expect(parseCommand('po -n x -l app=web')).toEqual({ type: 'resource', name: 'po', namespace: 'x', labelSelector: 'app=web' });
+    expect(parseCommand('po -n x -l app=web')).toEqual({
+      type: 'resource',
+      name: 'po',
+      namespace: 'x',
+      labelSelector: 'app=web',
+    });
     expect(parseCommand('')).toEqual({ type: 'empty' });
   });
 });
 
 describe('completeText', () => {
-  const cands = (i: number) => (i === 0 ? ['pods', 'po', 'pod', 'deploy', 'deployments', 'ctx'] : ['default', 'kube-system']);
+  const cands = (i: number) =>
+    i === 0 ? ['pods', 'po', 'pod', 'deploy', 'deployments', 'ctx'] : ['default', 'kube-system'];
   it('offers the shortest longer candidate for the word being typed', () => {
     expect(completeText('p', cands)).toBe('po');
     expect(completeText('dep', cands)).toBe('deploy');
@@ -33,7 +39,29 @@ describe('completeText', () => {
 });
 
 describe('keyNames', () => {
-  const k = (over: Record<string, boolean> = {}) => ({ upArrow: false, downArrow: false, leftArrow: false, rightArrow: false, pageDown: false, pageUp: false, home: false, end: false, return: false, escape: false, ctrl: false, shift: false, tab: false, backspace: false, delete: false, meta: false, super: false, hyper: false, capsLock: false, numLock: false, ...over });
+  const k = (over: Record<string, boolean> = {}) => ({
+    upArrow: false,
+    downArrow: false,
+    leftArrow: false,
+    rightArrow: false,
+    pageDown: false,
+    pageUp: false,
+    home: false,
+    end: false,
+    return: false,
+    escape: false,
+    ctrl: false,
+    shift: false,
+    tab: false,
+    backspace: false,
+    delete: false,
+    meta: false,
+    super: false,
+    hyper: false,
+    capsLock: false,
+    numLock: false,
+    ...over,
+  });
   it('names special keys and splits runs of characters', () => {
     expect(keyNames('', k({ downArrow: true }))).toEqual(['down']);
     expect(keyNames('d', k({ ctrl: true }))).toEqual(['ctrl-d']);

@@ -3,7 +3,6 @@ import { App } from '../../source/ui/app.tsx';
 import { Controller, type TuiOptions } from '../../source/ui/controller.ts';
 import { noColorTheme } from '../../source/ui/theme.ts';
 
-// eslint-disable-next-line no-control-regex
 const ANSI = /\x1b\[[0-9;?]*[A-Za-z]/g;
 
 export interface AppHarness {
@@ -18,17 +17,28 @@ export interface AppHarness {
   unmount(): void;
 }
 
-export const KEYS = { enter: '\r', esc: '\x1b', tab: '\t', backspace: '\x7f', down: '\x1b[B', up: '\x1b[A', ctrlD: '\x04', ctrlK: '\x0b' };
+export const KEYS = {
+  enter: '\r',
+  esc: '\x1b',
+  tab: '\t',
+  backspace: '\x7f',
+  down: '\x1b[B',
+  up: '\x1b[A',
+  ctrlD: '\x04',
+  ctrlK: '\x0b',
+};
 
 const tick = () => new Promise<void>((r) => setImmediate(r));
 
-export function renderApp(opts: TuiOptions & { columns?: number; rows?: number }): AppHarness {
+export function renderApp(opts: TuiOptions & { columns?: number; rows?: number; configDir?: string }): AppHarness {
   const quit = { called: false };
   const controller = new Controller({
     ...opts,
     columns: opts.columns ?? 120,
     rows: opts.rows ?? 30,
     coalesceMs: 20,
+    // Not the developer's ~/.config/skiff.
+    configDir: opts.configDir ?? '/nonexistent/skiff-test-config',
     connectTimeoutMs: 3000,
     onQuit: () => (quit.called = true),
   });
@@ -41,7 +51,11 @@ export function renderApp(opts: TuiOptions & { columns?: number; rows?: number }
     frame,
     async waitFor(match, timeoutMs = 10_000) {
       const test =
-        typeof match === 'string' ? (f: string) => f.includes(match) : match instanceof RegExp ? (f: string) => match.test(f) : match;
+        typeof match === 'string'
+          ? (f: string) => f.includes(match)
+          : match instanceof RegExp
+            ? (f: string) => match.test(f)
+            : match;
       const deadline = Date.now() + timeoutMs;
       for (;;) {
         const f = frame();

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Row, TableSnapshot } from '../../source/client/table-cache.ts';
 import { displayColumns } from '../../source/ui/table/columns.ts';
-import { compileFilter, deriveTable, scrollTop, selectedIndex } from '../../source/ui/table/derive.ts';
-import { formatLine, layoutColumns } from '../../source/ui/table/format.ts';
+import { cellValue, compileFilter, deriveTable, scrollTop, selectedIndex } from '../../source/ui/table/derive.ts';
+import { ageColumnSpan, formatLine, layoutColumns } from '../../source/ui/table/format.ts';
 import { rowTone } from '../../source/ui/table/status.ts';
 
 const col = (name: string, priority = 0, format = '') => ({ name, type: 'string', format, description: '', priority });
@@ -28,17 +28,41 @@ const snap: TableSnapshot = { columns, rows, version: 1, state: 'ready' };
 
 describe('deriveTable', () => {
   it('hides wide columns unless asked and adds NAMESPACE for all namespaces', () => {
-    expect(deriveTable(snap, { filter: '', sort: null, wide: false, showNamespace: false }).columns.map((c) => c.name)).toEqual(['NAME', 'READY', 'STATUS', 'AGE']);
-    expect(deriveTable(snap, { filter: '', sort: null, wide: true, showNamespace: true }).columns.map((c) => c.name)).toEqual(['NAMESPACE', 'NAME', 'READY', 'STATUS', 'AGE', 'IP']);
+    expect(
+      deriveTable(snap, { filter: '', sort: null, wide: false, showNamespace: false }).columns.map((c) => c.name),
+    ).toEqual(['NAME', 'READY', 'STATUS', 'AGE']);
+    expect(
+      deriveTable(snap, { filter: '', sort: null, wide: true, showNamespace: true }).columns.map((c) => c.name),
+    ).toEqual(['NAMESPACE', 'NAME', 'READY', 'STATUS', 'AGE', 'IP']);
   });
 
   it('sorts by namespace and name naturally by default, and by a column either way', () => {
     const base = { filter: '', wide: false, showNamespace: true };
-    expect(deriveTable(snap, { ...base, sort: null }).rows.map((r) => r.name)).toEqual(['db', 'web-2', 'web-10', 'coredns']);
-    expect(deriveTable(snap, { ...base, sort: { column: 'STATUS', desc: false } }).rows.map((r) => r.name)).toEqual(['web-10', 'db', 'web-2', 'coredns']);
+    expect(deriveTable(snap, { ...base, sort: null }).rows.map((r) => r.name)).toEqual([
+      'db',
+      'web-2',
+      'web-10',
+      'coredns',
+    ]);
+    expect(deriveTable(snap, { ...base, sort: { column: 'STATUS', desc: false } }).rows.map((r) => r.name)).toEqual([
+      'web-10',
+      'db',
+      'web-2',
+      'coredns',
+    ]);
     // AGE ascending = youngest first.
-    expect(deriveTable(snap, { ...base, sort: { column: 'AGE', desc: false } }).rows.map((r) => r.name)).toEqual(['db', 'web-10', 'web-2', 'coredns']);
-    expect(deriveTable(snap, { ...base, sort: { column: 'AGE', desc: true } }).rows.map((r) => r.name)).toEqual(['coredns', 'web-2', 'web-10', 'db']);
+    expect(deriveTable(snap, { ...base, sort: { column: 'AGE', desc: false } }).rows.map((r) => r.name)).toEqual([
+      'db',
+      'web-10',
+      'web-2',
+      'coredns',
+    ]);
+    expect(deriveTable(snap, { ...base, sort: { column: 'AGE', desc: true } }).rows.map((r) => r.name)).toEqual([
+      'coredns',
+      'web-2',
+      'web-10',
+      'db',
+    ]);
   });
 
   it('filters with a regex over visible cells, ! inverts, bad regex matches literally', () => {
@@ -76,7 +100,11 @@ describe('column layout', () => {
     const long = [...rows, row('a-very-long-pod-name-that-goes-on-and-on-and-on-and-on', '1/1', 'Running', 'x')];
     for (const width of [40, 60, 80, 120, 200]) {
       const layout = layoutColumns(cols, long, width);
-      const line = formatLine(cols.map((c) => c.name), layout, width);
+      const line = formatLine(
+        cols.map((c) => c.name),
+        layout,
+        width,
+      );
       expect(line.length).toBe(width);
       const rowLine = formatLine(long[4].cells, layout, width);
       expect(rowLine.length).toBe(width);
@@ -88,7 +116,31 @@ describe('column layout', () => {
   it('drops columns from the right when nothing else helps', () => {
     const layout = layoutColumns(cols, rows, 20);
     expect(layout.count).toBeLessThan(cols.length);
-    expect(formatLine(cols.map((c) => c.name), layout, 20)).toHaveLength(20);
+    expect(
+      formatLine(
+        cols.map((c) => c.name),
+        layout,
+        20,
+      ),
+    ).toHaveLength(20);
+  });
+
+  it('knows where the AGE column sits in a row line, at every width', () => {
+    for (const width of [40, 60, 80, 200]) {
+      const layout = layoutColumns(cols, rows, width);
+      const span = ageColumnSpan(cols, layout);
+      const line =
+        ' ' +
+        formatLine(
+          cols.map((c) => cellValue(rows[0], c)),
+          layout,
+          width,
+        );
+      if (cols.findIndex((c) => c.isAge) >= layout.count) expect(span).toBeUndefined();
+      else expect(line.slice(span![0], span![1]).trim()).toBe('1m');
+    }
+    const noAge = cols.filter((c) => !c.isAge);
+    expect(ageColumnSpan(noAge, layoutColumns(noAge, rows, 80))).toBeUndefined();
   });
 
   it('sanitises control characters and tabs', () => {

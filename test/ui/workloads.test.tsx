@@ -20,8 +20,16 @@ const chatty = (name: string, replicas: number) => ({
       metadata: { labels: { app: name } },
       spec: {
         containers: [
-          { name: 'main', image: 'busybox', command: ['sh', '-c', 'while true; do echo main-says-hi; sleep 0.3; done'] },
-          { name: 'side', image: 'busybox', command: ['sh', '-c', 'while true; do echo side-says-hi; sleep 0.3; done'] },
+          {
+            name: 'main',
+            image: 'busybox',
+            command: ['sh', '-c', 'while true; do echo main-says-hi; sleep 0.3; done'],
+          },
+          {
+            name: 'side',
+            image: 'busybox',
+            command: ['sh', '-c', 'while true; do echo side-says-hi; sleep 0.3; done'],
+          },
         ],
       },
     },
@@ -33,7 +41,11 @@ beforeAll(async () => {
   const file = join(t.kubeHome, 'chatty.yaml');
   writeFileSync(file, stringify(chatty('chatty', 2)));
   await t.kubectl(['apply', '-f', file]);
-  await waitFor(async () => (await t.kubectl(['get', 'deploy', 'chatty', '-o', 'jsonpath={.status.readyReplicas}'])).stdout === '2', 30_000, 'chatty ready');
+  await waitFor(
+    async () => (await t.kubectl(['get', 'deploy', 'chatty', '-o', 'jsonpath={.status.readyReplicas}'])).stdout === '2',
+    30_000,
+    'chatty ready',
+  );
 });
 afterAll(async () => t?.stop());
 afterEach(() => {
@@ -41,7 +53,8 @@ afterEach(() => {
   app = undefined;
 });
 
-const open = (opts: Parameters<typeof renderApp>[0] = {}) => renderApp({ kubeconfigPath: t.engine.kubeconfigPath, ...opts });
+const open = (opts: Parameters<typeof renderApp>[0] = {}) =>
+  renderApp({ kubeconfigPath: t.engine.kubeconfigPath, ...opts });
 async function focus(a: AppHarness, name: string) {
   await a.waitFor(name);
   await a.press('/');
@@ -49,7 +62,8 @@ async function focus(a: AppHarness, name: string) {
   await a.press(KEYS.enter);
   await a.waitFor((f) => f.includes(`</^${name}$>`) && f.includes(name));
 }
-const jsonpath = async (args: string[], path: string) => (await t.kubectl(['get', ...args, '-o', `jsonpath=${path}`])).stdout;
+const jsonpath = async (args: string[], path: string) =>
+  (await t.kubectl(['get', ...args, '-o', `jsonpath=${path}`])).stdout;
 
 describe('workload and node actions', () => {
   it('l on a deployment streams every pod with a prefix; c picks the container', async () => {
@@ -57,7 +71,11 @@ describe('workload and node actions', () => {
     await focus(app, 'chatty');
     await app.press('l');
     await app.waitFor('Logs deployment/chatty');
-    const f = await app.waitFor((x) => (x.match(/chatty-\S+ main-says-hi/g) ?? []).length > 2 && new Set(x.match(/chatty-[a-z0-9]+-[a-z0-9]+/g)).size >= 2);
+    const f = await app.waitFor(
+      (x) =>
+        (x.match(/chatty-\S+ main-says-hi/g) ?? []).length > 2 &&
+        new Set(x.match(/chatty-[a-z0-9]+-[a-z0-9]+/g)).size >= 2,
+    );
     expect(f).toContain('2 pods');
     await app.press('c');
     await app.waitFor('Container');
@@ -74,7 +92,9 @@ describe('workload and node actions', () => {
     await app.waitFor('Restart every pod of deployment/chatty');
     await app.press(RIGHT, KEYS.enter);
     await app.waitFor('deployment/chatty restarted');
-    expect(await jsonpath(['deploy', 'chatty'], '{.spec.template.metadata.annotations}')).toContain('kubectl.kubernetes.io/restartedAt');
+    expect(await jsonpath(['deploy', 'chatty'], '{.spec.template.metadata.annotations}')).toContain(
+      'kubectl.kubernetes.io/restartedAt',
+    );
     await app.press('o');
     await app.waitFor('Rollout deployment/chatty');
     const done = await app.waitFor((x) => x.includes('✓ COMPLETE') && /2 new/.test(x), 60_000);
@@ -89,7 +109,11 @@ describe('workload and node actions', () => {
     await app.waitFor('Kill pod/victim now');
     await app.press(RIGHT, KEYS.enter);
     await app.waitFor('pod/victim killed');
-    await waitFor(async () => (await t.kubectl(['get', 'pod', 'victim'], { reject: false })).exitCode !== 0, 15_000, 'victim gone');
+    await waitFor(
+      async () => (await t.kubectl(['get', 'pod', 'victim'], { reject: false })).exitCode !== 0,
+      15_000,
+      'victim gone',
+    );
   });
 
   it('c cordons, u uncordons, r drains a node', async () => {

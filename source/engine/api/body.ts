@@ -96,7 +96,10 @@ export function parseDocument(buf: Buffer, format: 'json' | 'yaml'): unknown {
   }
   if (depth(value) > MAX_DEPTH) throw errors.badRequest('error decoding request body: object nesting too deep');
   if (format === 'yaml') {
-    if (!isJsonData(value)) throw errors.badRequest('error decoding request body: yaml: only JSON data (maps, lists, strings, numbers, booleans, null) is accepted');
+    if (!isJsonData(value))
+      throw errors.badRequest(
+        'error decoding request body: yaml: only JSON data (maps, lists, strings, numbers, booleans, null) is accepted',
+      );
     // YAML aliases share one object between fields; give each field its own copy.
     value = JSON.parse(JSON.stringify(value));
   }

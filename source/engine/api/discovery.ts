@@ -1,5 +1,7 @@
+import { createHash } from 'node:crypto';
 import type { Registry } from '../store/registry.ts';
-import { DEFAULT_VERBS, type ResourceDef } from '../resources/types.ts';
+import { compareVersions } from '../apiextensions/version-priority.ts';
+import { DEFAULT_VERBS, resourceKey, type ResourceDef } from '../resources/types.ts';
 
 export const AGGREGATED_V2 = 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList';
 export const AGGREGATED_V2BETA1 = 'application/json;g=apidiscovery.k8s.io;v=v2beta1;as=APIGroupDiscoveryList';
@@ -15,14 +17,21 @@ export function wantsAggregated(accept: string | undefined): 'v2' | 'v2beta1' | 
   return undefined;
 }
 
-function groups(registry: Registry): Map<string, ResourceDef[]> {
-  const m = new Map<string, ResourceDef[]>();
-  for (const d of registry.all()) {
-    const list = m.get(d.group) ?? [];
-    list.push(d);
-    m.set(d.group, list);
+/** Served defs by group, then by version in priority order (the first is the preferred version). */
+function groups(registry: Registry): Map<string, Array<[string, ResourceDef[]]>> {
+  const m = new Map<string, Map<string, ResourceDef[]>>();
+  for (const d of registry.served()) {
+    const versions = m.get(d.group) ?? new Map<string, ResourceDef[]>();
+    versions.set(d.version, [...(versions.get(d.version) ?? []), d]);
+    m.set(d.group, versions);
   }
-  return m;
+  const out = new Map<string, Array<[string, ResourceDef[]]>>();
+  for (const [g, versions] of m)
+    out.set(
+      g,
+      [...versions].sort(([a], [b]) => compareVersions(a, b)),
+    );
+  return out;
 }
 
 function aggregatedResource(d: ResourceDef) {
@@ -38,7 +47,9 @@ function aggregatedResource(d: ResourceDef) {
       ? {
           subresources: d.subresources.map((s) => ({
             subresource: s.name,
-            ...(s.kind ? { responseKind: { group: s.group ?? d.group, version: s.version ?? d.version, kind: s.kind } } : {}),
+            ...(s.kind
+              ? { responseKind: { group: s.group ?? d.group, version: s.version ?? d.version, kind: s.kind } }
+              : {}),
             verbs: s.verbs,
           })),
         }
@@ -49,39 +60,54 @@ function aggregatedResource(d: ResourceDef) {
 /** `/api` (core) or `/apis` (named groups) as an APIGroupDiscoveryList. */
 export function aggregated(registry: Registry, core: boolean, version: 'v2' | 'v2beta1') {
   const items = [];
-  for (const [group, defs] of groups(registry)) {
+  for (const [group, versions] of groups(registry)) {
     if ((group === '') !== core) continue;
     items.push({
       metadata: { name: group, creationTimestamp: null },
-      versions: [{ version: defs[0]!.version, resources: defs.map(aggregatedResource), freshness: 'Current' }],
+      versions: versions.map(([v, defs]) => ({
+        version: v,
+        resources: defs.map(aggregatedResource),
+        freshness: 'Current',
+      })),
     });
   }
   return { kind: 'APIGroupDiscoveryList', apiVersion: `apidiscovery.k8s.io/${version}`, metadata: {}, items };
 }
 
 export function legacyApiVersions(serverAddress: string) {
-  return { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress }] };
+  return {
+    kind: 'APIVersions',
+    versions: ['v1'],
+    serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress }],
+  };
+}
+
+function apiGroup(group: string, versions: Array<[string, ResourceDef[]]>) {
+  const gvs = versions.map(([v]) => ({ groupVersion: `${group}/${v}`, version: v }));
+  return { name: group, versions: gvs, preferredVersion: gvs[0]! };
 }
 
 export function legacyGroupList(registry: Registry) {
   const out = [];
-  for (const [group, defs] of groups(registry)) {
-    if (group === '') continue;
-    const gv = { groupVersion: `${group}/${defs[0]!.version}`, version: defs[0]!.version };
-    out.push({ name: group, versions: [gv], preferredVersion: gv });
-  }
+  for (const [group, versions] of groups(registry)) if (group !== '') out.push(apiGroup(group, versions));
   return { kind: 'APIGroupList', apiVersion: 'v1', groups: out };
 }
 
 export function legacyGroup(registry: Registry, group: string) {
-  const defs = groups(registry).get(group);
-  if (!defs) return undefined;
-  const gv = { groupVersion: `${group}/${defs[0]!.version}`, version: defs[0]!.version };
-  return { kind: 'APIGroup', apiVersion: 'v1', name: group, versions: [gv], preferredVersion: gv };
+  const versions = groups(registry).get(group);
+  if (!versions) return undefined;
+  return { kind: 'APIGroup', apiVersion: 'v1', ...apiGroup(group, versions) };
+}
+
+/** The apiserver's storageVersionHash: the first 8 bytes of sha256("group/version/kind"), base64. */
+export function storageVersionHash(group: string, version: string, kind: string): string {
+  return createHash('sha256').update(`${group}/${version}/${kind}`).digest().subarray(0, 8).toString('base64');
 }
 
 export function resourceList(registry: Registry, group: string, version: string) {
-  const defs = groups(registry).get(group)?.filter((d) => d.version === version);
+  const defs = groups(registry)
+    .get(group)
+    ?.find(([v]) => v === version)?.[1];
   if (!defs?.length) return undefined;
   const resources = [];
   for (const d of defs) {
@@ -93,6 +119,7 @@ export function resourceList(registry: Registry, group: string, version: string)
       verbs: d.verbs ?? DEFAULT_VERBS,
       ...(d.shortNames ? { shortNames: d.shortNames } : {}),
       ...(d.categories ? { categories: d.categories } : {}),
+      storageVersionHash: storageVersionHash(d.group, registry.get(resourceKey(d))?.version ?? d.version, d.kind),
     });
     for (const s of d.subresources ?? []) {
       resources.push({
@@ -105,5 +132,10 @@ export function resourceList(registry: Registry, group: string, version: string)
       });
     }
   }
-  return { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: group ? `${group}/${version}` : version, resources };
+  return {
+    kind: 'APIResourceList',
+    apiVersion: 'v1',
+    groupVersion: group ? `${group}/${version}` : version,
+    resources,
+  };
 }

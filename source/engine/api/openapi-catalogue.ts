@@ -62,7 +62,9 @@ function schemaRoot(): protobuf.Root {
   if (!root) {
     const dir = new URL('./protobuf/schema/', import.meta.url);
     const loaded = new protobuf.Root();
-    for (const file of readdirSync(dir).filter((f) => f.endsWith('.proto')).sort()) {
+    for (const file of readdirSync(dir)
+      .filter((f) => f.endsWith('.proto'))
+      .sort()) {
       protobuf.parse(readFileSync(new URL(file, dir), 'utf8'), loaded, { keepCase: true });
     }
     loaded.resolveAll();
@@ -89,9 +91,13 @@ function typeOf(type: protobuf.Type): Struct | Leaf {
   const struct: Struct = { kind: 'struct', name: definitionName(full), fields: Object.create(null) };
   structs.set(full, struct); // before the fields, so cycles resolve
   for (const f of type.fieldsArray) {
-    const t = f.resolvedType instanceof protobuf.Type ? typeOf(f.resolvedType) : SCALARS[f.type] ?? SCALARS.string!;
+    const t = f.resolvedType instanceof protobuf.Type ? typeOf(f.resolvedType) : (SCALARS[f.type] ?? SCALARS.string!);
     if (f.options?.['(inline)'] === true && t.kind === 'struct') Object.assign(struct.fields, t.fields);
-    else struct.fields[f.name] = { shape: (f as unknown as protobuf.MapField).map ? 'map' : f.repeated ? 'list' : 'one', type: t };
+    else
+      struct.fields[f.name] = {
+        shape: (f as unknown as protobuf.MapField).map ? 'map' : f.repeated ? 'list' : 'one',
+        type: t,
+      };
   }
   return struct;
 }

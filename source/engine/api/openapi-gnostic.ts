@@ -72,6 +72,7 @@ message NamedAny { string name = 1; Any value = 2; }
 message Any { string yaml = 2; }
 `;
 
+// Allowed `any` (eslint.config.js): OpenAPI documents of any shape, walked into the gnostic messages.
 type Json = Record<string, any>;
 
 let documentType: protobuf.Type | undefined;
@@ -81,7 +82,8 @@ function docType(): protobuf.Type {
   return documentType;
 }
 
-const named = <T>(obj: Json | undefined, f: (v: any) => T) => Object.entries(obj ?? {}).map(([name, value]) => ({ name, value: f(value) }));
+const named = <T>(obj: Json | undefined, f: (v: any) => T) =>
+  Object.entries(obj ?? {}).map(([name, value]) => ({ name, value: f(value) }));
 
 function extensions(obj: Json): Json[] {
   return Object.entries(obj)
@@ -104,9 +106,31 @@ function schema(s: Json): Json {
 }
 
 function parameter(p: Json): Json {
-  if (p.in === 'body') return { parameter: { body_parameter: { name: p.name, in: p.in, description: p.description, required: p.required, schema: schema(p.schema) } } };
-  const sub = { name: p.name, in: p.in, description: p.description, required: p.required, type: p.type, unique_items: p.uniqueItems };
-  return { parameter: { non_body_parameter: p.in === 'path' ? { path_parameter_sub_schema: sub } : { query_parameter_sub_schema: sub } } };
+  if (p.in === 'body')
+    return {
+      parameter: {
+        body_parameter: {
+          name: p.name,
+          in: p.in,
+          description: p.description,
+          required: p.required,
+          schema: schema(p.schema),
+        },
+      },
+    };
+  const sub = {
+    name: p.name,
+    in: p.in,
+    description: p.description,
+    required: p.required,
+    type: p.type,
+    unique_items: p.uniqueItems,
+  };
+  return {
+    parameter: {
+      non_body_parameter: p.in === 'path' ? { path_parameter_sub_schema: sub } : { query_parameter_sub_schema: sub },
+    },
+  };
 }
 
 function operation(op: Json): Json {
@@ -117,7 +141,11 @@ function operation(op: Json): Json {
     produces: op.produces,
     consumes: op.consumes,
     parameters: (op.parameters ?? []).map(parameter),
-    responses: { response_code: named(op.responses, (r) => ({ response: { description: r.description, schema: r.schema && { schema: schema(r.schema) } } })) },
+    responses: {
+      response_code: named(op.responses, (r) => ({
+        response: { description: r.description, schema: r.schema && { schema: schema(r.schema) } },
+      })),
+    },
     schemes: op.schemes,
     vendor_extension: extensions(op),
   };
@@ -131,7 +159,11 @@ export function encodeGnostic(doc: Json): Uint8Array {
     info: doc.info,
     consumes: doc.consumes,
     produces: doc.produces,
-    paths: { path: named(doc.paths, (item: Json) => Object.fromEntries(Object.entries(item).map(([verb, op]) => [verb, operation(op)]))) },
+    paths: {
+      path: named(doc.paths, (item: Json) =>
+        Object.fromEntries(Object.entries(item).map(([verb, op]) => [verb, operation(op)])),
+      ),
+    },
     definitions: { additional_properties: named(doc.definitions, schema) },
   });
   return type.encode(message).finish();

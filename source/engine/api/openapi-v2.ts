@@ -1,13 +1,15 @@
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Registry } from '../store/registry.ts';
-import { kindSchema, type Field, type Leaf, type Struct } from './openapi-catalogue.ts';
+import type { ResourceDef } from '../resources/types.ts';
 import { encodeGnostic } from './openapi-gnostic.ts';
+import { definitionName, definitionsFor } from './openapi/documents.ts';
 
 const PROTOBUF = 'application/com.github.proto-openapi.spec.v2.v1.0+protobuf';
 /** kubectl asks with `@v1.0`, the apiserver answers with `.v1.0`; both are accepted. */
 const WANTS_PROTOBUF = /application\/com\.github\.proto-openapi\.spec\.v2[@.]v1\.0\+protobuf/;
 
+// Allowed `any` (eslint.config.js): schema documents of any shape, built and walked field by field.
 type Json = Record<string, any>;
 
 /**
@@ -20,6 +22,7 @@ type Json = Record<string, any>;
 export class OpenApiV2 {
   private json?: { body: Buffer; etag: string };
   private pb?: { body: Buffer; etag: string };
+  private revision = -1;
 
   constructor(
     private registry: Registry,
@@ -28,10 +31,10 @@ export class OpenApiV2 {
 
   document(): Json {
     const paths: Json = {};
-    const definitions: Json = {};
-    for (const d of this.registry.all()) {
-      const schema = kindSchema(d.group, d.version, d.kind);
-      if (schema) addDefinitions(schema, definitions);
+    const served = this.registry.served();
+    const definitions = definitionsFor(served);
+    for (const d of served) {
+      const schema = definitionName(d);
       const gv = d.group ? `apis/${d.group}/${d.version}` : `api/${d.version}`;
       const path = d.namespaced ? `/${gv}/namespaces/{namespace}/${d.plural}/{name}` : `/${gv}/${d.plural}/{name}`;
       const gvName = `${d.group ? d.group.split('.')[0] : 'core'}${d.version[0]!.toUpperCase()}${d.version.slice(1)}`;
@@ -41,15 +44,25 @@ export class OpenApiV2 {
   }
 
   serve(req: IncomingMessage, res: ServerResponse): void {
+    if (this.revision !== this.registry.revision) {
+      this.revision = this.registry.revision;
+      this.json = this.pb = undefined;
+    }
     const protobuf = WANTS_PROTOBUF.test(req.headers.accept ?? '');
-    const doc = protobuf ? (this.pb ??= withEtag(Buffer.from(encodeGnostic(this.document())))) : (this.json ??= withEtag(Buffer.from(JSON.stringify(this.document()))));
+    const doc = protobuf
+      ? (this.pb ??= withEtag(Buffer.from(encodeGnostic(this.document()))))
+      : (this.json ??= withEtag(Buffer.from(JSON.stringify(this.document()))));
     const headers = { ETag: doc.etag, 'Cache-Control': 'no-cache, private', Vary: 'Accept' };
     if (req.headers['if-none-match'] === doc.etag) {
       res.writeHead(304, headers);
       res.end();
       return;
     }
-    res.writeHead(200, { ...headers, 'Content-Type': protobuf ? PROTOBUF : 'application/json', 'Content-Length': doc.body.length });
+    res.writeHead(200, {
+      ...headers,
+      'Content-Type': protobuf ? PROTOBUF : 'application/json',
+      'Content-Length': doc.body.length,
+    });
     res.end(doc.body);
   }
 }
@@ -58,8 +71,14 @@ function withEtag(body: Buffer): { body: Buffer; etag: string } {
   return { body, etag: `"${createHash('sha512').update(body).digest('hex').slice(0, 128).toUpperCase()}"` };
 }
 
-function patchOperation(d: { group: string; version: string; kind: string; namespaced: boolean }, gvName: string, schema: Struct | undefined): Json {
-  const query = (name: string, description: string) => ({ name, in: 'query', type: 'string', uniqueItems: true, description });
+function patchOperation(d: ResourceDef, gvName: string, schema: string | undefined): Json {
+  const query = (name: string, description: string) => ({
+    name,
+    in: 'query',
+    type: 'string',
+    uniqueItems: true,
+    description,
+  });
   const pathParam = (name: string) => ({ name, in: 'path', required: true, type: 'string', uniqueItems: true });
   return {
     tags: [gvName.replace(/([A-Z])/, '_$1').toLowerCase()],
@@ -72,44 +91,15 @@ function patchOperation(d: { group: string; version: string; kind: string; names
       { name: 'body', in: 'body', required: true, schema: { type: 'object' } },
       query('dryRun', 'When present, indicates that modifications should not be persisted.'),
       query('fieldManager', 'fieldManager is a name associated with the actor or entity that is making these changes.'),
-      query('fieldValidation', 'instructs the server on how to handle objects in the request containing unknown or duplicate fields: Ignore, Warn or Strict.'),
+      query(
+        'fieldValidation',
+        'instructs the server on how to handle objects in the request containing unknown or duplicate fields: Ignore, Warn or Strict.',
+      ),
       pathParam('name'),
       ...(d.namespaced ? [pathParam('namespace')] : []),
     ],
-    responses: { '200': { description: 'OK', ...(schema ? { schema: { $ref: `#/definitions/${schema.name}` } } : {}) } },
+    responses: { '200': { description: 'OK', ...(schema ? { schema: { $ref: `#/definitions/${schema}` } } : {}) } },
     'x-kubernetes-action': 'patch',
     'x-kubernetes-group-version-kind': { group: d.group, version: d.version, kind: d.kind },
   };
-}
-
-/** Adds the definition of a struct and of everything it refers to. */
-function addDefinitions(s: Struct | Leaf, out: Json): void {
-  if (s.kind === 'leaf') {
-    if (s.name && !out[s.name]) out[s.name] = leafSchema(s);
-    return;
-  }
-  // A kind's own definition (with apiVersion, kind and its GVK) wins over the plain message's.
-  if (out[s.name] && !s.gvk) return;
-  const properties: Json = {};
-  out[s.name] = {
-    type: 'object',
-    properties,
-    ...(s.gvk ? { 'x-kubernetes-group-version-kind': [s.gvk] } : {}),
-  };
-  for (const [name, f] of Object.entries(s.fields)) {
-    properties[name] = fieldSchema(f);
-    addDefinitions(f.type, out);
-  }
-}
-
-function fieldSchema(f: Field): Json {
-  const t = f.type;
-  const one: Json = t.kind === 'struct' || t.name ? { $ref: `#/definitions/${t.name}` } : leafSchema(t);
-  if (f.shape === 'list') return { type: 'array', items: one };
-  if (f.shape === 'map') return { type: 'object', additionalProperties: one };
-  return one;
-}
-
-function leafSchema(l: Leaf): Json {
-  return l.format ? { type: l.type, format: l.format } : { type: l.type };
 }

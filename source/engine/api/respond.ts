@@ -1,15 +1,51 @@
 import type { ServerResponse } from 'node:http';
 import { ApiError, errors } from '../store/errors.ts';
 
-export function sendJson(res: ServerResponse, code: number, body: unknown, contentType = 'application/json'): void {
-  const data = JSON.stringify(body);
-  res.writeHead(code, { 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(data), 'Cache-Control': 'no-cache, private' });
+const pretty = new WeakSet<ServerResponse>();
+
+/** `?pretty=true`: this response's JSON is indented, as the apiserver's MarshalIndent writes it. */
+export function markPretty(res: ServerResponse): void {
+  pretty.add(res);
+}
+
+export function isPretty(res: ServerResponse): boolean {
+  return pretty.has(res);
+}
+
+/**
+ * JSON text as Go's json.Encoder writes it, which is what the apiserver sends: `<`, `>`, `&`,
+ * U+2028 and U+2029 escaped, and a trailing newline (MarshalIndent for `pretty` has none).
+ * Some clients compare Status bodies byte for byte.
+ */
+export function goJson(text: string, res?: ServerResponse): string {
+  if (res && pretty.has(res)) return escapeHtml(JSON.stringify(JSON.parse(text), null, 2));
+  return `${escapeHtml(text)}\n`;
+}
+
+const HTML = /[<>&\u2028\u2029]/;
+const HTML_ALL = /[<>&\u2028\u2029]/g;
+function escapeHtml(text: string): string {
+  return HTML.test(text) ? text.replace(HTML_ALL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`) : text;
+}
+
+/** Send already-serialized JSON (lists are stringified by hand). */
+export function sendRawJson(res: ServerResponse, code: number, json: string, contentType = 'application/json'): void {
+  const data = goJson(json, res);
+  res.writeHead(code, {
+    'Content-Type': contentType,
+    'Content-Length': Buffer.byteLength(data),
+    'Cache-Control': 'no-cache, private',
+  });
   res.end(data);
+}
+
+export function sendJson(res: ServerResponse, code: number, body: unknown, contentType = 'application/json'): void {
+  sendRawJson(res, code, JSON.stringify(body), contentType);
 }
 
 /** A Status as a whole raw HTTP/1.1 response, for sockets without a ServerResponse (upgrades, parse errors). */
 export function rawStatusResponse(e: ApiError): string {
-  const body = JSON.stringify(e.toStatus());
+  const body = goJson(JSON.stringify(e.toStatus()));
   return `HTTP/1.1 ${e.code} ${e.reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`;
 }
 

@@ -17,7 +17,8 @@ export class StrictErrors {
 }
 
 /** How a JSON value is checked: a typed struct, a map or list of something, free-form (any), or not at all. */
-export type Shape = { k: 'struct'; s: Struct } | { k: 'map'; of: Shape } | { k: 'list'; of: Shape } | { k: 'any' } | { k: 'skip' };
+export type Shape =
+  { k: 'struct'; s: Struct } | { k: 'map'; of: Shape } | { k: 'list'; of: Shape } | { k: 'any' } | { k: 'skip' };
 
 const SKIP: Shape = { k: 'skip' };
 export const ANY: Shape = { k: 'any' };

@@ -20,12 +20,19 @@ export interface FieldCheck {
 }
 
 /** The directive of a write; an unknown value is 422, as the apiserver validates its options. */
-export function directiveOf(query: URLSearchParams, options: 'CreateOptions' | 'UpdateOptions' | 'PatchOptions'): Directive {
+export function directiveOf(
+  query: URLSearchParams,
+  options: 'CreateOptions' | 'UpdateOptions' | 'PatchOptions',
+): Directive {
   const v = query.get('fieldValidation') ?? '';
   if (v === '') return 'Warn';
   if (v === 'Strict' || v === 'Warn' || v === 'Ignore') return v;
   throw errors.invalid('meta.k8s.io', options, '', [
-    { reason: 'FieldValueNotSupported', field: 'fieldValidation', message: `Unsupported value: ${JSON.stringify(v)}: supported values: "", "Ignore", "Strict", "Warn"` },
+    {
+      reason: 'FieldValueNotSupported',
+      field: 'fieldValidation',
+      message: `Unsupported value: ${JSON.stringify(v)}: supported values: "", "Ignore", "Strict", "Warn"`,
+    },
   ]);
 }
 
@@ -41,17 +48,35 @@ export function checkBodyFields(r: FieldCheck, obj: KObject, verb: 'create' | 'u
   const directive = directiveOf(r.query, verb === 'create' ? 'CreateOptions' : 'UpdateOptions');
   const schema = kindSchema(r.def.group, r.def.version, r.def.kind);
   const body = bodies.get(obj);
+  if (!schema && r.def.unknownFields) return checkPruned(r, directive, r.def.unknownFields(obj));
   // Protobuf bodies were decoded by field number: they cannot carry unknown fields.
   if (!schema || body?.format === 'protobuf') return;
   const errs = directive === 'Ignore' ? undefined : new StrictErrors();
   const raw = body?.format === 'json' && errs;
   if (raw) scanJson(body.buf.toString('utf8'), { k: 'struct', s: schema }, errs);
   // YAML reaches Go's decoder as JSON re-encoded from a map, so its fields come in sorted order.
-  if (!raw || directive !== 'Strict') walk(schema, obj, undefined, '', body?.format === 'yaml', raw ? undefined : errs, directive !== 'Strict');
+  if (!raw || directive !== 'Strict')
+    walk(schema, obj, undefined, '', body?.format === 'yaml', raw ? undefined : errs, directive !== 'Strict');
   if (!errs?.list.length) return;
   if (directive === 'Warn') return warn(r.res, errs.list);
   const kind = r.def.kind;
-  throw errors.badRequest(`${kind} in version "${r.def.version}" cannot be handled as a ${kind}: strict decoding error: ${errs.list.join(', ')}`);
+  throw errors.badRequest(
+    `${kind} in version "${r.def.version}" cannot be handled as a ${kind}: strict decoding error: ${errs.list.join(', ')}`,
+  );
+}
+
+/**
+ * Custom resources: the fields their structural schema prunes are the unknown ones, reported as
+ * the apiextensions server does (a warning each, or a 400 under Strict).
+ */
+function checkPruned(r: FieldCheck, directive: Directive, paths: string[]): void {
+  if (directive === 'Ignore' || paths.length === 0) return;
+  const list = paths.map((p) => `unknown field "${p}"`);
+  if (directive === 'Warn') return warn(r.res, list);
+  const kind = r.def.kind;
+  throw errors.badRequest(
+    `${kind} in version "${r.def.version}" cannot be handled as a ${kind}: strict decoding error: ${list.join(', ')}`,
+  );
 }
 
 const JSON_PATCH_OP: Shape = {
@@ -75,7 +100,13 @@ const JSON_PATCH_OP: Shape = {
  * fieldValidation for a patch: repeated keys in the patch body, then unknown fields of the patched
  * object. Fields the stored object already had are left alone.
  */
-export function checkPatchedFields(r: FieldCheck, patched: KObject, current: KObject, type: PatchType, patchText: string): void {
+export function checkPatchedFields(
+  r: FieldCheck,
+  patched: KObject,
+  current: KObject,
+  type: PatchType,
+  patchText: string,
+): void {
   const directive = directiveOf(r.query, 'PatchOptions');
   const schema = kindSchema(r.def.group, r.def.version, r.def.kind);
   const errs = directive === 'Ignore' ? undefined : new StrictErrors();
@@ -84,12 +115,18 @@ export function checkPatchedFields(r: FieldCheck, patched: KObject, current: KOb
     else scanJson(patchText, ANY, errs);
   }
   if (schema) walk(schema, patched, current, '', true, errs, directive !== 'Strict');
+  else if (r.def.unknownFields && errs) {
+    // Fields the stored object already had were dropped when it was written: only new ones count.
+    for (const path of r.def.unknownFields(patched)) errs.add('unknown', path);
+  }
   if (!errs?.list.length) return;
   if (directive === 'Warn') return warn(r.res, errs.list);
   // The apiserver reports the patch map for strategic merge patches and the patched object otherwise.
   const value = type === 'strategic' ? goValue(JSON.parse(patchText)) : JSON.stringify(patched);
   const message = `Invalid value: ${JSON.stringify(value)}: strict decoding error: ${errs.list.join(', ')}`;
-  throw new ApiError(422, 'Invalid', ` "" is invalid: patch: ${message}`, { causes: [{ reason: 'FieldValueInvalid', message, field: 'patch' }] });
+  throw new ApiError(422, 'Invalid', ` "" is invalid: patch: ${message}`, {
+    causes: [{ reason: 'FieldValueInvalid', message, field: 'patch' }],
+  });
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -101,7 +138,15 @@ const own = (o: Record<string, unknown> | undefined, key: string) => (o && Objec
  * `old`) and, with `prune`, deletes them. Free-form values (maps of scalars, Time, Quantity, …) are
  * not entered, so big ConfigMaps and Secrets cost one lookup per top-level key.
  */
-function walk(s: Struct, obj: Record<string, unknown>, old: unknown, path: string, sorted: boolean, errs: StrictErrors | undefined, prune: boolean): void {
+function walk(
+  s: Struct,
+  obj: Record<string, unknown>,
+  old: unknown,
+  path: string,
+  sorted: boolean,
+  errs: StrictErrors | undefined,
+  prune: boolean,
+): void {
   const keys = Object.keys(obj);
   if (sorted) keys.sort();
   const prev = isObject(old) ? old : undefined;
@@ -122,12 +167,14 @@ function walk(s: Struct, obj: Record<string, unknown>, old: unknown, path: strin
     } else if (f.shape === 'list') {
       if (!Array.isArray(v)) continue;
       const ol = Array.isArray(o) ? o : undefined;
-      for (let i = 0; i < v.length; i++) if (isObject(v[i])) walk(f.type, v[i], ol?.[i], `${p}[${i}]`, sorted, errs, prune);
+      for (let i = 0; i < v.length; i++)
+        if (isObject(v[i])) walk(f.type, v[i], ol?.[i], `${p}[${i}]`, sorted, errs, prune);
     } else if (isObject(v)) {
       const om = isObject(o) ? o : undefined;
       const mapKeys = Object.keys(v);
       if (sorted) mapKeys.sort();
-      for (const k of mapKeys) if (isObject(v[k])) walk(f.type, v[k] as Record<string, unknown>, own(om, k), join(p, k), sorted, errs, prune);
+      for (const k of mapKeys)
+        if (isObject(v[k])) walk(f.type, v[k] as Record<string, unknown>, own(om, k), join(p, k), sorted, errs, prune);
     }
   }
 }
@@ -137,7 +184,8 @@ export function warn(res: ServerResponse, texts: string[]): void {
   const prior = res.getHeader('Warning');
   const list = prior === undefined ? [] : Array.isArray(prior) ? prior : [String(prior)];
   // Header values must be visible ASCII: escape the rest (field names can come from any bytes).
-  const quote = (t: string) => JSON.stringify(t).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  const quote = (t: string) =>
+    JSON.stringify(t).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
   res.setHeader('Warning', [...list, ...texts.map((t) => `299 - ${quote(t)}`)]);
 }
 
@@ -147,7 +195,10 @@ function goValue(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(goValue).join(' ')}]`;
   if (typeof v === 'object') {
     const o = v as Record<string, unknown>;
-    return `map[${Object.keys(o).sort().map((k) => `${k}:${goValue(o[k])}`).join(' ')}]`;
+    return `map[${Object.keys(o)
+      .sort()
+      .map((k) => `${k}:${goValue(o[k])}`)
+      .join(' ')}]`;
   }
   return String(v);
 }

@@ -1,6 +1,7 @@
 import type { KObject, Table, TableRow } from '../../api-types/index.ts';
 import type { ResourceDef } from '../resources/types.ts';
 import { tableFor } from './printers/index.ts';
+import { present } from './versions.ts';
 
 export type IncludeObject = 'None' | 'Metadata' | 'Object';
 
@@ -21,11 +22,18 @@ function rowObject(obj: KObject, include: IncludeObject): unknown {
 }
 
 /** Print objects as a server-side Table (wide columns always included, as the apiserver does). */
-export function toTable(def: ResourceDef, objs: KObject[], now: number, include: IncludeObject, meta: Table['metadata'], headers = true): Table {
-  const printer = tableFor(def.group, def.plural);
+export function toTable(
+  def: ResourceDef,
+  objs: KObject[],
+  now: number,
+  include: IncludeObject,
+  meta: Table['metadata'],
+  headers = true,
+): Table {
+  const printer = def.table ?? tableFor(def.group, def.plural);
   const rows: TableRow[] = new Array(objs.length);
   for (let i = 0; i < objs.length; i++) {
-    const o = objs[i]!;
+    const o = present(def, objs[i]!);
     const row: TableRow = { cells: printer.row(o, now) };
     const conditions = printer.conditions?.(o);
     if (conditions) row.conditions = conditions;
@@ -33,5 +41,11 @@ export function toTable(def: ResourceDef, objs: KObject[], now: number, include:
     if (object) row.object = object;
     rows[i] = row;
   }
-  return { kind: 'Table', apiVersion: 'meta.k8s.io/v1', metadata: meta, columnDefinitions: headers ? printer.columns : [], rows };
+  return {
+    kind: 'Table',
+    apiVersion: 'meta.k8s.io/v1',
+    metadata: meta,
+    columnDefinitions: headers ? printer.columns : [],
+    rows,
+  };
 }

@@ -2,7 +2,9 @@ import type { KObject } from '../../api-types/index.ts';
 import { apiVersionOf, resourceKey } from '../resources/types.ts';
 import { ApiError, errors } from '../store/errors.ts';
 import type { StoreEvent, WatchHandle } from '../store/store.ts';
-import type { RestRequest } from './rest.ts';
+import type { RestRequest } from './types.ts';
+import { present } from './versions.ts';
+import { queryBool, queryInt } from './query-params.ts';
 import { includeObjectOf, toTable, wantsTable } from './table.ts';
 
 const BOOKMARK_EVERY_MS = 30_000;
@@ -23,11 +25,12 @@ export function serveWatch(r: RestRequest): void {
   let closed = false;
   let handle: WatchHandle | undefined;
   const timers: NodeJS.Timeout[] = [];
-  const timeoutParam = query.get('timeoutSeconds');
-  const timeout = timeoutParam === null || timeoutParam === '' ? DEFAULT_TIMEOUT_S : Number(timeoutParam);
-  if (!Number.isInteger(timeout) || timeout < 0) throw errors.badRequest(`invalid timeoutSeconds: ${timeoutParam}`);
+  const timeout = queryInt(query, 'timeoutSeconds') ?? DEFAULT_TIMEOUT_S;
+  if (timeout < 0) throw errors.badRequest(`invalid timeoutSeconds: ${timeout}`);
 
   const encode = (ev: StoreEvent): string => {
+    const shown = present(def, ev.object);
+    if (!asTable && shown !== ev.object) return `{"type":"${ev.type}","object":${JSON.stringify(shown)}}\n`;
     if (!asTable) {
       let line = cache.get(ev);
       if (!line) {
@@ -36,13 +39,24 @@ export function serveWatch(r: RestRequest): void {
       }
       return line;
     }
-    const table = toTable(def, [ev.object as KObject], ctx.clock.now(), include, { resourceVersion: ev.object.metadata.resourceVersion }, !sentHeaders);
+    const table = toTable(
+      def,
+      [ev.object as KObject],
+      ctx.clock.now(),
+      include,
+      { resourceVersion: ev.object.metadata.resourceVersion },
+      !sentHeaders,
+    );
     sentHeaders = true;
     return `${JSON.stringify({ type: ev.type, object: table })}\n`;
   };
 
   const startHeaders = () => {
-    res.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked', 'Cache-Control': 'no-cache, private' });
+    res.writeHead(200, {
+      'Content-Type': 'application/json',
+      'Transfer-Encoding': 'chunked',
+      'Cache-Control': 'no-cache, private',
+    });
     res.flushHeaders();
     res.on('close', finish);
   };
@@ -50,11 +64,14 @@ export function serveWatch(r: RestRequest): void {
   const finish = () => {
     if (closed) return;
     closed = true;
+    unsubscribe();
     handle?.stop();
     timers.forEach(clearTimeout);
     res.end();
   };
 
+  // A custom kind whose CRD is deleted stops being served: its watches end.
+  const unsubscribe = ctx.store.registry.onRemove(def, () => finish());
   const buffered: string[] = [];
   let replaying = true;
   const write = (line: string) => {
@@ -88,10 +105,27 @@ export function serveWatch(r: RestRequest): void {
   if (buffered.length) res.write(buffered.join(''));
 
   timers.push(setTimeout(finish, (timeout > 0 ? timeout : DEFAULT_TIMEOUT_S) * 1000));
-  if (query.get('allowWatchBookmarks') === 'true' && !asTable) {
+  if (queryBool(query, 'allowWatchBookmarks')) {
+    // Table watches get them too, as from kube-apiserver (the bookmark object converted to a
+    // one-row Table): clients tell a quiet watch from a dead connection by them.
+    const bookmark = () => {
+      const object = {
+        kind: def.kind,
+        apiVersion: apiVersionOf(def),
+        metadata: { resourceVersion: String(ctx.store.currentRV()) },
+      };
+      if (!asTable) return object;
+      return {
+        kind: 'Table',
+        apiVersion: 'meta.k8s.io/v1',
+        metadata: object.metadata,
+        columnDefinitions: [],
+        rows: [{ cells: [], object }],
+      };
+    };
     const tick = () => {
       if (closed) return;
-      res.write(`${JSON.stringify({ type: 'BOOKMARK', object: { kind: def.kind, apiVersion: apiVersionOf(def), metadata: { resourceVersion: String(ctx.store.currentRV()) } } })}\n`);
+      res.write(`${JSON.stringify({ type: 'BOOKMARK', object: bookmark() })}\n`);
       timers.push(setTimeout(tick, BOOKMARK_EVERY_MS));
     };
     timers.push(setTimeout(tick, BOOKMARK_EVERY_MS));

@@ -3,15 +3,19 @@ import { intOrPercent } from '../resources/validation.ts';
 import { jsonEqual } from '../store/freeze.ts';
 import { matchesNodeSelection, type Toleration, untoleratedTaint } from '../scheduler/taints.ts';
 import { computeHash } from './deployment-util.ts';
-import { Cache, Controller, objKey, splitKey } from './framework.ts';
-import { controllerRef, isPodAvailable, isPodReady, parseTime, podFromTemplate, readySince } from './pods.ts';
+import { Cache, objKey, splitKey } from '../framework/cache.ts';
+import { Controller } from '../framework/controller.ts';
+import { controllerRef } from '../framework/owner-refs.ts';
+import { isPodAvailable, isPodReady, parseTime, podFromTemplate, readySince } from './pods.ts';
+import { isNotFound } from '../store/errors.ts';
+import { REVISIONS, ensureRevision, trimHistory } from './history.ts';
 
 const DS = 'daemonsets.apps';
 const SOURCE = { component: 'daemonset-controller' };
 export const REVISION_HASH = 'controller-revision-hash';
 
 /** Tolerations every DaemonSet pod gets (upstream's AddOrUpdateDaemonPodTolerations). */
-function daemonTolerations(spec: any): Toleration[] {
+function daemonTolerations(spec: { hostNetwork?: boolean; tolerations?: Toleration[] } | undefined): Toleration[] {
   const list: Toleration[] = [
     { key: 'node.kubernetes.io/not-ready', operator: 'Exists', effect: 'NoExecute' },
     { key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute' },
@@ -20,7 +24,8 @@ function daemonTolerations(spec: any): Toleration[] {
     { key: 'node.kubernetes.io/pid-pressure', operator: 'Exists', effect: 'NoSchedule' },
     { key: 'node.kubernetes.io/unschedulable', operator: 'Exists', effect: 'NoSchedule' },
   ];
-  if (spec?.hostNetwork) list.push({ key: 'node.kubernetes.io/network-unavailable', operator: 'Exists', effect: 'NoSchedule' });
+  if (spec?.hostNetwork)
+    list.push({ key: 'node.kubernetes.io/network-unavailable', operator: 'Exists', effect: 'NoSchedule' });
   const out: Toleration[] = [...(spec?.tolerations ?? [])];
   for (const t of list) if (!out.some((x) => x.key === t.key && x.effect === t.effect)) out.push(t);
   return out;
@@ -38,8 +43,10 @@ export function nodeShouldRun(ds: KObject, node: KObject): { run: boolean; stay:
 /** The node a daemon pod is for: its nodeName, or the node its required affinity pins. */
 function targetNode(pod: KObject): string | undefined {
   if (pod.spec?.nodeName) return pod.spec.nodeName;
-  for (const term of pod.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms ?? []) {
-    for (const f of term?.matchFields ?? []) if (f.key === 'metadata.name' && f.operator === 'In' && f.values?.length === 1) return f.values[0];
+  for (const term of pod.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution
+    ?.nodeSelectorTerms ?? []) {
+    for (const f of term?.matchFields ?? [])
+      if (f.key === 'metadata.name' && f.operator === 'In' && f.values?.length === 1) return f.values[0];
   }
   return undefined;
 }
@@ -53,13 +60,25 @@ export class DaemonSetController extends Controller {
   readonly name = 'daemonset-controller';
   private sets = new Cache({ uid: (o) => [o.metadata.uid!] });
   private nodes = new Cache();
-  private pods = new Cache({ owner: (o) => { const r = controllerRef(o); return r?.kind === 'DaemonSet' ? [r.uid] : []; } });
+  private pods = new Cache({
+    owner: (o) => {
+      const r = controllerRef(o);
+      return r?.kind === 'DaemonSet' ? [r.uid] : [];
+    },
+  });
+  private revisions = new Cache({
+    owner: (o) => {
+      const r = controllerRef(o);
+      return r?.kind === 'DaemonSet' ? [r.uid] : [];
+    },
+  });
 
   protected init(): void {
     this.watch(DS, (ev) => {
       this.sets.apply(ev);
       this.queue.add(objKey(ev.object));
     });
+    this.watch(REVISIONS, (ev) => this.revisions.apply(ev));
     this.watch('nodes', (ev) => {
       this.nodes.apply(ev);
       for (const ds of this.sets.all()) this.queue.add(objKey(ds));
@@ -77,6 +96,7 @@ export class DaemonSetController extends Controller {
     const ds = this.store.get(DS, ns, name);
     if (!ds || ds.metadata.deletionTimestamp) return;
     const hash = computeHash(ds.spec.template);
+    const revision = ensureRevision(this.store, ds, this.revisions.by('owner', ds.metadata.uid!));
     const byNode = new Map<string, KObject[]>();
     for (const pod of this.pods.by('owner', ds.metadata.uid!)) {
       const node = targetNode(pod) ?? '';
@@ -109,10 +129,22 @@ export class DaemonSetController extends Controller {
     for (const pod of remove) this.deletePod(ds, pod);
     if (!create.length && !remove.length && ds.spec.updateStrategy?.type !== 'OnDelete') this.rollingUpdate(ds, hash);
     this.updateStatus(ds, hash);
+    const hashes = new Set(this.pods.by('owner', ds.metadata.uid!).map((p) => p.metadata.labels?.[REVISION_HASH]));
+    const live = new Set(
+      this.revisions
+        .by('owner', ds.metadata.uid!)
+        .filter((r) => hashes.has(r.metadata.labels?.[REVISION_HASH]))
+        .map((r) => r.metadata.name!),
+    );
+    live.add(revision.metadata.name!);
+    trimHistory(this.store, ds, this.revisions.by('owner', ds.metadata.uid!), live);
   }
 
   private createPod(ds: KObject, node: string, hash: string): void {
-    const pod = podFromTemplate(ds.spec.template, ds, { [REVISION_HASH]: hash, 'pod-template-generation': String(ds.metadata.generation ?? 1) });
+    const pod = podFromTemplate(ds.spec.template, ds, {
+      [REVISION_HASH]: hash,
+      'pod-template-generation': String(ds.metadata.generation ?? 1),
+    });
     pod.spec.tolerations = daemonTolerations(pod.spec);
     pod.spec.affinity = {
       ...(pod.spec.affinity ?? {}),
@@ -136,8 +168,8 @@ export class DaemonSetController extends Controller {
     try {
       this.store.delete('pods', pod.metadata.namespace, pod.metadata.name!);
       this.ctx.recorder.record(ds, 'Normal', 'SuccessfulDelete', `Deleted pod: ${pod.metadata.name}`, SOURCE);
-    } catch {
-      // gone already
+    } catch (e) {
+      if (!isNotFound(e)) throw e;
     }
   }
 
@@ -178,7 +210,9 @@ export class DaemonSetController extends Controller {
     const misscheduled = new Set(live.map(targetNode).filter((n) => n && !eligible.has(n)));
     const scheduled = slots.filter((s) => s.pod);
     const available = scheduled.filter((s) => isPodAvailable(s.pod!, minReady, now, this.scale)).length;
-    const soon = scheduled.filter((s) => isPodReady(s.pod!) && !isPodAvailable(s.pod!, minReady, now, this.scale)).map((s) => readySince(s.pod!) + minReady * 1000 * this.scale);
+    const soon = scheduled
+      .filter((s) => isPodReady(s.pod!) && !isPodAvailable(s.pod!, minReady, now, this.scale))
+      .map((s) => readySince(s.pod!) + minReady * 1000 * this.scale);
     if (soon.length) this.queue.addAfter(objKey(ds), Math.max(1, (Math.min(...soon) - now) / this.scale));
     const status: Record<string, unknown> = {
       currentNumberScheduled: scheduled.length,
@@ -192,8 +226,14 @@ export class DaemonSetController extends Controller {
     if (available) status.numberAvailable = available;
     if (slots.length - available > 0) status.numberUnavailable = slots.length - available;
     if (jsonEqual(status, ds.status)) return;
-    this.store.mutate(DS, ds.metadata.namespace, ds.metadata.name!, (o) => {
-      o.status = status;
-    }, { subresource: 'status' });
+    this.store.mutate(
+      DS,
+      ds.metadata.namespace,
+      ds.metadata.name!,
+      (o) => {
+        o.status = status;
+      },
+      { subresource: 'status' },
+    );
   }
 }

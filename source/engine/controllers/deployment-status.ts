@@ -2,6 +2,7 @@ import type { KObject } from '../../api-types/index.ts';
 import { rfc3339 } from '../clock.ts';
 import {
   type Condition,
+  type DeploymentStatusDraft,
   getCondition,
   maxUnavailable,
   removeCondition,
@@ -28,10 +29,15 @@ export function newCondition(now: number, type: string, status: string, reason: 
 
 const n = (v: unknown) => (typeof v === 'number' ? v : 0);
 
-export function calculateStatus(all: KObject[], newRS: KObject | undefined, d: KObject, now: number): any {
+export function calculateStatus(
+  all: KObject[],
+  newRS: KObject | undefined,
+  d: KObject,
+  now: number,
+): DeploymentStatusDraft {
   const available = sumStatus(all, 'availableReplicas');
   const unavailable = Math.max(0, sumSpec(all) - available);
-  const status: any = { observedGeneration: d.metadata.generation };
+  const status: DeploymentStatusDraft = { observedGeneration: d.metadata.generation };
   const put = (k: string, v: number) => {
     if (v) status[k] = v;
   };
@@ -43,20 +49,37 @@ export function calculateStatus(all: KObject[], newRS: KObject | undefined, d: K
   if (d.status?.conditions?.length) status.conditions = structuredClone(d.status.conditions);
   if (d.status?.collisionCount !== undefined) status.collisionCount = d.status.collisionCount;
   if (available >= replicasOf(d) - maxUnavailable(d)) {
-    setCondition(status, newCondition(now, 'Available', 'True', 'MinimumReplicasAvailable', 'Deployment has minimum availability.'));
+    setCondition(
+      status,
+      newCondition(now, 'Available', 'True', 'MinimumReplicasAvailable', 'Deployment has minimum availability.'),
+    );
   } else {
-    setCondition(status, newCondition(now, 'Available', 'False', 'MinimumReplicasUnavailable', 'Deployment does not have minimum availability.'));
+    setCondition(
+      status,
+      newCondition(
+        now,
+        'Available',
+        'False',
+        'MinimumReplicasUnavailable',
+        'Deployment does not have minimum availability.',
+      ),
+    );
   }
   return status;
 }
 
-export function deploymentComplete(d: KObject, s: any): boolean {
+export function deploymentComplete(d: KObject, s: DeploymentStatusDraft): boolean {
   const want = replicasOf(d);
-  return n(s?.updatedReplicas) === want && n(s?.replicas) === want && n(s?.availableReplicas) === want && n(s?.observedGeneration) >= (d.metadata.generation ?? 0);
+  return (
+    n(s?.updatedReplicas) === want &&
+    n(s?.replicas) === want &&
+    n(s?.availableReplicas) === want &&
+    n(s?.observedGeneration) >= (d.metadata.generation ?? 0)
+  );
 }
 
 /** More updated, ready or available replicas, or fewer old ones, than the stored status says. */
-export function deploymentProgressing(d: KObject, s: any): boolean {
+export function deploymentProgressing(d: KObject, s: DeploymentStatusDraft): boolean {
   const old = d.status ?? {};
   return (
     n(s.updatedReplicas) > n(old.updatedReplicas) ||
@@ -66,7 +89,7 @@ export function deploymentProgressing(d: KObject, s: any): boolean {
   );
 }
 
-export function deploymentTimedOut(d: KObject, s: any, now: number, scale = 1): boolean {
+export function deploymentTimedOut(d: KObject, s: DeploymentStatusDraft, now: number, scale = 1): boolean {
   if (!hasProgressDeadline(d)) return false;
   const c = getCondition(s, 'Progressing');
   if (!c || c.reason === 'NewReplicaSetAvailable') return false;
@@ -75,7 +98,13 @@ export function deploymentTimedOut(d: KObject, s: any, now: number, scale = 1): 
 }
 
 /** The Progressing condition after a rollout step (upstream syncRolloutStatus). */
-export function rolloutStatus(all: KObject[], newRS: KObject | undefined, d: KObject, now: number, scale = 1): any {
+export function rolloutStatus(
+  all: KObject[],
+  newRS: KObject | undefined,
+  d: KObject,
+  now: number,
+  scale = 1,
+): DeploymentStatusDraft {
   const status = calculateStatus(all, newRS, d, now);
   if (!hasProgressDeadline(d)) removeCondition(status, 'Progressing');
   const cur = getCondition(d.status, 'Progressing');
@@ -83,7 +112,10 @@ export function rolloutStatus(all: KObject[], newRS: KObject | undefined, d: KOb
   const subject = newRS ? `ReplicaSet "${newRS.metadata.name}"` : `Deployment "${d.metadata.name}"`;
   if (hasProgressDeadline(d) && !complete) {
     if (deploymentComplete(d, status)) {
-      setCondition(status, newCondition(now, 'Progressing', 'True', 'NewReplicaSetAvailable', `${subject} has successfully progressed.`));
+      setCondition(
+        status,
+        newCondition(now, 'Progressing', 'True', 'NewReplicaSetAvailable', `${subject} has successfully progressed.`),
+      );
     } else if (deploymentProgressing(d, status)) {
       // Progress only moves lastUpdateTime; lastTransitionTime stays while the status is True.
       const c = newCondition(now, 'Progressing', 'True', 'ReplicaSetUpdated', `${subject} is progressing.`);
@@ -93,7 +125,10 @@ export function rolloutStatus(all: KObject[], newRS: KObject | undefined, d: KOb
       }
       setCondition(status, c);
     } else if (deploymentTimedOut(d, status, now, scale)) {
-      setCondition(status, newCondition(now, 'Progressing', 'False', 'ProgressDeadlineExceeded', `${subject} has timed out progressing.`));
+      setCondition(
+        status,
+        newCondition(now, 'Progressing', 'False', 'ProgressDeadlineExceeded', `${subject} has timed out progressing.`),
+      );
     }
   }
   const failure = replicaFailure(all, newRS);
@@ -102,13 +137,16 @@ export function rolloutStatus(all: KObject[], newRS: KObject | undefined, d: KOb
   return status;
 }
 
-function replicaFailure(all: KObject[], newRS: KObject | undefined): any {
-  const find = (rs: KObject | undefined) => (rs?.status?.conditions ?? []).find((c: any) => c?.type === 'ReplicaFailure' && c.status === 'True');
+function replicaFailure(all: KObject[], newRS: KObject | undefined): Condition | undefined {
+  const find = (rs: KObject | undefined): Condition | undefined =>
+    (rs?.status?.conditions ?? []).find(
+      (c: Condition | undefined) => c?.type === 'ReplicaFailure' && c.status === 'True',
+    );
   return find(newRS) ?? all.map(find).find(Boolean);
 }
 
 /** Clock delay until the Progressing deadline must be re-checked, or undefined when it needn't be. */
-export function stuckRecheckMs(d: KObject, status: any, now: number, scale = 1): number | undefined {
+export function stuckRecheckMs(d: KObject, status: DeploymentStatusDraft, now: number, scale = 1): number | undefined {
   const cur = getCondition(d.status, 'Progressing');
   if (!hasProgressDeadline(d) || !cur) return undefined;
   if (deploymentComplete(d, status) || cur.reason === 'ProgressDeadlineExceeded') return undefined;

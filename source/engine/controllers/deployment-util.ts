@@ -41,11 +41,11 @@ export function computeHash(template: unknown, collisionCount?: number): string 
 const comparable = new WeakMap<object, string>();
 
 /** The canonical JSON of a template without its hash label, cached per (frozen) template object. */
-function withoutHash(template: any): string {
+function withoutHash(template: unknown): string {
   const key = template && typeof template === 'object' ? template : undefined;
   const cached = key && comparable.get(key);
   if (cached) return cached;
-  const t = structuredClone(template ?? {});
+  const t = structuredClone(template ?? {}) as { metadata?: { labels?: Record<string, string> } };
   if (t.metadata?.labels) delete t.metadata.labels[HASH_LABEL];
   const out = JSON.stringify(canonical(t) ?? {});
   if (key && Object.isFrozen(key)) comparable.set(key, out);
@@ -164,7 +164,8 @@ export function byRevision(a: KObject, b: KObject): number {
 
 /** Largest first; ties newer first (scale up) or older first (scale down). */
 export function bySize(newerFirst: boolean) {
-  return (a: KObject, b: KObject): number => replicasOf(b) - replicasOf(a) || (newerFirst ? byCreation(b, a) : byCreation(a, b));
+  return (a: KObject, b: KObject): number =>
+    replicasOf(b) - replicasOf(a) || (newerFirst ? byCreation(b, a) : byCreation(a, b));
 }
 
 export function active(sets: Array<KObject | undefined>): KObject[] {
@@ -172,7 +173,8 @@ export function active(sets: Array<KObject | undefined>): KObject[] {
 }
 
 export const sumSpec = (sets: Array<KObject | undefined>) => sets.reduce((n, rs) => n + replicasOf(rs), 0);
-export const sumStatus = (sets: Array<KObject | undefined>, f: string) => sets.reduce((n, rs) => n + (rs?.status?.[f] ?? 0), 0);
+export const sumStatus = (sets: Array<KObject | undefined>, f: string) =>
+  sets.reduce((n, rs) => n + (rs?.status?.[f] ?? 0), 0);
 
 export interface Condition {
   type: string;
@@ -183,12 +185,18 @@ export interface Condition {
   message: string;
 }
 
-export function getCondition(status: any, type: string): Condition | undefined {
+/** A Deployment status being built: the conditions in the shape set here, other fields as read. */
+export interface DeploymentStatusDraft {
+  conditions?: Condition[];
+  [field: string]: unknown;
+}
+
+export function getCondition(status: DeploymentStatusDraft | undefined, type: string): Condition | undefined {
   return (status?.conditions ?? []).find((c: Condition) => c.type === type);
 }
 
 /** Same status and reason → unchanged; same status → keep lastTransitionTime; always appended last. */
-export function setCondition(status: any, c: Condition): void {
+export function setCondition(status: DeploymentStatusDraft, c: Condition): void {
   const cur = getCondition(status, c.type);
   if (cur && cur.status === c.status && cur.reason === c.reason) return;
   if (cur && cur.status === c.status) c.lastTransitionTime = cur.lastTransitionTime;
@@ -196,7 +204,7 @@ export function setCondition(status: any, c: Condition): void {
   status.conditions = [...(status.conditions ?? []), c];
 }
 
-export function removeCondition(status: any, type: string): void {
+export function removeCondition(status: DeploymentStatusDraft, type: string): void {
   const rest = (status.conditions ?? []).filter((c: Condition) => c.type !== type);
   if (rest.length) status.conditions = rest;
   else delete status.conditions;
@@ -225,7 +233,11 @@ export function activeOrLatest(newRS: KObject | undefined, oldRSs: KObject[]): K
 
 export function isSaturated(d: KObject, rs: KObject): boolean {
   const want = replicasOf(d);
-  return intAnnotation(rs, DESIRED_REPLICAS) === want && (rs.status?.availableReplicas ?? 0) === want && replicasOf(rs) === want;
+  return (
+    intAnnotation(rs, DESIRED_REPLICAS) === want &&
+    (rs.status?.availableReplicas ?? 0) === want &&
+    replicasOf(rs) === want
+  );
 }
 
 /** Upstream GetProportion: this RS's share of `toAdd`, bounded by what is left to add. */
@@ -236,7 +248,7 @@ export function proportion(rs: KObject, d: KObject, toAdd: number, added: number
   if (replicasOf(d) === 0) fraction = -replicasOf(rs);
   else {
     const total = replicasOf(d) + maxSurge(d);
-    const annotated = intAnnotation(rs, MAX_REPLICAS) ?? (d.status?.replicas ?? 0);
+    const annotated = intAnnotation(rs, MAX_REPLICAS) ?? d.status?.replicas ?? 0;
     fraction = roundHalfAway((replicasOf(rs) * total) / (annotated || 1)) - replicasOf(rs);
   }
   return toAdd > 0 ? Math.min(fraction, allowed) : Math.max(fraction, allowed);
@@ -245,4 +257,3 @@ export function proportion(rs: KObject, d: KObject, toAdd: number, added: number
 function roundHalfAway(x: number): number {
   return Math.sign(x) * Math.round(Math.abs(x));
 }
-

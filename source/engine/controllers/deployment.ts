@@ -1,5 +1,5 @@
 import type { KObject } from '../../api-types/index.ts';
-import { ApiError } from '../store/errors.ts';
+import { ApiError, isNotFound } from '../store/errors.ts';
 import { jsonEqual } from '../store/freeze.ts';
 import type { StoreEvent } from '../store/store.ts';
 import {
@@ -36,9 +36,12 @@ import {
   setReplicasAnnotations,
   sumSpec,
   sumStatus,
+  type DeploymentStatusDraft,
 } from './deployment-util.ts';
-import { Cache, Controller, objKey, splitKey } from './framework.ts';
-import { controllerRef, newControllerRef, selectorMatcher } from './pods.ts';
+import { Cache, objKey, splitKey } from '../framework/cache.ts';
+import { Controller } from '../framework/controller.ts';
+import { controllerRef, newControllerRef } from '../framework/owner-refs.ts';
+import { selectorMatcher } from './pods.ts';
 
 const DEPLOY = 'deployments.apps';
 const RS = 'replicasets.apps';
@@ -52,7 +55,7 @@ interface Sets {
 }
 
 /**
- * The Deployment controller (k8s-api.md §10): one ReplicaSet per pod template, rolling updates
+ * The Deployment controller (upstream pkg/controller/deployment): one ReplicaSet per pod template, rolling updates
  * or Recreate between them, proportional scaling, revisions and the rollout conditions.
  */
 export class DeploymentController extends Controller {
@@ -159,7 +162,12 @@ export class DeploymentController extends Controller {
     return { newRS: this.getNewReplicaSet(d, existing, oldRSs, create), oldRSs };
   }
 
-  private getNewReplicaSet(d: KObject, existing: KObject | undefined, oldRSs: KObject[], create: boolean): KObject | undefined {
+  private getNewReplicaSet(
+    d: KObject,
+    existing: KObject | undefined,
+    oldRSs: KObject[],
+    create: boolean,
+  ): KObject | undefined {
     const newRevision = maxRevision(oldRSs) + 1;
     const now = this.clock.now();
     if (existing) {
@@ -177,7 +185,10 @@ export class DeploymentController extends Controller {
       this.saveRevision(d, rs.metadata.annotations?.[REVISION]);
       if (hasProgressDeadline(d) && !getCondition(d.status, 'Progressing')) {
         const status = structuredClone(d.status);
-        setCondition(status, newCondition(now, 'Progressing', 'True', 'FoundNewReplicaSet', `Found new replica set "${rs.metadata.name}"`));
+        setCondition(
+          status,
+          newCondition(now, 'Progressing', 'True', 'FoundNewReplicaSet', `Found new replica set "${rs.metadata.name}"`),
+        );
         this.saveStatus(d, status);
       }
       return rs;
@@ -194,7 +205,12 @@ export class DeploymentController extends Controller {
     const rs: KObject = {
       apiVersion: 'apps/v1',
       kind: 'ReplicaSet',
-      metadata: { name, namespace: d.metadata.namespace, labels: template.metadata.labels, ownerReferences: [newControllerRef(d)] },
+      metadata: {
+        name,
+        namespace: d.metadata.namespace,
+        labels: template.metadata.labels,
+        ownerReferences: [newControllerRef(d)],
+      },
       spec: { replicas: 0, selector, template },
     };
     if (d.spec.minReadySeconds) rs.spec.minReadySeconds = d.spec.minReadySeconds;
@@ -206,7 +222,10 @@ export class DeploymentController extends Controller {
     try {
       created = this.store.create(RS, rs);
     } catch (e) {
-      const cur = e instanceof ApiError && e.reason === 'AlreadyExists' ? this.store.get(RS, d.metadata.namespace, name) : undefined;
+      const cur =
+        e instanceof ApiError && e.reason === 'AlreadyExists'
+          ? this.store.get(RS, d.metadata.namespace, name)
+          : undefined;
       if (cur && controllerRef(cur)?.uid === d.metadata.uid && equalIgnoreHash(d.spec.template, cur.spec?.template)) {
         created = cur;
         alreadyExists = true;
@@ -217,7 +236,16 @@ export class DeploymentController extends Controller {
       } else {
         if (hasProgressDeadline(d)) {
           const status = structuredClone(d.status);
-          setCondition(status, newCondition(now, 'Progressing', 'False', 'ReplicaSetCreateError', `Failed to create new replica set "${name}": ${(e as Error).message}`));
+          setCondition(
+            status,
+            newCondition(
+              now,
+              'Progressing',
+              'False',
+              'ReplicaSetCreateError',
+              `Failed to create new replica set "${name}": ${(e as Error).message}`,
+            ),
+          );
           this.saveStatus(d, status);
         }
         throw e;
@@ -229,7 +257,10 @@ export class DeploymentController extends Controller {
     this.saveRevision(d, String(newRevision));
     if (!alreadyExists && hasProgressDeadline(d)) {
       const status = structuredClone(d.status);
-      setCondition(status, newCondition(now, 'Progressing', 'True', 'NewReplicaSetCreated', `Created new replica set "${name}"`));
+      setCondition(
+        status,
+        newCondition(now, 'Progressing', 'True', 'NewReplicaSetCreated', `Created new replica set "${name}"`),
+      );
       this.saveStatus(d, status);
     }
     return created;
@@ -251,13 +282,19 @@ export class DeploymentController extends Controller {
   }
 
   /** Write the status when it differs; keeps the working copy `d` in step. */
-  private saveStatus(d: KObject, status: any): boolean {
+  private saveStatus(d: KObject, status: DeploymentStatusDraft): boolean {
     if (jsonEqual(status, d.status)) return false;
     d.status = status;
-    this.store.mutate(DEPLOY, d.metadata.namespace, d.metadata.name!, (o) => {
-      if (o.metadata.uid !== d.metadata.uid) return false;
-      o.status = structuredClone(status);
-    }, { subresource: 'status' });
+    this.store.mutate(
+      DEPLOY,
+      d.metadata.namespace,
+      d.metadata.name!,
+      (o) => {
+        if (o.metadata.uid !== d.metadata.uid) return false;
+        o.status = structuredClone(status);
+      },
+      { subresource: 'status' },
+    );
     return true;
   }
 
@@ -465,8 +502,8 @@ export class DeploymentController extends Controller {
       if ((rs.metadata.generation ?? 0) > (rs.status?.observedGeneration ?? 0)) continue;
       try {
         this.store.delete(RS, rs.metadata.namespace, rs.metadata.name!);
-      } catch {
-        // already gone
+      } catch (e) {
+        if (!isNotFound(e)) throw e;
       }
     }
   }

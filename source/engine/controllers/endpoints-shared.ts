@@ -1,6 +1,8 @@
+import type { PodCondition, ServicePort } from 'kubernetes-types/core/v1.d.ts';
 import type { KObject } from '../../api-types/index.ts';
 import type { StoreEvent } from '../store/store.ts';
-import { Cache, Controller, objKey, splitKey } from './framework.ts';
+import { Cache, objKey, splitKey } from '../framework/cache.ts';
+import { Controller } from '../framework/controller.ts';
 
 /** What a service sees of one pod: where it is, its state, and the service ports it serves. */
 export interface PodEndpoint {
@@ -10,11 +12,13 @@ export interface PodEndpoint {
   ready: boolean;
   serving: boolean;
   terminating: boolean;
+  /** pod.spec.hostname when the pod's subdomain is this service (DNS names the endpoint by it). */
+  hostname?: string;
   ports: Array<{ name: string; port: number; protocol: string }>;
 }
 
 export function isPodReady(pod: KObject): boolean {
-  return (pod.status?.conditions ?? []).some((c: any) => c?.type === 'Ready' && c?.status === 'True');
+  return (pod.status?.conditions ?? []).some((c: PodCondition | null) => c?.type === 'Ready' && c?.status === 'True');
 }
 
 /** The apiserver's ShouldPodBeInEndpoints. */
@@ -33,7 +37,7 @@ export function podInEndpoints(pod: KObject, includeTerminating: boolean): boole
 }
 
 /** A numeric targetPort as is; a named one looked up in the pod's container ports. */
-export function resolveTargetPort(pod: KObject, svcPort: any): number | undefined {
+export function resolveTargetPort(pod: KObject, svcPort: ServicePort): number | undefined {
   const t = svcPort.targetPort ?? svcPort.port;
   if (typeof t === 'number') return t;
   if (typeof t === 'string' && /^\d+$/.test(t)) return Number(t);
@@ -77,6 +81,7 @@ export function podEndpoints(pods: Iterable<KObject>, svc: KObject, includeTermi
       serving,
       terminating,
       ready: publish || (serving && !terminating),
+      ...(pod.spec?.hostname && pod.spec?.subdomain === svc.metadata.name ? { hostname: pod.spec.hostname } : {}),
       ports,
     });
   }
@@ -142,7 +147,10 @@ export abstract class ServiceController extends Controller {
     const ns = pod.metadata.namespace!;
     for (const svc of this.services.by('ns', ns)) {
       if (!selects(svc)) continue;
-      if (selectorMatches(svc.spec.selector, pod.metadata.labels) || (prev && selectorMatches(svc.spec.selector, prev.metadata.labels))) {
+      if (
+        selectorMatches(svc.spec.selector, pod.metadata.labels) ||
+        (prev && selectorMatches(svc.spec.selector, prev.metadata.labels))
+      ) {
         this.queue.add(objKey(svc));
       }
     }

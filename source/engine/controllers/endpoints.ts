@@ -1,10 +1,14 @@
+import type { EndpointAddress, EndpointPort, EndpointSubset } from 'kubernetes-types/core/v1.d.ts';
 import type { KObject } from '../../api-types/index.ts';
 import { jsonEqual } from '../store/freeze.ts';
 import { podEndpoints, selects, ServiceController, targetRef, type PodEndpoint } from './endpoints-shared.ts';
 
 /** core/v1 Endpoints subsets: addresses grouped by the ports they serve. */
-export function endpointSubsets(svc: KObject, eps: PodEndpoint[]): any[] {
-  const groups = new Map<string, { addresses: any[]; notReadyAddresses: any[]; ports: any[] }>();
+export function endpointSubsets(svc: KObject, eps: PodEndpoint[]): EndpointSubset[] {
+  const groups = new Map<
+    string,
+    { addresses: EndpointAddress[]; notReadyAddresses: EndpointAddress[]; ports: EndpointPort[] }
+  >();
   const wantsPorts = (svc.spec.ports ?? []).length > 0;
   for (const ep of eps) {
     if (wantsPorts && ep.ports.length === 0) continue;
@@ -13,7 +17,11 @@ export function endpointSubsets(svc: KObject, eps: PodEndpoint[]): any[] {
     const key = JSON.stringify(ports);
     let g = groups.get(key);
     if (!g) groups.set(key, (g = { addresses: [], notReadyAddresses: [], ports }));
-    const address: any = { ip: ep.ip, ...(ep.nodeName ? { nodeName: ep.nodeName } : {}), targetRef: targetRef(ep.pod) };
+    const address: EndpointAddress = {
+      ip: ep.ip,
+      ...(ep.nodeName ? { nodeName: ep.nodeName } : {}),
+      targetRef: targetRef(ep.pod),
+    };
     if (ep.pod.spec?.hostname && ep.pod.spec?.subdomain === svc.metadata.name) address.hostname = ep.pod.spec.hostname;
     (ep.ready ? g.addresses : g.notReadyAddresses).push(address);
   }

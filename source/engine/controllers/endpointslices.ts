@@ -1,3 +1,4 @@
+import type { Endpoint, EndpointPort } from 'kubernetes-types/discovery/v1.d.ts';
 import type { KObject } from '../../api-types/index.ts';
 import { jsonEqual } from '../store/freeze.ts';
 import { podEndpoints, selects, ServiceController, targetRef, type PodEndpoint } from './endpoints-shared.ts';
@@ -9,8 +10,8 @@ export const MANAGED_BY = 'endpointslice-controller.k8s.io';
 const MAX_PER_SLICE = 100;
 
 interface SliceBody {
-  endpoints: any[];
-  ports?: any[];
+  endpoints: Endpoint[];
+  ports?: EndpointPort[];
 }
 
 /** Endpoints grouped by the ports they serve, at most 100 per slice; one empty slice when none. */
@@ -22,6 +23,7 @@ export function desiredSlices(eps: PodEndpoint[]): SliceBody[] {
     if (!g) groups.set(key, (g = { endpoints: [], ports: ep.ports.length ? ep.ports : undefined }));
     g.endpoints.push({
       addresses: [ep.ip],
+      ...(ep.hostname ? { hostname: ep.hostname } : {}),
       conditions: { ready: ep.ready, serving: ep.serving, terminating: ep.terminating },
       ...(ep.nodeName ? { nodeName: ep.nodeName } : {}),
       targetRef: targetRef(ep.pod),
@@ -29,15 +31,29 @@ export function desiredSlices(eps: PodEndpoint[]): SliceBody[] {
   }
   const out: SliceBody[] = [];
   for (const g of groups.values()) {
-    for (let i = 0; i < g.endpoints.length; i += MAX_PER_SLICE) out.push({ endpoints: g.endpoints.slice(i, i + MAX_PER_SLICE), ports: g.ports });
+    for (let i = 0; i < g.endpoints.length; i += MAX_PER_SLICE)
+      out.push({ endpoints: g.endpoints.slice(i, i + MAX_PER_SLICE), ports: g.ports });
   }
   return out.length ? out : [{ endpoints: [] }];
 }
 
 function sliceMeta(svc: KObject) {
-  const labels: Record<string, string> = { ...(svc.metadata.labels ?? {}), [SERVICE_NAME_LABEL]: svc.metadata.name!, [MANAGED_BY_LABEL]: MANAGED_BY };
+  const labels: Record<string, string> = {
+    ...(svc.metadata.labels ?? {}),
+    [SERVICE_NAME_LABEL]: svc.metadata.name!,
+    [MANAGED_BY_LABEL]: MANAGED_BY,
+  };
   if (svc.spec.clusterIP === 'None') labels['service.kubernetes.io/headless'] = '';
-  const ownerReferences = [{ apiVersion: 'v1', kind: 'Service', name: svc.metadata.name!, uid: svc.metadata.uid!, controller: true, blockOwnerDeletion: true }];
+  const ownerReferences = [
+    {
+      apiVersion: 'v1',
+      kind: 'Service',
+      name: svc.metadata.name!,
+      uid: svc.metadata.uid!,
+      controller: true,
+      blockOwnerDeletion: true,
+    },
+  ];
   return { labels, ownerReferences };
 }
 
@@ -46,7 +62,8 @@ export class EndpointSliceController extends ServiceController {
   readonly name = 'endpointslice-controller';
   protected readonly output = {
     resource: SLICES,
-    serviceOf: (o: KObject) => (o.metadata.labels?.[MANAGED_BY_LABEL] === MANAGED_BY ? o.metadata.labels?.[SERVICE_NAME_LABEL] : undefined),
+    serviceOf: (o: KObject) =>
+      o.metadata.labels?.[MANAGED_BY_LABEL] === MANAGED_BY ? o.metadata.labels?.[SERVICE_NAME_LABEL] : undefined,
   };
 
   protected syncService(ns: string, name: string, svc: KObject | undefined): void {
@@ -70,7 +87,11 @@ export class EndpointSliceController extends ServiceController {
     for (const body of want) {
       const cur = take(body);
       if (!cur) {
-        store.create(SLICES, { metadata: { generateName: `${name}-`, namespace: ns, ...meta }, addressType: 'IPv4', ...body });
+        store.create(SLICES, {
+          metadata: { generateName: `${name}-`, namespace: ns, ...meta },
+          addressType: 'IPv4',
+          ...body,
+        });
         continue;
       }
       const same =

@@ -2,7 +2,7 @@ import type { KObject, OwnerReference } from '../../api-types/index.ts';
 import { resourceKey } from '../resources/types.ts';
 import { ApiError } from '../store/errors.ts';
 import type { DeleteOptions, StoreEvent } from '../store/store.ts';
-import { Controller, inBatches } from './framework.ts';
+import { Controller, inBatches } from '../framework/controller.ts';
 import { parseTime } from './pods.ts';
 
 interface Ref {
@@ -39,7 +39,10 @@ export class GarbageCollector extends Controller {
       if (resource === 'events') continue;
       this.watch(resource, (ev) => this.onEvent(resource, ev));
     }
-    this.every(10 * 60_000, () => void this.expireEvents().catch((e) => this.ctx.log(`garbage-collector: expiring events: ${e}`)));
+    this.every(
+      10 * 60_000,
+      () => void this.expireEvents().catch((e) => this.ctx.log(`garbage-collector: expiring events: ${e}`)),
+    );
   }
 
   private onEvent(resource: string, ev: StoreEvent): void {
@@ -61,7 +64,8 @@ export class GarbageCollector extends Controller {
     this.setOwners(key, uids);
     if (uids.length && (ev.type === 'ADDED' || refsChanged)) this.queue.add(key);
     const fin = o.metadata.finalizers ?? [];
-    if (o.metadata.deletionTimestamp && (fin.includes('orphan') || fin.includes('foregroundDeletion'))) this.queue.add(key);
+    if (o.metadata.deletionTimestamp && (fin.includes('orphan') || fin.includes('foregroundDeletion')))
+      this.queue.add(key);
     if (o.metadata.deletionTimestamp && !ev.prev?.metadata.deletionTimestamp) this.wakeForegroundOwners(o);
   }
 
@@ -111,7 +115,8 @@ export class GarbageCollector extends Controller {
     if (!obj) return;
     const fin = obj.metadata.finalizers ?? [];
     if (obj.metadata.deletionTimestamp && fin.includes('orphan')) return this.orphanDependents(ref, obj);
-    if (obj.metadata.deletionTimestamp && fin.includes('foregroundDeletion')) return this.deleteDependentsFirst(ref, obj);
+    if (obj.metadata.deletionTimestamp && fin.includes('foregroundDeletion'))
+      return this.deleteDependentsFirst(ref, obj);
     if (obj.metadata.ownerReferences?.length && !obj.metadata.deletionTimestamp) this.checkOwners(ref, obj);
   }
 
@@ -159,7 +164,8 @@ export class GarbageCollector extends Controller {
       const owner = oref && oref.resource === resourceKey(def) ? this.get(oref) : undefined;
       const sameScope = owner && (!def.namespaced || owner.metadata.namespace === obj.metadata.namespace);
       if (!owner || !sameScope) dangling.push(r);
-      else if (owner.metadata.deletionTimestamp && owner.metadata.finalizers?.includes('foregroundDeletion')) waiting.push(r);
+      else if (owner.metadata.deletionTimestamp && owner.metadata.finalizers?.includes('foregroundDeletion'))
+        waiting.push(r);
       else solid.push(r);
     }
     if (solid.length) {
@@ -214,6 +220,8 @@ export class GarbageCollector extends Controller {
       const t = parseTime(e.lastTimestamp) || parseTime(e.eventTime) || parseTime(e.metadata.creationTimestamp);
       return t < cutoff;
     });
-    await inBatches(old, 200, (e) => this.delete({ resource: 'events', namespace: e.metadata.namespace, name: e.metadata.name! }, {}));
+    await inBatches(old, 200, (e) =>
+      this.delete({ resource: 'events', namespace: e.metadata.namespace, name: e.metadata.name! }, {}),
+    );
   }
 }

@@ -1,7 +1,8 @@
+import type { NamespaceCondition } from 'kubernetes-types/core/v1.d.ts';
 import { rfc3339 } from '../clock.ts';
 import { resourceKey } from '../resources/types.ts';
 import { ApiError } from '../store/errors.ts';
-import { Controller } from './framework.ts';
+import { Controller } from '../framework/controller.ts';
 
 const RECHECK_MS = 1000;
 
@@ -51,15 +52,34 @@ export class NamespaceController extends Controller {
 
   /** NamespaceContentRemaining, as `kubectl describe namespace` shows while it terminates. */
   private setContentCondition(name: string, remaining: Map<string, number>): void {
-    const message = `Some resources are remaining: ${[...remaining].sort().map(([r, n]) => `${r} has ${n} resource instances`).join(', ')}`;
+    const message = `Some resources are remaining: ${[...remaining]
+      .sort()
+      .map(([r, n]) => `${r} has ${n} resource instances`)
+      .join(', ')}`;
     try {
-      this.store.mutate('namespaces', undefined, name, (o) => {
-        const conds = (o.status.conditions ?? []).filter((c: any) => c.type !== 'NamespaceContentRemaining');
-        const cur = (o.status.conditions ?? []).find((c: any) => c.type === 'NamespaceContentRemaining');
-        if (cur?.message === message) return false;
-        conds.push({ type: 'NamespaceContentRemaining', status: 'True', lastTransitionTime: cur?.lastTransitionTime ?? rfc3339(this.clock.now()), reason: 'SomeResourcesRemain', message });
-        o.status.conditions = conds;
-      }, { subresource: 'status' });
+      this.store.mutate(
+        'namespaces',
+        undefined,
+        name,
+        (o) => {
+          const conds = (o.status.conditions ?? []).filter(
+            (c: NamespaceCondition) => c.type !== 'NamespaceContentRemaining',
+          );
+          const cur = (o.status.conditions ?? []).find(
+            (c: NamespaceCondition) => c.type === 'NamespaceContentRemaining',
+          );
+          if (cur?.message === message) return false;
+          conds.push({
+            type: 'NamespaceContentRemaining',
+            status: 'True',
+            lastTransitionTime: cur?.lastTransitionTime ?? rfc3339(this.clock.now()),
+            reason: 'SomeResourcesRemain',
+            message,
+          });
+          o.status.conditions = conds;
+        },
+        { subresource: 'status' },
+      );
     } catch {
       // best effort
     }

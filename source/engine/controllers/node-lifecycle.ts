@@ -1,8 +1,10 @@
+import type { NodeCondition, PodCondition } from 'kubernetes-types/core/v1.d.ts';
 import type { KObject } from '../../api-types/index.ts';
 import { rfc3339 } from '../clock.ts';
 import { NOT_READY, type Taint, type Toleration, UNREACHABLE, readyStatus, tolerates } from '../scheduler/taints.ts';
-import { ApiError } from '../store/errors.ts';
-import { Cache, Controller } from './framework.ts';
+import { ApiError, isNotFound } from '../store/errors.ts';
+import { Cache } from '../framework/cache.ts';
+import { Controller } from '../framework/controller.ts';
 import { nodeState } from './node-state.ts';
 import { parseTime } from './pods.ts';
 
@@ -22,7 +24,7 @@ const microTime = (ms: number) => new Date(ms).toISOString().replace(/Z$/, '000Z
 /**
  * Node heartbeats and health. While a node is up (node-state) its lease in kube-node-lease is
  * renewed and its conditions' lastHeartbeatTime refreshed, the kubelet's part. A node not heard
- * from for nodeLeaseSeconds becomes Unknown ("Kubelet stopped posting node status."), gets the
+ * from for nodeLeaseSeconds (or created through the API, with no kubelet) becomes Unknown ("Kubelet stopped posting node status."), gets the
  * unreachable NoSchedule/NoExecute taints, its pods are marked not ready and, once their
  * toleration runs out, evicted so their controllers recreate them elsewhere. Recovery removes
  * the taints.
@@ -72,12 +74,18 @@ export class NodeLifecycleController extends Controller {
       if (what === 'deleted') this.deleteOrphanedPods(name);
       return;
     }
-    const up = nodeState(this.store).isUp(name);
+    // Only nodes of the cluster's topology have a kubelet: a Node created through the API gets no
+    // heartbeats, so it goes Unknown after the grace period, as on a real cluster.
+    const up = this.hasKubelet(name) && nodeState(this.store).isUp(name);
     if (what === 'lease' && up) this.renewLease(node);
     else if (what === 'heartbeat' && up) {
       this.renewLease(node);
       this.postStatus(node);
     } else if (what === 'monitor') this.monitor(node);
+  }
+
+  private hasKubelet(name: string): boolean {
+    return this.ctx.config.nodes.some((n) => n.name === name);
   }
 
   // --- the kubelet's side ------------------------------------------------------------------
@@ -91,10 +99,15 @@ export class NodeLifecycleController extends Controller {
       });
       return;
     }
-    if (!this.store.get('namespaces', undefined, LEASE_NS)) this.ignoreConflict(() => this.store.create('namespaces', { metadata: { name: LEASE_NS } }));
+    if (!this.store.get('namespaces', undefined, LEASE_NS))
+      this.ignoreConflict(() => this.store.create('namespaces', { metadata: { name: LEASE_NS } }));
     this.ignoreConflict(() =>
       this.store.create(LEASES, {
-        metadata: { name, namespace: LEASE_NS, ownerReferences: [{ apiVersion: 'v1', kind: 'Node', name, uid: node.metadata.uid! }] },
+        metadata: {
+          name,
+          namespace: LEASE_NS,
+          ownerReferences: [{ apiVersion: 'v1', kind: 'Node', name, uid: node.metadata.uid! }],
+        },
         spec: { holderIdentity: name, leaseDurationSeconds: this.leaseMs / 1000, renewTime: now },
       }),
     );
@@ -112,20 +125,32 @@ export class NodeLifecycleController extends Controller {
   private postStatus(node: KObject): void {
     const now = rfc3339(this.clock.now());
     const wasReady = readyStatus(node) === 'True';
-    this.store.mutate('nodes', undefined, node.metadata.name!, (n) => {
-      const conds: any[] = [...(n.status?.conditions ?? [])];
-      for (const [type, reason, message] of CONDITIONS) {
-        const healthy = type === 'Ready' ? 'True' : 'False';
-        const i = conds.findIndex((c) => c.type === type);
-        const cur = i >= 0 ? conds[i] : undefined;
-        const next = cur?.status === healthy ? { ...cur, lastHeartbeatTime: now } : { type, status: healthy, lastHeartbeatTime: now, lastTransitionTime: now, reason, message };
-        if (i >= 0) conds[i] = next;
-        else conds.push(next);
-      }
-      n.status = { ...n.status, conditions: conds };
-    }, { subresource: 'status' });
+    this.store.mutate(
+      'nodes',
+      undefined,
+      node.metadata.name!,
+      (n) => {
+        const conds: NodeCondition[] = [...(n.status?.conditions ?? [])];
+        for (const [type, reason, message] of CONDITIONS) {
+          const healthy = type === 'Ready' ? 'True' : 'False';
+          const i = conds.findIndex((c) => c.type === type);
+          const cur = i >= 0 ? conds[i] : undefined;
+          const next =
+            cur?.status === healthy
+              ? { ...cur, lastHeartbeatTime: now }
+              : { type, status: healthy, lastHeartbeatTime: now, lastTransitionTime: now, reason, message };
+          if (i >= 0) conds[i] = next;
+          else conds.push(next);
+        }
+        n.status = { ...n.status, conditions: conds };
+      },
+      { subresource: 'status' },
+    );
     if (!wasReady && readyStatus(node) !== undefined) {
-      this.ctx.recorder.record(node, 'Normal', 'NodeReady', `Node ${node.metadata.name} status is now: NodeReady`, { component: 'kubelet', host: node.metadata.name });
+      this.ctx.recorder.record(node, 'Normal', 'NodeReady', `Node ${node.metadata.name} status is now: NodeReady`, {
+        component: 'kubelet',
+        host: node.metadata.name,
+      });
     }
   }
 
@@ -133,8 +158,12 @@ export class NodeLifecycleController extends Controller {
 
   private lastHeard(node: KObject): number {
     const lease = this.store.get(LEASES, LEASE_NS, node.metadata.name!);
-    const ready = (node.status?.conditions ?? []).find((c: any) => c.type === 'Ready');
-    const times = [parseTime(lease?.spec?.renewTime), parseTime(ready?.lastHeartbeatTime), parseTime(node.metadata.creationTimestamp)];
+    const ready = (node.status?.conditions ?? []).find((c: NodeCondition) => c.type === 'Ready');
+    const times = [
+      parseTime(lease?.spec?.renewTime),
+      parseTime(ready?.lastHeartbeatTime),
+      parseTime(node.metadata.creationTimestamp),
+    ];
     return Math.max(...times.filter((t) => !Number.isNaN(t)));
   }
 
@@ -146,23 +175,42 @@ export class NodeLifecycleController extends Controller {
       ready = 'Unknown';
     }
     node = this.syncTaints(node, ready === 'Unknown' ? UNREACHABLE : ready === 'False' ? NOT_READY : undefined);
+    // Whatever made the node not ready, its pods stop being ready (MarkPodsNotReady upstream).
+    if (ready === 'False' || ready === 'Unknown') {
+      const stamp = rfc3339(now);
+      for (const pod of this.pods.by('node', node.metadata.name!)) this.markPodNotReady(pod, stamp);
+    }
     this.evictPods(node, now);
   }
 
   private markUnknown(node: KObject): KObject {
     const now = rfc3339(this.clock.now());
-    const updated = this.store.mutate('nodes', undefined, node.metadata.name!, (n) => {
-      const conds: any[] = [...(n.status?.conditions ?? [])];
-      for (const [type] of CONDITIONS) {
-        const i = conds.findIndex((c) => c.type === type);
-        const cur = i >= 0 ? conds[i] : { type };
-        const next = { ...cur, status: 'Unknown', lastTransitionTime: now, reason: 'NodeStatusUnknown', message: 'Kubelet stopped posting node status.' };
-        if (i >= 0) conds[i] = next;
-        else conds.push(next);
-      }
-      n.status = { ...n.status, conditions: conds };
-    }, { subresource: 'status' });
-    this.ctx.recorder.record(node, 'Normal', 'NodeNotReady', `Node ${node.metadata.name} status is now: NodeNotReady`, { component: 'node-controller' });
+    const updated = this.store.mutate(
+      'nodes',
+      undefined,
+      node.metadata.name!,
+      (n) => {
+        const conds: NodeCondition[] = [...(n.status?.conditions ?? [])];
+        for (const [type] of CONDITIONS) {
+          const i = conds.findIndex((c) => c.type === type);
+          const cur = i >= 0 ? conds[i] : { type };
+          const next = {
+            ...cur,
+            status: 'Unknown',
+            lastTransitionTime: now,
+            reason: 'NodeStatusUnknown',
+            message: 'Kubelet stopped posting node status.',
+          };
+          if (i >= 0) conds[i] = next;
+          else conds.push(next);
+        }
+        n.status = { ...n.status, conditions: conds };
+      },
+      { subresource: 'status' },
+    );
+    this.ctx.recorder.record(node, 'Normal', 'NodeNotReady', `Node ${node.metadata.name} status is now: NodeNotReady`, {
+      component: 'node-controller',
+    });
     for (const pod of this.pods.by('node', node.metadata.name!)) this.markPodNotReady(pod, now);
     return updated;
   }
@@ -170,14 +218,20 @@ export class NodeLifecycleController extends Controller {
   private markPodNotReady(pod: KObject, now: string): void {
     if (pod.metadata.deletionTimestamp) return;
     try {
-      this.store.mutate('pods', pod.metadata.namespace, pod.metadata.name!, (p) => {
-        const c = (p.status?.conditions ?? []).find((x: any) => x.type === 'Ready');
-        if (!c || c.status === 'False') return false;
-        c.status = 'False';
-        c.lastTransitionTime = now;
-      }, { subresource: 'status' });
-    } catch {
-      // gone
+      this.store.mutate(
+        'pods',
+        pod.metadata.namespace,
+        pod.metadata.name!,
+        (p) => {
+          const c = (p.status?.conditions ?? []).find((x: PodCondition) => x.type === 'Ready');
+          if (!c || c.status === 'False') return false;
+          c.status = 'False';
+          c.lastTransitionTime = now;
+        },
+        { subresource: 'status' },
+      );
+    } catch (e) {
+      if (!isNotFound(e)) throw e;
     }
   }
 
@@ -187,8 +241,10 @@ export class NodeLifecycleController extends Controller {
     const managed = (t: Taint) => t.key === NOT_READY || t.key === UNREACHABLE;
     const next = taints.filter((t) => !managed(t) || t.key === want);
     if (want) {
-      if (!next.some((t) => t.key === want && t.effect === 'NoSchedule')) next.push({ key: want, effect: 'NoSchedule' });
-      if (!next.some((t) => t.key === want && t.effect === 'NoExecute')) next.push({ key: want, effect: 'NoExecute', timeAdded: rfc3339(this.clock.now()) });
+      if (!next.some((t) => t.key === want && t.effect === 'NoSchedule'))
+        next.push({ key: want, effect: 'NoSchedule' });
+      if (!next.some((t) => t.key === want && t.effect === 'NoExecute'))
+        next.push({ key: want, effect: 'NoExecute', timeAdded: rfc3339(this.clock.now()) });
     }
     if (next.length === taints.length && next.every((t, i) => t === taints[i])) return node;
     return this.store.mutate('nodes', undefined, node.metadata.name!, (n) => {
@@ -230,7 +286,8 @@ export class NodeLifecycleController extends Controller {
 
   private tolerationSeconds(t: Toleration, taint: Taint): number {
     if (t.tolerationSeconds === undefined || t.tolerationSeconds === null) return Infinity;
-    const isDefault = t.tolerationSeconds === DEFAULT_TOLERATION_SECONDS && (taint.key === NOT_READY || taint.key === UNREACHABLE);
+    const isDefault =
+      t.tolerationSeconds === DEFAULT_TOLERATION_SECONDS && (taint.key === NOT_READY || taint.key === UNREACHABLE);
     return Math.max(0, isDefault ? this.ctx.config.podEvictionSeconds : t.tolerationSeconds);
   }
 
@@ -239,8 +296,8 @@ export class NodeLifecycleController extends Controller {
     for (const pod of this.pods.by('node', node)) {
       try {
         this.store.delete('pods', pod.metadata.namespace, pod.metadata.name!, { gracePeriodSeconds: 0 });
-      } catch {
-        // gone
+      } catch (e) {
+        if (!isNotFound(e)) throw e;
       }
     }
   }
@@ -248,9 +305,15 @@ export class NodeLifecycleController extends Controller {
   private evict(pod: KObject): void {
     try {
       this.store.delete('pods', pod.metadata.namespace, pod.metadata.name!);
-      this.ctx.recorder.record(pod, 'Normal', 'TaintManagerEviction', `Marking for deletion Pod ${pod.metadata.namespace}/${pod.metadata.name}`, { component: 'taint-eviction-controller' });
-    } catch {
-      // gone
+      this.ctx.recorder.record(
+        pod,
+        'Normal',
+        'TaintManagerEviction',
+        `Marking for deletion Pod ${pod.metadata.namespace}/${pod.metadata.name}`,
+        { component: 'taint-eviction-controller' },
+      );
+    } catch (e) {
+      if (!isNotFound(e)) throw e;
     }
   }
 }

@@ -1,22 +1,10 @@
-import type { KObject, OwnerReference } from '../../api-types/index.ts';
+import type { PodCondition } from 'kubernetes-types/core/v1.d.ts';
+import type { LabelSelector } from 'kubernetes-types/meta/v1.d.ts';
+import type { KObject } from '../../api-types/index.ts';
+import { newControllerRef } from '../framework/owner-refs.ts';
 import { labelSelectorToString, parseLabelSelector } from '../store/selectors.ts';
 
-/** Pod and ownership helpers shared by the workload controllers. */
-
-export function controllerRef(o: KObject): OwnerReference | undefined {
-  return o.metadata.ownerReferences?.find((r) => r.controller);
-}
-
-export function newControllerRef(owner: KObject): OwnerReference {
-  return {
-    apiVersion: owner.apiVersion!,
-    kind: owner.kind!,
-    name: owner.metadata.name!,
-    uid: owner.metadata.uid!,
-    controller: true,
-    blockOwnerDeletion: true,
-  };
-}
+/** Pod helpers shared by the workload controllers. */
 
 type Matcher = (labels: Record<string, string> | undefined) => boolean;
 const compiled = new WeakMap<object, Matcher>();
@@ -25,12 +13,12 @@ const compiled = new WeakMap<object, Matcher>();
  * Compile a metav1.LabelSelector (cached per stored selector object); a missing selector
  * matches nothing, an empty one everything.
  */
-export function selectorMatcher(sel: any): Matcher {
+export function selectorMatcher(sel: unknown): Matcher {
   if (!sel || typeof sel !== 'object') return () => false;
   let m = compiled.get(sel);
   if (!m) {
     try {
-      m = parseLabelSelector(labelSelectorToString(sel)) ?? (() => true);
+      m = parseLabelSelector(labelSelectorToString(sel as LabelSelector)) ?? (() => true);
     } catch {
       m = () => false;
     }
@@ -43,18 +31,14 @@ export function parseTime(s: unknown): number {
   return typeof s === 'string' ? Date.parse(s) : NaN;
 }
 
-export function isTerminating(o: KObject): boolean {
-  return !!o.metadata.deletionTimestamp;
-}
-
 /** Not finished and not being deleted: counts towards a controller's replicas. */
 export function isPodActive(pod: KObject): boolean {
   const phase = pod.status?.phase;
   return phase !== 'Succeeded' && phase !== 'Failed' && !pod.metadata.deletionTimestamp;
 }
 
-export function podCondition(pod: KObject, type: string): any {
-  return (pod.status?.conditions ?? []).find((c: any) => c?.type === type);
+export function podCondition(pod: KObject, type: string): PodCondition | undefined {
+  return (pod.status?.conditions ?? []).find((c: PodCondition | null) => c?.type === type);
 }
 
 export function isPodReady(pod: KObject): boolean {
@@ -81,9 +65,19 @@ export function restartCount(pod: KObject): number {
   return n;
 }
 
+/** A pod template as stored (a ControllerRevision's too): the parts a pod is made of. */
+interface TemplateLike {
+  metadata?: { labels?: Record<string, string>; annotations?: Record<string, string>; finalizers?: string[] };
+  spec?: unknown;
+}
+
 /** A pod for a controller, from its template (labels, annotations, spec) with a controller ref. */
-export function podFromTemplate(template: any, owner: KObject, extraLabels: Record<string, string> = {}): KObject {
-  const t = structuredClone(template ?? {});
+export function podFromTemplate(
+  template: TemplateLike | undefined,
+  owner: KObject,
+  extraLabels: Record<string, string> = {},
+): KObject {
+  const t: TemplateLike = structuredClone(template ?? {});
   const meta = t.metadata ?? {};
   const pod: KObject = {
     apiVersion: 'v1',

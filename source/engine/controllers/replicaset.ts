@@ -1,22 +1,55 @@
+import type { ReplicaSetCondition } from 'kubernetes-types/apps/v1.d.ts';
 import type { KObject } from '../../api-types/index.ts';
 import { rfc3339 } from '../clock.ts';
 import { jsonEqual } from '../store/freeze.ts';
 import type { StoreEvent } from '../store/store.ts';
-import { Cache, Controller, Expectations, objKey, splitKey } from './framework.ts';
+import { Cache, objKey, splitKey } from '../framework/cache.ts';
+import { Controller } from '../framework/controller.ts';
+import { Expectations } from '../framework/expectations.ts';
 import {
   compareForDeletion,
-  controllerRef,
   isPodActive,
   isPodAvailable,
   isPodReady,
-  newControllerRef,
   podFromTemplate,
   readySince,
   selectorMatcher,
 } from './pods.ts';
+import { controllerRef, newControllerRef } from '../framework/owner-refs.ts';
+import { isNotFound } from '../store/errors.ts';
 
-const RS = 'replicasets.apps';
-const SOURCE = { component: 'replicaset-controller' };
+/** What differs between the ReplicaSet and the ReplicationController controllers. */
+export interface ReplicaKind {
+  resource: string;
+  kind: string;
+  component: string;
+  /** The LabelSelector of an object (an RC's is a plain map). */
+  selector(o: KObject): unknown;
+}
+
+const REPLICA_SET: ReplicaKind = {
+  resource: 'replicasets.apps',
+  kind: 'ReplicaSet',
+  component: 'replicaset-controller',
+  selector: (o) => o.spec?.selector,
+};
+
+const wrapped = new WeakMap<object, unknown>();
+/** An RC's `spec.selector` map as a LabelSelector, one wrapper per stored map (selectorMatcher caches by identity). */
+function mapSelector(o: KObject): unknown {
+  const map = o.spec?.selector;
+  if (!map || typeof map !== 'object') return undefined;
+  let w = wrapped.get(map);
+  if (!w) wrapped.set(map, (w = { matchLabels: map }));
+  return w;
+}
+
+export const REPLICATION_CONTROLLER: ReplicaKind = {
+  resource: 'replicationcontrollers',
+  kind: 'ReplicationController',
+  component: 'replication-controller',
+  selector: mapSelector,
+};
 /** Upstream's burstReplicas: at most this many creates or deletes per sync. */
 const BURST = 500;
 /** Creates per event-loop turn, so a large scale-up never blocks the API server. */
@@ -26,14 +59,23 @@ const ownerIndex = (o: KObject) => [controllerRef(o)?.uid ?? `orphan/${o.metadat
 
 /** Keeps `spec.replicas` pods of each ReplicaSet, adopting and releasing pods by selector. */
 export class ReplicaSetController extends Controller {
-  readonly name = 'replicaset-controller';
+  readonly name: string;
+  private readonly RS: string;
+  private readonly SOURCE: { component: string };
+
+  constructor(private readonly kind: ReplicaKind = REPLICA_SET) {
+    super();
+    this.name = kind.component;
+    this.RS = kind.resource;
+    this.SOURCE = { component: kind.component };
+  }
   private pods = new Cache({ owner: ownerIndex });
   private sets = new Cache({ ns: (o) => [o.metadata.namespace!], uid: (o) => [o.metadata.uid!], owner: ownerIndex });
   private expectations!: Expectations;
 
   protected init(): void {
     this.expectations = new Expectations(this.clock);
-    this.watch(RS, (ev) => {
+    this.watch(this.RS, (ev) => {
       this.sets.apply(ev);
       if (ev.type === 'DELETED') this.expectations.delete(objKey(ev.object));
       this.queue.add(objKey(ev.object));
@@ -46,7 +88,7 @@ export class ReplicaSetController extends Controller {
 
   private rsKeyFor(pod: KObject): string | undefined {
     const ref = controllerRef(pod);
-    if (!ref || ref.kind !== 'ReplicaSet') return undefined;
+    if (!ref || ref.kind !== this.kind.kind) return undefined;
     const rs = this.sets.by('uid', ref.uid)[0];
     return rs ? objKey(rs) : undefined;
   }
@@ -57,7 +99,8 @@ export class ReplicaSetController extends Controller {
     const wasTerminating = !!ev.prev?.metadata.deletionTimestamp;
     if (key) {
       if (ev.type === 'ADDED') this.expectations.observedAdd(key);
-      else if (!wasTerminating && (ev.type === 'DELETED' || pod.metadata.deletionTimestamp)) this.expectations.observedDelete(key);
+      else if (!wasTerminating && (ev.type === 'DELETED' || pod.metadata.deletionTimestamp))
+        this.expectations.observedDelete(key);
       this.queue.add(key);
     } else if (!controllerRef(pod)) {
       this.enqueueMatching(pod);
@@ -71,13 +114,13 @@ export class ReplicaSetController extends Controller {
   /** An orphan pod may be adopted by any ReplicaSet in its namespace that selects it. */
   private enqueueMatching(pod: KObject): void {
     for (const rs of this.sets.by('ns', pod.metadata.namespace!)) {
-      if (selectorMatcher(rs.spec?.selector)(pod.metadata.labels)) this.queue.add(objKey(rs));
+      if (selectorMatcher(this.kind.selector(rs))(pod.metadata.labels)) this.queue.add(objKey(rs));
     }
   }
 
   protected async sync(key: string): Promise<void> {
     const [ns, name] = splitKey(key);
-    const rs = this.store.get(RS, ns, name);
+    const rs = this.store.get(this.RS, ns, name);
     if (!rs) {
       this.expectations.delete(key);
       return;
@@ -92,7 +135,7 @@ export class ReplicaSetController extends Controller {
         failure = (e as Error).message;
       }
     }
-    const current = this.store.get(RS, ns, name);
+    const current = this.store.get(this.RS, ns, name);
     if (!current) return;
     this.updateStatus(current, this.claimPods(current, false).filter(isPodActive), failure);
     if (failure) throw new Error(failure);
@@ -100,7 +143,7 @@ export class ReplicaSetController extends Controller {
 
   /** Pods this ReplicaSet controls after adopting matching orphans and releasing non-matching pods. */
   private claimPods(rs: KObject, write = true): KObject[] {
-    const match = selectorMatcher(rs.spec?.selector);
+    const match = selectorMatcher(this.kind.selector(rs));
     const deleting = !!rs.metadata.deletionTimestamp;
     const out: KObject[] = [];
     for (const pod of this.pods.by('owner', rs.metadata.uid!)) {
@@ -122,7 +165,8 @@ export class ReplicaSetController extends Controller {
         if (controllerRef(p)) return false;
         p.metadata.ownerReferences = [...(p.metadata.ownerReferences ?? []), newControllerRef(rs)];
       });
-    } catch {
+    } catch (e) {
+      if (!isNotFound(e)) throw e;
       return undefined;
     }
   }
@@ -134,8 +178,8 @@ export class ReplicaSetController extends Controller {
         if (refs.length) p.metadata.ownerReferences = refs;
         else delete p.metadata.ownerReferences;
       });
-    } catch {
-      // gone already
+    } catch (e) {
+      if (!isNotFound(e)) throw e;
     }
   }
 
@@ -157,11 +201,11 @@ export class ReplicaSetController extends Controller {
         if (i > 0 && i % YIELD_EVERY === 0) await new Promise((r) => setImmediate(r));
         try {
           const pod = this.store.create('pods', podFromTemplate(rs.spec.template, rs));
-          this.ctx.recorder.record(rs, 'Normal', 'SuccessfulCreate', `Created pod: ${pod.metadata.name}`, SOURCE);
+          this.ctx.recorder.record(rs, 'Normal', 'SuccessfulCreate', `Created pod: ${pod.metadata.name}`, this.SOURCE);
         } catch (e) {
           error = e as Error;
           this.expectations.lowered(key, 1, 0);
-          this.ctx.recorder.record(rs, 'Warning', 'FailedCreate', `Error creating: ${error.message}`, SOURCE);
+          this.ctx.recorder.record(rs, 'Warning', 'FailedCreate', `Error creating: ${error.message}`, this.SOURCE);
         }
       }
       done += size;
@@ -182,7 +226,7 @@ export class ReplicaSetController extends Controller {
       if (i > 0 && i % YIELD_EVERY === 0) await new Promise((r) => setImmediate(r));
       try {
         this.store.delete('pods', pod.metadata.namespace, pod.metadata.name!);
-        this.ctx.recorder.record(rs, 'Normal', 'SuccessfulDelete', `Deleted pod: ${pod.metadata.name}`, SOURCE);
+        this.ctx.recorder.record(rs, 'Normal', 'SuccessfulDelete', `Deleted pod: ${pod.metadata.name}`, this.SOURCE);
       } catch {
         this.expectations.lowered(key, 0, 1);
       }
@@ -224,16 +268,31 @@ export class ReplicaSetController extends Controller {
     if (ready) status.readyReplicas = ready;
     if (available) status.availableReplicas = available;
     status.observedGeneration = rs.metadata.generation;
-    const conditions = (rs.status?.conditions ?? []).filter((c: any) => c?.type !== 'ReplicaFailure');
+    const conditions = (rs.status?.conditions ?? []).filter(
+      (c: ReplicaSetCondition | null) => c?.type !== 'ReplicaFailure',
+    );
     if (failure) {
-      const prev = (rs.status?.conditions ?? []).find((c: any) => c?.type === 'ReplicaFailure');
-      conditions.push({ type: 'ReplicaFailure', status: 'True', lastTransitionTime: prev?.lastTransitionTime ?? rfc3339(now), reason: 'FailedCreate', message: failure });
+      const prev = (rs.status?.conditions ?? []).find((c: ReplicaSetCondition | null) => c?.type === 'ReplicaFailure');
+      conditions.push({
+        type: 'ReplicaFailure',
+        status: 'True',
+        lastTransitionTime: prev?.lastTransitionTime ?? rfc3339(now),
+        reason: 'FailedCreate',
+        message: failure,
+      });
     }
     if (conditions.length) status.conditions = conditions;
-    if (Number.isFinite(nextAvailable)) this.queue.addAfter(objKey(rs), Math.max(1, (nextAvailable - now) / this.scale));
+    if (Number.isFinite(nextAvailable))
+      this.queue.addAfter(objKey(rs), Math.max(1, (nextAvailable - now) / this.scale));
     if (jsonEqual(status, rs.status)) return;
-    this.store.mutate(RS, rs.metadata.namespace, rs.metadata.name!, (o) => {
-      o.status = status;
-    }, { subresource: 'status' });
+    this.store.mutate(
+      this.RS,
+      rs.metadata.namespace,
+      rs.metadata.name!,
+      (o) => {
+        o.status = status;
+      },
+      { subresource: 'status' },
+    );
   }
 }

@@ -17,14 +17,31 @@ export interface AdoptedState {
  * (restartPolicy Never). One in CrashLoopBackOff restarts; a finished one stays finished.
  */
 export function adoptedState(prev: ContainerStatus, now: string, canRestart: boolean): AdoptedState {
-  const base = { restartCount: prev.restartCount ?? 0, image: prev.image, imageID: prev.imageID ?? '', lastState: prev.lastState ?? {} };
+  const base = {
+    restartCount: prev.restartCount ?? 0,
+    image: prev.image,
+    imageID: prev.imageID ?? '',
+    lastState: prev.lastState ?? {},
+  };
   const s = prev.state ?? {};
   if (s.terminated) return { ...base, state: s, containerID: prev.containerID, phase: 'exited' };
   const creating: ContainerState = { waiting: { reason: 'ContainerCreating' } };
   if (s.running) {
-    const ended = { exitCode: 255, reason: 'Unknown', startedAt: s.running.startedAt, finishedAt: now, containerID: prev.containerID };
+    const ended = {
+      exitCode: 255,
+      reason: 'Unknown',
+      startedAt: s.running.startedAt,
+      finishedAt: now,
+      containerID: prev.containerID,
+    };
     if (!canRestart) return { ...base, state: { terminated: ended }, containerID: prev.containerID, phase: 'exited' };
-    return { ...base, restartCount: base.restartCount + 1, lastState: { terminated: ended }, state: creating, phase: 'new' };
+    return {
+      ...base,
+      restartCount: base.restartCount + 1,
+      lastState: { terminated: ended },
+      state: creating,
+      phase: 'new',
+    };
   }
   if (base.lastState.terminated) return { ...base, restartCount: base.restartCount + 1, state: creating, phase: 'new' };
   return { ...base, state: creating, phase: 'new' };

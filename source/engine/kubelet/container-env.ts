@@ -1,4 +1,6 @@
+import type { Container, EnvVarSource, PodIP, ServicePort } from 'kubernetes-types/core/v1.d.ts';
 import type { KObject } from '../../api-types/index.ts';
+import { parseQuantity } from '../scheduler/resources.ts';
 import type { Store } from '../store/store.ts';
 
 /** A reference the container's env needs is missing: the kubelet's CreateContainerConfigError. */
@@ -9,7 +11,11 @@ export class ContainerConfigError extends Error {}
  * the namespace's services and the `kubernetes` service, then `envFrom`, then `env` with
  * `valueFrom` (fieldRef, configMapKeyRef, secretKeyRef) and `$(VAR)` expansion.
  */
-export function containerEnv(store: Store, pod: KObject, container: any): Record<string, string> {
+export function containerEnv(
+  store: Store,
+  pod: KObject,
+  container: Pick<Container, 'env' | 'envFrom' | 'resources'>,
+): Record<string, string> {
   const env: Record<string, string> = {};
   const ns = pod.metadata.namespace ?? 'default';
   const services = pod.spec?.enableServiceLinks === false ? [] : store.list('services', { namespace: ns }).items;
@@ -25,7 +31,7 @@ export function containerEnv(store: Store, pod: KObject, container: any): Record
   for (const e of container.env ?? []) {
     if (!e?.name) continue;
     if (e.valueFrom) {
-      const v = valueFrom(store, pod, e.valueFrom);
+      const v = valueFrom(store, pod, e.valueFrom, container);
       if (v !== undefined) env[e.name] = v;
     } else env[e.name] = expand(String(e.value ?? ''), env);
   }
@@ -34,7 +40,7 @@ export function containerEnv(store: Store, pod: KObject, container: any): Record
 
 function serviceEnv(svc: KObject): Record<string, string> {
   const ip = svc.spec?.clusterIP;
-  const ports: any[] = svc.spec?.ports ?? [];
+  const ports: ServicePort[] = svc.spec?.ports ?? [];
   if (!ip || ip === 'None' || !ports.length) return {};
   const n = svc.metadata.name!.toUpperCase().replace(/-/g, '_');
   const out: Record<string, string> = { [`${n}_SERVICE_HOST`]: ip, [`${n}_SERVICE_PORT`]: String(ports[0].port) };
@@ -52,7 +58,13 @@ function serviceEnv(svc: KObject): Record<string, string> {
   return out;
 }
 
-function sourceData(store: Store, ns: string, resource: 'configmaps' | 'secrets', name: string, optional?: boolean): Record<string, string> {
+function sourceData(
+  store: Store,
+  ns: string,
+  resource: 'configmaps' | 'secrets',
+  name: string,
+  optional?: boolean,
+): Record<string, string> {
   const obj = store.get(resource, ns, name);
   if (!obj) {
     if (optional) return {};
@@ -65,23 +77,32 @@ function sourceData(store: Store, ns: string, resource: 'configmaps' | 'secrets'
   return out;
 }
 
-function valueFrom(store: Store, pod: KObject, from: any): string | undefined {
+function valueFrom(store: Store, pod: KObject, from: EnvVarSource, currentContainer: unknown): string | undefined {
   const ns = pod.metadata.namespace ?? 'default';
   if (from.fieldRef) return fieldValue(pod, String(from.fieldRef.fieldPath ?? ''));
+  const resource = from.resourceFieldRef;
+  if (resource) {
+    const containers: { name?: string }[] = [...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? [])];
+    const c = containers.find((x) => x.name === resource.containerName) ?? currentContainer;
+    const node = store.get('nodes', undefined, pod.spec?.nodeName ?? '');
+    return resourceValue(c, resource, node?.status?.allocatable);
+  }
   const ref = from.configMapKeyRef ?? from.secretKeyRef;
   if (ref?.name) {
     const kind = from.configMapKeyRef ? 'configmaps' : 'secrets';
     const data = sourceData(store, ns, kind, ref.name, ref.optional);
     if (ref.key in data) return data[ref.key];
     if (ref.optional) return undefined;
-    throw new ContainerConfigError(`couldn't find key ${ref.key} in ${kind === 'configmaps' ? 'ConfigMap' : 'Secret'} ${ns}/${ref.name}`);
+    throw new ContainerConfigError(
+      `couldn't find key ${ref.key} in ${kind === 'configmaps' ? 'ConfigMap' : 'Secret'} ${ns}/${ref.name}`,
+    );
   }
   return '';
 }
 
-function fieldValue(pod: KObject, path: string): string {
+export function fieldValue(pod: KObject, path: string): string {
   const m = path.match(/^metadata\.(labels|annotations)\['(.+)'\]$/);
-  if (m) return (pod.metadata as any)[m[1]!]?.[m[2]!] ?? '';
+  if (m) return pod.metadata[m[1] as 'labels' | 'annotations']?.[m[2]!] ?? '';
   switch (path) {
     case 'metadata.name':
       return pod.metadata.name ?? '';
@@ -98,7 +119,7 @@ function fieldValue(pod: KObject, path: string): string {
     case 'status.podIP':
       return pod.status?.podIP ?? '';
     case 'status.podIPs':
-      return (pod.status?.podIPs ?? []).map((p: any) => p.ip).join(',');
+      return (pod.status?.podIPs ?? []).map((p: PodIP) => p.ip).join(',');
     default:
       return '';
   }
@@ -110,4 +131,28 @@ export function expand(value: string, env: Record<string, string>): string {
     if (all === '$$') return '$';
     return name in env ? env[name]! : all;
   });
+}
+
+interface ResourceRef {
+  resource?: string;
+  divisor?: unknown;
+}
+
+/**
+ * `resourceFieldRef`: a container's limit or request in units of `divisor` (rounded up, as the
+ * kubelet does); a limit that is not set is the node's allocatable amount.
+ */
+export function resourceValue(container: unknown, ref: ResourceRef, allocatable?: Record<string, unknown>): string {
+  const resources =
+    (container as { resources?: { limits?: Record<string, unknown>; requests?: Record<string, unknown> } } | undefined)
+      ?.resources ?? {};
+  const [kind, name] = String(ref.resource ?? '').split('.', 2) as [string, string];
+  if (!name) return '';
+  let raw = kind === 'limits' ? resources.limits?.[name] : kind === 'requests' ? resources.requests?.[name] : undefined;
+  if (raw === undefined && kind === 'limits') raw = allocatable?.[name];
+  if (raw === undefined) raw = 0;
+  const divisor = parseQuantity(ref.divisor ?? 1) || 1;
+  const v = parseQuantity(raw);
+  if (Number.isNaN(v)) return '';
+  return String(Math.ceil(v / divisor - 1e-9));
 }

@@ -1,3 +1,4 @@
+import type { Container as ContainerSpec, Probe } from 'kubernetes-types/core/v1.d.ts';
 import type { Container } from '../runtime/index.ts';
 import { probeTarget } from './probe-target.ts';
 import { Prober, type ProbeKind } from './prober.ts';
@@ -23,7 +24,7 @@ export class ContainerProbes {
 
   constructor(
     private host: SlotHost,
-    private spec: any,
+    private spec: ContainerSpec,
     private c: Container,
     private fieldPath: string,
     private outcome: ProbeOutcome,
@@ -48,7 +49,7 @@ export class ContainerProbes {
     this.add('Readiness', this.spec.readinessProbe);
   }
 
-  private add(kind: ProbeKind, spec: any): void {
+  private add(kind: ProbeKind, spec: Probe | undefined): void {
     if (!spec || this.stopped) return;
     const target = probeTarget(this.host, this.c, this.spec.ports ?? []);
     const p = new Prober(kind, spec, target, this.host.clock, {

@@ -1,12 +1,35 @@
 import { rfc3339 } from '../clock.ts';
-import { RuntimeError, type Container, type ExitInfo, type PullPolicy, type StartSpec } from '../runtime/index.ts';
+import type { Container as V1Container, Pod } from 'kubernetes-types/core/v1.js';
+import type { KObject } from '../../api-types/index.ts';
+import {
+  canEscape,
+  RuntimeError,
+  type Container,
+  type ExitInfo,
+  type PullPolicy,
+  type SecuritySpec,
+  type StartSpec,
+} from '../runtime/index.ts';
 import { ContainerProbes } from './container-probes.ts';
 import { adoptedState } from './adopt.ts';
 import { ContainerConfigError } from './container-env.ts';
+import { MountError } from './volumes/payload.ts';
+import type { VolumeMount } from '../runtime/index.ts';
 import { podDesc } from './format.ts';
+import {
+  ALLOW_UNSANDBOXED_ENV,
+  allowUnsandboxed,
+  effectiveSecurity,
+  needsSandbox,
+  verifyRunAsNonRoot,
+} from './security-context.ts';
 import type { ContainerState, ContainerStatus } from './pod-status.ts';
 import { pullImage } from './pull-image.ts';
+import { runHook } from './lifecycle-hooks.ts';
 import type { SlotHost } from './slot-host.ts';
+
+/** A container of a stored pod: admission made `image` required. */
+export type ContainerSpec = V1Container & { image: string };
 
 /** `timer` value for a wait that only a spec change (or the pull window's end) lifts. */
 const BLOCKED = Symbol('blocked');
@@ -41,8 +64,10 @@ export class ContainerSlot {
 
   constructor(
     private host: SlotHost,
-    public spec: any,
+    public spec: ContainerSpec,
     readonly init: boolean,
+    /** Added by `kubectl debug`: runs once, never restarted, not part of the pod's readiness. */
+    readonly ephemeral = false,
   ) {
     this.image = spec.image;
   }
@@ -51,8 +76,13 @@ export class ContainerSlot {
     return this.spec.name;
   }
 
+  /** An init container with `restartPolicy: Always`: started in order, then kept running. */
+  get sidecar(): boolean {
+    return this.init && this.spec.restartPolicy === 'Always';
+  }
+
   get fieldPath(): string {
-    return `spec.${this.init ? 'initContainers' : 'containers'}{${this.name}}`;
+    return `spec.${this.init ? 'initContainers' : this.ephemeral ? 'ephemeralContainers' : 'containers'}{${this.name}}`;
   }
 
   get key(): string {
@@ -121,7 +151,14 @@ export class ContainerSlot {
     const wasBackoff = this.phase === 'pull-backoff';
     this.phase = 'busy';
     const policy = (this.spec.imagePullPolicy ?? 'IfNotPresent') as PullPolicy;
-    const pulled = await pullImage(host, `${this.key}/${this.spec.image}`, this.spec.image, policy, this.fieldPath, wasBackoff && this.pullWindow);
+    const pulled = await pullImage(
+      host,
+      `${this.key}/${this.spec.image}`,
+      this.spec.image,
+      policy,
+      this.fieldPath,
+      wasBackoff && this.pullWindow,
+    );
     if (this.phase !== 'busy') return;
     if (!host.active()) {
       this.phase = 'new';
@@ -141,7 +178,7 @@ export class ContainerSlot {
           if (this.timer === BLOCKED) this.timer = undefined;
           if (this.phase === 'pull-backoff') host.sync();
         }, windowMs);
-        this.wait(Math.min(2000, windowMs / 2), () => {});
+        this.wait(Math.min(2000, windowMs / 2));
       } else if (this.pullWindow) {
         this.timer = BLOCKED;
       } else if (pulled.waiting.reason !== 'ImagePullBackOff') {
@@ -158,15 +195,34 @@ export class ContainerSlot {
     const host = this.host;
     const pod = host.pod();
     let env: Record<string, string>;
+    let security: SecuritySpec;
     try {
       env = host.env(this.spec);
+      security = this.security(pod);
     } catch (err) {
       if (!(err instanceof ContainerConfigError)) throw err;
       host.event('Warning', 'Failed', `Error: ${err.message}`, this.fieldPath);
       this.state = { waiting: { reason: 'CreateContainerConfigError', message: err.message } };
       this.phase = 'new';
       host.changed();
-      this.wait(10_000, () => {});
+      this.wait(10_000);
+      return;
+    }
+    let volumes: VolumeMount[];
+    try {
+      volumes = await host.mounts(this.spec, env);
+    } catch (err) {
+      if (!(err instanceof MountError)) throw err;
+      if (this.phase !== 'busy') return;
+      host.event('Warning', 'FailedMount', err.message);
+      this.state = { waiting: { reason: 'ContainerCreating' } };
+      this.phase = 'new';
+      host.changed();
+      this.wait(4_000);
+      return;
+    }
+    if (this.phase !== 'busy' || !host.active()) {
+      if (this.phase === 'busy') this.phase = 'new';
       return;
     }
     const spec: StartSpec = {
@@ -181,6 +237,11 @@ export class ContainerSlot {
       workingDir: this.spec.workingDir,
       podIP: host.podIP,
       ports: this.spec.ports,
+      volumes,
+      security,
+      stdin: this.spec.stdin === true,
+      stdinOnce: this.spec.stdinOnce === true,
+      tty: this.spec.tty === true,
     };
     let c: Container | undefined;
     try {
@@ -193,7 +254,15 @@ export class ContainerSlot {
       const now = rfc3339(host.clock.now());
       this.image = image;
       this.imageID = imageID;
-      this.state = { terminated: { exitCode: 128, reason: 'StartError', message, startedAt: '1970-01-01T00:00:00Z', finishedAt: now } };
+      this.state = {
+        terminated: {
+          exitCode: 128,
+          reason: 'StartError',
+          message,
+          startedAt: '1970-01-01T00:00:00Z',
+          finishedAt: now,
+        },
+      };
       this.phase = 'exited';
       host.changed();
       host.sync();
@@ -212,12 +281,52 @@ export class ContainerSlot {
     host.event('Normal', 'Started', `Started container ${this.name}`, this.fieldPath);
     if (c.portMappings.length) host.portsMapped(this.name, c.portMappings);
     if (!c.sandboxed) host.unsandboxed();
+    else if (c.kind === 'process' && canEscape(security)) {
+      const why = security.privileged ? 'is privileged' : 'has CAP_SYS_ADMIN';
+      host.event(
+        'Warning',
+        'Privileged',
+        `Container ${this.name} ${why}: it can undo its sandbox (unmount and remount its view) and act as the user running skiff on the host's files`,
+        this.fieldPath,
+      );
+    }
+    c.onExit((exit) => this.exited(c, exit));
+    const postStart = this.spec.lifecycle?.postStart;
+    if (postStart) {
+      // Like the kubelet, the container counts as started only once its postStart hook returned.
+      // No deadline upstream but the container's own life; ten minutes here, so a slow exec never fails it.
+      const failure = await runHook(host, c, this.spec, postStart, 600_000);
+      if (this.instance !== c || !c.running) return;
+      if (failure) {
+        host.event('Warning', 'FailedPostStartHook', failure, this.fieldPath);
+        host.event('Normal', 'Killing', `FailedPostStartHook`, this.fieldPath);
+        await c.kill();
+        return;
+      }
+    }
     this.state = { running: { startedAt: rfc3339(c.startedAt) } };
     this.phase = 'running';
     this.stopping = false;
     this.startProbes(c);
-    c.onExit((exit) => this.exited(c, exit));
     host.changed();
+    // A running sidecar lets the next init container (or the app containers) start.
+    if (this.sidecar) host.sync();
+  }
+
+  /** The securityContext to apply; throws ContainerConfigError for one the kubelet refuses. */
+  private security(pod: KObject): SecuritySpec {
+    const sec = effectiveSecurity(pod as Pod, this.spec);
+    verifyRunAsNonRoot(pod as Pod, this.spec, sec);
+    const rt = this.host.rt;
+    if (!rt.sandbox.available && !allowUnsandboxed() && rt.kindOf(this.spec) === 'process') {
+      const what = needsSandbox(pod as Pod, this.spec);
+      if (what) {
+        throw new ContainerConfigError(
+          `pod has ${what}, which skiff runs only inside its sandbox, and the sandbox is not available (${rt.sandbox.reason}); set ${ALLOW_UNSANDBOXED_ENV}=1 to run it as a plain process of the user anyway`,
+        );
+      }
+    }
+    return sec;
   }
 
   private startProbes(c: Container): void {
@@ -225,19 +334,27 @@ export class ContainerSlot {
       changed: () => {
         if (this.probes !== probes) return;
         this.started = probes.started;
-        this.ready = probes.ready && !this.init;
+        this.ready = probes.ready && (!this.init || this.sidecar);
         this.host.changed();
+        if (this.sidecar) this.host.sync();
       },
-      failed: (kind) => void this.stop(this.graceMs(), `Container ${this.name} failed ${kind.toLowerCase()} probe, will be restarted`),
+      failed: (kind) =>
+        void this.stop(this.graceMs(), `Container ${this.name} failed ${kind.toLowerCase()} probe, will be restarted`),
     });
     this.probes = probes;
     this.started = probes.started;
-    this.ready = probes.ready && !this.init;
+    this.ready = probes.ready && (!this.init || this.sidecar);
     probes.start();
   }
 
   private exited(c: Container, exit: ExitInfo): void {
     if (this.instance !== c || this.phase === 'halted') return;
+    void this.host.terminationMessage(this.spec, exit.exitCode).then((message) => {
+      const t = this.state.terminated ?? this.lastState.terminated;
+      if (!message || this.instance !== c || !t || t.containerID !== this.containerID) return;
+      t.message = message;
+      this.host.changed();
+    });
     this.stopProbes();
     // A completed init container counts as ready, as the kubelet reports it.
     this.ready = this.init && exit.exitCode === 0;
@@ -261,11 +378,21 @@ export class ContainerSlot {
     if (this.phase !== 'exited') return;
     const pod = this.host.pod();
     if (this.state.terminated) this.lastState = { terminated: this.state.terminated };
-    this.state = { waiting: { reason: 'CrashLoopBackOff', message: `back-off ${delayText} restarting failed container=${this.name} pod=${podDesc(pod)}` } };
+    this.state = {
+      waiting: {
+        reason: 'CrashLoopBackOff',
+        message: `back-off ${delayText} restarting failed container=${this.name} pod=${podDesc(pod)}`,
+      },
+    };
     this.phase = 'crash-backoff';
-    this.host.event('Warning', 'BackOff', `Back-off restarting failed container ${this.name} in pod ${podDesc(pod)}`, this.fieldPath);
+    this.host.event(
+      'Warning',
+      'BackOff',
+      `Back-off restarting failed container ${this.name} in pod ${podDesc(pod)}`,
+      this.fieldPath,
+    );
     this.host.changed();
-    this.wait(delayMs, () => {});
+    this.wait(delayMs);
   }
 
   /** A restart is allowed once the back-off (if any) is over. */
@@ -292,6 +419,14 @@ export class ContainerSlot {
     if (!this.stopping) {
       this.stopping = true;
       this.host.event('Normal', 'Killing', why, this.fieldPath);
+      const preStop = this.spec.lifecycle?.preStop;
+      if (preStop && graceMs > 0) {
+        // The hook spends the grace period; SIGTERM gets what is left (at least 2 s, as upstream).
+        const started = this.host.clock.now();
+        const failure = await runHook(this.host, c, this.spec, preStop, graceMs);
+        if (failure) this.host.event('Warning', 'FailedPreStopHook', failure, this.fieldPath);
+        graceMs = Math.max(2000, graceMs - (this.host.clock.now() - started));
+      }
     }
     await c.stop(graceMs);
   }
@@ -318,12 +453,11 @@ export class ContainerSlot {
     return Math.max(0, Number(pod.spec?.terminationGracePeriodSeconds ?? 30)) * 1000;
   }
 
-  private wait(ms: number, then: () => void): void {
+  private wait(ms: number): void {
     if (this.timer !== undefined && this.timer !== BLOCKED) this.host.clock.clearTimeout(this.timer);
     const handle = this.host.clock.setTimeout(() => {
       if (this.timer !== handle) return;
       this.timer = undefined;
-      then();
       this.host.sync();
     }, ms);
     this.timer = handle;

@@ -13,7 +13,8 @@ export class IpAllocator {
   constructor(readonly cidr: string) {
     const [ip, bitsText] = cidr.split('/');
     const bits = Number(bitsText ?? 32);
-    if (!ip || !/^\d+\.\d+\.\d+\.\d+$/.test(ip) || !(bits >= 8 && bits <= 30)) throw new Error(`invalid podCIDR ${cidr}`);
+    if (!ip || !/^\d+\.\d+\.\d+\.\d+$/.test(ip) || !(bits >= 8 && bits <= 30))
+      throw new Error(`invalid podCIDR ${cidr}`);
     const n = ip.split('.').reduce((acc, x) => acc * 256 + Number(x), 0);
     this.size = 2 ** (32 - bits);
     this.base = n - (n % this.size);

@@ -1,4 +1,5 @@
 import type { KObject } from '../../api-types/index.ts';
+import type { PodDnsFiles } from './pod-dns.ts';
 import type { Clock } from '../clock.ts';
 import type { NodeConfig } from '../context.ts';
 import type { EventRecorder } from '../events.ts';
@@ -9,6 +10,8 @@ import { IpAllocator } from './ip-allocator.ts';
 import type { Limiter } from './limiter.ts';
 import { PodWorker } from './pod-worker.ts';
 import type { StatusWriter } from './status-writer.ts';
+import type { HostPathPolicy } from './volumes/host-path.ts';
+import type { TokenProvider } from './volumes/payload.ts';
 
 export interface KubeletShared {
   rt: Runtime;
@@ -17,6 +20,11 @@ export interface KubeletShared {
   store: Store;
   recorder: EventRecorder;
   writer: StatusWriter;
+  volumesDir(uid: string): string;
+  hostPaths: HostPathPolicy;
+  tokens?: TokenProvider;
+  syncPeriodMs: number;
+  dnsFiles?: PodDnsFiles;
   log(msg: string): void;
 }
 
@@ -81,7 +89,8 @@ export class NodeKubelet {
     // A finished pod has nothing to run (after an engine restart too); its address is free.
     if (TERMINAL.has(pod.status?.phase) && !pod.metadata.deletionTimestamp) return;
     const uid = pod.metadata.uid!;
-    const { rt, clock, store, recorder, writer, log, starts } = this.shared;
+    const { rt, clock, store, recorder, writer, log, starts, volumesDir, hostPaths, tokens, syncPeriodMs, dnsFiles } =
+      this.shared;
     let w: PodWorker;
     try {
       w = new PodWorker(
@@ -95,6 +104,11 @@ export class NodeKubelet {
           pullBackoff: this.pullBackoff,
           crashBackoff: this.crashBackoff,
           starts,
+          volumesDir,
+          hostPaths,
+          tokens,
+          syncPeriodMs,
+          dnsFiles,
           statusChanged: (id) => {
             const cur = this.workers.get(id);
             if (cur) writer.mark(id, cur);
@@ -102,6 +116,7 @@ export class NodeKubelet {
           finished: (id) => {
             this.workers.delete(id);
             writer.forget(id);
+            dnsFiles?.forget(id);
             if (this.pods.has(id)) this.gone.add(id);
           },
           log,
@@ -109,7 +124,9 @@ export class NodeKubelet {
         pod,
       );
     } catch (e) {
-      log(`kubelet ${this.node.name}: cannot start pod ${pod.metadata.namespace}/${pod.metadata.name}: ${(e as Error).message}`);
+      log(
+        `kubelet ${this.node.name}: cannot start pod ${pod.metadata.namespace}/${pod.metadata.name}: ${(e as Error).message}`,
+      );
       return;
     }
     this.workers.set(uid, w);

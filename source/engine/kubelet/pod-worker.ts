@@ -1,13 +1,20 @@
+import type { Container } from 'kubernetes-types/core/v1.d.ts';
 import type { KObject } from '../../api-types/index.ts';
 import { rfc3339 } from '../clock.ts';
-import type { PortMapping } from '../runtime/index.ts';
+import type { PortMapping, VolumeMount } from '../runtime/index.ts';
 import { containerEnv } from './container-env.ts';
-import { ContainerSlot } from './container-slot.ts';
+import { ContainerSlot, type ContainerSpec } from './container-slot.ts';
 import { goDuration } from './format.ts';
-import { buildPodStatus, podPhase, type ContainerStatus, type PodView } from './pod-status.ts';
+import { buildPodStatus, podPhase, type ContainerStatus, type PodStatusDoc, type PodView } from './pod-status.ts';
 import { publishPortMappings } from './port-map.ts';
 import type { SlotHost } from './slot-host.ts';
 import type { WorkerDeps } from './worker-deps.ts';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { PodVolumes } from './volumes/pod-volumes.ts';
+
+const PLEG_RELIST_MS = 1000;
 
 const TERMINAL = new Set(['Succeeded', 'Failed']);
 
@@ -22,6 +29,7 @@ export class PodWorker implements SlotHost {
   readonly podIP: string;
   readonly init: ContainerSlot[];
   readonly app: ContainerSlot[];
+  readonly ephemeral: ContainerSlot[] = [];
   private current: KObject;
   private initialized: boolean;
   private startTime: string;
@@ -34,6 +42,10 @@ export class PodWorker implements SlotHost {
   private again = false;
   private timers: unknown[] = [];
   private killTimer: unknown;
+  private volumes: PodVolumes;
+  /** Volume set-up and refreshes, one at a time. */
+  private volumeWork: Promise<unknown> = Promise.resolve();
+  private refreshTimer: unknown;
 
   constructor(
     private deps: WorkerDeps,
@@ -48,11 +60,21 @@ export class PodWorker implements SlotHost {
     this.startTime = status.startTime ?? rfc3339(now);
     const policy = pod.spec?.restartPolicy ?? 'Always';
     const byName = (list: ContainerStatus[] | undefined, name: string) => list?.find((c) => c.name === name);
-    this.init = (pod.spec?.initContainers ?? []).map((c: any) => new ContainerSlot(this, c, true));
-    this.app = (pod.spec?.containers ?? []).map((c: any) => new ContainerSlot(this, c, false));
+    this.init = (pod.spec?.initContainers ?? []).map((c: ContainerSpec) => new ContainerSlot(this, c, true));
+    this.app = (pod.spec?.containers ?? []).map((c: ContainerSpec) => new ContainerSlot(this, c, false));
     for (const s of this.init) s.adopt(byName(status.initContainerStatuses, s.name), now, policy !== 'Never');
     for (const s of this.app) s.adopt(byName(status.containerStatuses, s.name), now, policy !== 'Never');
-    this.initialized = this.init.every((s) => s.succeeded);
+    this.addEphemeral(pod, (s) => s.adopt(byName(status.ephemeralContainerStatuses, s.name), now, false));
+    this.initialized = this.init.every((s) => s.succeeded || (s.sidecar && !!s.containerID));
+    this.volumes = new PodVolumes({
+      store: deps.store,
+      clock: deps.clock,
+      dir: deps.volumesDir(this.uid),
+      hostPaths: deps.hostPaths,
+      tokens: deps.tokens,
+      warn: (reason, message) => this.event('Warning', reason, message),
+    });
+    this.scheduleRefresh();
     const deadline = Number(pod.spec?.activeDeadlineSeconds);
     if (deadline > 0) {
       const left = Date.parse(this.startTime) + deadline * 1000 - now;
@@ -87,7 +109,14 @@ export class PodWorker implements SlotHost {
   }
   event(type: 'Normal' | 'Warning', reason: string, message: string, fieldPath?: string): void {
     if (this.halted) return;
-    this.deps.recorder.record(this.current, type, reason, message, { component: 'kubelet', host: this.node }, fieldPath);
+    this.deps.recorder.record(
+      this.current,
+      type,
+      reason,
+      message,
+      { component: 'kubelet', host: this.node },
+      fieldPath,
+    );
   }
   changed(): void {
     if (!this.halted) this.deps.statusChanged(this.uid);
@@ -96,16 +125,96 @@ export class PodWorker implements SlotHost {
     for (const m of mappings) this.event('Normal', 'PortMapped', m.message, `spec.containers{${container}}`);
     publishPortMappings(this.deps.store, this.current, mappings);
   }
-  env(container: any): Record<string, string> {
+  env(container: Container): Record<string, string> {
     // fieldRefs to status see this kubelet's view, which may not be written yet.
-    const pod = { ...this.current, status: { ...this.current.status, podIP: this.podIP, podIPs: [{ ip: this.podIP }], hostIP: this.deps.node.ip } };
+    const pod = {
+      ...this.current,
+      status: { ...this.current.status, podIP: this.podIP, podIPs: [{ ip: this.podIP }], hostIP: this.deps.node.ip },
+    };
     return containerEnv(this.deps.store, pod, container);
+  }
+  mounts(container: Container, env: Record<string, string>): Promise<VolumeMount[]> {
+    const work = this.volumeWork.then(async () => {
+      await this.volumes.setUp(this.current);
+      // The pod's own volumes come last: a volume mounted over /etc/hosts wins, as upstream.
+      return [
+        ...this.dnsMounts(),
+        ...(await this.volumes.mounts(this.current, container, env)),
+        ...this.terminationMount(container),
+      ];
+    });
+    this.volumeWork = work.catch(() => {});
+    return work;
+  }
+
+  /** The file a container writes its termination message to, fresh for each instance. */
+  private terminationMount(container: Container): VolumeMount[] {
+    const path = container?.terminationMessagePath;
+    if (typeof path !== 'string' || !path.startsWith('/')) return [];
+    const file = this.terminationFile(String(container.name));
+    // One empty file per start: done in place, it costs less than a trip through the I/O pool.
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, '', { mode: 0o666 });
+    return [{ hostPath: file, containerPath: path, readOnly: false }];
+  }
+
+  private terminationFile(container: string): string {
+    return join(this.deps.volumesDir(this.uid), 'termination', container);
+  }
+
+  async terminationMessage(container: Container, exitCode: number): Promise<string | undefined> {
+    const fromFile = await readFile(this.terminationFile(String(container?.name))).catch(() => undefined);
+    const text = fromFile?.subarray(0, 4096).toString() ?? '';
+    if (text || container?.terminationMessagePolicy !== 'FallbackToLogsOnError' || exitCode === 0)
+      return text || undefined;
+    // The last 80 lines of the log, at most 2 KiB, as the kubelet falls back.
+    const lines: string[] = [];
+    try {
+      for await (const line of this.rt.logs({ podUid: this.uid, container: String(container.name), tailLines: 80 }))
+        lines.push(line);
+    } catch {
+      return undefined;
+    }
+    const tail = lines.map((l) => l.replace(/\n$/, '')).join('\n');
+    return tail.length > 2048 ? tail.slice(-2048) : tail || undefined;
+  }
+
+  /** The kubelet's periodic sync: ConfigMap/Secret/downward API files follow their sources. */
+  private scheduleRefresh(): void {
+    this.refreshTimer = this.clock.setTimeout(() => {
+      if (!this.active()) return;
+      this.volumeWork = this.volumeWork.then(() => this.volumes.refresh(this.current)).catch(() => {});
+      this.scheduleRefresh();
+    }, this.deps.syncPeriodMs);
+  }
+
+  /** /etc/hosts and /etc/resolv.conf of the pod, written by the kubelet. */
+  private dnsMounts(): VolumeMount[] {
+    try {
+      return this.deps.dnsFiles?.mounts(this.current, this.podIP) ?? [];
+    } catch (e) {
+      this.deps.log(
+        `kubelet ${this.node}: writing DNS files of ${this.current.metadata.namespace}/${this.current.metadata.name}: ${(e as Error).message}`,
+      );
+      return [];
+    }
   }
   unsandboxed(): void {
     if (this.warnedUnsandboxed) return;
     this.warnedUnsandboxed = true;
     const why = this.rt.sandbox.reason ?? 'no sandbox';
-    this.event('Warning', 'Unsandboxed', `${why}: this pod's containers and exec sessions run as plain host processes in the pod's directory, without their own filesystem view, hostname or PID namespace`);
+    this.event(
+      'Warning',
+      'Unsandboxed',
+      `${why}: this pod's containers and exec sessions run as plain host processes in the pod's directory, without their own filesystem view, hostname or PID namespace`,
+    );
+    if (!this.current.spec?.hostNetwork) {
+      this.event(
+        'Warning',
+        'HostResolver',
+        "Without a sandbox the containers see the host's /etc/resolv.conf and /etc/hosts: names resolve with the host's resolver, not the cluster DNS",
+      );
+    }
   }
 
   /** A newer version of the pod from the store. */
@@ -114,14 +223,36 @@ export class PodWorker implements SlotHost {
     this.current = pod;
     if (pod.metadata.deletionTimestamp) {
       if (!this.terminating) this.sync();
-      else if ((pod.metadata.deletionGracePeriodSeconds ?? 30) < (before.metadata.deletionGracePeriodSeconds ?? 30)) this.shortenGrace();
+      else if ((pod.metadata.deletionGracePeriodSeconds ?? 30) < (before.metadata.deletionGracePeriodSeconds ?? 30))
+        this.shortenGrace();
       return;
     }
     if (pod.metadata.generation !== before.metadata.generation) this.specChanged();
+    // Someone else set a readiness gate's condition: Ready is the kubelet's to recompute.
+    if (
+      pod.spec?.readinessGates?.length &&
+      JSON.stringify(pod.status?.conditions) !== JSON.stringify(before.status?.conditions)
+    )
+      this.changed();
+    if ((pod.spec?.ephemeralContainers?.length ?? 0) > this.ephemeral.length) {
+      this.addEphemeral(pod);
+      this.sync();
+    }
+  }
+
+  /** Slots for ephemeral containers the pod lists and this worker does not run yet. */
+  private addEphemeral(pod: KObject, adopt?: (s: ContainerSlot) => void): void {
+    const known = new Set(this.ephemeral.map((s) => s.name));
+    for (const c of pod.spec?.ephemeralContainers ?? []) {
+      if (known.has(c.name)) continue;
+      const slot = new ContainerSlot(this, c, false, true);
+      adopt?.(slot);
+      this.ephemeral.push(slot);
+    }
   }
 
   /** The pod as the kubelet reports it. */
-  status(prev: any): any {
+  status(prev: PodStatusDoc | undefined): PodStatusDoc {
     return buildPodStatus(prev, this.view(), this.clock.now());
   }
 
@@ -132,10 +263,14 @@ export class PodWorker implements SlotHost {
       startTime: this.startTime,
       restartPolicy: this.current.spec?.restartPolicy ?? 'Always',
       init: this.init.map((s) => s.view()),
+      ephemeral: this.ephemeral.map((s) => s.view()),
+      readinessGates: (this.current.spec?.readinessGates ?? []).map((g: { conditionType: string }) => g.conditionType),
       app: this.app.map((s) => {
         const v = s.view();
         // App containers wait behind init containers as PodInitializing.
-        return !this.initialized && v.state.waiting?.reason === 'ContainerCreating' ? { ...v, state: { waiting: { reason: 'PodInitializing' } } } : v;
+        return !this.initialized && v.state.waiting?.reason === 'ContainerCreating'
+          ? { ...v, state: { waiting: { reason: 'PodInitializing' } } }
+          : v;
       }),
       initialized: this.initialized,
       sandboxReady: !this.done,
@@ -146,7 +281,11 @@ export class PodWorker implements SlotHost {
   }
 
   slot(name: string): ContainerSlot | undefined {
-    return this.app.find((s) => s.name === name) ?? this.init.find((s) => s.name === name);
+    return (
+      this.app.find((s) => s.name === name) ??
+      this.init.find((s) => s.name === name) ??
+      this.ephemeral.find((s) => s.name === name)
+    );
   }
 
   /** Take the next step for every container. Re-entrant calls are folded into one more pass. */
@@ -174,7 +313,8 @@ export class PodWorker implements SlotHost {
     }
     if (this.terminalPhase()) return this.finishRunning();
     if (!this.initialized) {
-      const next = this.init.find((s) => !s.succeeded);
+      // Sidecars (restartPolicy: Always) let the next one start once they run; others must succeed.
+      const next = this.init.find((s) => !(s.sidecar ? s.phase === 'running' && s.started : s.succeeded));
       if (next) {
         if (next.phase === 'exited' && this.current.spec?.restartPolicy === 'Never') {
           this.changed();
@@ -186,10 +326,12 @@ export class PodWorker implements SlotHost {
       this.initialized = true;
     }
     const policy = this.current.spec?.restartPolicy ?? 'Always';
+    for (const s of this.init) if (s.sidecar) this.step(s, true);
     for (const s of this.app) {
       const exitCode = s.state.terminated?.exitCode ?? s.lastState.terminated?.exitCode;
       this.step(s, policy === 'Always' || (policy === 'OnFailure' && exitCode !== 0));
     }
+    for (const s of this.ephemeral) this.step(s, false);
     if (this.terminalPhase()) this.finishRunning();
     this.changed();
   }
@@ -220,7 +362,7 @@ export class PodWorker implements SlotHost {
   private finishRunning(kill = true): void {
     if (this.done) return;
     this.done = true;
-    if (kill) for (const s of [...this.init, ...this.app]) void s.kill();
+    if (kill) for (const s of [...this.init, ...this.app, ...this.ephemeral]) void s.kill();
     this.clearTimers();
     this.deps.ips.release(this.uid);
     this.changed();
@@ -231,15 +373,16 @@ export class PodWorker implements SlotHost {
     const message = 'Pod was active on the node longer than the specified deadline';
     this.event('Normal', 'DeadlineExceeded', message);
     this.failed = { reason: 'DeadlineExceeded', message };
-    for (const s of [...this.init, ...this.app]) void (s.phase === 'running' ? s.stop(s.graceMs()) : s.kill());
+    for (const s of [...this.init, ...this.app, ...this.ephemeral])
+      void (s.phase === 'running' ? s.stop(s.graceMs()) : s.kill());
     this.finishRunning(false);
   }
 
   /** Containers whose image changed are restarted with the new one, as the kubelet does. */
   private specChanged(): void {
     const specs = [...(this.current.spec?.initContainers ?? []), ...(this.current.spec?.containers ?? [])];
-    for (const s of [...this.init, ...this.app]) {
-      const spec = specs.find((c: any) => c?.name === s.name);
+    for (const s of [...this.init, ...this.app, ...this.ephemeral]) {
+      const spec = specs.find((c: ContainerSpec | undefined) => c?.name === s.name);
       if (!spec || spec.image === s.spec.image) continue;
       s.spec = spec;
       s.respec();
@@ -249,20 +392,35 @@ export class PodWorker implements SlotHost {
 
   /** Graceful deletion: stop every container within the grace period, then remove the pod. */
   private async terminate(): Promise<void> {
-    const graceMs = Math.max(0, Number(this.current.metadata.deletionGracePeriodSeconds ?? this.current.spec?.terminationGracePeriodSeconds ?? 30)) * 1000;
+    const graceMs =
+      Math.max(
+        0,
+        Number(
+          this.current.metadata.deletionGracePeriodSeconds ?? this.current.spec?.terminationGracePeriodSeconds ?? 30,
+        ),
+      ) * 1000;
     this.clearTimers();
-    const slots = [...this.init, ...this.app];
+    const slots = [...this.init, ...this.app, ...this.ephemeral];
     if (graceMs === 0) await Promise.all(slots.map((s) => s.kill()));
     else await Promise.all(slots.map((s) => (s.phase === 'running' ? s.stop(graceMs) : s.kill())));
     await Promise.all(slots.map((s) => s.settled()));
     if (this.halted) return;
+    // The kubelet notices a container's exit on its next relist (PLEG, every second) before it
+    // reports the pod gone. Removing it at once opened a race in `kubectl delete`: its GET saw the
+    // old pod and its LIST the controller's replacement, and it then waited forever. The worker
+    // stays registered meanwhile, so an engine stop halts it.
+    await new Promise<void>((resolve) => this.clock.setTimeout(resolve, PLEG_RELIST_MS));
+    if (this.halted) return;
     await this.cleanup();
+    // The engine may have stopped (and closed the store) while the pod's files were removed.
+    if (this.halted) return;
     const pod = this.current;
     const { namespace, name } = pod.metadata;
     const cur = this.deps.store.get('pods', namespace, name!);
     if (!cur || cur.metadata.uid !== this.uid) return;
     // Finalizers still hold the pod (a grace-0 delete leaves it to them); otherwise it goes now.
-    if (cur.metadata.finalizers?.length) this.deps.store.delete('pods', namespace, name!, { gracePeriodSeconds: 0, preconditions: { uid: this.uid } });
+    if (cur.metadata.finalizers?.length)
+      this.deps.store.delete('pods', namespace, name!, { gracePeriodSeconds: 0, preconditions: { uid: this.uid } });
     else this.deps.store.forceRemove('pods', namespace, name!);
   }
 
@@ -270,7 +428,7 @@ export class PodWorker implements SlotHost {
     const ms = Math.max(0, Number(this.current.metadata.deletionGracePeriodSeconds ?? 0)) * 1000;
     this.clock.clearTimeout(this.killTimer);
     this.killTimer = this.clock.setTimeout(() => {
-      for (const s of [...this.init, ...this.app]) void s.kill();
+      for (const s of [...this.init, ...this.app, ...this.ephemeral]) void s.kill();
     }, ms);
   }
 
@@ -278,7 +436,7 @@ export class PodWorker implements SlotHost {
   async removed(): Promise<void> {
     this.terminating ??= (async () => {
       this.clearTimers();
-      const slots = [...this.init, ...this.app];
+      const slots = [...this.init, ...this.app, ...this.ephemeral];
       await Promise.all(slots.map((s) => s.kill()));
       await Promise.all(slots.map((s) => s.settled()));
       if (!this.halted) await this.cleanup();
@@ -303,12 +461,13 @@ export class PodWorker implements SlotHost {
   async halt(): Promise<void> {
     this.halted = true;
     this.clearTimers();
-    await Promise.all([...this.init, ...this.app].map((s) => s.halt()));
+    await Promise.all([...this.init, ...this.app, ...this.ephemeral].map((s) => s.halt()));
   }
 
   private clearTimers(): void {
     for (const t of this.timers) this.clock.clearTimeout(t);
     this.timers = [];
     this.clock.clearTimeout(this.killTimer);
+    this.clock.clearTimeout(this.refreshTimer);
   }
 }

@@ -1,6 +1,7 @@
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { connect } from 'node:net';
+import type { ExecAction, HTTPGetAction, Probe, TCPSocketAction } from 'kubernetes-types/core/v1.d.ts';
 import type { Clock } from '../clock.ts';
 
 export interface ProbeResult {
@@ -24,7 +25,7 @@ export interface ProbeTarget {
 const MIN_REAL_TIMEOUT_MS = 1000;
 
 /** Run one probe (httpGet, tcpSocket or exec; anything else counts as passing). */
-export async function runProbe(probe: any, target: ProbeTarget, clock: Clock): Promise<ProbeResult> {
+export async function runProbe(probe: Probe, target: ProbeTarget, clock: Clock): Promise<ProbeResult> {
   const timeoutMs = Math.max(1, Number(probe.timeoutSeconds ?? 1)) * 1000;
   const ac = new AbortController();
   const started = Date.now();
@@ -52,7 +53,7 @@ export function resolvePort(port: unknown, ports: ProbeTarget['ports']): number 
   return undefined;
 }
 
-function httpProbe(spec: any, target: ProbeTarget, signal: AbortSignal): Promise<ProbeResult> {
+function httpProbe(spec: HTTPGetAction, target: ProbeTarget, signal: AbortSignal): Promise<ProbeResult> {
   const scheme = String(spec.scheme ?? 'HTTP').toLowerCase();
   const host = spec.host || target.podIP;
   const port = resolvePort(spec.port, target.ports);
@@ -65,22 +66,29 @@ function httpProbe(spec: any, target: ProbeTarget, signal: AbortSignal): Promise
   if (!Object.keys(headers).some((k) => k.toLowerCase() === 'host')) headers.Host = port ? `${host}:${port}` : host;
   return new Promise((resolve) => {
     const request = scheme === 'https' ? httpsRequest : httpRequest;
-    const req = request({ host: to.host, port: to.port, path, method: 'GET', headers, agent: false, signal, rejectUnauthorized: false }, (res) => {
-      res.resume();
-      const code = res.statusCode ?? 0;
-      res.on('error', () => {});
-      if (code >= 200 && code < 400) resolve({ ok: true, output: '' });
-      else resolve({ ok: false, output: `HTTP probe failed with statuscode: ${code}` });
-    });
+    const req = request(
+      { host: to.host, port: to.port, path, method: 'GET', headers, agent: false, signal, rejectUnauthorized: false },
+      (res) => {
+        res.resume();
+        const code = res.statusCode ?? 0;
+        res.on('error', () => {});
+        if (code >= 200 && code < 400) resolve({ ok: true, output: '' });
+        else resolve({ ok: false, output: `HTTP probe failed with statuscode: ${code}` });
+      },
+    );
     req.on('error', (err: NodeJS.ErrnoException) => {
-      if (signal.aborted) resolve({ ok: false, output: `Get "${url}": context deadline exceeded (Client.Timeout exceeded while awaiting headers)` });
+      if (signal.aborted)
+        resolve({
+          ok: false,
+          output: `Get "${url}": context deadline exceeded (Client.Timeout exceeded while awaiting headers)`,
+        });
       else resolve({ ok: false, output: `Get "${url}": ${dialError(host, port, err)}` });
     });
     req.end();
   });
 }
 
-function tcpProbe(spec: any, target: ProbeTarget, signal: AbortSignal): Promise<ProbeResult> {
+function tcpProbe(spec: TCPSocketAction, target: ProbeTarget, signal: AbortSignal): Promise<ProbeResult> {
   const host = spec.host || target.podIP;
   const port = resolvePort(spec.port, target.ports);
   if (!port) return Promise.resolve({ ok: false, output: `unable to resolve port ${JSON.stringify(spec.port)}` });
@@ -99,19 +107,27 @@ function tcpProbe(spec: any, target: ProbeTarget, signal: AbortSignal): Promise<
   });
 }
 
-async function execProbe(spec: any, target: ProbeTarget, signal: AbortSignal): Promise<ProbeResult> {
+async function execProbe(spec: ExecAction, target: ProbeTarget, signal: AbortSignal): Promise<ProbeResult> {
   const command: string[] = Array.isArray(spec.command) ? spec.command.map(String) : [];
   try {
     const r = await target.exec(command, signal);
     if (signal.aborted) return { ok: false, output: `command ${JSON.stringify(command.join(' '))} timed out` };
     if (r.exitCode === 0) return { ok: true, output: r.output };
-    return { ok: false, output: r.output.trim() || `command ${JSON.stringify(command.join(' '))} exited with ${r.exitCode}` };
+    return {
+      ok: false,
+      output: r.output.trim() || `command ${JSON.stringify(command.join(' '))} exited with ${r.exitCode}`,
+    };
   } catch (e) {
     return { ok: false, output: (e as Error).message };
   }
 }
 
 function dialError(host: string, port: number, err: NodeJS.ErrnoException): string {
-  const why = err.code === 'ECONNREFUSED' ? 'connect: connection refused' : err.code === 'ECONNRESET' ? 'read: connection reset by peer' : err.message;
+  const why =
+    err.code === 'ECONNREFUSED'
+      ? 'connect: connection refused'
+      : err.code === 'ECONNRESET'
+        ? 'read: connection reset by peer'
+        : err.message;
   return `dial tcp ${host}:${port}: ${why}`;
 }

@@ -1,3 +1,4 @@
+import type { Probe } from 'kubernetes-types/core/v1.d.ts';
 import type { Clock } from '../clock.ts';
 import { runProbe, type ProbeResult, type ProbeTarget } from './probe-check.ts';
 
@@ -25,7 +26,7 @@ export class Prober {
 
   constructor(
     readonly kind: ProbeKind,
-    private spec: any,
+    private spec: Probe,
     private target: ProbeTarget,
     private clock: Clock,
     private listener: ProbeListener,
@@ -64,7 +65,8 @@ export class Prober {
       this.result = r.ok;
       this.listener.changed(this.kind, r.ok);
     }
-    if ((this.kind === 'Startup' && this.result === true) || (this.kind !== 'Readiness' && this.result === false)) return this.stop();
+    if ((this.kind === 'Startup' && this.result === true) || (this.kind !== 'Readiness' && this.result === false))
+      return this.stop();
     if (this.stopped) return;
     this.schedule(Math.max(1, Number(this.spec.periodSeconds ?? 10)) * 1000);
   }

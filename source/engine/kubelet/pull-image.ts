@@ -1,4 +1,11 @@
-import { ImageNeverPullError, ImagePullError, InvalidImageNameError, parseImageRef, type PullPolicy, type ResolvedImage } from '../runtime/index.ts';
+import {
+  ImageNeverPullError,
+  ImagePullError,
+  InvalidImageNameError,
+  parseImageRef,
+  type PullPolicy,
+  type ResolvedImage,
+} from '../runtime/index.ts';
 import { goDuration } from './format.ts';
 import type { SlotHost } from './slot-host.ts';
 
@@ -12,8 +19,16 @@ export type PullOutcome =
  * back-off: a pull that fails opens a back-off window (10 s doubling) during which the container
  * waits in ImagePullBackOff; the caller retries when `retryAfterMs` has passed.
  */
-export async function pullImage(host: SlotHost, key: string, image: string, policy: PullPolicy, fieldPath: string, inWindow: boolean): Promise<PullOutcome> {
-  const ev = (type: 'Normal' | 'Warning', reason: string, message: string) => host.event(type, reason, message, fieldPath);
+export async function pullImage(
+  host: SlotHost,
+  key: string,
+  image: string,
+  policy: PullPolicy,
+  fieldPath: string,
+  inWindow: boolean,
+): Promise<PullOutcome> {
+  const ev = (type: 'Normal' | 'Warning', reason: string, message: string) =>
+    host.event(type, reason, message, fieldPath);
   if (inWindow) {
     ev('Normal', 'BackOff', `Back-off pulling image "${image}"`);
     ev('Warning', 'Failed', 'Error: ImagePullBackOff');
@@ -37,7 +52,11 @@ export async function pullImage(host: SlotHost, key: string, image: string, poli
     const r = await host.rt.pull(host.node, image, policy);
     host.pullBackoff.delete(key);
     const took = goDuration(r.durationMs);
-    ev('Normal', 'Pulled', `Successfully pulled image "${image}" in ${took} (${took} including waiting). Image size: ${r.resolved.image.size} bytes.`);
+    ev(
+      'Normal',
+      'Pulled',
+      `Successfully pulled image "${image}" in ${took} (${took} including waiting). Image size: ${r.resolved.image.size} bytes.`,
+    );
     return { resolved: r.resolved };
   } catch (err) {
     if (err instanceof InvalidImageNameError) return invalidName(host, image, fieldPath);
@@ -46,7 +65,10 @@ export async function pullImage(host: SlotHost, key: string, image: string, poli
       ev('Warning', 'Failed', 'Error: ErrImageNeverPull');
       return { waiting: { reason: 'ErrImageNeverPull', message: err.message } };
     }
-    const message = err instanceof ImagePullError ? `rpc error: code = ${err.code} desc = ${err.message}` : `rpc error: code = Unknown desc = ${(err as Error).message}`;
+    const message =
+      err instanceof ImagePullError
+        ? `rpc error: code = ${err.code} desc = ${err.message}`
+        : `rpc error: code = Unknown desc = ${(err as Error).message}`;
     ev('Warning', 'Failed', `Failed to pull image "${image}": ${message}`);
     ev('Warning', 'Failed', 'Error: ErrImagePull');
     return { waiting: { reason: 'ErrImagePull', message }, retryAfterMs: host.pullBackoff.next(key) };

@@ -1,6 +1,7 @@
+import type { Container } from 'kubernetes-types/core/v1.d.ts';
 import type { KObject } from '../../api-types/index.ts';
 import type { Clock } from '../clock.ts';
-import type { PortMapping, Runtime } from '../runtime/index.ts';
+import type { PortMapping, Runtime, VolumeMount } from '../runtime/index.ts';
 import type { Backoff } from './backoff.ts';
 import type { Limiter } from './limiter.ts';
 
@@ -21,7 +22,11 @@ export interface SlotHost {
   sync(): void;
   portsMapped(container: string, mappings: PortMapping[]): void;
   /** The container's environment (throws ContainerConfigError for a missing reference). */
-  env(container: any): Record<string, string>;
+  env(container: Container): Record<string, string>;
+  /** The container's mounts, once the pod's volumes are set up (throws MountError until then). */
+  mounts(container: Container, env: Record<string, string>): Promise<VolumeMount[]>;
+  /** The termination message of an instance that just exited (file, or log tail on error). */
+  terminationMessage(container: Container, exitCode: number): Promise<string | undefined>;
   /** Once per pod, when containers run outside a sandbox. */
   unsandboxed(): void;
   /** Container starts run through this, a few at a time. */

@@ -1,10 +1,11 @@
 import type { KObject } from '../../api-types/index.ts';
 import { jsonEqual } from '../store/freeze.ts';
 import type { Store } from '../store/store.ts';
+import type { PodStatusDoc } from './pod-status.ts';
 
 export interface StatusSource {
   pod(): KObject;
-  status(prev: any): any;
+  status(prev: PodStatusDoc | undefined): PodStatusDoc;
 }
 
 const BATCH = 500;

@@ -1,8 +1,29 @@
-import { createServer, type Server, type Socket } from 'node:net';
-import { listenLoopback } from './loopback.ts';
+import { createServer, type Socket } from 'node:net';
+import { listenLoopback } from '../net/loopback.ts';
+
+/** What a frontend opens and closes: a TCP server or a UDP socket. */
+export interface Listener {
+  /** Bind host:port (0 = any free port); resolves to the bound port, rejects with the bind error. */
+  bind(host: string, port: number): Promise<number>;
+  close(): void;
+}
+
+/** A TCP listener handing each accepted connection, paused, to `onConnection`. */
+export function tcpListener(onConnection: (socket: Socket) => void, onError: (e: Error) => void): Listener {
+  const server = createServer({ allowHalfOpen: true, noDelay: true, pauseOnConnect: true }, onConnection);
+  server.on('error', onError);
+  return {
+    bind: async (host, port) => {
+      await listenLoopback(server, host, port);
+      return (server.address() as { port: number }).port;
+    },
+    close: () => server.close(),
+  };
+}
 
 export interface FrontendHooks {
-  onConnection(socket: Socket): void;
+  /** A fresh listener (each open makes one). */
+  listener(): Listener;
   /** The port could not be bound as asked (below 1024 without root) and listens here instead. */
   onMapped?(port: number): void;
   onError?(err: Error): void;
@@ -15,7 +36,7 @@ export interface FrontendHooks {
  * the service has endpoints: closed, the address refuses connections like kube-proxy's REJECT.
  */
 export class Frontend {
-  private server?: Server;
+  private server?: Listener;
   private want = false;
   private busy = false;
   private disposed = false;
@@ -68,13 +89,13 @@ export class Frontend {
   }
 
   private async open(): Promise<void> {
-    const server = createServer({ allowHalfOpen: true, noDelay: true, pauseOnConnect: true }, (s) => this.hooks.onConnection(s));
-    server.on('error', (e) => this.hooks.onError?.(e));
+    const server = this.hooks.listener();
     try {
       if (this.mappedPort === undefined) {
         try {
-          if (this.mapLowPorts && this.port < 1024) throw Object.assign(new Error('mapped on request'), { code: 'EACCES' });
-          await listenLoopback(server, this.host, this.port);
+          if (this.mapLowPorts && this.port < 1024)
+            throw Object.assign(new Error('mapped on request'), { code: 'EACCES' });
+          await server.bind(this.host, this.port);
           this.server = server;
           return;
         } catch (e) {
@@ -84,6 +105,7 @@ export class Frontend {
       await this.listenMapped(server);
       this.server = server;
     } catch (e) {
+      server.close();
       this.hooks.onError?.(e as Error);
       this.failed = true;
       this.hooks.retryLater(() => {
@@ -93,17 +115,16 @@ export class Frontend {
     }
   }
 
-  private async listenMapped(server: Server): Promise<void> {
+  private async listenMapped(server: Listener): Promise<void> {
     if (this.mappedPort !== undefined) {
       try {
-        await listenLoopback(server, this.host, this.mappedPort);
+        await server.bind(this.host, this.mappedPort);
         return;
       } catch {
         // Taken meanwhile: take another one.
       }
     }
-    await listenLoopback(server, this.host, 0);
-    this.mappedPort = (server.address() as { port: number }).port;
+    this.mappedPort = await server.bind(this.host, 0);
     this.hooks.onMapped?.(this.mappedPort);
   }
 

@@ -1,14 +1,27 @@
-import type { Socket } from 'node:net';
-import { connectLoopback } from './loopback.ts';
+import type { Server, Socket } from 'node:net';
+import { connectLoopback } from '../net/loopback.ts';
 import type { HostPort } from './targets.ts';
 
+/**
+ * Give an accepted (paused) connection to a server in this process, as if it had accepted it:
+ * its 'connection' handler takes over the socket, then reading starts.
+ */
+export function handOff(client: Socket, server: Server): void {
+  server.emit('connection', client);
+  client.resume();
+}
 
 /**
  * Splice a client connection to a backend chosen by `pick`. A backend that refuses the
  * connection (a pod that just stopped or has not started listening) is skipped for the next
  * one, up to `attempts` tries; with none left the client gets a reset, as with kube-proxy's REJECT.
  */
-export function relay(client: Socket, pick: () => HostPort | undefined, attempts: number, track?: (s: Socket) => void): void {
+export function relay(
+  client: Socket,
+  pick: () => HostPort | undefined,
+  attempts: number,
+  track?: (s: Socket) => void,
+): void {
   client.setNoDelay(true);
   client.on('error', () => client.destroy());
   const tryNext = (left: number) => {

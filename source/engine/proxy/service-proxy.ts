@@ -1,44 +1,72 @@
 import type { Socket } from 'node:net';
+import type { EndpointPort } from 'kubernetes-types/discovery/v1.d.ts';
+import type { ServicePort as V1ServicePort } from 'kubernetes-types/core/v1.d.ts';
 import type { KObject } from '../../api-types/index.ts';
 import type { Component, EngineContext } from '../context.ts';
-import { isLoopbackV4 } from '../services/cidr.ts';
+import { inCidr, isLoopbackV4, parseCidr } from '../services/cidr.ts';
 import type { WatchHandle } from '../store/store.ts';
-import { Frontend } from './frontend.ts';
-import { relay } from './relay.ts';
+import { Frontend, tcpListener } from './frontend.ts';
+import { inProcessServer } from '../runtime/in-process.ts';
+import { handOff, relay } from './relay.ts';
 import { RoundRobin } from './round-robin.ts';
+import { udpListener } from './udp-relay.ts';
 import { mappedTarget, PORT_MAP_ANNOTATION, type HostPort } from './targets.ts';
 
 const SLICES = 'endpointslices.discovery.k8s.io';
 const SERVICE_NAME_LABEL = 'kubernetes.io/service-name';
+const KUBE_DNS = 'kube-system/kube-dns';
 
 interface Endpoint {
   ip: string;
   port: number;
   pod?: { namespace: string; name: string };
+  /** The pod's UID (targetRef.uid): the key of its in-engine server, if it has one. */
+  uid?: string;
+  nodeName?: string;
   /** Listed only because no ready endpoint is left (serving while terminating). */
   terminating?: boolean;
 }
 
+interface Picked {
+  ep: Endpoint;
+  /** Where to dial it (its port-map annotation followed). */
+  target: HostPort;
+  pod?: KObject;
+}
+
 /** One port of one service: its endpoints and the addresses it listens on. */
 interface ServicePort {
+  protocol: 'TCP' | 'UDP';
   balancer: RoundRobin<Endpoint>;
   frontends: Map<string, Frontend>;
+  /** sessionAffinity ClientIP: how long a client sticks to its endpoint (ms), 0 = no affinity. */
+  affinityMs: number;
+  /** Client IP → the endpoint it sticks to, until when (clock time). */
+  sticky: Map<string, { ep: Endpoint; until: number }>;
+  /** internalTrafficPolicy Local (ClusterIP) / externalTrafficPolicy Local (NodePort on a node's IP). */
+  internalLocal: boolean;
+  externalLocal: boolean;
+  clusterIP?: string;
 }
 
 export interface ProxyOptions {
   /** Map ClusterIP ports below 1024 to high ports even as root (to test the non-root path). */
   mapLowPorts?: boolean;
+  /** Idle timeout of a UDP flow (ms); default UDP_IDLE_MS. */
+  udpIdleMs?: number;
 }
 
 const keyOf = (o: KObject, name = o.metadata.name) => `${o.metadata.namespace}/${name}`;
 
 /** Ready endpoints of a service port; serving-but-terminating ones only when no ready one is left. */
-export function endpointsFor(slices: Iterable<KObject>, portName: string): Endpoint[] {
+export function endpointsFor(slices: Iterable<KObject>, portName: string, protocol = 'TCP'): Endpoint[] {
   const ready = new Map<string, Endpoint>();
   const terminating = new Map<string, Endpoint>();
   for (const slice of slices) {
     if (slice.addressType && slice.addressType !== 'IPv4') continue;
-    const sp = (slice.ports ?? []).find((p: any) => (p?.name ?? '') === portName && (p?.protocol ?? 'TCP') === 'TCP');
+    const sp = (slice.ports ?? []).find(
+      (p: EndpointPort | null) => (p?.name ?? '') === portName && (p?.protocol ?? 'TCP') === protocol,
+    );
     if (!sp || typeof sp.port !== 'number') continue;
     for (const ep of slice.endpoints ?? []) {
       const ip = ep?.addresses?.[0];
@@ -46,9 +74,14 @@ export function endpointsFor(slices: Iterable<KObject>, portName: string): Endpo
       const c = ep.conditions ?? {};
       const isReady = c.ready !== false;
       const e: Endpoint = { ip, port: sp.port };
-      if (ep.targetRef?.kind === 'Pod') e.pod = { namespace: ep.targetRef.namespace ?? slice.metadata.namespace, name: ep.targetRef.name };
+      if (ep.targetRef?.kind === 'Pod') {
+        e.pod = { namespace: ep.targetRef.namespace ?? slice.metadata.namespace, name: ep.targetRef.name };
+        if (typeof ep.targetRef.uid === 'string') e.uid = ep.targetRef.uid;
+      }
+      if (typeof ep.nodeName === 'string') e.nodeName = ep.nodeName;
       if (isReady) ready.set(`${ip}:${sp.port}`, e);
-      else if ((c.serving ?? isReady) && c.terminating) terminating.set(`${ip}:${sp.port}`, { ...e, terminating: true });
+      else if ((c.serving ?? isReady) && c.terminating)
+        terminating.set(`${ip}:${sp.port}`, { ...e, terminating: true });
     }
   }
   const list = [...(ready.size ? ready : terminating).values()];
@@ -85,7 +118,8 @@ export class ServiceProxy implements Component {
         const svc = ev.object.metadata.labels?.[SERVICE_NAME_LABEL];
         const prevSvc = ev.prev?.metadata.labels?.[SERVICE_NAME_LABEL];
         if (prevSvc && prevSvc !== svc) this.setSlice(keyOf(ev.object, prevSvc), ev.object.metadata.name!, undefined);
-        if (svc) this.setSlice(keyOf(ev.object, svc), ev.object.metadata.name!, ev.type === 'DELETED' ? undefined : ev.object);
+        if (svc)
+          this.setSlice(keyOf(ev.object, svc), ev.object.metadata.name!, ev.type === 'DELETED' ? undefined : ev.object);
       }),
     );
   }
@@ -93,18 +127,34 @@ export class ServiceProxy implements Component {
   stop(): void {
     this.watches.forEach((w) => w.stop());
     this.watches = [];
-    for (const ports of this.ports.values()) for (const sp of ports.values()) for (const f of sp.frontends.values()) f.dispose();
+    for (const ports of this.ports.values())
+      for (const sp of ports.values()) for (const f of sp.frontends.values()) f.dispose();
     this.ports.clear();
     for (const s of this.sockets) s.destroy();
     this.sockets.clear();
   }
 
   /** Every frontend, for tests and status: `host:port` → listening. */
-  frontends(): Array<{ service: string; host: string; port: number; effectivePort: number; listening: boolean; frontend: Frontend }> {
+  frontends(): Array<{
+    service: string;
+    host: string;
+    port: number;
+    effectivePort: number;
+    listening: boolean;
+    frontend: Frontend;
+  }> {
     const out = [];
     for (const [service, ports] of this.ports) {
       for (const sp of ports.values()) {
-        for (const f of sp.frontends.values()) out.push({ service, host: f.host, port: f.port, effectivePort: f.effectivePort, listening: f.listening, frontend: f });
+        for (const f of sp.frontends.values())
+          out.push({
+            service,
+            host: f.host,
+            port: f.port,
+            effectivePort: f.effectivePort,
+            listening: f.listening,
+            frontend: f,
+          });
       }
     }
     return out;
@@ -128,13 +178,22 @@ export class ServiceProxy implements Component {
   }
 
   /** The addresses a service port listens on. */
-  private addresses(svc: KObject, p: any): Array<[string, number]> {
+  private addresses(svc: KObject, p: V1ServicePort): Array<[string, number]> {
     const out: Array<[string, number]> = [];
     const ip = svc.spec?.clusterIP;
     if (typeof ip === 'string' && isLoopbackV4(ip)) out.push([ip, p.port]);
-    if (typeof p.nodePort === 'number' && p.nodePort > 0 && (svc.spec.type === 'NodePort' || svc.spec.type === 'LoadBalancer')) {
+    if (
+      typeof p.nodePort === 'number' &&
+      p.nodePort > 0 &&
+      (svc.spec.type === 'NodePort' || svc.spec.type === 'LoadBalancer')
+    ) {
       const hosts = new Set(['127.0.0.1', ...(this.ctx?.config.nodes ?? []).map((n) => n.ip)]);
       for (const h of hosts) if (isLoopbackV4(h)) out.push([h, p.nodePort]);
+    }
+    // A LoadBalancer's address (from the load-balancer range) listens on the service port.
+    if (svc.spec.type === 'LoadBalancer') {
+      for (const i of svc.status?.loadBalancer?.ingress ?? [])
+        if (typeof i?.ip === 'string' && isLoopbackV4(i.ip)) out.push([i.ip, p.port]);
     }
     return out;
   }
@@ -146,12 +205,39 @@ export class ServiceProxy implements Component {
     const wanted = new Set<string>();
     if (svc && svc.spec?.type !== 'ExternalName') {
       for (const p of svc.spec?.ports ?? []) {
-        if ((p?.protocol ?? 'TCP') !== 'TCP' || typeof p.port !== 'number') continue;
+        const protocol = p?.protocol ?? 'TCP';
+        if ((protocol !== 'TCP' && protocol !== 'UDP') || typeof p.port !== 'number') continue;
+        // The cluster DNS server itself answers on kube-dns's port 53 (UDP and TCP).
+        if (svcKey === KUBE_DNS && p.port === 53) continue;
         const portName = p.name ?? '';
         wanted.add(portName);
         let sp = have.get(portName);
-        if (!sp) have.set(portName, (sp = { balancer: new RoundRobin(), frontends: new Map() }));
-        sp.balancer.set(endpointsFor(this.slices.get(svcKey)?.values() ?? [], portName));
+        if (sp && sp.protocol !== protocol) {
+          for (const f of sp.frontends.values()) f.dispose();
+          sp = undefined;
+        }
+        if (!sp)
+          have.set(
+            portName,
+            (sp = {
+              protocol,
+              balancer: new RoundRobin(),
+              frontends: new Map(),
+              affinityMs: 0,
+              sticky: new Map(),
+              internalLocal: false,
+              externalLocal: false,
+            }),
+          );
+        sp.balancer.set(endpointsFor(this.slices.get(svcKey)?.values() ?? [], portName, protocol));
+        const affinity = svc.spec?.sessionAffinity === 'ClientIP';
+        sp.affinityMs = affinity
+          ? 1000 * Number(svc.spec?.sessionAffinityConfig?.clientIP?.timeoutSeconds ?? 10800)
+          : 0;
+        if (!affinity) sp.sticky.clear();
+        sp.internalLocal = svc.spec?.internalTrafficPolicy === 'Local';
+        sp.externalLocal = svc.spec?.externalTrafficPolicy === 'Local';
+        sp.clusterIP = svc.spec?.clusterIP;
         this.syncFrontends(svcKey, sp, this.addresses(svc, p));
       }
     }
@@ -174,14 +260,23 @@ export class ServiceProxy implements Component {
     for (const [host, port] of addrs) {
       const k = `${host}:${port}`;
       let f = sp.frontends.get(k);
+      const onError = (e: Error) => this.ctx?.log(`service-proxy: ${svcKey} ${k}/${sp.protocol}: ${e.message}`);
       if (!f) {
         f = new Frontend(
           host,
           port,
           {
-            onConnection: (s) => this.accept(s, sp),
-            onMapped: (mapped) => this.recordMapping(svcKey, host, port, mapped),
-            onError: (e) => this.ctx?.log(`service-proxy: ${svcKey} ${k}: ${e.message}`),
+            listener: () =>
+              sp.protocol === 'UDP'
+                ? udpListener({
+                    pick: (clientIP) => this.picker(sp, host, clientIP)()?.target,
+                    idleMs: this.opts.udpIdleMs,
+                    onError,
+                  })
+                : tcpListener((s) => this.accept(s, sp, host), onError),
+            onMapped: (mapped) =>
+              this.recordMapping(svcKey, host, sp.protocol === 'UDP' ? `${port}/UDP` : String(port), mapped),
+            onError,
             retryLater: (fn) => this.ctx?.clock.setTimeout(fn, 1000),
           },
           !!this.opts.mapLowPorts,
@@ -192,22 +287,81 @@ export class ServiceProxy implements Component {
     }
   }
 
-  private accept(client: Socket, sp: ServicePort): void {
+  private accept(client: Socket, sp: ServicePort, frontendHost: string): void {
     this.track(client);
+    const clientIP = (client.remoteAddress ?? '').replace(/^::ffff:/, '');
+    const pick = this.picker(sp, frontendHost, clientIP);
+    const chosen = pick();
+    // An endpoint served inside the engine takes the accepted socket itself (DNAT-like: no second
+    // socket, no copy) — only the server registered for that very pod UID, and only while the
+    // pod object the endpoint names is still that pod (a recycled name or address never matches).
+    const server =
+      chosen?.ep.uid && chosen.pod?.metadata.uid === chosen.ep.uid
+        ? inProcessServer(chosen.ep.uid, chosen.ep.port)
+        : undefined;
+    if (server) return handOff(client, server);
+    let first = true;
+    const next = (): HostPort | undefined => {
+      if (!first) return pick()?.target;
+      first = false;
+      return chosen?.target;
+    };
+    relay(client, next, Math.min(3, Math.max(1, sp.balancer.size())), (b) => this.track(b));
+  }
+
+  /**
+   * Endpoint choice for one new connection or UDP flow from `clientIP`: session affinity first,
+   * then round robin within the traffic policy; each call gives the next candidate (retries).
+   */
+  private picker(sp: ServicePort, frontendHost: string, clientIP: string): () => Picked | undefined {
+    const node = this.localNode(sp, frontendHost, clientIP);
+    const now = this.ctx?.clock.now() ?? 0;
+    let sticky = sp.affinityMs ? sp.sticky.get(clientIP) : undefined;
+    if (sticky) {
+      const held = sticky.ep;
+      const still =
+        sticky.until >= now ? sp.balancer.list().find((e) => e.ip === held.ip && e.port === held.port) : undefined;
+      if (still) sticky = { ep: still, until: sticky.until };
+      else {
+        sp.sticky.delete(clientIP);
+        sticky = undefined;
+      }
+    }
     // A pod being deleted gets no new connection from the moment it is marked, before its
     // EndpointSlice says so: its kubelet stops it in the same store event.
-    const pick = (): HostPort | undefined => {
-      let leaving: HostPort | undefined;
-      for (let n = sp.balancer.size(); n > 0; n--) {
-        const ep = sp.balancer.next()!;
+    return (): Picked | undefined => {
+      let leaving: Picked | undefined;
+      const first = sticky?.ep;
+      sticky = undefined;
+      for (let n = sp.balancer.size() + (first ? 1 : 0); n > 0; n--) {
+        const ep = n === sp.balancer.size() + 1 && first ? first : sp.balancer.next()!;
+        if (node !== undefined && ep.nodeName !== node) continue;
         const pod = ep.pod ? this.ctx?.store.get('pods', ep.pod.namespace, ep.pod.name) : undefined;
-        const target = mappedTarget(pod, ep.ip, ep.port);
-        if (!pod?.metadata.deletionTimestamp || ep.terminating) return target;
-        leaving ??= target;
+        const picked = { ep, target: mappedTarget(pod, ep.ip, ep.port), pod };
+        if (!pod?.metadata.deletionTimestamp || ep.terminating) {
+          if (sp.affinityMs) sp.sticky.set(clientIP, { ep, until: now + sp.affinityMs });
+          return picked;
+        }
+        leaving ??= picked;
       }
       return leaving;
     };
-    relay(client, pick, Math.min(3, Math.max(1, sp.balancer.size())), (b) => this.track(b));
+  }
+
+  /**
+   * The node whose endpoints alone may serve this connection under a Local traffic policy:
+   * for NodePort traffic the node whose IP was dialled (externalTrafficPolicy), for ClusterIP
+   * traffic the node of the calling pod (internalTrafficPolicy). Undefined = any endpoint.
+   */
+  private localNode(sp: ServicePort, frontendHost: string, clientIP: string): string | undefined {
+    const nodes = this.ctx?.config.nodes ?? [];
+    if (frontendHost === sp.clusterIP) {
+      if (!sp.internalLocal) return undefined;
+      const n = nodes.find((x) => x.ip === clientIP || inCidr(parseCidr(x.podCIDR), clientIP));
+      return n?.name;
+    }
+    if (!sp.externalLocal) return undefined;
+    return nodes.find((x) => x.ip === frontendHost)?.name;
   }
 
   private track(s: Socket): void {
@@ -216,7 +370,7 @@ export class ServiceProxy implements Component {
   }
 
   /** Tell users where a privileged ClusterIP port really listens: an annotation and an event. */
-  private recordMapping(svcKey: string, host: string, port: number, mapped: number): void {
+  private recordMapping(svcKey: string, host: string, port: string, mapped: number): void {
     const ctx = this.ctx;
     const svc = this.services.get(svcKey);
     if (!ctx || !svc || svc.spec?.clusterIP !== host) return;
@@ -230,7 +384,13 @@ export class ServiceProxy implements Component {
         if (JSON.stringify(next) === JSON.stringify(cur)) return false;
         o.metadata.annotations = { ...(o.metadata.annotations ?? {}), [PORT_MAP_ANNOTATION]: JSON.stringify(next) };
       });
-      ctx.recorder.record(svc, 'Normal', 'PortMapped', `Port ${port} on ${host} needs root: the service listens on ${host}:${mapped} instead`, { component: 'kube-proxy' });
+      ctx.recorder.record(
+        svc,
+        'Normal',
+        'PortMapped',
+        `Port ${port} on ${host} needs root: the service listens on ${host}:${mapped} instead`,
+        { component: 'kube-proxy' },
+      );
     } catch (e) {
       ctx.log(`service-proxy: recording port mapping of ${svcKey}: ${(e as Error).message}`);
     }

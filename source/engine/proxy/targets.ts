@@ -3,7 +3,7 @@ import type { KObject } from '../../api-types/index.ts';
 /**
  * Annotation with ports that listen somewhere else than asked, keyed by the asked port:
  * on a pod (set by the kubelet) `{"80":"127.0.0.1:41234"}`, on a Service (set by the proxy for
- * ClusterIP ports below 1024 when not root) `{"81":"127.96.3.4:40001"}`. A bare number means
+ * ClusterIP ports below 1024 when not root) `{"81":"127.96.3.4:40001"}`, a UDP port as `"53/UDP"`. A bare number means
  * the same IP, another port. The runtime's PortMapping[] as JSON
  * (`[{"containerPort":80,"hostIP":"127.244.1.5","hostPort":41234}]`) is understood too.
  */
@@ -43,9 +43,8 @@ export function mappedTarget(obj: KObject | undefined, ip: string, port: number)
     const p = Number(v.slice(i + 1));
     if (i > 0 && Number.isInteger(p) && p > 0) return { host: v.slice(0, i), port: p };
   }
-  if (v && typeof v === 'object' && typeof (v as any).hostPort === 'number') {
-    return { host: (v as any).hostIP ?? ip, port: (v as any).hostPort };
-  }
+  const mapping = v && typeof v === 'object' ? (v as { hostIP?: string; hostPort?: unknown }) : undefined;
+  if (typeof mapping?.hostPort === 'number') return { host: mapping.hostIP ?? ip, port: mapping.hostPort };
   return { host: ip, port };
 }
 

@@ -1,7 +1,9 @@
+import type { Container, PodSpec, ServicePort } from 'kubernetes-types/core/v1.d.ts';
 import type { KObject, StatusCause } from '../../api-types/index.ts';
 import { DEFAULT_VERBS, type ResourceDef } from './types.ts';
 import { defaultPodOnly, defaultPodSpec, validatePodSpec } from './pod-spec.ts';
 import { cause, isObject } from './validation.ts';
+import { validateEphemeralUpdate } from './ephemeral-containers.ts';
 
 const status = (kind = '', group = '', version = '') => ({
   name: 'status',
@@ -12,8 +14,8 @@ const status = (kind = '', group = '', version = '') => ({
 });
 
 /** The QoS class of a pod from its containers' requests and limits. */
-export function qosClass(spec: any): string {
-  const cs = [...(spec?.containers ?? []), ...(spec?.initContainers ?? [])];
+export function qosClass(spec: Pick<PodSpec, 'containers' | 'initContainers'> | undefined): string {
+  const cs: Array<Container | undefined> = [...(spec?.containers ?? []), ...(spec?.initContainers ?? [])];
   let anyRes = false;
   let guaranteed = cs.length > 0;
   for (const c of cs) {
@@ -41,6 +43,7 @@ export const pods: ResourceDef = {
   subresources: [
     { name: 'attach', kind: 'PodAttachOptions', verbs: ['create', 'get'] },
     { name: 'binding', kind: 'Binding', verbs: ['create'] },
+    { name: 'ephemeralcontainers', kind: 'Pod', verbs: ['get', 'patch', 'update'] },
     { name: 'eviction', kind: 'Eviction', group: 'policy', version: 'v1', verbs: ['create'] },
     { name: 'exec', kind: 'PodExecOptions', verbs: ['create', 'get'] },
     { name: 'log', kind: 'Pod', verbs: ['get'] },
@@ -56,6 +59,9 @@ export const pods: ResourceDef = {
     // nodeName is set once (by binding) and never changes afterwards.
     if (!isObject(o.spec) || !isObject(old.spec)) return;
     if (old.spec.nodeName) o.spec.nodeName = old.spec.nodeName;
+    // Ephemeral containers change only through pods/NAME/ephemeralcontainers.
+    if (old.spec.ephemeralContainers) o.spec.ephemeralContainers = old.spec.ephemeralContainers;
+    else delete o.spec.ephemeralContainers;
   },
   defaults(o) {
     defaultPodSpec(o.spec);
@@ -64,12 +70,17 @@ export const pods: ResourceDef = {
   validate(o, old) {
     const out: StatusCause[] = [];
     validatePodSpec(o.spec, 'spec', out);
+    if (old && isObject(o.spec) && isObject(old.spec)) validateEphemeralUpdate(o.spec, old.spec, out);
+    else if (isObject(o.spec) && Array.isArray(o.spec.ephemeralContainers) && o.spec.ephemeralContainers.length) {
+      out.push(cause.forbidden('spec.ephemeralContainers', 'cannot be set on create'));
+    }
     if (old && isObject(o.spec) && isObject(old.spec)) {
-      const strip = (s: any) =>
+      const strip = (s: { containers?: object[]; initContainers?: object[] }) =>
         JSON.stringify({
           ...s,
-          containers: (s.containers ?? []).map((c: any) => ({ ...c, image: undefined })),
-          initContainers: (s.initContainers ?? []).map((c: any) => ({ ...c, image: undefined })),
+          containers: (s.containers ?? []).map((c) => ({ ...c, image: undefined })),
+          initContainers: (s.initContainers ?? []).map((c) => ({ ...c, image: undefined })),
+          ephemeralContainers: undefined,
           activeDeadlineSeconds: undefined,
           tolerations: undefined,
           terminationGracePeriodSeconds: undefined,
@@ -143,7 +154,10 @@ export const nodes: ResourceDef = {
   namespaced: false,
   shortNames: ['no'],
   hasStatus: true,
-  subresources: [status('Node'), { name: 'proxy', kind: 'NodeProxyOptions', verbs: ['create', 'delete', 'get', 'patch', 'update'] }],
+  subresources: [
+    status('Node'),
+    { name: 'proxy', kind: 'NodeProxyOptions', verbs: ['create', 'delete', 'get', 'patch', 'update'] },
+  ],
   fields(o) {
     return { 'spec.unschedulable': String(o.spec?.unschedulable ?? false) };
   },
@@ -162,7 +176,10 @@ export const services: ResourceDef = {
   categories: ['all'],
   nameFormat: 'dns1035',
   hasStatus: true,
-  subresources: [status('Service'), { name: 'proxy', kind: 'ServiceProxyOptions', verbs: ['create', 'delete', 'get', 'patch', 'update'] }],
+  subresources: [
+    status('Service'),
+    { name: 'proxy', kind: 'ServiceProxyOptions', verbs: ['create', 'delete', 'get', 'patch', 'update'] },
+  ],
   prepareForCreate(o) {
     o.status = { loadBalancer: {} };
   },
@@ -176,7 +193,7 @@ export const services: ResourceDef = {
     const hasNodePorts = o.spec.type === 'NodePort' || o.spec.type === 'LoadBalancer';
     if (hadNodePorts && o.spec.type !== undefined && !hasNodePorts && Array.isArray(o.spec.ports)) {
       for (const p of o.spec.ports) {
-        const prev = old.spec.ports?.find((q: any) => q?.port === p?.port);
+        const prev = old.spec.ports?.find((q: ServicePort | null) => q?.port === p?.port);
         if (p && prev && p.nodePort === prev.nodePort) delete p.nodePort;
       }
       if (o.spec.externalTrafficPolicy === old.spec.externalTrafficPolicy) delete o.spec.externalTrafficPolicy;
@@ -184,7 +201,9 @@ export const services: ResourceDef = {
     if (Array.isArray(o.spec.ports) && Array.isArray(old.spec.ports) && o.spec.type !== 'ClusterIP') {
       for (const p of o.spec.ports) {
         if (p?.nodePort) continue;
-        const prev = old.spec.ports.find((q: any) => q?.port === p?.port && (q?.protocol ?? 'TCP') === (p?.protocol ?? 'TCP'));
+        const prev = old.spec.ports.find(
+          (q: ServicePort | null) => q?.port === p?.port && (q?.protocol ?? 'TCP') === (p?.protocol ?? 'TCP'),
+        );
         if (prev?.nodePort) p.nodePort = prev.nodePort;
       }
     }
@@ -217,26 +236,42 @@ export const services: ResourceDef = {
     }
     if (Array.isArray(s.ports)) {
       const seen = new Set<string>();
-      s.ports.forEach((p: any, i: number) => {
+      s.ports.forEach((p: unknown, i: number) => {
         const f = `spec.ports[${i}]`;
         if (!isObject(p)) return out.push(cause.invalid(f, p, 'must be an object'));
-        if (typeof p.port !== 'number' || p.port < 1 || p.port > 65535) out.push(cause.invalid(`${f}.port`, p.port, 'must be between 1 and 65535, inclusive'));
+        if (typeof p.port !== 'number' || p.port < 1 || p.port > 65535)
+          out.push(cause.invalid(`${f}.port`, p.port, 'must be between 1 and 65535, inclusive'));
         if (s.ports.length > 1 && !p.name) out.push(cause.required(`${f}.name`));
-        if (!['TCP', 'UDP', 'SCTP'].includes(p.protocol)) out.push(cause.notSupported(`${f}.protocol`, p.protocol, ['SCTP', 'TCP', 'UDP']));
+        if (!['TCP', 'UDP', 'SCTP'].includes(p.protocol))
+          out.push(cause.notSupported(`${f}.protocol`, p.protocol, ['SCTP', 'TCP', 'UDP']));
         const k = `${p.port}/${p.protocol}`;
         if (seen.has(k)) out.push(cause.duplicate(f, { port: p.port, protocol: p.protocol }));
         seen.add(k);
         if (p.nodePort !== undefined && p.nodePort !== 0) {
-          if (s.type === 'ClusterIP') out.push(cause.forbidden(`${f}.nodePort`, 'may not be used when `type` is \'ClusterIP\''));
+          if (s.type === 'ClusterIP')
+            out.push(cause.forbidden(`${f}.nodePort`, "may not be used when `type` is 'ClusterIP'"));
           else if (typeof p.nodePort !== 'number' || p.nodePort < 30000 || p.nodePort > 32767)
-            out.push(cause.invalid(`${f}.nodePort`, p.nodePort, 'provided port is not in the valid range. The range of valid ports is 30000-32767'));
+            out.push(
+              cause.invalid(
+                `${f}.nodePort`,
+                p.nodePort,
+                'provided port is not in the valid range. The range of valid ports is 30000-32767',
+              ),
+            );
         }
         if (typeof p.targetPort === 'number' && (p.targetPort < 1 || p.targetPort > 65535))
           out.push(cause.invalid(`${f}.targetPort`, p.targetPort, 'must be between 1 and 65535, inclusive'));
       });
     }
-    if (s.selector !== undefined && s.selector !== null && !isObject(s.selector)) out.push(cause.invalid('spec.selector', s.selector, 'must be a map'));
-    if (old?.spec?.clusterIP && s.clusterIP && old.spec.clusterIP !== s.clusterIP && s.type !== 'ExternalName' && old.spec.type !== 'ExternalName') {
+    if (s.selector !== undefined && s.selector !== null && !isObject(s.selector))
+      out.push(cause.invalid('spec.selector', s.selector, 'must be a map'));
+    if (
+      old?.spec?.clusterIP &&
+      s.clusterIP &&
+      old.spec.clusterIP !== s.clusterIP &&
+      s.type !== 'ExternalName' &&
+      old.spec.type !== 'ExternalName'
+    ) {
       out.push(cause.immutable('spec.clusterIPs[0]', s.clusterIP));
     }
     return out;
@@ -264,7 +299,14 @@ export const configmaps = simple('ConfigMap', 'configmaps', 'configmap', {
       if (!isObject(d)) out.push(cause.invalid(f, d, 'must be a map'));
       else
         for (const [k, v] of Object.entries(d)) {
-          if (!/^[-._a-zA-Z0-9]+$/.test(k)) out.push(cause.invalid(`${f}[${k}]`, k, "a valid config key must consist of alphanumeric characters, '-', '_' or '.'"));
+          if (!/^[-._a-zA-Z0-9]+$/.test(k))
+            out.push(
+              cause.invalid(
+                `${f}[${k}]`,
+                k,
+                "a valid config key must consist of alphanumeric characters, '-', '_' or '.'",
+              ),
+            );
           if (typeof v !== 'string') out.push(cause.invalid(`${f}[${k}]`, v, 'must be a string'));
         }
     }
@@ -286,7 +328,12 @@ export const secrets = simple('Secret', 'secrets', 'secret', {
   },
 });
 
-export const serviceaccounts = simple('ServiceAccount', 'serviceaccounts', 'serviceaccount', { shortNames: ['sa'] });
+export const serviceaccounts = simple('ServiceAccount', 'serviceaccounts', 'serviceaccount', {
+  shortNames: ['sa'],
+  subresources: [
+    { name: 'token', kind: 'TokenRequest', group: 'authentication.k8s.io', version: 'v1', verbs: ['create'] },
+  ],
+});
 
 export const endpoints = simple('Endpoints', 'endpoints', 'endpoints', { shortNames: ['ep'] });
 

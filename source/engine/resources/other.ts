@@ -20,13 +20,3 @@ export const leases: ResourceDef = {
   singular: 'lease',
   namespaced: true,
 };
-
-export const eventsV1: ResourceDef = {
-  group: 'events.k8s.io',
-  version: 'v1',
-  kind: 'Event',
-  plural: 'events',
-  singular: 'event',
-  namespaced: true,
-  shortNames: ['ev'],
-};

@@ -1,21 +1,22 @@
+import type { Toleration } from 'kubernetes-types/core/v1.d.ts';
 import type { StatusCause } from '../../api-types/index.ts';
 import { cause, checkName, checkPort, isObject } from './validation.ts';
 
 /** Pod-spec defaults as the apiserver applies them (pods and pod templates alike). */
-export function defaultPodSpec(spec: any): void {
+export function defaultPodSpec(spec: unknown): void {
   if (!isObject(spec)) return;
   spec.restartPolicy ??= 'Always';
   spec.terminationGracePeriodSeconds ??= 30;
   spec.dnsPolicy ??= 'ClusterFirst';
   spec.securityContext ??= {};
   spec.schedulerName ??= 'default-scheduler';
-  for (const list of [spec.containers, spec.initContainers]) {
+  for (const list of [spec.containers, spec.initContainers, spec.ephemeralContainers]) {
     if (!Array.isArray(list)) continue;
     for (const c of list) defaultContainer(c);
   }
 }
 
-export function defaultContainer(c: any): void {
+export function defaultContainer(c: unknown): void {
   if (!isObject(c)) return;
   c.terminationMessagePath ??= '/dev/termination-log';
   c.terminationMessagePolicy ??= 'File';
@@ -46,7 +47,7 @@ export function imageTag(image: string): string {
 }
 
 /** Pod-level defaults only for pods (not templates). */
-export function defaultPodOnly(spec: any): void {
+export function defaultPodOnly(spec: unknown): void {
   if (!isObject(spec)) return;
   spec.enableServiceLinks ??= true;
   spec.serviceAccountName ??= spec.serviceAccount ?? 'default';
@@ -54,7 +55,8 @@ export function defaultPodOnly(spec: any): void {
   spec.priority ??= 0;
   spec.preemptionPolicy ??= 'PreemptLowerPriority';
   spec.tolerations ??= [];
-  const has = (key: string) => spec.tolerations.some((t: any) => t?.key === key && t?.effect === 'NoExecute');
+  const has = (key: string) =>
+    spec.tolerations.some((t: Toleration | null | undefined) => t?.key === key && t?.effect === 'NoExecute');
   for (const key of ['node.kubernetes.io/not-ready', 'node.kubernetes.io/unreachable']) {
     if (!has(key)) spec.tolerations.push({ key, operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 });
   }
@@ -63,7 +65,7 @@ export function defaultPodOnly(spec: any): void {
 const RESTART = ['Always', 'OnFailure', 'Never'];
 const PULL = ['Always', 'IfNotPresent', 'Never'];
 
-export function validatePodSpec(spec: any, path: string, out: StatusCause[]): void {
+export function validatePodSpec(spec: unknown, path: string, out: StatusCause[]): void {
   if (!isObject(spec)) {
     out.push(cause.required(path));
     return;
@@ -75,6 +77,7 @@ export function validatePodSpec(spec: any, path: string, out: StatusCause[]): vo
   const lists: Array<[string, unknown]> = [
     ['containers', spec.containers],
     ['initContainers', spec.initContainers],
+    ['ephemeralContainers', spec.ephemeralContainers],
   ];
   for (const [listName, list] of lists) {
     if (list === undefined || list === null) continue;
@@ -82,7 +85,7 @@ export function validatePodSpec(spec: any, path: string, out: StatusCause[]): vo
       out.push(cause.invalid(`${path}.${listName}`, list, 'must be a list'));
       continue;
     }
-    list.forEach((c: any, i: number) => {
+    list.forEach((c: unknown, i: number) => {
       const p = `${path}.${listName}[${i}]`;
       if (!isObject(c)) {
         out.push(cause.invalid(p, c, 'must be an object'));
@@ -94,7 +97,8 @@ export function validatePodSpec(spec: any, path: string, out: StatusCause[]): vo
         names.add(c.name);
       }
       if (typeof c.image !== 'string' || !c.image.trim()) out.push(cause.required(`${p}.image`));
-      else if (/\s/.test(c.image)) out.push(cause.invalid(`${p}.image`, c.image, 'must not have leading or trailing whitespace'));
+      else if (/\s/.test(c.image))
+        out.push(cause.invalid(`${p}.image`, c.image, 'must not have leading or trailing whitespace'));
       if (c.imagePullPolicy !== undefined && !PULL.includes(c.imagePullPolicy)) {
         out.push(cause.notSupported(`${p}.imagePullPolicy`, c.imagePullPolicy, PULL));
       }
@@ -106,7 +110,8 @@ export function validatePodSpec(spec: any, path: string, out: StatusCause[]): vo
       if (c.ports !== undefined) {
         if (!Array.isArray(c.ports)) out.push(cause.invalid(`${p}.ports`, c.ports, 'must be a list'));
         else
-          c.ports.forEach((port: any, j: number) => {
+          c.ports.forEach((item: unknown, j: number) => {
+            const port = isObject(item) ? item : undefined;
             checkPort(`${p}.ports[${j}].containerPort`, port?.containerPort, out);
             if (port?.name !== undefined) checkName(`${p}.ports[${j}].name`, port.name, 'label', out);
           });
@@ -114,7 +119,7 @@ export function validatePodSpec(spec: any, path: string, out: StatusCause[]): vo
       if (c.env !== undefined) {
         if (!Array.isArray(c.env)) out.push(cause.invalid(`${p}.env`, c.env, 'must be a list'));
         else
-          c.env.forEach((e: any, j: number) => {
+          c.env.forEach((e: unknown, j: number) => {
             if (!isObject(e) || typeof e.name !== 'string' || !e.name) out.push(cause.required(`${p}.env[${j}].name`));
           });
       }

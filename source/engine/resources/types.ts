@@ -1,4 +1,5 @@
 import type { KObject, StatusCause, TableColumnDefinition } from '../../api-types/index.ts';
+import type { TypeNode } from '../api/managed/types.ts';
 
 /** What the engine knows about one kind of resource: naming, scope and its strategy hooks. */
 export interface ResourceDef {
@@ -13,6 +14,8 @@ export interface ResourceDef {
   verbs?: string[];
   /** Subresources served for this kind (status, scale, log, exec, ...). */
   subresources?: Array<{ name: string; kind?: string; group?: string; version?: string; verbs: string[] }>;
+  /** The scale subresource of a custom resource: where its replicas live. */
+  scale?: { specReplicasPath: string; statusReplicasPath: string; labelSelectorPath?: string };
   /** Whether `status` is a subresource: main-resource writes keep the old status, and vice versa. */
   hasStatus?: boolean;
   /** How names are validated (default: DNS-1123 subdomain). */
@@ -34,6 +37,23 @@ export interface ResourceDef {
   validate?(obj: KObject, old?: KObject): StatusCause[];
   /** Extra field-selector values beyond metadata.name / metadata.namespace. */
   fields?(obj: KObject): Record<string, string>;
+  /** Server-side apply's view of the kind's schema (custom resources); built-ins use the catalogue. */
+  ssaType?(): TypeNode;
+  /** The OpenAPI (v2 form) schema of a kind the catalogue does not have (custom resources). */
+  openapi?(): Record<string, unknown>;
+  /** Type errors in an apply configuration (custom resources); built-ins use the catalogue. */
+  validateApplied?(obj: KObject): string[];
+  /** Paths of fields the schema does not declare, which pruning drops (custom resources). */
+  unknownFields?(obj: KObject): string[];
+  /**
+   * A stored object as this version serves it (multi-version custom resources): objects are kept
+   * at the storage version (or the one that was the storage version when they were written).
+   */
+  fromStorage?(obj: KObject): KObject;
+  /** Why objects cannot be converted to or from this version (a `Webhook` conversion skiff does not call). */
+  conversionError?: string;
+  /** Sent as a `Warning` header with every request to this version (a deprecated CRD version). */
+  deprecationWarning?: string;
   /** Server-side Table printing. */
   table?: {
     columns: TableColumnDefinition[];

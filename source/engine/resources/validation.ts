@@ -23,11 +23,20 @@ export const cause = {
     return { reason: 'FieldValueForbidden', message: `Forbidden: ${why}`, field };
   },
   immutable(field: string, value: unknown): StatusCause {
-    return { reason: 'FieldValueInvalid', message: `Invalid value: ${JSON.stringify(value)}: field is immutable`, field };
+    return {
+      reason: 'FieldValueInvalid',
+      message: `Invalid value: ${JSON.stringify(value)}: field is immutable`,
+      field,
+    };
   },
 };
 
-export function checkName(field: string, value: unknown, format: 'label' | 'subdomain' | 'dns1035', out: StatusCause[]): void {
+export function checkName(
+  field: string,
+  value: unknown,
+  format: 'label' | 'subdomain' | 'dns1035',
+  out: StatusCause[],
+): void {
   if (typeof value !== 'string' || !value) {
     out.push(cause.required(field));
     return;
@@ -42,6 +51,8 @@ export function checkPort(field: string, value: unknown, out: StatusCause[], all
   }
 }
 
+// Allowed `any` (eslint.config.js): validators read fields of untrusted JSON through this and
+// check each with typeof before use.
 export function isObject(v: unknown): v is Record<string, any> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }

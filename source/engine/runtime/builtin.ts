@@ -2,8 +2,10 @@ import { createServer, type RequestListener, type Server } from 'node:http';
 import { BaseContainer, type ContainerContext, type ExitInfo } from './container.ts';
 import { nginxHandler } from './nginx.ts';
 import { shutdownNotices, startupNotices } from './nginx-log.ts';
-import { inRootfs } from './paths.ts';
+import { hostPathOf } from './sandbox.ts';
 import { listenMapped, type ListenOptions } from './ports.ts';
+import { burnCpu, cpuPerRequestMs, EngineAccounting } from './accounting.ts';
+import { registerInProcess, unregisterInProcess } from './in-process.ts';
 
 /**
  * A container served by the engine itself: HTTP servers on the pod IP, no process. Stopping is
@@ -11,7 +13,10 @@ import { listenMapped, type ListenOptions } from './ports.ts';
  * close; whatever is still open when the grace period ends is cut.
  */
 abstract class ServerContainer extends BaseContainer {
+  /** CPU and buffered bytes the engine spends on this container (the metrics API reads them). */
+  readonly accounting = new EngineAccounting();
   private servers: Server[] = [];
+  private registered: Array<[number, Server]> = [];
   private stopping?: Promise<ExitInfo>;
   private graceTimer: unknown;
 
@@ -19,15 +24,24 @@ abstract class ServerContainer extends BaseContainer {
     const server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
       if (this.stopping) res.setHeader('Connection', 'close');
       res.on('finish', () => this.stopping && server.closeIdleConnections());
-      handler(req, res);
+      this.accounting.measure(() => handler(req, res));
     });
+    server.on('connection', (socket) => this.accounting.track(socket));
     this.servers.push(server);
     const mapping = await listenMapped(server, this.ctx.podIP, port, opts);
     if (mapping) this.portMappings.push(mapping);
+    // The service proxy hands connections for this pod's port straight to the server.
+    registerInProcess(this.ctx.podUid, port, server);
+    this.registered.push([port, server]);
+  }
+
+  private unregister(): void {
+    for (const [port, server] of this.registered.splice(0)) unregisterInProcess(this.ctx.podUid, port, server);
   }
 
   /** Close whatever listened (a failed start). */
   protected abort(): void {
+    this.unregister();
     for (const s of this.servers) {
       s.close();
       s.closeAllConnections();
@@ -40,13 +54,14 @@ abstract class ServerContainer extends BaseContainer {
     if (this.exit) return Promise.resolve(this.exit);
     if (this.stopping) return this.stopping;
     this.onStop();
-    this.stopping = Promise.all(
-      this.servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))),
-    ).then(() => {
-      this.ctx.clock.clearTimeout(this.graceTimer);
-      this.finish(0);
-      return this.exit!;
-    });
+    this.unregister();
+    this.stopping = Promise.all(this.servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve())))).then(
+      () => {
+        this.ctx.clock.clearTimeout(this.graceTimer);
+        this.finish(0);
+        return this.exit!;
+      },
+    );
     for (const s of this.servers) s.closeIdleConnections();
     this.graceTimer = this.ctx.clock.setTimeout(() => this.cut(137, 'SIGKILL'), graceMs);
     return this.stopping;
@@ -60,6 +75,7 @@ abstract class ServerContainer extends BaseContainer {
   private cut(exitCode: number, signal: NodeJS.Signals): void {
     if (this.exit) return;
     this.ctx.clock.clearTimeout(this.graceTimer);
+    this.unregister();
     for (const s of this.servers) {
       s.close();
       s.closeAllConnections();
@@ -76,13 +92,18 @@ export class NginxContainer extends ServerContainer {
     const c = new NginxContainer(ctx);
     const { log, clock, image } = ctx;
     for (const l of image.startupLog) log.line(l.stream, l.line);
-    const handler = nginxHandler({
-      htmlDir: inRootfs(ctx.layout.rootfs, '/usr/share/nginx/html'),
+    const burnMs = cpuPerRequestMs(ctx.env);
+    const serve = nginxHandler({
+      // A volume mounted there (a ConfigMap of pages) is what nginx serves.
+      htmlDir: hostPathOf('/usr/share/nginx/html', ctx.layout, ctx.volumes),
+      prepare: () => ctx.rootfs.ensure(),
       version: image.version,
       now: () => clock.now(),
       access: (line) => log.line('stdout', line),
       error: (line) => log.line('stderr', line),
     });
+    // The load knob (README, "Autoscaling"): each request first costs this much CPU time.
+    const handler: RequestListener = burnMs ? (req, res) => (burnCpu(burnMs), serve(req, res)) : serve;
     try {
       for (const port of ports) await c.listen(port, handler, opts);
     } catch (err) {
@@ -103,7 +124,11 @@ export class NginxContainer extends ServerContainer {
 export class IdleContainer extends ServerContainer {
   readonly kind = 'builtin-idle' as const;
 
-  static async start(ctx: ContainerContext, opts: ListenOptions): Promise<IdleContainer> {
+  static async start(
+    ctx: ContainerContext,
+    opts: ListenOptions,
+    checks: Record<string, () => boolean> = {},
+  ): Promise<IdleContainer> {
     const c = new IdleContainer(ctx);
     for (const l of ctx.image.startupLog) ctx.log.line(l.stream, l.line);
     const ports = [...new Set(ctx.image.image.http.map((h) => h.port))];
@@ -115,8 +140,13 @@ export class IdleContainer extends ServerContainer {
           (req, res) => {
             const path = (req.url ?? '/').split('?')[0];
             const ep = endpoints.find((e) => e.path === path);
-            const body = ep ? ep.body.replaceAll('{{version}}', ctx.image.version) : '404 page not found\n';
-            res.writeHead(ep ? ep.status : 404, { 'Content-Type': 'text/plain; charset=utf-8' });
+            const failing = ep?.check !== undefined && !(checks[ep.check]?.() ?? false);
+            const body = !ep
+              ? '404 page not found\n'
+              : failing
+                ? `${ep.check}\n`
+                : ep.body.replaceAll('{{version}}', ctx.image.version);
+            res.writeHead(!ep ? 404 : failing ? 503 : ep.status, { 'Content-Type': 'text/plain; charset=utf-8' });
             res.end(body);
           },
           opts,

@@ -13,6 +13,8 @@ export interface HttpEndpoint {
   path: string;
   status: number;
   body: string;
+  /** Name of an engine health check (RuntimeOptions.checks): while it fails the answer is 503. */
+  check?: string;
 }
 
 export interface LogLine {
@@ -67,12 +69,30 @@ export interface Catalog {
   resolve(image: string): ResolvedImage;
 }
 
+/** One image as written in a catalog file; toImage checks and converts it. */
+interface CatalogEntry {
+  name: string;
+  runtime?: unknown;
+  tags?: unknown;
+  version?: string;
+  size?: unknown;
+  entrypoint?: unknown;
+  cmd?: unknown;
+  env?: Record<string, unknown>;
+  workingDir?: string;
+  ports?: unknown[];
+  paths?: unknown;
+  files?: Record<string, unknown>;
+  startupLog?: Array<string | { stream?: string; line?: unknown }>;
+  http?: Array<{ port?: unknown; path?: unknown; status?: unknown; body?: unknown; check?: unknown }>;
+}
+
 export const DEFAULT_CATALOG_PATH = fileURLToPath(new URL('../../../fixtures/images.yaml', import.meta.url));
 const RUNTIMES: RuntimeKind[] = ['builtin-nginx', 'builtin-idle', 'process'];
 
 /** Load catalog files in order; a later file's image of the same name extends or overrides. */
 export function loadCatalog(paths: string[] = [DEFAULT_CATALOG_PATH]): Catalog {
-  const raw = new Map<string, Record<string, any>>();
+  const raw = new Map<string, CatalogEntry>();
   for (const path of paths) {
     if (!existsSync(path)) continue;
     const doc = parseYaml(readFileSync(path, 'utf8')) ?? {};
@@ -126,13 +146,16 @@ function tagMap(tags: unknown): Record<string, string | null> {
   if (Array.isArray(tags)) return Object.fromEntries(tags.map((t) => [String(t), null]));
   if (tags && typeof tags === 'object') {
     return Object.fromEntries(
-      Object.entries(tags).map(([t, v]) => [t, v == null ? null : String(typeof v === 'object' ? (v as any).version : v)]),
+      Object.entries(tags).map(([t, v]) => [
+        t,
+        v == null ? null : String(typeof v === 'object' ? (v as { version?: unknown }).version : v),
+      ]),
     );
   }
   return {};
 }
 
-function toImage(e: Record<string, any>): CatalogImage {
+function toImage(e: CatalogEntry): CatalogImage {
   const where = `image ${e.name}`;
   const runtime = e.runtime as RuntimeKind;
   if (!RUNTIMES.includes(runtime)) throw new Error(`${where}: runtime must be one of ${RUNTIMES.join(', ')}`);
@@ -154,14 +177,17 @@ function toImage(e: Record<string, any>): CatalogImage {
     ports: (e.ports ?? []).map(Number),
     paths: list(e.paths).map((p) => absPath(where, p)),
     files,
-    startupLog: (e.startupLog ?? []).map((l: any) =>
-      typeof l === 'string' ? { stream: 'stdout', line: l } : { stream: l.stream === 'stderr' ? 'stderr' : 'stdout', line: String(l.line) },
+    startupLog: (e.startupLog ?? []).map((l) =>
+      typeof l === 'string'
+        ? { stream: 'stdout', line: l }
+        : { stream: l.stream === 'stderr' ? 'stderr' : 'stdout', line: String(l.line) },
     ),
-    http: (e.http ?? []).map((h: any) => ({
+    http: (e.http ?? []).map((h) => ({
       port: Number(h.port),
       path: String(h.path ?? '/'),
       status: Number(h.status ?? 200),
       body: String(h.body ?? 'OK'),
+      ...(h.check ? { check: String(h.check) } : {}),
     })),
   };
 }

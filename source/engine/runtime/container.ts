@@ -1,16 +1,19 @@
+import type { Writable } from 'node:stream';
 import type { Clock } from '../clock.ts';
+import type { EngineAccounting } from './accounting.ts';
 import type { ResolvedImage, RuntimeKind } from './catalog.ts';
 import type { LogWriter } from './log-file.ts';
 import type { PortMapping } from './ports.ts';
-import type { RootfsLayout } from './rootfs.ts';
+import type { SecuritySpec } from './privileges.ts';
+import type { LazyRootfs, RootfsLayout } from './rootfs.ts';
 import type { VolumeMount } from './sandbox.ts';
 
 /** How a container instance ended; `exitCode` is 128+N when signal N killed it. */
 export interface ExitInfo {
   exitCode: number;
   signal?: NodeJS.Signals;
-  /** `Completed` for exit code 0, else `Error`: the terminated state's reason. */
-  reason: 'Completed' | 'Error';
+  /** `Completed` for exit code 0, `OOMKilled` after oomKill(), else `Error`: the terminated state's reason. */
+  reason: 'Completed' | 'Error' | 'OOMKilled';
   startedAt: number;
   finishedAt: number;
 }
@@ -25,12 +28,28 @@ export interface ContainerContext {
   image: ResolvedImage;
   podIP: string;
   layout: RootfsLayout;
+  /** Call `rootfs.ensure()` before touching the layout's files (built-in containers lay it out lazily). */
+  rootfs: LazyRootfs;
   env: Record<string, string>;
   workingDir: string;
   volumes: VolumeMount[];
   sandboxed: boolean;
+  /** The sandbox gives the container its own user namespace. */
+  userns: boolean;
+  security: SecuritySpec;
   log: LogWriter;
   clock: Clock;
+}
+
+/** A running container's stdio as `kubectl attach` reaches it. */
+export interface AttachStreams {
+  /** The main process runs in a terminal: its output is all on stdout. */
+  tty: boolean;
+  /** Null unless the container keeps stdin open (`stdin: true`) and it has not been closed. */
+  stdin: Writable | null;
+  resize(cols: number, rows: number): void;
+  /** The attached client left: with `stdinOnce`, stdin closes for good. */
+  detach(): void;
 }
 
 /** A running (or finished) container instance, as the kubelet sees it. */
@@ -44,8 +63,10 @@ export interface Container {
   /** What actually runs: a built-in server, an idle built-in, or a host process. */
   readonly kind: RuntimeKind;
   readonly image: ResolvedImage;
-  /** Host pid (of bwrap when sandboxed) for process containers. */
+  /** Host pid (of bwrap when sandboxed) for process containers: it leads the container's process group. */
   readonly pid?: number;
+  /** In-engine containers: what the engine spends on them (CPU time, buffered bytes). */
+  readonly accounting?: EngineAccounting;
   readonly startedAt: number;
   /** Ports that listen elsewhere than asked: the kubelet emits an event for each. */
   readonly portMappings: PortMapping[];
@@ -57,10 +78,15 @@ export interface Container {
   /** Resolves when the container exits, for whatever reason. */
   readonly exited: Promise<ExitInfo>;
   onExit(fn: (exit: ExitInfo) => void): void;
+  /** Output as it is written (raw bytes, before the log splits lines); returns the unsubscribe. */
+  onOutput(fn: (stream: 'stdout' | 'stderr', data: Buffer) => void): () => void;
+  attach(): AttachStreams;
   /** SIGTERM (nginx: graceful shutdown), then SIGKILL after `graceMs` on the clock. */
   stop(graceMs: number): Promise<ExitInfo>;
   /** SIGKILL now. */
   kill(): Promise<ExitInfo>;
+  /** Host-process containers: SIGKILL now for exceeding the memory limit (reason `OOMKilled`). */
+  oomKill?(): void;
 }
 
 /** Shared exit bookkeeping: the runner calls `finish` once; the log closes and exec sessions end. */
@@ -73,6 +99,8 @@ export abstract class BaseContainer implements Container {
   readonly exited: Promise<ExitInfo>;
   private resolveExit!: (exit: ExitInfo) => void;
   private cleanups = new Set<() => void>();
+  /** Set before a kill for exceeding the memory limit: the exit then reads `OOMKilled`. */
+  protected oomKilled = false;
 
   constructor(readonly ctx: ContainerContext) {
     this.startedAt = ctx.clock.now();
@@ -105,6 +133,16 @@ export abstract class BaseContainer implements Container {
     void this.exited.then(fn);
   }
 
+  onOutput(fn: (stream: 'stdout' | 'stderr', data: Buffer) => void): () => void {
+    this.ctx.log.on('raw', fn);
+    return () => void this.ctx.log.off('raw', fn);
+  }
+
+  /** No stdin, no terminal: attach only follows the output. */
+  attach(): AttachStreams {
+    return { tty: false, stdin: null, resize() {}, detach() {} };
+  }
+
   /** Run `fn` when the container exits (exec sessions end with their container). */
   whileRunning(fn: () => void): () => void {
     this.cleanups.add(fn);
@@ -120,7 +158,7 @@ export abstract class BaseContainer implements Container {
     this.exit = {
       exitCode,
       signal,
-      reason: exitCode === 0 ? 'Completed' : 'Error',
+      reason: this.oomKilled ? 'OOMKilled' : exitCode === 0 ? 'Completed' : 'Error',
       startedAt: this.startedAt,
       finishedAt: this.ctx.clock.now(),
     };

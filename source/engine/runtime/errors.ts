@@ -14,8 +14,14 @@ export class RuntimeError extends Error {
 
 /** The reference does not parse (kubelet: `InvalidImageName`). */
 export class InvalidImageNameError extends RuntimeError {
-  constructor(readonly image: string, detail: string) {
-    super('InvalidImageName', `couldn't parse image name "${image}": invalid reference format${detail ? `: ${detail}` : ''}`);
+  constructor(
+    readonly image: string,
+    detail: string,
+  ) {
+    super(
+      'InvalidImageName',
+      `couldn't parse image name "${image}": invalid reference format${detail ? `: ${detail}` : ''}`,
+    );
   }
 }
 

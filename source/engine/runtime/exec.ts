@@ -38,27 +38,36 @@ export interface ExecSession {
   kill(): void;
 }
 
-const isRoot = () => process.getuid?.() === 0;
-
 /**
  * Run a command in the container's view: a fresh sandbox with the container's filesystem,
- * hostname, env and working directory. (It gets its own PID namespace, not the container's.)
+ * hostname, env, working directory and privileges. (It gets its own PID namespace, not the
+ * container's.)
  */
 export function startExec(ctx: ContainerContext, opts: ExecOptions): ExecSession {
   const argv = opts.command;
-  // A shell that shares the terminal with a PID namespace cannot restore the terminal's foreground
-  // group on exit (that group is outside the namespace): `setsid --ctty` makes it the terminal's
-  // own session inside. That takes root to steal the terminal, so without root skip the namespace.
-  const ownSession = !!opts.tty && ctx.sandboxed && isRoot() && !!findExecutable('setsid', process.env.PATH ?? '');
+  ctx.rootfs.ensure();
+  // A shell that shares the terminal with a PID namespace cannot see the terminal's foreground
+  // group (it is outside) and job control stalls. `script` inside the sandbox gives the command a
+  // terminal of the sandbox's own: a new session whose foreground groups are all inside; it
+  // relays input, output and window size changes to and from ours.
+  const ownTerminal = !!opts.tty && ctx.sandboxed && !!findExecutable('script', '/usr/bin:/bin');
   let plan;
   try {
-    plan = spawnPlan(ctx, argv, !opts.tty || ownSession, ownSession ? ['setsid', '--ctty', '--wait'] : []);
+    plan = spawnPlan(ctx, argv, !opts.tty || ownTerminal, [], ownTerminal ? inOwnTerminal : undefined);
   } catch (err) {
     if (!(err instanceof StartError)) throw err;
-    const what = argv[0]?.includes('/') ? `stat ${argv[0]}: no such file or directory` : `exec: "${argv[0]}": executable file not found in $PATH`;
+    const what = argv[0]?.includes('/')
+      ? `stat ${argv[0]}: no such file or directory`
+      : `exec: "${argv[0]}": executable file not found in $PATH`;
     throw new ExecError(`OCI runtime exec failed: exec failed: unable to start container process: ${what}: unknown`);
   }
   return opts.tty ? ptySession(plan, opts) : pipeSession(plan, opts);
+}
+
+/** `script` runs its command through /bin/sh -c: quote every argument. */
+function inOwnTerminal(argv: string[]): string[] {
+  const line = argv.map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
+  return ['script', '--quiet', '--return', '--command', `exec ${line}`, '/dev/null'];
 }
 
 function ptySession(plan: ReturnType<typeof spawnPlan>, opts: ExecOptions): ExecSession {
@@ -78,7 +87,9 @@ function ptySession(plan: ReturnType<typeof spawnPlan>, opts: ExecOptions): Exec
       // node-pty can report the exit before the last output: let pending data events run first.
       setImmediate(() => {
         stdout.end();
-        const name = signal ? (Object.entries(constants.signals).find(([, n]) => n === signal)?.[0] as NodeJS.Signals) : undefined;
+        const name = signal
+          ? (Object.entries(constants.signals).find(([, n]) => n === signal)?.[0] as NodeJS.Signals)
+          : undefined;
         resolve({ exitCode: name ? exitCodeOf(null, name) : exitCode, signal: name });
       });
     });
@@ -143,4 +154,3 @@ function pipeSession(plan: ReturnType<typeof spawnPlan>, opts: ExecOptions): Exe
     kill: () => child.pid && signalGroup(child.pid, 'SIGKILL'),
   };
 }
-

@@ -2,9 +2,9 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { execa, type ResultPromise } from 'execa';
 import { BaseContainer, type ContainerContext, type ExitInfo } from './container.ts';
 import { StartError } from './errors.ts';
-import { exitCodeOf, groupGone, signalGroup, signalGroupMembers, startTime } from './process-group.ts';
+import { exitCodeOf, groupGone, signalGroup, startTime, terminateGroup } from './process-group.ts';
 import { inRootfs } from './paths.ts';
-import { bwrapArgs, findExecutable, hostPathOf } from './sandbox.ts';
+import { bwrapArgs, findExecutable, hostPathOf, viewHostPathOf } from './sandbox.ts';
 
 /**
  * A container whose command runs as a host process: inside bwrap when the sandbox is available,
@@ -36,7 +36,13 @@ export class ProcessContainer extends BaseContainer {
       throw new StartError(`failed to start container process: cannot run ${file}`);
     }
     this.pid = this.child.pid;
-    writeFileSync(pidFile, `${this.pid} ${startTime(this.pid) ?? ''}\n`);
+    try {
+      writeFileSync(pidFile, `${this.pid} ${startTime(this.pid) ?? ''}\n`);
+    } catch (err) {
+      // Its directory went (the pod was removed meanwhile): an unrecorded process must not run on.
+      signalGroup(this.pid, 'SIGKILL');
+      throw new StartError(`failed to start container process: ${(err as Error).message}`);
+    }
     this.child.stdout!.on('data', (c: Buffer) => ctx.log.write('stdout', c));
     this.child.stderr!.on('data', (c: Buffer) => ctx.log.write('stderr', c));
     this.child.once('exit', (code, signal) => {
@@ -61,10 +67,7 @@ export class ProcessContainer extends BaseContainer {
   stop(graceMs: number): Promise<ExitInfo> {
     if (this.exit) return Promise.resolve(this.exit);
     if (this.killTimer === undefined) {
-      // bwrap (the group leader) must outlive the grace period: see signalGroupMembers.
-      if (this.sandboxed) signalGroupMembers(this.pid, 'SIGTERM');
-      else signalGroup(this.pid, 'SIGTERM');
-      this.killTimer = this.ctx.clock.setTimeout(() => signalGroup(this.pid, 'SIGKILL'), graceMs);
+      this.killTimer = terminateGroup(this.pid, this.sandboxed, this.ctx.clock, graceMs);
     }
     return this.exited;
   }
@@ -72,6 +75,12 @@ export class ProcessContainer extends BaseContainer {
   kill(): Promise<ExitInfo> {
     if (!this.exit) signalGroup(this.pid, 'SIGKILL');
     return this.exited;
+  }
+
+  oomKill(): void {
+    if (this.exit) return;
+    this.oomKilled = true;
+    signalGroup(this.pid, 'SIGKILL');
   }
 }
 
@@ -82,7 +91,7 @@ function signalOfExitCode(code: number | null): NodeJS.Signals | undefined {
 
 function closed(stream: NodeJS.ReadableStream | null | undefined): Promise<void> {
   return new Promise((resolve) => {
-    if (!stream || (stream as any).closed) return resolve();
+    if (!stream || (stream as { closed?: boolean }).closed) return resolve();
     stream.once('close', () => resolve());
   });
 }
@@ -98,20 +107,43 @@ interface SpawnPlan {
  * How to run argv in the container's view; throws StartError when the executable is not there.
  * `wrapper` (a host command taking argv) runs first inside the sandbox.
  */
-export function spawnPlan(ctx: ContainerContext, argv: string[], pidNamespace = true, wrapper: string[] = []): SpawnPlan {
+export function spawnPlan(
+  ctx: ContainerContext,
+  argv: string[],
+  pidNamespace = true,
+  wrapper: string[] = [],
+  finalize: (argv: string[]) => string[] = (a) => a,
+): SpawnPlan {
   const [command, ...rest] = argv;
   if (!command) throw new StartError('failed to start container process: no command specified');
   const toHost = (p: string) => hostPathOf(p, ctx.layout, ctx.volumes);
-  const found = findExecutable(command, ctx.env.PATH ?? '', ctx.workingDir, toHost);
+  const inView = (p: string) => (ctx.sandboxed ? viewHostPathOf(p, ctx.layout, ctx.volumes) : toHost(p));
+  const found = findExecutable(command, ctx.env.PATH ?? '', ctx.workingDir, inView);
   if (!found) {
-    const what = command.includes('/') ? `stat ${command}: no such file or directory` : `exec: "${command}": executable file not found in $PATH`;
+    const what = command.includes('/')
+      ? `stat ${command}: no such file or directory`
+      : `exec: "${command}": executable file not found in $PATH`;
     throw new StartError(
       `failed to create containerd task: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: error during container init: ${what}: unknown`,
     );
   }
   if (ctx.sandboxed) {
-    const view = { layout: ctx.layout, hostname: ctx.podName, workingDir: ctx.workingDir, volumes: ctx.volumes, pidNamespace };
-    return { file: 'bwrap', args: [...bwrapArgs(view), '--', ...wrapper, command, ...rest], cwd: '/', env: ctx.env };
+    const view = {
+      layout: ctx.layout,
+      hostname: ctx.podName,
+      workingDir: ctx.workingDir,
+      volumes: ctx.volumes,
+      pidNamespace,
+      security: ctx.security,
+      userns: ctx.userns,
+    };
+    const sandbox = bwrapArgs(view);
+    return {
+      file: 'bwrap',
+      args: [...sandbox.args, '--', ...finalize([...wrapper, ...sandbox.wrapper, command, ...rest])],
+      cwd: '/',
+      env: ctx.env,
+    };
   }
   // No sandbox: the container's paths are only reachable through the rootfs on the host.
   const cwd = inRootfs(ctx.layout.rootfs, ctx.workingDir);

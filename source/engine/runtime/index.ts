@@ -39,7 +39,8 @@
  *   the command with something other than `nginx …`, that command runs as a host process instead.
  * - builtin-idle: stays up; answers the image's fixed `http` endpoints (CoreDNS-like /health).
  * - process: command/args (or the image's entrypoint/cmd) as a host process, in bwrap if present.
- * Layout: <rootDir>/<podUid>/<container>/{rootfs/, logs/<attempt>.log, pid}.
+ * Layout: <rootDir>/<podUid>/<container>/{rootfs/, logs/<attempt>.log, pid}. A built-in
+ * container's rootfs is written on first use (exec, or a request to built-in nginx): rootfs.ts.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
@@ -47,17 +48,18 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { RealClock, type Clock } from '../clock.ts';
 import { IdleContainer, NginxContainer } from './builtin.ts';
-import { DEFAULT_CATALOG_PATH, loadCatalog, type Catalog } from './catalog.ts';
+import { DEFAULT_CATALOG_PATH, loadCatalog, type Catalog, type RuntimeKind } from './catalog.ts';
 import type { BaseContainer, Container, ContainerContext } from './container.ts';
 import { ExecError, LogsNotFoundError } from './errors.ts';
 import { startExec, type ExecOptions, type ExecSession } from './exec.ts';
 import { ProcessContainer } from './host-process.ts';
+import { InteractiveContainer } from './interactive.ts';
 import { logAttempts, logFiles, LogWriter, removeLogFiles, type LogLimits } from './log-file.ts';
 import { readLogs, type LogReadOptions } from './log-reader.ts';
-import { containerPaths, podDir } from './paths.ts';
+import { containerPaths, podDir, podMemoryDir } from './paths.ts';
 import { reapOrphans as reapOrphanProcesses } from './orphans.ts';
 import { ImagePuller, type CachedImage, type PullPolicy, type PullResult } from './pull.ts';
-import { layoutRootfs } from './rootfs.ts';
+import { lazyRootfs } from './rootfs.ts';
 import { detectSandbox, type SandboxInfo, type SandboxMode } from './sandbox.ts';
 import { containerArgv, containerEnv, type StartSpec } from './spec.ts';
 
@@ -71,6 +73,8 @@ export type { LogReadOptions } from './log-reader.ts';
 export type { PortMapping } from './ports.ts';
 export type { CachedImage, PullPolicy, PullResult } from './pull.ts';
 export type { SandboxInfo, SandboxMode, VolumeMount } from './sandbox.ts';
+export type { SecuritySpec } from './privileges.ts';
+export { canEscape, effectiveCapabilities } from './privileges.ts';
 export type { EnvVar, StartSpec } from './spec.ts';
 
 export interface RuntimeOptions {
@@ -88,6 +92,8 @@ export interface RuntimeOptions {
   sandbox?: SandboxMode;
   /** Map every built-in port to a free one (to test mapping as root). */
   forceMapPorts?: boolean;
+  /** Named health checks a built-in's `http` endpoint can answer with (`check:` in images.yaml). */
+  checks?: Record<string, () => boolean>;
   /** Per container instance. Default 10 MiB × 3 files. */
   logLimits?: LogLimits;
 }
@@ -114,6 +120,8 @@ export interface Runtime {
   /** The node's cached images, for `node.status.images`. */
   images(node: string): CachedImage[];
   start(spec: StartSpec): Promise<Container>;
+  /** What would run a container of this image and command (throws for an unknown image). */
+  kindOf(spec: { image: string; command?: string[]; args?: string[] }): RuntimeKind;
   /** The latest instance of a container, running or not. */
   get(podUid: string, container: string): Container | undefined;
   logs(req: LogsRequest): AsyncIterableIterator<string>;
@@ -129,7 +137,8 @@ export interface Runtime {
 export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
   const clock = opts.clock ?? new RealClock(1);
   const catalog =
-    opts.catalog ?? loadCatalog([DEFAULT_CATALOG_PATH, ...(opts.skiffHome ? [join(opts.skiffHome, 'images.yaml')] : [])]);
+    opts.catalog ??
+    loadCatalog([DEFAULT_CATALOG_PATH, ...(opts.skiffHome ? [join(opts.skiffHome, 'images.yaml')] : [])]);
   const sandbox = await detectSandbox(opts.sandbox ?? 'auto');
   const limits = opts.logLimits ?? { maxBytes: 10 * 1024 * 1024, maxFiles: 3 };
   const puller = new ImagePuller(catalog, clock, opts.pullDelayMs ?? 1500);
@@ -159,16 +168,20 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
     const attempts = logAttempts(paths.logDir);
     const attempt = spec.attempt ?? (attempts.length ? attempts[attempts.length - 1]! + 1 : 0);
     // Like the kubelet, keep the logs of this instance and the one before it.
-    for (const a of attempts) if (a < attempt - 1 || a === attempt) removeLogFiles(join(paths.logDir, `${a}.log`), limits.maxFiles);
+    for (const a of attempts)
+      if (a < attempt - 1 || a === attempt) removeLogFiles(join(paths.logDir, `${a}.log`), limits.maxFiles);
 
     const { kind, argv } = containerArgv(resolved, spec);
     const workingDir = spec.workingDir || image.workingDir;
-    const layout = await layoutRootfs(paths.rootfs, resolved, {
+    const rootfs = lazyRootfs(paths.rootfs, resolved, {
       hostname: spec.podName,
       podIP: spec.podIP,
       workingDir,
       fresh: !spec.keepRootfs,
+      linkVolumes: sandbox.available ? undefined : spec.volumes,
     });
+    // A process needs its filesystem now; a built-in container lays it out on first use.
+    if (kind !== 'builtin-nginx' && kind !== 'builtin-idle') rootfs.ensure();
     const ctx: ContainerContext = {
       id: randomBytes(32).toString('hex'),
       podUid: spec.podUid,
@@ -177,11 +190,14 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
       attempt,
       image: resolved,
       podIP: spec.podIP,
-      layout,
+      layout: rootfs.layout,
+      rootfs,
       env: containerEnv(resolved, spec),
       workingDir,
       volumes: spec.volumes ?? [],
       sandboxed: sandbox.available,
+      userns: !!sandbox.userns,
+      security: spec.security ?? {},
       log: new LogWriter(join(paths.logDir, `${attempt}.log`), clock, limits),
       clock,
     };
@@ -192,9 +208,16 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
         const declared = (spec.ports ?? []).filter((p) => (p.protocol ?? 'TCP') === 'TCP').map((p) => p.containerPort);
         c = await NginxContainer.start(ctx, [...new Set([...image.ports, ...declared])], listen);
       } else if (kind === 'builtin-idle') {
-        c = await IdleContainer.start(ctx, listen);
+        c = await IdleContainer.start(ctx, listen, opts.checks ?? {});
       } else {
-        c = ProcessContainer.start(ctx, argv, paths.pidFile);
+        c =
+          spec.stdin || spec.tty
+            ? InteractiveContainer.start(ctx, argv, paths.pidFile, {
+                stdin: !!spec.stdin,
+                stdinOnce: !!spec.stdinOnce,
+                tty: !!spec.tty,
+              })
+            : ProcessContainer.start(ctx, argv, paths.pidFile);
       }
     } catch (err) {
       ctx.log.close();
@@ -236,6 +259,7 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
     await Promise.all(mine.map((c) => c.kill()));
     for (const c of mine) containers.delete(key(c.podUid, c.name));
     await rm(podDir(opts.rootDir, podUid), { recursive: true, force: true });
+    await rm(podMemoryDir(podDir(opts.rootDir, podUid)), { recursive: true, force: true });
   }
 
   async function shutdown(graceMs = 0): Promise<void> {
@@ -254,6 +278,8 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
     hasImage: (node, image) => puller.has(node, image),
     images: (node) => puller.images(node),
     start,
+    kindOf: (spec) =>
+      containerArgv(catalog.resolve(spec.image), { ...spec, podUid: '', podName: '', container: '', podIP: '' }).kind,
     get: (podUid, container) => containers.get(key(podUid, container)),
     logs,
     exec,

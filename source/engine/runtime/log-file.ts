@@ -52,21 +52,26 @@ export function parseEntry(line: string): LogEntry | undefined {
   const ns = parseTime(time);
   const stream = line.slice(a + 1, b);
   const tag = line.slice(b + 1, c);
-  if (ns === undefined || (stream !== 'stdout' && stream !== 'stderr') || (tag !== 'P' && tag !== 'F')) return undefined;
+  if (ns === undefined || (stream !== 'stdout' && stream !== 'stderr') || (tag !== 'P' && tag !== 'F'))
+    return undefined;
   return { time, ns, stream, partial: tag === 'P', content: line.slice(c + 1) };
 }
 
 /**
  * Appends one container instance's output to its log file. Writes are synchronous so that the
  * file always holds every entry emitted so far: a follower reads the file and subscribes in
- * one tick without losing or repeating a line. Emits `entry` (LogEntry) and `close`.
+ * one tick without losing or repeating a line. Emits `entry` (LogEntry), `raw` (stream, Buffer)
+ * and `close`.
  */
 export class LogWriter extends EventEmitter {
   private fd: number;
   private size: number;
   private lastNs = 0n;
   private rest: Record<Stream, string> = { stdout: '', stderr: '' };
-  private decoders: Record<Stream, StringDecoder> = { stdout: new StringDecoder('utf8'), stderr: new StringDecoder('utf8') };
+  private decoders: Record<Stream, StringDecoder> = {
+    stdout: new StringDecoder('utf8'),
+    stderr: new StringDecoder('utf8'),
+  };
   closed = false;
 
   constructor(
@@ -83,6 +88,8 @@ export class LogWriter extends EventEmitter {
   /** Raw output: split into lines; an unfinished line waits for the rest. */
   write(stream: Stream, chunk: Buffer | string): void {
     if (this.closed) return;
+    // Attached clients get the bytes as they come, prompts without a newline included.
+    if (this.listenerCount('raw')) this.emit('raw', stream, typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
     const text = this.rest[stream] + (typeof chunk === 'string' ? chunk : this.decoders[stream].write(chunk));
     const lines = text.split('\n');
     this.rest[stream] = lines.pop()!;

@@ -25,7 +25,12 @@ export interface LogReadOptions {
  * Read a container instance's log files (oldest first) as output lines, newline included. With
  * `follow` and a live writer, new lines follow until the writer closes.
  */
-export function readLogs(files: string[], live: LogWriter | undefined, opts: LogReadOptions, nowMs: number): Channel<string> {
+export function readLogs(
+  files: string[],
+  live: LogWriter | undefined,
+  opts: LogReadOptions,
+  nowMs: number,
+): Channel<string> {
   const out = new Channel<string>();
   const since = sinceNs(opts, nowMs);
   let budget = opts.limitBytes && opts.limitBytes > 0 ? opts.limitBytes : Infinity;
@@ -70,7 +75,10 @@ export function readLogs(files: string[], live: LogWriter | undefined, opts: Log
       pending = undefined;
     }
     const kept = since === undefined ? lines : lines.filter(([e]) => e.ns >= since);
-    const tail = opts.tailLines !== undefined && opts.tailLines >= 0 ? kept.slice(Math.max(0, kept.length - opts.tailLines)) : kept;
+    const tail =
+      opts.tailLines !== undefined && opts.tailLines >= 0
+        ? kept.slice(Math.max(0, kept.length - opts.tailLines))
+        : kept;
     for (const [e, content, terminated] of tail) emit(e, content, terminated);
   };
 

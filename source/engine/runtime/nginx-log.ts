@@ -30,7 +30,10 @@ export interface AccessRecord {
 /** Escape like nginx does for variables in access logs (`"` and non-printables as \xHH). */
 function esc(v: string | undefined): string {
   if (!v) return '-';
-  return v.replace(/["\\\x00-\x1f\x7f-\xff]/g, (c) => `\\x${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
+  return v.replace(
+    /["\\\x00-\x1f\x7f-\xff]/g,
+    (c) => `\\x${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`,
+  );
 }
 
 export function accessLine(r: AccessRecord): string {

@@ -7,6 +7,8 @@ import { accessLine, errorLine } from './nginx-log.ts';
 export interface NginxSite {
   /** Host directory served as `/usr/share/nginx/html`: the container's own, in its rootfs. */
   htmlDir: string;
+  /** Make sure htmlDir is on disk (a lazily laid out rootfs) before a request reads it. */
+  prepare?: () => void;
   version: string;
   now(): number;
   access(line: string): void;
@@ -14,22 +16,40 @@ export interface NginxSite {
 }
 
 const TYPES: Record<string, string> = {
-  '.html': 'text/html', '.htm': 'text/html', '.css': 'text/css', '.js': 'application/javascript',
-  '.json': 'application/json', '.txt': 'text/plain', '.xml': 'text/xml', '.svg': 'image/svg+xml',
-  '.png': 'image/png', '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.gif': 'image/gif',
-  '.ico': 'image/x-icon', '.webp': 'image/webp', '.woff2': 'font/woff2', '.pdf': 'application/pdf',
+  '.html': 'text/html',
+  '.htm': 'text/html',
+  '.css': 'text/css',
+  '.js': 'application/javascript',
+  '.json': 'application/json',
+  '.txt': 'text/plain',
+  '.xml': 'text/xml',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.gif': 'image/gif',
+  '.ico': 'image/x-icon',
+  '.webp': 'image/webp',
+  '.woff2': 'font/woff2',
+  '.pdf': 'application/pdf',
   '.wasm': 'application/wasm',
 };
 
 const REASONS: Record<number, string> = {
-  301: 'Moved Permanently', 304: 'Not Modified', 400: 'Bad Request', 403: 'Forbidden',
-  404: 'Not Found', 405: 'Not Allowed', 500: 'Internal Server Error',
+  301: 'Moved Permanently',
+  304: 'Not Modified',
+  400: 'Bad Request',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Not Allowed',
+  500: 'Internal Server Error',
 };
 
 /** The static-file behaviour of nginx's default server: `location / { root …; index index.html; }`. */
 export function nginxHandler(site: NginxSite): (req: IncomingMessage, res: ServerResponse) => void {
   let connections = 0;
   return (req, res) => {
+    site.prepare?.();
     const conn = ++connections;
     const started = site.now();
     const request = `${req.method} ${req.url} HTTP/${req.httpVersion}`;
@@ -57,7 +77,13 @@ export function nginxHandler(site: NginxSite): (req: IncomingMessage, res: Serve
     res.on('close', log);
     const fail = (status: number, why?: string) => {
       if (why) {
-        site.error(errorLine(site.now(), conn, `${why}, client: ${req.socket.remoteAddress?.replace(/^::ffff:/, '')}, server: localhost, request: "${request}", host: "${req.headers.host ?? ''}"`));
+        site.error(
+          errorLine(
+            site.now(),
+            conn,
+            `${why}, client: ${req.socket.remoteAddress?.replace(/^::ffff:/, '')}, server: localhost, request: "${request}", host: "${req.headers.host ?? ''}"`,
+          ),
+        );
       }
       const body = errorPage(status, site.version);
       bodyBytes = req.method === 'HEAD' ? 0 : body.length;
@@ -129,7 +155,10 @@ async function serve(
   };
   const inm = req.headers['if-none-match'];
   const ims = req.headers['if-modified-since'];
-  const notModified = inm !== undefined ? inm.split(/\s*,\s*/).some((t) => t === etag || t === `W/${etag}` || t === '*') : ims === lastModified;
+  const notModified =
+    inm !== undefined
+      ? inm.split(/\s*,\s*/).some((t) => t === etag || t === `W/${etag}` || t === '*')
+      : ims === lastModified;
   if (notModified) {
     res.writeHead(304, REASONS[304], headers);
     return void res.end();

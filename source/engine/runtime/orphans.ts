@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
-import { groupMembers, isAlive, signalGroup, startTime } from './process-group.ts';
+import { join, resolve } from 'node:path';
+import { groupMembers, isAlive, processGroupOf, signalGroup, startTime } from './process-group.ts';
 
 /**
  * Kill the process groups that containers of an engine that died left running: each host
@@ -9,6 +9,7 @@ import { groupMembers, isAlive, signalGroup, startTime } from './process-group.t
  */
 export function reapOrphans(rootDir: string, keep: (pid: number) => boolean): number {
   let reaped = 0;
+  const killed = new Set<number>();
   for (const pod of list(rootDir)) {
     for (const name of list(join(rootDir, pod))) {
       const pidFile = join(rootDir, pod, name, 'pid');
@@ -18,12 +19,48 @@ export function reapOrphans(rootDir: string, keep: (pid: number) => boolean): nu
       if (keep(n)) continue;
       if (n > 1 && ours(n, started)) {
         signalGroup(n, 'SIGKILL');
+        killed.add(n);
         reaped++;
       }
       rmSync(pidFile, { force: true });
     }
   }
+  // A container the dead engine spawned but had no time to record (killed between the spawn and
+  // the pid file) is found by what it carries: bwrap's binds of the rootfs, or without a sandbox
+  // the TMPDIR in the container's directory.
+  for (const pgid of strayGroups(rootDir)) {
+    if (keep(pgid) || killed.has(pgid) || pgid <= 1) continue;
+    if (signalGroup(pgid, 'SIGKILL')) reaped++;
+  }
   return reaped;
+}
+
+/** Process groups of processes that belong to containers under `rootDir` (Linux /proc). */
+export function strayGroups(rootDir: string): Set<number> {
+  const abs = resolve(rootDir);
+  const prefix = abs.endsWith('/') ? abs : `${abs}/`;
+  const groups = new Set<number>();
+  for (const name of list('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    const pid = Number(name);
+    if (pid === process.pid) continue;
+    if (isContainerProcess(pid, prefix)) {
+      const pgid = processGroupOf(pid);
+      if (pgid && pgid !== process.pid) groups.add(pgid);
+    }
+  }
+  return groups;
+}
+
+function isContainerProcess(pid: number, prefix: string): boolean {
+  try {
+    const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+    if (/(^|\/)bwrap$/.test(argv[0] ?? '') && argv.some((a) => a.startsWith(prefix))) return true;
+    const env = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
+    return env.some((e) => e.startsWith(`TMPDIR=${prefix}`));
+  } catch {
+    return false;
+  }
 }
 
 /**

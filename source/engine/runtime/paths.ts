@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { InvalidNameError } from './errors.ts';
 
@@ -29,6 +30,17 @@ export interface ContainerPaths {
 
 export function podDir(rootDir: string, podUid: string): string {
   return join(rootDir, checkName('pod uid', podUid));
+}
+
+/** The host's shared-memory tmpfs, where `emptyDir.medium: Memory` volumes live. */
+export const SHM = '/dev/shm';
+
+/**
+ * A pod's memory-backed volumes: `/dev/shm/skiff-<hash of the pod's directory>`, so that pods of
+ * different engines (SKIFF_HOMEs) never share one. Removed with the pod, like its directory.
+ */
+export function podMemoryDir(podDirectory: string, shm = SHM): string {
+  return join(shm, `skiff-${createHash('sha256').update(podDirectory).digest('hex').slice(0, 24)}`);
 }
 
 export function containerPaths(rootDir: string, podUid: string, container: string): ContainerPaths {

@@ -1,4 +1,4 @@
-import { listenLoopback } from '../proxy/loopback.ts';
+import { listenLoopback } from '../net/loopback.ts';
 import type { Server } from 'node:net';
 
 /** A container port that could not be bound as asked and listens elsewhere on the pod IP. */
@@ -20,8 +20,17 @@ export interface ListenOptions {
 const isRoot = () => process.getuid?.() === 0;
 
 /** Bind `server` to ip:port, or to a free port on ip when that cannot be had. */
-export async function listenMapped(server: Server, ip: string, port: number, opts: ListenOptions = {}): Promise<PortMapping | undefined> {
-  let reason: PortMapping['reason'] | undefined = opts.forceMap ? 'forced' : port < 1024 && !isRoot() ? 'privileged' : undefined;
+export async function listenMapped(
+  server: Server,
+  ip: string,
+  port: number,
+  opts: ListenOptions = {},
+): Promise<PortMapping | undefined> {
+  let reason: PortMapping['reason'] | undefined = opts.forceMap
+    ? 'forced'
+    : port < 1024 && !isRoot()
+      ? 'privileged'
+      : undefined;
   if (!reason) {
     try {
       await listenLoopback(server, ip, port);
@@ -44,4 +53,3 @@ export async function listenMapped(server: Server, ip: string, port: number, opt
     message: `Port ${port} on ${ip} ${why}: container port ${port} listens on ${ip}:${hostPort}`,
   };
 }
-

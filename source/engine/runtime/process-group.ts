@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { constants } from 'node:os';
+import type { Clock } from '../clock.ts';
 
 /** Send `signal` to every process of group `pgid`; false when none was left. */
 export function signalGroup(pgid: number, signal: NodeJS.Signals): boolean {
@@ -28,6 +29,16 @@ export function signalGroupMembers(pgid: number, signal: NodeJS.Signals): number
     }
   }
   return sent;
+}
+
+/**
+ * A container's graceful stop: SIGTERM (to the members only when sandboxed, see above), then
+ * SIGKILL to the whole group after `graceMs` on `clock`. Returns the kill timer's handle.
+ */
+export function terminateGroup(pgid: number, sandboxed: boolean, clock: Clock, graceMs: number): unknown {
+  if (sandboxed) signalGroupMembers(pgid, 'SIGTERM');
+  else signalGroup(pgid, 'SIGTERM');
+  return clock.setTimeout(() => signalGroup(pgid, 'SIGKILL'), graceMs);
 }
 
 /** Live (not zombie) processes of group `pgid`. */
@@ -60,6 +71,11 @@ export function isAlive(pid: number): boolean {
   } catch {
     return false;
   }
+}
+
+/** The process group of `pid`, if it lives. */
+export function processGroupOf(pid: number): number | undefined {
+  return procStat(pid)?.pgrp;
 }
 
 /** Clock ticks since boot when the process started: with the pid, it names a process uniquely. */

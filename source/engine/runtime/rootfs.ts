@@ -1,8 +1,10 @@
-import { existsSync } from 'node:fs';
-import { chmod, mkdir, rm, writeFile } from 'node:fs/promises';
+import { chmodSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, posix } from 'node:path';
 import type { ResolvedImage } from './catalog.ts';
 import { inRootfs, isUnder } from './paths.ts';
+import { hostPathInBaseView } from './view.ts';
+import type { VolumeMount } from './sandbox.ts';
+import { linkVolumes } from './volume-links.ts';
 
 /** What a container sees of its own filesystem, ready to be bind-mounted by the sandbox. */
 export interface RootfsLayout {
@@ -19,23 +21,58 @@ export interface RootfsOptions {
   workingDir: string;
   /** Start from the image again (a new container instance) rather than keep earlier writes. */
   fresh: boolean;
+  /** Without a sandbox: volumes appear as symlinks in the rootfs (see volume-links.ts). */
+  linkVolumes?: VolumeMount[];
+}
+
+/** A container filesystem whose layout is known at once and whose files are written on first use. */
+export interface LazyRootfs {
+  layout: RootfsLayout;
+  /** Write the rootfs to disk if it is not there yet (idempotent, synchronous, a few dozen syscalls). */
+  ensure(): void;
+  readonly laidOut: boolean;
 }
 
 const ALWAYS_PRIVATE = ['/tmp', '/root'];
 
-/** Lay out `rootfs` from the image: its files, its private directories, hosts and hostname. */
-export async function layoutRootfs(rootfs: string, image: ResolvedImage, opts: RootfsOptions): Promise<RootfsLayout> {
+/** Where the image's files, its private directories, hosts and hostname go (no disk access but one stat). */
+export function planRootfs(rootfs: string, image: ResolvedImage, workingDir: string): RootfsLayout {
   const wanted = [...ALWAYS_PRIVATE, ...image.image.paths, ...Object.keys(image.files).map((f) => posix.dirname(f))];
-  // A working directory the host lacks must exist in the sandbox: containerd creates it too.
-  if (opts.workingDir !== '/' && !existsSync(opts.workingDir)) wanted.push(opts.workingDir);
+  // A working directory the container cannot see must exist in the sandbox: containerd creates it too.
+  if (workingDir !== '/' && !existsSync(hostPathInBaseView(workingDir) ?? '/nonexistent/')) wanted.push(workingDir);
   const dirs = outermost(wanted);
   const files = ['/etc/hosts', '/etc/hostname'].filter((f) => !dirs.some((d) => isUnder(f, d)));
+  return { rootfs, dirs, files };
+}
 
-  if (opts.fresh) await rm(rootfs, { recursive: true, force: true });
-  await mkdir(rootfs, { recursive: true });
-  for (const d of dirs) await mkdir(inRootfs(rootfs, d), { recursive: true });
-  await chmod(inRootfs(rootfs, '/tmp'), 0o1777);
-  await chmod(inRootfs(rootfs, '/root'), 0o700);
+/**
+ * The rootfs of one container instance. A process container needs it before it starts; a
+ * built-in one (served by the engine) only when something looks inside — exec, or nginx serving
+ * its html directory — so most built-in pods never write one (about 30 mkdir/write per container).
+ */
+export function lazyRootfs(rootfs: string, image: ResolvedImage, opts: RootfsOptions): LazyRootfs {
+  const layout = planRootfs(rootfs, image, opts.workingDir);
+  let done = false;
+  return {
+    layout,
+    get laidOut() {
+      return done;
+    },
+    ensure() {
+      if (done) return;
+      writeRootfs(layout, image, opts);
+      done = true;
+    },
+  };
+}
+
+function writeRootfs(layout: RootfsLayout, image: ResolvedImage, opts: RootfsOptions): void {
+  const { rootfs, dirs } = layout;
+  if (opts.fresh) rmSync(rootfs, { recursive: true, force: true });
+  mkdirSync(rootfs, { recursive: true });
+  for (const d of dirs) mkdirSync(inRootfs(rootfs, d), { recursive: true });
+  chmodSync(inRootfs(rootfs, '/tmp'), 0o1777);
+  chmodSync(inRootfs(rootfs, '/root'), 0o700);
   const managed: Record<string, string> = {
     '/etc/hosts': hostsFile(opts.hostname, opts.podIP),
     '/etc/hostname': `${opts.hostname}\n`,
@@ -43,24 +80,25 @@ export async function layoutRootfs(rootfs: string, image: ResolvedImage, opts: R
   for (const [path, content] of [...Object.entries(image.files), ...Object.entries(managed)]) {
     const target = inRootfs(rootfs, path);
     if (!opts.fresh && !(path in managed) && existsSync(target)) continue;
-    await mkdir(dirname(target), { recursive: true });
-    await writeFile(target, content);
+    mkdirSync(dirname(target), { recursive: true });
+    writeFileSync(target, content);
   }
-  return { rootfs, dirs, files };
+  if (opts.linkVolumes?.length) linkVolumes(rootfs, opts.linkVolumes);
 }
 
+/** The first lines of every hosts file the kubelet writes (here and in kubelet/pod-dns.ts). */
+export const HOSTS_HEADER: readonly string[] = [
+  '# Kubernetes-managed hosts file.',
+  '127.0.0.1\tlocalhost',
+  '::1\tlocalhost ip6-localhost ip6-loopback',
+  'fe00::0\tip6-localnet',
+  'fe00::0\tip6-mcastprefix',
+  'fe00::1\tip6-allnodes',
+  'fe00::2\tip6-allrouters',
+];
+
 function hostsFile(hostname: string, podIP: string): string {
-  return [
-    '# Kubernetes-managed hosts file.',
-    '127.0.0.1\tlocalhost',
-    '::1\tlocalhost ip6-localhost ip6-loopback',
-    'fe00::0\tip6-localnet',
-    'fe00::0\tip6-mcastprefix',
-    'fe00::1\tip6-allnodes',
-    'fe00::2\tip6-allrouters',
-    `${podIP}\t${hostname}`,
-    '',
-  ].join('\n');
+  return [...HOSTS_HEADER, `${podIP}\t${hostname}`, ''].join('\n');
 }
 
 /** Drop duplicates and directories inside another one of the list; `/` itself is never private. */

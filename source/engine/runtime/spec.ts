@@ -1,5 +1,6 @@
 import { delimiter } from 'node:path';
 import type { ResolvedImage, RuntimeKind } from './catalog.ts';
+import type { SecuritySpec } from './privileges.ts';
 import type { VolumeMount } from './sandbox.ts';
 
 export interface EnvVar {
@@ -25,6 +26,14 @@ export interface StartSpec {
   podIP: string;
   ports?: { containerPort: number; protocol?: string }[];
   volumes?: VolumeMount[];
+  /** The pod's and container's securityContext, merged (container fields win). */
+  security?: SecuritySpec;
+  /** Keep stdin open for `kubectl attach -i` (container `stdin: true`). */
+  stdin?: boolean;
+  /** Close stdin after the first attach session ends (`stdinOnce`, set by `kubectl run -i`). */
+  stdinOnce?: boolean;
+  /** Run the main process in a pseudo-terminal (container `tty: true`). */
+  tty?: boolean;
   /** Keep the filesystem of an earlier instance (default: start from the image, like a new container). */
   keepRootfs?: boolean;
 }
@@ -35,7 +44,9 @@ export interface StartSpec {
  */
 export function containerArgv(image: ResolvedImage, spec: StartSpec): { kind: RuntimeKind; argv: string[] } {
   const { entrypoint, cmd, runtime } = image.image;
-  let argv = spec.command?.length ? [...spec.command, ...(spec.args ?? [])] : [...entrypoint, ...(spec.args?.length ? spec.args : cmd)];
+  let argv = spec.command?.length
+    ? [...spec.command, ...(spec.args ?? [])]
+    : [...entrypoint, ...(spec.args?.length ? spec.args : cmd)];
   if (runtime !== 'builtin-nginx') return { kind: runtime, argv };
   // The image's entrypoint script only execs its arguments.
   if (argv[0] === '/docker-entrypoint.sh') argv = argv.slice(1);
@@ -46,7 +57,9 @@ export function containerArgv(image: ResolvedImage, spec: StartSpec): { kind: Ru
 /** Image env, then the pod's; the host PATH is appended so host tools stand in for the image's. */
 export function containerEnv(image: ResolvedImage, spec: StartSpec): Record<string, string> {
   const env: Record<string, string> = { HOSTNAME: spec.podName, HOME: '/root', ...image.env };
-  const extra = Array.isArray(spec.env) ? Object.fromEntries(spec.env.map((e) => [e.name, e.value ?? ''])) : (spec.env ?? {});
+  const extra = Array.isArray(spec.env)
+    ? Object.fromEntries(spec.env.map((e) => [e.name, e.value ?? '']))
+    : (spec.env ?? {});
   Object.assign(env, extra);
   const path = (env.PATH ?? '').split(delimiter).filter(Boolean);
   for (const dir of (process.env.PATH ?? '').split(delimiter)) if (dir && !path.includes(dir)) path.push(dir);

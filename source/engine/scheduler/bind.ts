@@ -1,16 +1,29 @@
+import type { PodCondition } from 'kubernetes-types/core/v1.d.ts';
 import type { KObject } from '../../api-types/index.ts';
 import { rfc3339 } from '../clock.ts';
 import { ApiError } from '../store/errors.ts';
 import type { Store } from '../store/store.ts';
 
+/** A pod condition as the apiserver writes it: lastProbeTime is null, not absent. */
+type Condition = Omit<PodCondition, 'lastProbeTime'> & { lastProbeTime?: string | null };
+
 /** Set or replace a pod condition, keeping lastTransitionTime while the status is unchanged. */
-export function setPodCondition(pod: KObject, cond: { type: string; status: string; reason?: string; message?: string }, now: number): boolean {
+export function setPodCondition(
+  pod: KObject,
+  cond: { type: string; status: string; reason?: string; message?: string },
+  now: number,
+): boolean {
   pod.status ??= {};
-  const list: any[] = (pod.status.conditions ??= []);
+  const list: Condition[] = (pod.status.conditions ??= []);
   const i = list.findIndex((c) => c?.type === cond.type);
   const cur = i >= 0 ? list[i] : undefined;
   if (cur && cur.status === cond.status && cur.reason === cond.reason && cur.message === cond.message) return false;
-  const next: any = { type: cond.type, status: cond.status, lastProbeTime: null, lastTransitionTime: cur && cur.status === cond.status ? cur.lastTransitionTime : rfc3339(now) };
+  const next: Condition = {
+    type: cond.type,
+    status: cond.status,
+    lastProbeTime: null,
+    lastTransitionTime: cur && cur.status === cond.status ? cur.lastTransitionTime : rfc3339(now),
+  };
   if (cond.reason) next.reason = cond.reason;
   if (cond.message) next.message = cond.message;
   if (i >= 0) list[i] = next;
@@ -25,19 +38,34 @@ export function setPodCondition(pod: KObject, cond: { type: string; status: stri
 export function bindPod(store: Store, namespace: string, name: string, node: string): KObject {
   const pod = store.mustGet('pods', namespace, name);
   if (pod.spec?.nodeName && pod.spec.nodeName !== node) {
-    throw new ApiError(409, 'Conflict', `Operation cannot be fulfilled on pods/binding "${name}": pod ${name} is already assigned to node "${pod.spec.nodeName}"`, {
-      name,
-      kind: 'pods/binding',
-    });
+    throw new ApiError(
+      409,
+      'Conflict',
+      `Operation cannot be fulfilled on pods/binding "${name}": pod ${name} is already assigned to node "${pod.spec.nodeName}"`,
+      {
+        name,
+        kind: 'pods/binding',
+      },
+    );
   }
   if (pod.metadata.deletionTimestamp) {
-    throw new ApiError(409, 'Conflict', `Operation cannot be fulfilled on pods/binding "${name}": pod ${name} is being deleted, cannot be assigned to a host`, { name, kind: 'pods/binding' });
-  }
-  if (!pod.spec?.nodeName) {
-    store.mutate('pods', namespace, name, (p) => {
-      p.spec.nodeName = node;
-    });
+    throw new ApiError(
+      409,
+      'Conflict',
+      `Operation cannot be fulfilled on pods/binding "${name}": pod ${name} is being deleted, cannot be assigned to a host`,
+      { name, kind: 'pods/binding' },
+    );
   }
   const now = store.clock.now();
-  return store.mutate('pods', namespace, name, (p) => setPodCondition(p, { type: 'PodScheduled', status: 'True' }, now), { subresource: 'status' });
+  return store.mutate(
+    'pods',
+    namespace,
+    name,
+    (p) => {
+      const assign = !p.spec.nodeName;
+      p.spec.nodeName = node;
+      return setPodCondition(p, { type: 'PodScheduled', status: 'True' }, now) || assign;
+    },
+    { subresource: 'binding' },
+  );
 }

@@ -1,5 +1,6 @@
+import type { PodSpec } from 'kubernetes-types/core/v1.d.ts';
 import type { KObject } from '../../api-types/index.ts';
-import { controllerRef } from '../controllers/pods.ts';
+import { controllerRef } from '../framework/owner-refs.ts';
 import { allocatable, nonZeroRequests, podRequests, type Resources } from './resources.ts';
 
 /** What one bound pod takes from its node. */
@@ -62,7 +63,7 @@ function bump(m: Map<string, number>, k: string, by: number): void {
 }
 
 /** `TCP/0.0.0.0/8080` for each requested hostPort. */
-export function hostPorts(spec: any): string[] {
+export function hostPorts(spec: Pick<PodSpec, 'containers'> | undefined): string[] {
   const out: string[] = [];
   for (const c of spec?.containers ?? []) {
     for (const p of c?.ports ?? []) {

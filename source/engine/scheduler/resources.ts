@@ -1,3 +1,4 @@
+import type { Container, NodeStatus, PodSpec } from 'kubernetes-types/core/v1.d.ts';
 /** Resource quantities (`100m`, `128Mi`, `1.5`, `2e3`) and pod requests as the scheduler counts them. */
 
 const SUFFIX: Record<string, number> = {
@@ -48,8 +49,10 @@ function amount(name: string, q: unknown): number {
   return name === 'cpu' ? milliCPU(q) : units(q);
 }
 
+type WithResources = Pick<Container, 'resources'>;
+
 /** Container requests, defaulting to limits where only a limit is given (as the apiserver does). */
-function containerRequests(c: any): Resources {
+function containerRequests(c: WithResources | undefined): Resources {
   const out: Resources = new Map();
   const req = c?.resources?.requests ?? {};
   const lim = c?.resources?.limits ?? {};
@@ -60,7 +63,9 @@ function containerRequests(c: any): Resources {
 }
 
 /** max(Σ containers, each init container) + overhead, per resource. */
-export function podRequests(spec: any): Resources {
+export function podRequests(
+  spec: { containers?: WithResources[]; initContainers?: WithResources[]; overhead?: PodSpec['overhead'] } | undefined,
+): Resources {
   const total: Resources = new Map();
   for (const c of spec?.containers ?? []) {
     for (const [k, v] of containerRequests(c)) total.set(k, (total.get(k) ?? 0) + v);
@@ -76,7 +81,7 @@ export const DEFAULT_MILLI_CPU = 100;
 export const DEFAULT_MEMORY = 200 * 2 ** 20;
 
 /** cpu and memory for scoring: containers without a request count as 100m / 200Mi. */
-export function nonZeroRequests(spec: any): { cpu: number; memory: number } {
+export function nonZeroRequests(spec: { containers?: WithResources[] } | undefined): { cpu: number; memory: number } {
   let cpu = 0;
   let memory = 0;
   for (const c of spec?.containers ?? []) {
@@ -88,7 +93,7 @@ export function nonZeroRequests(spec: any): { cpu: number; memory: number } {
 }
 
 /** A node's allocatable (falling back to capacity), as numbers. */
-export function allocatable(node: any): Resources {
+export function allocatable(node: { status?: Pick<NodeStatus, 'allocatable' | 'capacity'> } | undefined): Resources {
   const src = node?.status?.allocatable ?? node?.status?.capacity ?? {};
   const out: Resources = new Map();
   for (const [k, q] of Object.entries(src)) out.set(k, amount(k, q));

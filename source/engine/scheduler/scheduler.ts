@@ -1,11 +1,13 @@
+import { claimsPreFilter, volumeNodeTerms } from './volume-binding.ts';
 import type { KObject } from '../../api-types/index.ts';
-import { Controller, objKey, splitKey } from '../controllers/framework.ts';
-import { controllerRef } from '../controllers/pods.ts';
+import { Controller } from '../framework/controller.ts';
+import { objKey, splitKey } from '../framework/cache.ts';
+import { controllerRef } from '../framework/owner-refs.ts';
 import { ApiError } from '../store/errors.ts';
 import { jsonEqual } from '../store/freeze.ts';
 import type { StoreEvent } from '../store/store.ts';
 import { bindPod, setPodCondition } from './bind.ts';
-import { fitErrorMessage, filterNode, type Rejection } from './filters.ts';
+import { fitErrorMessage, filterNode, preFilterMessage, type Rejection } from './filters.ts';
 import { NodeInfo, hostPorts, usageOf, type PodUsage } from './node-info.ts';
 import { nonZeroRequests, podRequests } from './resources.ts';
 import { pickNode } from './scores.ts';
@@ -20,7 +22,13 @@ const MAX_UNSCHEDULABLE_MS = 5 * 60_000;
 export function needsScheduling(pod: KObject): boolean {
   const s = pod.spec ?? {};
   const phase = pod.status?.phase;
-  return !s.nodeName && (s.schedulerName ?? 'default-scheduler') === 'default-scheduler' && !pod.metadata.deletionTimestamp && phase !== 'Succeeded' && phase !== 'Failed';
+  return (
+    !s.nodeName &&
+    (s.schedulerName ?? 'default-scheduler') === 'default-scheduler' &&
+    !pod.metadata.deletionTimestamp &&
+    phase !== 'Succeeded' &&
+    phase !== 'Failed'
+  );
 }
 
 /** Whether a node change can make a pending pod fit (heartbeats alone cannot). */
@@ -52,6 +60,8 @@ export class Scheduler extends Controller {
   protected init(): void {
     this.watch('nodes', (ev) => this.nodeEvent(ev));
     this.watch('pods', (ev) => this.podEvent(ev));
+    // A claim created, bound or gone may let a waiting pod through VolumeBinding.
+    this.watch('persistentvolumeclaims', () => this.requestMove());
     this.every(30_000, () => this.flushStale());
   }
 
@@ -94,7 +104,10 @@ export class Scheduler extends Controller {
       return;
     }
     if (!this.unschedulable.has(key)) this.queue.add(key);
-    else if (ev.prev && (!jsonEqual(ev.prev.spec, pod.spec) || !jsonEqual(ev.prev.metadata.labels, pod.metadata.labels))) {
+    else if (
+      ev.prev &&
+      (!jsonEqual(ev.prev.spec, pod.spec) || !jsonEqual(ev.prev.metadata.labels, pod.metadata.labels))
+    ) {
       this.unschedulable.delete(key);
       this.queue.add(key);
     }
@@ -104,7 +117,15 @@ export class Scheduler extends Controller {
     const [ns, name] = splitKey(key);
     const pod = this.store.get('pods', ns, name);
     if (!pod || !needsScheduling(pod)) return;
-    const facts = { pod, requests: podRequests(pod.spec), ports: hostPorts(pod.spec) };
+    const claimProblem = claimsPreFilter(this.store, pod);
+    if (claimProblem)
+      return this.fail(pod, preFilterMessage([...this.nodes.values()].filter((n) => n.node).length, claimProblem));
+    const facts = {
+      pod,
+      requests: podRequests(pod.spec),
+      ports: hostPorts(pod.spec),
+      volumeTerms: volumeNodeTerms(this.store, pod),
+    };
     const feasible: NodeInfo[] = [];
     const rejections: Rejection[] = [];
     for (const info of this.nodes.values()) {
@@ -132,9 +153,15 @@ export class Scheduler extends Controller {
     // Recorded before the status write, whose watch event must not requeue the pod.
     this.unschedulable.set(key, { at: now, attempts: (prev?.attempts ?? 0) + 1 });
     try {
-      this.store.mutate('pods', pod.metadata.namespace, pod.metadata.name!, (p) => setPodCondition(p, { type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message }, now), {
-        subresource: 'status',
-      });
+      this.store.mutate(
+        'pods',
+        pod.metadata.namespace,
+        pod.metadata.name!,
+        (p) => setPodCondition(p, { type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message }, now),
+        {
+          subresource: 'status',
+        },
+      );
     } catch (e) {
       if (!(e instanceof ApiError && e.code === 404)) throw e;
       return;
@@ -167,10 +194,13 @@ export class Scheduler extends Controller {
     if (!Number.isFinite(next)) return;
     if (this.moveTimer && this.moveTimer.at <= next) return;
     if (this.moveTimer) this.clock.clearTimeout(this.moveTimer.handle);
-    const handle = this.clock.setTimeout(() => {
-      this.moveTimer = undefined;
-      this.moveDue();
-    }, (next - now) / this.scale);
+    const handle = this.clock.setTimeout(
+      () => {
+        this.moveTimer = undefined;
+        this.moveDue();
+      },
+      (next - now) / this.scale,
+    );
     this.moveTimer = { at: next, handle };
   }
 

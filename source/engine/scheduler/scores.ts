@@ -1,11 +1,17 @@
+import type { PreferredSchedulingTerm } from 'kubernetes-types/core/v1.d.ts';
 import type { KObject } from '../../api-types/index.ts';
 import type { NodeInfo } from './node-info.ts';
-import { matchNodeSelectorTerm, tolerated } from './taints.ts';
+import { matchNodeSelectorTerm, tolerated, type Taint } from './taints.ts';
 
 const MAX = 100;
 
 /** Score feasible nodes (kube-scheduler's default weights) and pick the best one. */
-export function pickNode(pod: KObject, nonZero: { cpu: number; memory: number }, owner: string | undefined, nodes: NodeInfo[]): NodeInfo {
+export function pickNode(
+  pod: KObject,
+  nonZero: { cpu: number; memory: number },
+  owner: string | undefined,
+  nodes: NodeInfo[],
+): NodeInfo {
   if (nodes.length === 1) return nodes[0]!;
   const total = new Map<NodeInfo, number>(nodes.map((n) => [n, 0]));
   const add = (weight: number, scores: Map<NodeInfo, number>) => {
@@ -56,14 +62,25 @@ function spread(nodes: NodeInfo[], owner: string): Map<NodeInfo, number> {
 }
 
 function taintScores(pod: KObject, nodes: NodeInfo[]): Map<NodeInfo, number> {
-  const counts = nodes.map((n) => (n.node!.spec?.taints ?? []).filter((t: any) => t.effect === 'PreferNoSchedule' && !tolerated(pod.spec?.tolerations, t)).length);
+  const counts = nodes.map(
+    (n) =>
+      (n.node!.spec?.taints ?? []).filter(
+        (t: Taint) => t.effect === 'PreferNoSchedule' && !tolerated(pod.spec?.tolerations, t),
+      ).length,
+  );
   const max = Math.max(...counts);
   return new Map(nodes.map((n, i) => [n, max === 0 ? MAX : Math.floor((MAX * (max - counts[i]!)) / max)]));
 }
 
 function affinityScores(pod: KObject, nodes: NodeInfo[]): Map<NodeInfo, number> {
   const prefs = pod.spec?.affinity?.nodeAffinity?.preferredDuringSchedulingIgnoredDuringExecution ?? [];
-  const raw = nodes.map((n) => prefs.reduce((s: number, p: any) => s + (matchNodeSelectorTerm(p?.preference, n.node!) ? (p.weight ?? 0) : 0), 0));
+  const raw = nodes.map((n) =>
+    prefs.reduce(
+      (s: number, p: PreferredSchedulingTerm | undefined) =>
+        s + (matchNodeSelectorTerm(p?.preference, n.node!) ? (p?.weight ?? 0) : 0),
+      0,
+    ),
+  );
   const max = Math.max(...raw);
   return new Map(nodes.map((n, i) => [n, max === 0 ? 0 : Math.floor((MAX * raw[i]!) / max)]));
 }

@@ -1,3 +1,4 @@
+import type { NodeCondition, NodeSelectorRequirement, NodeSelectorTerm, PodSpec } from 'kubernetes-types/core/v1.d.ts';
 import type { KObject } from '../../api-types/index.ts';
 
 /** Taints, tolerations and node selection shared by the scheduler and the node/DaemonSet controllers. */
@@ -33,7 +34,7 @@ export function tolerated(tolerations: Toleration[] | undefined, taint: Taint): 
 }
 
 export function readyStatus(node: KObject): string | undefined {
-  return (node.status?.conditions ?? []).find((c: any) => c?.type === 'Ready')?.status;
+  return (node.status?.conditions ?? []).find((c: NodeCondition | null) => c?.type === 'Ready')?.status;
 }
 
 /**
@@ -44,16 +45,21 @@ export function effectiveTaints(node: KObject): Taint[] {
   const taints: Taint[] = [...(node.spec?.taints ?? [])];
   const ready = readyStatus(node);
   const implied = ready === 'False' ? NOT_READY : ready === 'Unknown' ? UNREACHABLE : undefined;
-  if (implied && !taints.some((t) => t.key === implied && t.effect === 'NoSchedule')) taints.push({ key: implied, effect: 'NoSchedule' });
+  if (implied && !taints.some((t) => t.key === implied && t.effect === 'NoSchedule'))
+    taints.push({ key: implied, effect: 'NoSchedule' });
   return taints;
 }
 
 /** The first NoSchedule/NoExecute taint (of the given effects) the pod does not tolerate. */
-export function untoleratedTaint(taints: Taint[], tolerations: Toleration[] | undefined, effects = ['NoSchedule', 'NoExecute']): Taint | undefined {
+export function untoleratedTaint(
+  taints: Taint[],
+  tolerations: Toleration[] | undefined,
+  effects = ['NoSchedule', 'NoExecute'],
+): Taint | undefined {
   return taints.find((t) => effects.includes(t.effect) && !tolerated(tolerations, t));
 }
 
-function matchExpr(e: any, value: string | undefined): boolean {
+function matchExpr(e: NodeSelectorRequirement | undefined, value: string | undefined): boolean {
   const values: string[] = e?.values ?? [];
   switch (e?.operator) {
     case 'In':
@@ -73,25 +79,28 @@ function matchExpr(e: any, value: string | undefined): boolean {
   }
 }
 
-export function matchNodeSelectorTerm(term: any, node: KObject): boolean {
+export function matchNodeSelectorTerm(term: NodeSelectorTerm | undefined, node: KObject): boolean {
   const exprs = term?.matchExpressions ?? [];
   const fields = term?.matchFields ?? [];
   if (!exprs.length && !fields.length) return false;
   const labels = node.metadata.labels ?? {};
   return (
-    exprs.every((e: any) => matchExpr(e, Object.prototype.hasOwnProperty.call(labels, e.key) ? labels[e.key] : undefined)) &&
-    fields.every((f: any) => matchExpr(f, f.key === 'metadata.name' ? node.metadata.name : undefined))
+    exprs.every((e) => matchExpr(e, Object.prototype.hasOwnProperty.call(labels, e.key) ? labels[e.key] : undefined)) &&
+    fields.every((f) => matchExpr(f, f.key === 'metadata.name' ? node.metadata.name : undefined))
   );
 }
 
 /** nodeSelector and required node affinity (NodeAffinity filter). */
-export function matchesNodeSelection(spec: any, node: KObject): boolean {
+export function matchesNodeSelection(
+  spec: Pick<PodSpec, 'nodeSelector' | 'affinity'> | undefined,
+  node: KObject,
+): boolean {
   const labels = node.metadata.labels ?? {};
   for (const [k, v] of Object.entries(spec?.nodeSelector ?? {})) if (labels[k] !== v) return false;
   const required = spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution;
   if (required) {
     const terms = required.nodeSelectorTerms ?? [];
-    if (!terms.some((t: any) => matchNodeSelectorTerm(t, node))) return false;
+    if (!terms.some((t) => matchNodeSelectorTerm(t, node))) return false;
   }
   return true;
 }

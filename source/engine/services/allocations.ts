@@ -1,3 +1,4 @@
+import type { ServicePort, ServiceSpec } from 'kubernetes-types/core/v1.d.ts';
 import type { KObject, StatusCause } from '../../api-types/index.ts';
 import type { EngineConfig } from '../context.ts';
 import { errors } from '../store/errors.ts';
@@ -13,18 +14,26 @@ function invalid(svc: KObject, causes: StatusCause[]) {
   return errors.invalid('', 'Service', svc.metadata.name ?? '', causes);
 }
 
-function hasIP(spec: any): boolean {
-  return spec?.type !== 'ExternalName' && typeof spec?.clusterIP === 'string' && spec.clusterIP !== '' && spec.clusterIP !== 'None';
+function hasIP(spec: ServiceSpec | undefined): boolean {
+  return (
+    spec?.type !== 'ExternalName' &&
+    typeof spec?.clusterIP === 'string' &&
+    spec.clusterIP !== '' &&
+    spec.clusterIP !== 'None'
+  );
 }
 
-function wantsNodePorts(spec: any): boolean {
-  return NODE_PORT_TYPES.has(spec?.type) && !(spec.type === 'LoadBalancer' && spec.allocateLoadBalancerNodePorts === false);
+function wantsNodePorts(spec: ServiceSpec | undefined): boolean {
+  return (
+    NODE_PORT_TYPES.has(spec?.type ?? '') &&
+    !(spec!.type === 'LoadBalancer' && spec!.allocateLoadBalancerNodePorts === false)
+  );
 }
 
-function nodePortsOf(spec: any): Set<number> {
+function nodePortsOf(spec: ServiceSpec | undefined): Set<number> {
   const out = new Set<number>();
-  if (!NODE_PORT_TYPES.has(spec?.type)) return out;
-  for (const p of spec.ports ?? []) if (typeof p?.nodePort === 'number' && p.nodePort > 0) out.add(p.nodePort);
+  if (!NODE_PORT_TYPES.has(spec?.type ?? '')) return out;
+  for (const p of spec!.ports ?? []) if (typeof p?.nodePort === 'number' && p.nodePort > 0) out.add(p.nodePort);
   return out;
 }
 
@@ -44,8 +53,8 @@ export class ServiceAllocations {
   ) {
     this.cidr = parseCidr(config.serviceCIDR);
     const size = this.cidr.size;
-    // Network, broadcast and .1 (default/kubernetes) are never handed out at random.
-    this.ips = new RangeAllocator(size, Math.min(Math.max(16, size / 16), 256), new Set([0, 1, size - 1]));
+    // Network, broadcast, .1 (default/kubernetes) and .10 (kube-system/kube-dns) are never handed out at random.
+    this.ips = new RangeAllocator(size, Math.min(Math.max(16, size / 16), 256), new Set([0, 1, 10, size - 1]));
     const [lo, hi] = config.nodePortRange;
     const ports = hi - lo + 1;
     this.portBase = lo;
@@ -64,7 +73,9 @@ export class ServiceAllocations {
       if (hasIP(svc.spec)) {
         const n = ipToInt(svc.spec.clusterIP);
         if (n !== undefined && inCidr(this.cidr, svc.spec.clusterIP) && !this.ips.take(n - this.cidr.base, owner)) {
-          console.error(`service ${owner}: clusterIP ${svc.spec.clusterIP} is also held by ${this.ips.owner(n - this.cidr.base)}`);
+          console.error(
+            `service ${owner}: clusterIP ${svc.spec.clusterIP} is also held by ${this.ips.owner(n - this.cidr.base)}`,
+          );
         }
       }
       for (const p of nodePortsOf(svc.spec)) {
@@ -93,7 +104,8 @@ export class ServiceAllocations {
     const release: Array<() => void> = [];
     try {
       if (spec.type === 'ExternalName') {
-        for (const f of ['clusterIP', 'clusterIPs', 'ipFamilies', 'ipFamilyPolicy', 'internalTrafficPolicy']) delete spec[f];
+        for (const f of ['clusterIP', 'clusterIPs', 'ipFamilies', 'ipFamilyPolicy', 'internalTrafficPolicy'])
+          delete spec[f];
       } else if (hasIP(old.spec) || old.spec?.clusterIP === 'None') {
         spec.clusterIP = old.spec.clusterIP;
         spec.clusterIPs = [old.spec.clusterIP];
@@ -130,7 +142,13 @@ export class ServiceAllocations {
     const owner = ownerOf(svc);
     const fromList = Array.isArray(spec.clusterIPs) ? spec.clusterIPs[0] : undefined;
     if (spec.clusterIP && fromList && spec.clusterIP !== fromList) {
-      throw invalid(svc, [{ reason: 'FieldValueInvalid', field: 'spec.clusterIPs', message: `Invalid value: ${JSON.stringify(spec.clusterIPs)}: element [0] must match clusterIP` }]);
+      throw invalid(svc, [
+        {
+          reason: 'FieldValueInvalid',
+          field: 'spec.clusterIPs',
+          message: `Invalid value: ${JSON.stringify(spec.clusterIPs)}: element [0] must match clusterIP`,
+        },
+      ]);
     }
     const requested: string | undefined = spec.clusterIP || fromList || undefined;
     if (requested === 'None') {
@@ -142,13 +160,27 @@ export class ServiceAllocations {
     if (requested) {
       const n = ipToInt(requested);
       if (n === undefined) {
-        throw invalid(svc, [{ reason: 'FieldValueInvalid', field: 'spec.clusterIPs[0]', message: `Invalid value: ${JSON.stringify(requested)}: must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)` }]);
+        throw invalid(svc, [
+          {
+            reason: 'FieldValueInvalid',
+            field: 'spec.clusterIPs[0]',
+            message: `Invalid value: ${JSON.stringify(requested)}: must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)`,
+          },
+        ]);
       }
       offset = n - this.cidr.base;
       const fail = (why: string) =>
-        invalid(svc, [{ reason: 'FieldValueInvalid', field: 'spec.clusterIPs', message: `Invalid value: ${JSON.stringify([requested])}: failed to allocate IP ${requested}: ${why}` }]);
+        invalid(svc, [
+          {
+            reason: 'FieldValueInvalid',
+            field: 'spec.clusterIPs',
+            message: `Invalid value: ${JSON.stringify([requested])}: failed to allocate IP ${requested}: ${why}`,
+          },
+        ]);
       if (!inCidr(this.cidr, requested) || offset === 0 || offset === this.cidr.size - 1) {
-        throw fail(`the provided IP (${requested}) is not in the valid range. The range of valid IPs is ${this.cidr.text}`);
+        throw fail(
+          `the provided IP (${requested}) is not in the valid range. The range of valid IPs is ${this.cidr.text}`,
+        );
       }
       this.reclaimIfStale(this.ips, offset, (s) => s.spec?.clusterIP === requested);
       if (!this.ips.take(offset, owner)) throw fail('provided IP is already allocated');
@@ -168,14 +200,20 @@ export class ServiceAllocations {
     if (!wantsNodePorts(spec)) return;
     const owner = ownerOf(svc);
     const mine = new Set(held);
-    const ports: any[] = spec.ports ?? [];
+    const ports: ServicePort[] = spec.ports ?? [];
     // Requested ports first, so a random pick never steals one asked for further down.
     ports.forEach((p, i) => {
       if (typeof p?.nodePort !== 'number' || p.nodePort <= 0 || mine.has(p.nodePort)) return;
       const n = p.nodePort - this.portBase;
-      this.reclaimIfStale(this.ports, n, (s) => nodePortsOf(s.spec).has(p.nodePort));
+      this.reclaimIfStale(this.ports, n, (s) => nodePortsOf(s.spec).has(p.nodePort!));
       if (!this.ports.take(n, owner)) {
-        throw invalid(svc, [{ reason: 'FieldValueInvalid', field: `spec.ports[${i}].nodePort`, message: `Invalid value: ${p.nodePort}: provided port is already allocated` }]);
+        throw invalid(svc, [
+          {
+            reason: 'FieldValueInvalid',
+            field: `spec.ports[${i}].nodePort`,
+            message: `Invalid value: ${p.nodePort}: provided port is already allocated`,
+          },
+        ]);
       }
       mine.add(p.nodePort);
       undo.push(() => this.ports.release(n, owner));
@@ -209,7 +247,10 @@ const installed = new WeakMap<Store, ServiceAllocations>();
  * allocation maps from the stored services. Idempotent per store; call it before the API server
  * accepts writes.
  */
-export function installServiceAllocations(store: Store, config: Pick<EngineConfig, 'serviceCIDR' | 'nodePortRange'>): ServiceAllocations {
+export function installServiceAllocations(
+  store: Store,
+  config: Pick<EngineConfig, 'serviceCIDR' | 'nodePortRange'>,
+): ServiceAllocations {
   let a = installed.get(store);
   if (a) return a;
   a = new ServiceAllocations(store, config);

@@ -22,7 +22,8 @@ export function parseCidr(text: string): Cidr {
   const [ip, bits] = text.split('/');
   const base = ipToInt(ip ?? '');
   const prefix = Number(bits);
-  if (base === undefined || !Number.isInteger(prefix) || prefix < 8 || prefix > 30) throw new Error(`invalid CIDR ${text}`);
+  if (base === undefined || !Number.isInteger(prefix) || prefix < 8 || prefix > 30)
+    throw new Error(`invalid CIDR ${text}`);
   const size = 2 ** (32 - prefix);
   return { text, base: base - (base % size), size };
 }

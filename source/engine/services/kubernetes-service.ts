@@ -27,7 +27,11 @@ function upsert(store: Store, resource: string, name: string, fill: (o: KObject)
  * server), with its Endpoints and EndpointSlice pointing at 127.0.0.1:<apiPort>. Idempotent:
  * call it at every engine start once the `default` namespace exists and the API port is known.
  */
-export function ensureKubernetesService(store: Store, config: Pick<EngineConfig, 'serviceCIDR' | 'nodePortRange'>, apiPort: number): void {
+export function ensureKubernetesService(
+  store: Store,
+  config: Pick<EngineConfig, 'serviceCIDR' | 'nodePortRange'>,
+  apiPort: number,
+): void {
   const alloc = installServiceAllocations(store, config);
   const port = { name: 'https', port: 443, protocol: 'TCP', targetPort: apiPort };
   upsert(store, 'services', NAME, (o) => {

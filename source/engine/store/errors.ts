@@ -12,18 +12,34 @@ export class ApiError extends Error {
   }
 
   toStatus(): Status {
-    const status: Status = {
+    // The apiserver's field order: details (when there are any) before code.
+    return {
       kind: 'Status',
       apiVersion: 'v1',
       metadata: {},
       status: 'Failure',
       message: this.message,
       reason: this.reason,
+      ...(this.details ? { details: orderedDetails(this.details) } : {}),
       code: this.code,
     };
-    if (this.details) status.details = this.details;
-    return status;
   }
+}
+
+/** StatusDetails and StatusCause fields in the order Go's encoder writes them. */
+function orderedDetails(d: NonNullable<Status['details']>): NonNullable<Status['details']> {
+  const { name, group, kind, uid, causes, retryAfterSeconds, ...rest } = d;
+  return {
+    name,
+    group,
+    kind,
+    uid,
+    ...(causes
+      ? { causes: causes.map(({ reason, message, field, ...more }) => ({ reason, message, field, ...more })) }
+      : {}),
+    retryAfterSeconds,
+    ...rest,
+  };
 }
 
 /** `pods`, `deployments.apps`: how the apiserver names a resource in messages. */
@@ -47,8 +63,7 @@ export const errors = {
     });
   },
   conflict(group: string, plural: string, name: string, why?: string): ApiError {
-    const reason =
-      why ?? 'the object has been modified; please apply your changes to the latest version and try again';
+    const reason = why ?? 'the object has been modified; please apply your changes to the latest version and try again';
     return new ApiError(
       409,
       'Conflict',
@@ -78,7 +93,11 @@ export const errors = {
     return new ApiError(405, 'MethodNotAllowed', message);
   },
   unsupportedMediaType(contentType: string): ApiError {
-    return new ApiError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf (got ${contentType})`);
+    return new ApiError(
+      415,
+      'UnsupportedMediaType',
+      `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf (got ${contentType})`,
+    );
   },
   expired(message: string): ApiError {
     return new ApiError(410, 'Expired', message);
@@ -93,3 +112,18 @@ export const errors = {
     return new ApiError(503, 'ServiceUnavailable', message);
   },
 };
+
+/** 404: the object is not there (deleted meanwhile, or never was). */
+export function isNotFound(e: unknown): e is ApiError {
+  return e instanceof ApiError && e.code === 404;
+}
+
+/** 409 Conflict: a stale resourceVersion or a failed precondition (not AlreadyExists, also a 409). */
+export function isConflict(e: unknown): e is ApiError {
+  return e instanceof ApiError && e.reason === 'Conflict';
+}
+
+/** 409 AlreadyExists: a create found the name taken. */
+export function isAlreadyExists(e: unknown): e is ApiError {
+  return e instanceof ApiError && e.reason === 'AlreadyExists';
+}

@@ -22,3 +22,21 @@ export function jsonEqual(a: unknown, b: unknown): boolean {
   const bk = Object.keys(bo).filter((k) => bo[k] !== undefined);
   return ak.length === bk.length && ak.every((k) => jsonEqual(ao[k], bo[k]));
 }
+
+/**
+ * Let `next` reuse the subtrees of `prev` (a stored, frozen version) that it equals, so the
+ * versions of an object held by the watch log share memory: a status write keeps one copy of
+ * the spec and metadata. Only unfrozen parts of `next` are replaced.
+ */
+export function shareUnchanged(next: object, prev: object): void {
+  const n = next as Record<string, unknown>;
+  const p = prev as Record<string, unknown>;
+  for (const k of Object.keys(n)) {
+    const a = n[k];
+    const b = p[k];
+    if (a === b || !a || typeof a !== 'object' || !b || typeof b !== 'object' || Object.isFrozen(a)) continue;
+    if (Array.isArray(a) !== Array.isArray(b)) continue;
+    if (jsonEqual(a, b)) n[k] = b;
+    else shareUnchanged(a, b);
+  }
+}

@@ -52,7 +52,3 @@ export function nameError(name: string, format: NameFormat): string | undefined 
       return undefined;
   }
 }
-
-export function isDns1123Label(s: string): boolean {
-  return s.length <= 63 && DNS1123_LABEL.test(s);
-}

@@ -2,17 +2,34 @@ import Database from 'better-sqlite3';
 import { chmodSync, existsSync } from 'node:fs';
 import type { KObject } from '../../api-types/index.ts';
 
+/** One write of a batch, kept until its transaction commits (to replay it if the commit fails). */
+type Row = { resource: string; ns: string; name: string; rv: number; data: string | undefined };
+
 /**
- * SQLite write-through for the store. Every commit is one transaction holding the object row
- * and the global resourceVersion, so a kill at any moment leaves a consistent database.
+ * SQLite write-through for the store. A put is one upsert whose row carries its resourceVersion;
+ * a delete also records the global resourceVersion in `meta`. On load the resourceVersion is the
+ * larger of the two, so puts need no second statement.
+ *
+ * Writes are batched: the first write opens a transaction and the writes of the same event-loop
+ * turn join it; it commits at the end of the turn (setImmediate), or earlier when `flush()` is
+ * called — which the store does before acknowledging an API write, and the API server before any
+ * response bytes leave (so nothing a client has seen can be lost by a kill -9). A transaction is
+ * atomic: a kill at any moment leaves a consistent database. If a commit fails (a full disk), the
+ * transaction is rolled back and its writes are replayed at the next commit: memory holds them.
  */
 export class Persistence {
   private db: Database.Database;
   private putStmt: Database.Statement;
   private delStmt: Database.Statement;
   private rvStmt: Database.Statement;
-  private putTx: (resource: string, ns: string, name: string, data: string, rv: number) => void;
-  private delTx: (resource: string, ns: string, name: string, rv: number) => void;
+  /** SQLite statements run by put/remove and commits (BEGIN and COMMIT count), for benchmarks. */
+  statements = 0;
+  private lastRv = 0;
+  /** Writes of the open transaction, in order. */
+  private batch: Row[] = [];
+  /** Writes of a failed commit, replayed first by the next transaction. */
+  private replay: Row[] = [];
+  private scheduled = false;
 
   constructor(path: string) {
     const fresh = !existsSync(path);
@@ -44,19 +61,17 @@ export class Persistence {
         'ON CONFLICT (resource, namespace, name) DO UPDATE SET rv = excluded.rv, data = excluded.data',
     );
     this.delStmt = this.db.prepare('DELETE FROM objects WHERE resource = ? AND namespace = ? AND name = ?');
-    this.rvStmt = this.db.prepare("INSERT INTO meta (key, value) VALUES ('rv', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value");
-    this.putTx = this.db.transaction((resource, ns, name, data, rv) => {
-      this.putStmt.run(resource, ns, name, rv, data);
-      this.rvStmt.run(String(rv));
-    });
-    this.delTx = this.db.transaction((resource, ns, name, rv) => {
-      this.delStmt.run(resource, ns, name);
-      this.rvStmt.run(String(rv));
-    });
+    this.rvStmt = this.db.prepare(
+      "INSERT INTO meta (key, value) VALUES ('rv', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+    );
   }
 
-  load(): { rv: number; objects: Array<{ resource: string; namespace: string | undefined; name: string; object: KObject }> } {
+  load(): {
+    rv: number;
+    objects: Array<{ resource: string; namespace: string | undefined; name: string; object: KObject }>;
+  } {
     const rvRow = this.db.prepare("SELECT value FROM meta WHERE key = 'rv'").get() as { value: string } | undefined;
+    const maxRow = this.db.prepare('SELECT MAX(rv) AS rv FROM objects').get() as { rv: number | null };
     const rows = this.db.prepare('SELECT resource, namespace, name, data FROM objects').all() as Array<{
       resource: string;
       namespace: string;
@@ -64,20 +79,127 @@ export class Persistence {
       data: string;
     }>;
     return {
-      rv: rvRow ? Number(rvRow.value) : 0,
-      objects: rows.map((r) => ({ resource: r.resource, namespace: r.namespace || undefined, name: r.name, object: JSON.parse(r.data) })),
+      rv: Math.max(rvRow ? Number(rvRow.value) : 0, maxRow.rv ?? 0),
+      objects: rows.map((r) => ({
+        resource: r.resource,
+        namespace: r.namespace || undefined,
+        name: r.name,
+        object: JSON.parse(r.data),
+      })),
     };
   }
 
-  put(resource: string, ns: string, name: string, obj: KObject, rv: number): void {
-    this.putTx(resource, ns, name, JSON.stringify(obj), rv);
+  /** Upsert; with `now`, commit before returning (a write to acknowledge), else with the batch. */
+  put(resource: string, ns: string, name: string, obj: KObject, rv: number, now = false): void {
+    this.write({ resource, ns, name, rv, data: JSON.stringify(obj) }, now);
   }
 
-  remove(resource: string, ns: string, name: string, rv: number): void {
-    this.delTx(resource, ns, name, rv);
+  remove(resource: string, ns: string, name: string, rv: number, now = false): void {
+    this.write({ resource, ns, name, rv, data: undefined }, now);
+  }
+
+  /** Commit the open transaction, if any (throws what SQLite throws; the writes stay queued). */
+  flush(): void {
+    if (!this.db.inTransaction) {
+      if (!this.replay.length) return;
+      this.begin();
+    }
+    try {
+      this.db.exec('COMMIT');
+      this.statements += 1;
+    } catch (e) {
+      this.fail();
+      throw e;
+    }
+    this.batch = [];
+  }
+
+  /** Run one write in the open transaction (opening one); a failure leaves nothing of it behind. */
+  private write(row: Row, now: boolean): void {
+    if (!this.db.inTransaction) this.begin();
+    try {
+      this.run(row);
+    } catch (e) {
+      // The statement is undone; SQLite may have rolled back the whole transaction with it.
+      if (!this.db.inTransaction) this.fail();
+      throw e;
+    }
+    this.batch.push(row);
+    if (now) {
+      try {
+        this.flush();
+      } catch (e) {
+        // This write is refused (the caller forgets it); the batch before it is replayed later.
+        this.replay = this.replay.filter((r) => r !== row);
+        throw e;
+      }
+    }
+    this.lastRv = row.rv;
+    if (!this.scheduled && this.db.inTransaction) {
+      this.scheduled = true;
+      setImmediate(() => {
+        this.scheduled = false;
+        if (!this.db.open) return;
+        try {
+          this.flush();
+        } catch (e) {
+          console.error(`state database: commit failed, retrying with the next write: ${(e as Error).message}`);
+        }
+      });
+    }
+  }
+
+  private begin(): void {
+    this.db.exec('BEGIN');
+    this.statements += 1;
+    const again = this.replay;
+    this.replay = [];
+    try {
+      for (const r of again) this.run(r);
+    } catch (e) {
+      this.replay = again;
+      if (this.db.inTransaction) this.db.exec('ROLLBACK');
+      throw e;
+    }
+    this.batch = again.slice();
+  }
+
+  private run(r: Row): void {
+    if (r.data === undefined) {
+      this.delStmt.run(r.resource, r.ns, r.name);
+      this.rvStmt.run(String(r.rv));
+      this.statements += 2;
+    } else {
+      this.putStmt.run(r.resource, r.ns, r.name, r.rv, r.data);
+      this.statements += 1;
+    }
+  }
+
+  /** A commit or the transaction failed: roll back what is left and keep its writes for the next one. */
+  private fail(): void {
+    try {
+      if (this.db.inTransaction) this.db.exec('ROLLBACK');
+    } catch {
+      // already rolled back
+    }
+    this.replay = this.batch;
+    this.batch = [];
   }
 
   close(): void {
+    try {
+      this.flush();
+    } catch (e) {
+      console.error(`state database: last commit failed: ${(e as Error).message}`);
+    }
+    // A clean shutdown leaves meta.rv current too, for an older skiff that reads only meta.rv.
+    if (this.lastRv) {
+      try {
+        this.rvStmt.run(String(this.lastRv));
+      } catch {
+        // read-only or full disk: load() takes the larger resourceVersion anyway
+      }
+    }
     this.db.close();
   }
 }

@@ -1,12 +1,12 @@
+import type { LabelSelector } from 'kubernetes-types/meta/v1.d.ts';
 import { errors } from './errors.ts';
 
-type Requirement =
-  | { key: string; op: 'in' | 'notin'; values: string[] }
-  | { key: string; op: 'exists' | 'notexists' };
+type Requirement = { key: string; op: 'in' | 'notin'; values: string[] } | { key: string; op: 'exists' | 'notexists' };
 
 export type LabelMatcher = (labels: Record<string, string> | undefined) => boolean;
 
-const KEY = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
+const KEY =
+  /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
 const VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 
 /** Split on commas that are not inside parentheses. */
@@ -61,7 +61,9 @@ export function parseLabelSelector(selector: string | undefined): LabelMatcher |
       checkKey(m[1]!, selector);
       reqs.push({ key: m[1]!, op: 'exists' });
     } else {
-      throw errors.badRequest(`unable to parse requirement: found '${term}', expected: valid label selector in "${selector}"`);
+      throw errors.badRequest(
+        `unable to parse requirement: found '${term}', expected: valid label selector in "${selector}"`,
+      );
     }
   }
   return (labels) => {
@@ -88,7 +90,7 @@ export function parseLabelSelector(selector: string | undefined): LabelMatcher |
 }
 
 /** Serialize matchLabels/matchExpressions as a selector string (`app=web,tier in (a,b)`). */
-export function labelSelectorToString(sel: any): string {
+export function labelSelectorToString(sel: LabelSelector | null | undefined): string {
   if (!sel) return '';
   const parts: string[] = [];
   for (const [k, v] of Object.entries(sel.matchLabels ?? {})) parts.push(`${k}=${v}`);
@@ -103,7 +105,10 @@ export function labelSelectorToString(sel: any): string {
 }
 
 /** Whether labels match a metav1.LabelSelector object (empty selector matches everything). */
-export function matchesLabelSelector(sel: any, labels: Record<string, string> | undefined): boolean {
+export function matchesLabelSelector(
+  sel: LabelSelector | null | undefined,
+  labels: Record<string, string> | undefined,
+): boolean {
   if (!sel) return false;
   const s = labelSelectorToString(sel);
   const m = parseLabelSelector(s);

@@ -3,7 +3,7 @@ import type { KObject, ObjectMeta } from '../../api-types/index.ts';
 import { rfc3339, type Clock } from '../clock.ts';
 import { apiVersionOf, resourceKey, type ResourceDef } from '../resources/types.ts';
 import { ApiError, errors } from './errors.ts';
-import { deepFreeze, jsonEqual } from './freeze.ts';
+import { deepFreeze, jsonEqual, shareUnchanged } from './freeze.ts';
 import { generateName, nameError } from './names.ts';
 import { Persistence } from './persistence.ts';
 import type { Registry } from './registry.ts';
@@ -33,10 +33,19 @@ export interface ListOptions extends Filter {
 
 export interface WriteOptions {
   dryRun?: boolean;
+  /** Called on the final object (after defaulting, before validation) to record its field managers. */
+  fields?: (obj: KObject, old: KObject | undefined) => void;
+  /**
+   * The served version the object arrives in, when it is not the storage version (a multi-version
+   * custom resource): its schema prunes, defaults and validates; the object is stored at the
+   * storage version (conversion `None`: only apiVersion changes).
+   */
+  version?: ResourceDef;
 }
 
 export interface UpdateOptions extends WriteOptions {
-  subresource?: 'status';
+  /** `status` takes only the status; `ephemeralcontainers` only `spec.ephemeralContainers`; `binding` spec.nodeName and the status. */
+  subresource?: 'status' | 'ephemeralcontainers' | 'binding';
 }
 
 export interface DeleteOptions extends WriteOptions {
@@ -86,19 +95,36 @@ export class Store {
   constructor(
     readonly registry: Registry,
     readonly clock: Clock,
-    opts: { path?: string; logSize?: number } = {},
+    opts: {
+      path?: string;
+      logSize?: number;
+      /** True while serving an API request: its writes commit to disk before they return. */
+      acknowledged?: () => boolean;
+      /** Runs watch handlers outside the request that wrote: controllers then write as themselves. */
+      isolate?: (fn: () => void) => void;
+    } = {},
   ) {
+    this.acknowledged = opts.acknowledged ?? (() => true);
+    this.isolate = opts.isolate ?? ((fn) => fn());
     this.logSize = opts.logSize ?? 100_000;
     if (opts.path) {
       this.persistence = new Persistence(opts.path);
       const loaded = this.persistence.load();
       this.rv = loaded.rv;
-      for (const row of loaded.objects) this.bucket(row.resource).set(key(row.namespace, row.name), deepFreeze(row.object));
+      for (const row of loaded.objects)
+        this.bucket(row.resource).set(key(row.namespace, row.name), deepFreeze(row.object));
     }
     this.logStart = this.rv;
   }
 
   private readonly logSize: number;
+  private readonly acknowledged: () => boolean;
+  private readonly isolate: (fn: () => void) => void;
+
+  /** Commit batched writes to disk now (before anything derived from them leaves the process). */
+  flush(): void {
+    this.persistence?.flush();
+  }
 
   close(): void {
     this.persistence?.close();
@@ -112,6 +138,11 @@ export class Store {
   }
 
   /** The current global resourceVersion. */
+  /** SQLite statements written so far (0 without a database), for benchmarks. */
+  sqliteStatements(): number {
+    return this.persistence?.statements ?? 0;
+  }
+
   currentRV(): number {
     return this.rv;
   }
@@ -142,10 +173,12 @@ export class Store {
   }
 
   /** List objects matching the filter, ordered by namespace then name. */
-  list(resource: string, opts: ListOptions = {}): { items: KObject[]; resourceVersion: string; continue?: string; remaining?: number } {
+  list(
+    resource: string,
+    opts: ListOptions = {},
+  ): { items: KObject[]; resourceVersion: string; continue?: string; remaining?: number } {
     const match = this.matcher(resource, opts);
-    const all = [...(this.objects.get(resource)?.entries() ?? [])];
-    all.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+    const all = this.sortedEntries(resource);
     let start = 0;
     if (opts.continue) {
       let after: string;
@@ -211,8 +244,9 @@ export class Store {
 
   create(resource: string, input: KObject, opts: WriteOptions = {}): KObject {
     const d = this.def(resource);
+    const v = opts.version ?? d;
     const obj = structuredClone(input) as KObject;
-    obj.apiVersion = apiVersionOf(d);
+    obj.apiVersion = apiVersionOf(v);
     obj.kind = d.kind;
     obj.metadata ??= {};
     const meta = obj.metadata;
@@ -235,9 +269,11 @@ export class Store {
     delete meta.deletionGracePeriodSeconds;
     delete meta.resourceVersion;
     if (d.hasStatus) delete obj.status;
-    d.prepareForCreate?.(obj);
-    d.defaults?.(obj);
-    this.validate(d, obj);
+    v.prepareForCreate?.(obj);
+    v.defaults?.(obj);
+    opts.fields?.(obj, undefined);
+    this.validate(v, obj);
+    this.toStorageVersion(d, v, obj);
     if (opts.dryRun) return deepFreeze(obj);
     for (const a of this.admissions.get(resource) ?? []) a.create?.(obj);
     return this.commit('ADDED', resource, obj);
@@ -249,9 +285,13 @@ export class Store {
    */
   update(resource: string, input: KObject, opts: UpdateOptions = {}): KObject {
     const d = this.def(resource);
+    const v = opts.version ?? d;
     const ns = d.namespaced ? input.metadata?.namespace || 'default' : undefined;
     const name = input.metadata?.name;
-    if (!name) throw errors.invalid(d.group, d.kind, '', [{ reason: 'FieldValueRequired', message: 'Required value: name is required', field: 'metadata.name' }]);
+    if (!name)
+      throw errors.invalid(d.group, d.kind, '', [
+        { reason: 'FieldValueRequired', message: 'Required value: name is required', field: 'metadata.name' },
+      ]);
     const old = this.mustGet(resource, ns, name);
     const rv = input.metadata.resourceVersion;
     if (rv && rv !== old.metadata.resourceVersion) throw errors.conflict(d.group, d.plural, name);
@@ -259,13 +299,22 @@ export class Store {
     if (opts.subresource === 'status') {
       obj = structuredClone(old) as KObject;
       obj.status = structuredClone(input.status);
+    } else if (opts.subresource === 'binding') {
+      // pods/binding: spec.nodeName and the status (PodScheduled) in one write, as upstream's assignPod does.
+      obj = structuredClone(old) as KObject;
+      obj.spec.nodeName = input.spec?.nodeName;
+      obj.status = structuredClone(input.status);
+    } else if (opts.subresource === 'ephemeralcontainers') {
+      obj = structuredClone(old) as KObject;
+      obj.spec.ephemeralContainers = structuredClone(input.spec?.ephemeralContainers);
+      if (obj.spec.ephemeralContainers == null) delete obj.spec.ephemeralContainers;
     } else {
       obj = structuredClone(input) as KObject;
       obj.metadata ??= {};
       if (d.hasStatus) obj.status = old.status === undefined ? undefined : structuredClone(old.status);
-      d.prepareForUpdate?.(obj, old);
+      v.prepareForUpdate?.(obj, old);
     }
-    obj.apiVersion = apiVersionOf(d);
+    obj.apiVersion = apiVersionOf(v);
     obj.kind = d.kind;
     const meta = obj.metadata;
     const oldMeta = old.metadata;
@@ -284,11 +333,13 @@ export class Store {
     }
     if (meta.generateName === undefined && oldMeta.generateName !== undefined) meta.generateName = oldMeta.generateName;
     meta.resourceVersion = oldMeta.resourceVersion;
-    d.defaults?.(obj);
+    v.defaults?.(obj);
+    opts.fields?.(obj, old);
     this.validateMeta(d, obj);
-    this.validate(d, obj, old);
+    this.validate(v, obj, old);
+    this.toStorageVersion(d, v, obj);
     if (d.hasStatus && specChanged(obj, old)) meta.generation = (oldMeta.generation ?? 1) + 1;
-    if (oldMeta.deletionTimestamp && (meta.finalizers?.length ?? 0) === 0 && !specFinalizers(obj)) {
+    if (this.deletesDuringUpdate(d, obj, old)) {
       if (opts.dryRun) return deepFreeze(obj);
       return this.commit('DELETED', resource, obj, old);
     }
@@ -319,15 +370,30 @@ export class Store {
    * Delete an object. Objects with finalizers, or a grace period (pods on a node), get a
    * deletionTimestamp and stay until their finalizers are removed or their owner finishes.
    */
-  delete(resource: string, namespace: string | undefined, name: string, opts: DeleteOptions = {}): { object: KObject; deleted: boolean } {
+  delete(
+    resource: string,
+    namespace: string | undefined,
+    name: string,
+    opts: DeleteOptions = {},
+  ): { object: KObject; deleted: boolean } {
     const d = this.def(resource);
     const old = this.mustGet(resource, d.namespaced ? namespace : undefined, name);
     const pre = opts.preconditions;
     if (pre?.uid && pre.uid !== old.metadata.uid) {
-      throw errors.conflict(d.group, d.plural, name, `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${old.metadata.uid}`);
+      throw errors.conflict(
+        d.group,
+        d.plural,
+        name,
+        `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${old.metadata.uid}`,
+      );
     }
     if (pre?.resourceVersion && pre.resourceVersion !== old.metadata.resourceVersion) {
-      throw errors.conflict(d.group, d.plural, name, `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${old.metadata.resourceVersion}`);
+      throw errors.conflict(
+        d.group,
+        d.plural,
+        name,
+        `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${old.metadata.resourceVersion}`,
+      );
     }
     const obj = structuredClone(old) as KObject;
     const meta = obj.metadata;
@@ -355,6 +421,18 @@ export class Store {
     if (jsonEqual(obj, old)) return { object: old, deleted: false };
     if (opts.dryRun) return { object: deepFreeze(obj), deleted: false };
     return { object: this.commit('MODIFIED', resource, obj, old), deleted: false };
+  }
+
+  /**
+   * An update completes a pending deletion once nothing holds the object (upstream's
+   * ShouldDeleteDuringUpdate): no finalizers left and no grace period running. A pod still
+   * stopping on its node stays, however often its kubelet writes status, until the kubelet
+   * removes it; a pod that is unscheduled or finished has nothing to wait for.
+   */
+  private deletesDuringUpdate(d: ResourceDef, obj: KObject, old: KObject): boolean {
+    if (!old.metadata.deletionTimestamp || (obj.metadata.finalizers?.length ?? 0) > 0 || specFinalizers(obj))
+      return false;
+    return (old.metadata.deletionGracePeriodSeconds ?? 0) === 0 || (d.gracePeriod?.(obj, undefined) ?? 0) === 0;
   }
 
   /** Remove an object now, whatever its finalizers (used by the kubelet and namespace cleanup). */
@@ -397,6 +475,20 @@ export class Store {
     return out;
   }
 
+  /** Keys in list order, kept until a key is added or removed (an update keeps the order). */
+  private sortedKeys = new Map<string, string[]>();
+
+  private sortedEntries(resource: string): Array<[string, KObject]> {
+    const m = this.objects.get(resource);
+    if (!m) return [];
+    let keys = this.sortedKeys.get(resource);
+    if (!keys) {
+      keys = [...m.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+      this.sortedKeys.set(resource, keys);
+    }
+    return keys.map((k) => [k, m.get(k)!]);
+  }
+
   private bucket(resource: string): Map<string, KObject> {
     let m = this.objects.get(resource);
     if (!m) this.objects.set(resource, (m = new Map()));
@@ -406,16 +498,20 @@ export class Store {
   private commit(type: EventType, resource: string, obj: KObject, prev?: KObject): KObject {
     const rv = this.rv + 1;
     obj.metadata.resourceVersion = String(rv);
+    if (prev && !Object.isFrozen(obj)) shareUnchanged(obj, prev);
     deepFreeze(obj);
     const k = key(obj.metadata.namespace, obj.metadata.name!);
     // Persist first: if the disk write fails, memory and watchers are untouched.
     try {
-      if (type === 'DELETED') this.persistence?.remove(resource, obj.metadata.namespace ?? '', obj.metadata.name!, rv);
-      else this.persistence?.put(resource, obj.metadata.namespace ?? '', obj.metadata.name!, obj, rv);
+      const now = this.persistence ? this.acknowledged() : false;
+      if (type === 'DELETED')
+        this.persistence?.remove(resource, obj.metadata.namespace ?? '', obj.metadata.name!, rv, now);
+      else this.persistence?.put(resource, obj.metadata.namespace ?? '', obj.metadata.name!, obj, rv, now);
     } catch (e) {
       throw errors.internal(`storage write failed: ${(e as Error).message}`);
     }
     this.rv = rv;
+    if (type === 'ADDED' || type === 'DELETED') this.sortedKeys.delete(resource);
     if (type === 'DELETED') {
       this.bucket(resource).delete(k);
       for (const a of this.admissions.get(resource) ?? []) a.deleted?.(obj);
@@ -435,6 +531,10 @@ export class Store {
   /** Deliver events in order, even when a handler writes to the store while being notified. */
   private deliver(): void {
     if (this.delivering) return;
+    this.isolate(() => this.deliverAll());
+  }
+
+  private deliverAll(): void {
     this.delivering = true;
     try {
       while (this.pending.length) {
@@ -459,34 +559,80 @@ export class Store {
     const meta = obj.metadata as ObjectMeta;
     const causes = [];
     if (!meta.name) {
-      causes.push({ reason: 'FieldValueRequired', message: 'Required value: name or generateName is required', field: 'metadata.name' });
+      causes.push({
+        reason: 'FieldValueRequired',
+        message: 'Required value: name or generateName is required',
+        field: 'metadata.name',
+      });
     } else {
       const err = nameError(meta.name, d.nameFormat ?? 'subdomain');
-      if (err) causes.push({ reason: 'FieldValueInvalid', message: `Invalid value: "${meta.name}": ${err}`, field: 'metadata.name' });
+      if (err)
+        causes.push({
+          reason: 'FieldValueInvalid',
+          message: `Invalid value: "${meta.name}": ${err}`,
+          field: 'metadata.name',
+        });
     }
     if (d.namespaced && meta.namespace) {
       const err = nameError(meta.namespace, 'label');
-      if (err) causes.push({ reason: 'FieldValueInvalid', message: `Invalid value: "${meta.namespace}": ${err}`, field: 'metadata.namespace' });
+      if (err)
+        causes.push({
+          reason: 'FieldValueInvalid',
+          message: `Invalid value: "${meta.namespace}": ${err}`,
+          field: 'metadata.namespace',
+        });
     }
-    for (const [field, map] of [['metadata.labels', meta.labels], ['metadata.annotations', meta.annotations]] as const) {
+    for (const [field, map] of [
+      ['metadata.labels', meta.labels],
+      ['metadata.annotations', meta.annotations],
+    ] as const) {
       if (map === undefined || map === null) continue;
       if (typeof map !== 'object' || Array.isArray(map)) {
         causes.push({ reason: 'FieldValueInvalid', message: 'Invalid value: must be a map of strings', field });
         continue;
       }
       for (const [k, v] of Object.entries(map)) {
-        if (typeof v !== 'string') causes.push({ reason: 'FieldValueInvalid', message: `Invalid value: ${JSON.stringify(v)}: must be a string`, field: `${field}[${k}]` });
+        if (typeof v !== 'string')
+          causes.push({
+            reason: 'FieldValueInvalid',
+            message: `Invalid value: ${JSON.stringify(v)}: must be a string`,
+            field: `${field}[${k}]`,
+          });
         else if (field === 'metadata.labels' && !/^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/.test(v))
-          causes.push({ reason: 'FieldValueInvalid', message: `Invalid value: "${v}": a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character`, field: `${field}` });
+          causes.push({
+            reason: 'FieldValueInvalid',
+            message: `Invalid value: "${v}": a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character`,
+            field: `${field}`,
+          });
         else if (field === 'metadata.labels' && v.length > 63)
-          causes.push({ reason: 'FieldValueInvalid', message: `Invalid value: "${v}": must be no more than 63 characters`, field });
+          causes.push({
+            reason: 'FieldValueInvalid',
+            message: `Invalid value: "${v}": must be no more than 63 characters`,
+            field,
+          });
         // A qualified name: an optional DNS-subdomain prefix (at most 253) and a name of at most 63.
         const namePart = k.slice(k.indexOf('/') + 1);
-        if (!/^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/.test(k) || namePart.length > 63 || k.length - namePart.length - 1 > 253)
-          causes.push({ reason: 'FieldValueInvalid', message: `Invalid value: "${k}": name part must consist of alphanumeric characters, '-', '_' or '.'`, field });
+        if (
+          !/^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/.test(
+            k,
+          ) ||
+          namePart.length > 63 ||
+          k.length - namePart.length - 1 > 253
+        )
+          causes.push({
+            reason: 'FieldValueInvalid',
+            message: `Invalid value: "${k}": name part must consist of alphanumeric characters, '-', '_' or '.'`,
+            field,
+          });
       }
     }
     if (causes.length) throw errors.invalid(d.group, d.kind, meta.name ?? '', causes);
+  }
+
+  /** Conversion `None` to the storage version: only apiVersion changes, then its schema prunes and defaults. */
+  private toStorageVersion(d: ResourceDef, v: ResourceDef, obj: KObject): void {
+    obj.apiVersion = apiVersionOf(d);
+    if (v !== d) d.defaults?.(obj);
   }
 
   private validate(d: ResourceDef, obj: KObject, old?: KObject): void {
@@ -498,11 +644,22 @@ export class Store {
     const nsObj = this.get('namespaces', undefined, ns);
     if (!nsObj) throw errors.notFound('', 'namespaces', ns);
     if (nsObj.metadata.deletionTimestamp) {
-      throw new ApiError(403, 'Forbidden', `unable to create new content in namespace ${ns} because it is being terminated`, {
-        name: ns,
-        kind: 'namespaces',
-        causes: [{ reason: 'NamespaceTerminating', message: `namespace ${ns} is being terminated`, field: 'metadata.namespace' }],
-      });
+      throw new ApiError(
+        403,
+        'Forbidden',
+        `unable to create new content in namespace ${ns} because it is being terminated`,
+        {
+          name: ns,
+          kind: 'namespaces',
+          causes: [
+            {
+              reason: 'NamespaceTerminating',
+              message: `namespace ${ns} is being terminated`,
+              field: 'metadata.namespace',
+            },
+          ],
+        },
+      );
     }
   }
 }

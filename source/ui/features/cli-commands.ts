@@ -12,7 +12,8 @@ type ActionCommand = Extract<ParsedCommand, { type: 'apply' | 'deleteFile' | 'cr
 export function runActionCommand(c: Controller, cmd: ActionCommand): void {
   const session = c.session;
   if (!session) return;
-  if (c.state.readonly) return c.toast(`:${cmd.type === 'deleteFile' ? 'delete' : cmd.type} is disabled in read-only mode`, 'error');
+  if (c.state.readonly)
+    return c.toast(`:${cmd.type === 'deleteFile' ? 'delete' : cmd.type} is disabled in read-only mode`, 'error');
   const t = session.transport;
   const ns = c.state.namespace ?? session.defaultNamespace;
   void (async () => {
@@ -27,7 +28,11 @@ export function runActionCommand(c: Controller, cmd: ActionCommand): void {
         }
         case 'createDeployment': {
           const obj = deploymentManifest(cmd.name, cmd.image, ns, cmd.replicas ?? 1, cmd.port);
-          await t.json({ method: 'POST', path: resourcePath(session.registry.get('deployments.apps')!, ns), body: obj });
+          await t.json({
+            method: 'POST',
+            path: resourcePath(session.registry.get('deployments.apps')!, ns),
+            body: obj,
+          });
           return c.toast(`deployment.apps/${cmd.name} created`, 'success');
         }
         case 'run': {
@@ -39,7 +44,12 @@ export function runActionCommand(c: Controller, cmd: ActionCommand): void {
           const info = session.registry.resolve(cmd.kind);
           if (!info) return c.toast(`unknown resource "${cmd.kind}"`, 'error');
           const target = await t.json<KObject>({ path: resourcePath(info, ns, cmd.name) });
-          const svc = serviceManifest(target, { name: cmd.serviceName, port: cmd.port, targetPort: cmd.targetPort, type: cmd.serviceType });
+          const svc = serviceManifest(target, {
+            name: cmd.serviceName,
+            port: cmd.port,
+            targetPort: cmd.targetPort,
+            type: cmd.serviceType,
+          });
           await t.json({ method: 'POST', path: resourcePath(session.registry.get('services')!, ns), body: svc });
           return c.toast(`service/${svc.metadata.name} exposed`, 'success');
         }

@@ -1,15 +1,13 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { KObject } from '../../api-types/index.ts';
 import type { Controller } from '../controller.ts';
 import { selectorString } from '../drill.ts';
 import { layoutFor } from '../layout.ts';
 import { topView, type TextViewState } from '../state/types.ts';
 import { LogDoc, type LogSettings } from './log-doc.ts';
-
-const WORKLOADS = ['deployments.apps', 'replicasets.apps', 'statefulsets.apps', 'daemonsets.apps', 'jobs.batch'];
-export const LOG_RESOURCES = ['pods', ...WORKLOADS];
+import type { CommandHandlers } from '../keys/keymap.ts';
+import { allContainers, containerLabel, defaultContainer } from '../../api-types/pod-spec.ts';
 
 /** Since/tail choices on the digit keys of the logs view. */
 export const LOG_RANGES: Record<string, { label: string; tailLines?: number; sinceSeconds?: number }> = {
@@ -21,16 +19,7 @@ export const LOG_RANGES: Record<string, { label: string; tailLines?: number; sin
   '5': { label: 'everything' },
 };
 
-function containerNames(obj: KObject): string[] {
-  const spec = obj.kind === 'Pod' ? obj.spec : obj.spec?.template?.spec;
-  return (spec?.containers ?? []).map((c: any) => c.name);
-}
-
-function defaultContainer(obj: KObject): string | undefined {
-  return obj.metadata.annotations?.['kubectl.kubernetes.io/default-container'] ?? containerNames(obj)[0];
-}
-
-export function logCommands(c: Controller): Record<string, (key: string) => void> {
+export function logCommands(c: Controller) {
   const open = (previous: boolean) => {
     const sel = c.selection();
     const session = c.session;
@@ -42,14 +31,24 @@ export function logCommands(c: Controller): Record<string, (key: string) => void
       let doc: LogDoc;
       let release = () => {};
       if (sel.view.resource === 'pods') {
-        doc = new LogDoc(session.transport, { kind: 'pod', namespace: ns, pod: sel.row.name }, settings);
+        doc = new LogDoc(
+          session.transport,
+          { kind: 'pod', namespace: ns, pod: sel.row.name },
+          settings,
+          c.config.active.settings.logBuffer,
+        );
       } else {
         const selector = selectorString(obj.spec?.selector);
         const pods = session.registry.get('pods');
         if (!selector || !pods) return c.toast(`${sel.row.name} has no pod selector`, 'error');
         const acquired = session.pool.acquire({ resource: pods, namespace: ns, labelSelector: selector });
         release = acquired.release;
-        doc = new LogDoc(session.transport, { kind: 'pods', namespace: ns, pods: acquired.cache }, settings);
+        doc = new LogDoc(
+          session.transport,
+          { kind: 'pods', namespace: ns, pods: acquired.cache },
+          settings,
+          c.config.active.settings.logBuffer,
+        );
       }
       const close = doc.close.bind(doc);
       doc.close = () => {
@@ -57,7 +56,10 @@ export function logCommands(c: Controller): Record<string, (key: string) => void
         release();
       };
       const kind = sel.info.singular || sel.info.plural;
-      c.pushText({ mode: 'logs', title: `${kind}/${sel.row.name}`, resource: sel.view.resource, follow: true, wrap: false }, doc);
+      c.pushText(
+        { mode: 'logs', title: `${kind}/${sel.row.name}`, resource: sel.view.resource, follow: true, wrap: false },
+        doc,
+      );
     });
   };
 
@@ -111,10 +113,15 @@ export function logCommands(c: Controller): Record<string, (key: string) => void
       if (!row) return;
       void c.fullObject(ns, row).then((obj) => {
         if (!obj) return;
-        const names = containerNames(obj);
-        if (names.length < 2) return c.toast(`Only one container: ${names[0] ?? 'none'}`);
-        c.ask({ kind: 'pick', title: 'Container', options: names, index: Math.max(0, names.indexOf(cur.doc.settings.container ?? '')) }, (a) => {
-          if (a.ok && a.value) cur.doc.restart({ container: a.value });
+        const all = allContainers(obj);
+        if (all.length < 2) return c.toast(`Only one container: ${all[0]?.name ?? 'none'}`);
+        const index = Math.max(
+          0,
+          all.findIndex((x) => x.name === cur.doc.settings.container),
+        );
+        c.ask({ kind: 'pick', title: 'Container', options: all.map(containerLabel), index }, (a) => {
+          const picked = a.ok && a.index !== undefined ? all[a.index] : undefined;
+          if (picked) cur.doc.restart({ container: picked.name });
         });
       });
     },
@@ -123,10 +130,13 @@ export function logCommands(c: Controller): Record<string, (key: string) => void
       if (!cur) return;
       const dir = join(tmpdir(), 'skiff-logs');
       mkdirSync(dir, { recursive: true });
-      const file = join(dir, `${cur.view.title.replace(/[^\w.-]+/g, '_')}-${new Date().toISOString().replace(/[:.]/g, '-')}.log`);
+      const file = join(
+        dir,
+        `${cur.view.title.replace(/[^\w.-]+/g, '_')}-${new Date().toISOString().replace(/[:.]/g, '-')}.log`,
+      );
       const lines = cur.doc.getSnapshot().lines;
       writeFileSync(file, lines.slice(0, lines.length).join('\n') + '\n');
       c.toast(`Saved ${lines.length} lines to ${file}`, 'success');
     },
-  };
+  } satisfies CommandHandlers;
 }

@@ -1,11 +1,14 @@
 import type { Row } from '../../client/table-cache.ts';
-import { CONTEXTS, viewKind, viewResource, type Controller } from '../controller.ts';
-import { drillTarget } from '../drill.ts';
+import type { Controller } from '../controller.ts';
+import { CONTEXTS, viewKind, viewResource } from '../state/view.ts';
+import { claimVolume, drillTarget, type DrillRefusal, type DrillTarget } from '../drill.ts';
 import { layoutFor } from '../layout.ts';
 import { topView, withRecent, type TableViewState } from '../state/types.ts';
 import { compileFilter, scrollTop, selectedIndex } from '../table/derive.ts';
-import { ObjectTracker, describeDoc, yamlDoc } from './object-docs.ts';
-import { openPrompt } from './prompt.ts';
+import { ObjectTracker, decodedSecretDoc, describeDoc, yamlDoc } from './object-docs.ts';
+import { openPrompt } from './open-prompt.ts';
+import { clearLogFilter } from './log-view.ts';
+import type { CommandHandlers } from '../keys/keymap.ts';
 
 /** Moving around: selection, scrolling, sorting, namespaces, drill-down, back, search, help. */
 
@@ -37,9 +40,16 @@ function pageSize(c: Controller): number {
   return Math.max(1, layoutFor(c.state).tableRows - 1);
 }
 
+/** The xray tree keeps its order: a sorted list of lines would tear owners from what they own. */
+function treeKeepsOrder(c: Controller, view: TableViewState): boolean {
+  if (view.virtual?.kind !== 'xray') return false;
+  c.toast('Sorting is off in xray: the tree keeps owners above what they own (children in name order)');
+  return true;
+}
+
 function sortBy(c: Controller, pick: (v: TableViewState) => string | undefined): void {
   const view = topView(c.state);
-  if (view?.kind !== 'table') return;
+  if (view?.kind !== 'table' || treeKeepsOrder(c, view)) return;
   const column = pick(view);
   if (!column) return;
   const desc = view.sort?.column === column ? !view.sort.desc : false;
@@ -48,7 +58,7 @@ function sortBy(c: Controller, pick: (v: TableViewState) => string | undefined):
 
 function sortStep(c: Controller, dir: number): void {
   const view = topView(c.state);
-  if (view?.kind !== 'table') return;
+  if (view?.kind !== 'table' || treeKeepsOrder(c, view)) return;
   const cols = c.tableModel(view).columns;
   if (!cols.length) return;
   const cur = cols.findIndex((col) => col.name === view.sort?.column);
@@ -58,11 +68,16 @@ function sortStep(c: Controller, dir: number): void {
 
 /** Sets the session's namespace scope and re-scopes the current table; null = all. */
 export function setNamespace(c: Controller, ns: string | null): void {
-  c.store.update((s) => ({ ...s, namespace: ns, recentNamespaces: ns ? withRecent(s.recentNamespaces, ns) : s.recentNamespaces }));
+  c.store.update((s) => ({
+    ...s,
+    namespace: ns,
+    recentNamespaces: ns ? withRecent(s.recentNamespaces, ns) : s.recentNamespaces,
+  }));
   const view = topView(c.state);
   if (view?.kind !== 'table' || view.resource === CONTEXTS) return;
   const info = c.session?.registry.get(view.resource);
-  if (!info?.namespaced || view.namespace === ns) return;
+  const scoped = info?.namespaced || view.virtual?.kind === 'xray' || view.virtual?.kind === 'problems';
+  if (!scoped || view.namespace === ns) return;
   c.replaceTop({ ...view, id: c.newId(), namespace: ns, selectedIndex: 0, top: 0, selectedUid: undefined });
 }
 
@@ -113,6 +128,7 @@ function back(c: Controller): void {
   const view = topView(c.state);
   if (view?.kind === 'table' && (view.filter || view.labelFilter)) return applyFilter(c, '');
   if (view?.kind === 'text' && view.search) return setSearch(c, '');
+  if (clearLogFilter(c)) return;
   if (c.state.stack.length > 1) c.store.update((s) => ({ ...s, stack: s.stack.slice(0, -1) }));
 }
 
@@ -123,13 +139,26 @@ export function openHelp(c: Controller): void {
 }
 
 /** `d` and `y`: live describe or YAML of the selected object. */
-function openObject(c: Controller, mode: 'describe' | 'yaml'): void {
+function openObject(c: Controller, mode: 'describe' | 'yaml' | 'decoded'): void {
   const sel = c.selection();
   const session = c.session;
   if (!sel || !session) return;
-  const tracker = new ObjectTracker(session.transport, sel.info, c.sourceFor(sel.view), sel.row.uid, sel.row.namespace, sel.row.name);
-  const doc = mode === 'describe' ? describeDoc(session.transport, tracker) : yamlDoc(tracker);
-  c.pushText({ mode, title: `${sel.info.singular || sel.info.plural}/${sel.row.name}`, resource: sel.view.resource }, doc);
+  const tracker = new ObjectTracker(
+    session.transport,
+    sel.info,
+    c.sourceFor(sel.view),
+    sel.row.uid,
+    sel.row.namespace,
+    sel.row.name,
+  );
+  const doc =
+    mode === 'describe'
+      ? describeDoc(session.transport, tracker)
+      : mode === 'decoded'
+        ? decodedSecretDoc(tracker)
+        : yamlDoc(tracker);
+  const title = `${sel.info.singular || sel.info.plural}/${sel.row.name}${mode === 'decoded' ? ' (decoded)' : ''}`;
+  c.pushText({ mode: mode === 'decoded' ? 'yaml' : mode, title, resource: sel.view.resource }, doc);
 }
 
 /** enter: into a context or namespace, to the pods behind a workload/service/node, else describe. */
@@ -150,14 +179,35 @@ async function drill(c: Controller, view: TableViewState, row: Row): Promise<voi
   const obj = await c.fullObject(view, row);
   if (!obj) return;
   const target = drillTarget(view.resource, obj);
-  if (target === 'no-selector') return c.toast(`${row.name} has no selector`, 'error');
   if (!target) return openObject(c, 'describe');
-  const next = c.newTable(target.resource, target.namespace);
-  c.push({ ...next, labelSelector: target.labelSelector, fieldSelector: target.fieldSelector, scopeLabel: target.scopeLabel });
+  pushDrill(c, target);
 }
 
-export function navigationCommands(c: Controller): Record<string, (key: string) => void> {
-  const column = (pick: 'isName' | 'isAge' | 'isStatus') => (v: TableViewState) => c.tableModel(v).columns.find((col) => col[pick])?.name;
+function pushDrill(c: Controller, target: DrillTarget | DrillRefusal): void {
+  if ('refused' in target) return c.toast(target.refused, 'error');
+  const next = c.newTable(target.resource, target.namespace);
+  c.push({
+    ...next,
+    labelSelector: target.labelSelector,
+    fieldSelector: target.fieldSelector,
+    claimName: target.claimName,
+    retryOf: target.retryOf,
+    scopeLabel: target.scopeLabel,
+  });
+}
+
+/** `v` on a PVC: the PersistentVolume it is bound to. */
+async function claimToVolume(c: Controller): Promise<void> {
+  const view = topView(c.state);
+  if (view?.kind !== 'table') return;
+  const row = c.selectedRow(view);
+  const obj = row && (await c.fullObject(view, row));
+  if (obj) pushDrill(c, claimVolume(obj));
+}
+
+export function navigationCommands(c: Controller) {
+  const column = (pick: 'isName' | 'isAge' | 'isStatus') => (v: TableViewState) =>
+    c.tableModel(v).columns.find((col) => col[pick])?.name;
   return {
     'app.quit': () => c.quit(),
     'app.help': () => openHelp(c),
@@ -195,11 +245,13 @@ export function navigationCommands(c: Controller): Record<string, (key: string) 
     },
     'obj.describe': () => openObject(c, 'describe'),
     'obj.yaml': () => openObject(c, 'yaml'),
+    'secret.decode': () => openObject(c, 'decoded'),
+    'pvc.volume': () => void claimToVolume(c),
     'text.search': () => {
       const view = topView(c.state);
       if (view?.kind === 'text') openPrompt(c, 'search', view.search ?? '');
     },
     'text.next': () => findMatch(c, 1),
     'text.prev': () => findMatch(c, -1),
-  };
+  } satisfies CommandHandlers;
 }

@@ -1,3 +1,4 @@
+import { engineTimeScale } from '../../client/engine-clock.ts';
 import type { KObject } from '../../api-types/index.ts';
 import { describe, relatedQueries, type DescribeContext } from '../../describe/index.ts';
 import { resourcePath, type ResourceInfo } from '../../client/resource.ts';
@@ -57,7 +58,11 @@ async function fetchRelated(transport: Transport, obj: KObject): Promise<Omit<De
   await Promise.all(
     relatedQueries(obj).map(async (q) => {
       try {
-        const list = await transport.json<{ items?: KObject[] }>({ path: q.apiPath, query: q.query });
+        // resourceVersion=0: served from the apiserver's watch cache, not etcd (cheap to repeat).
+        const list = await transport.json<{ items?: KObject[] }>({
+          path: q.apiPath,
+          query: { ...q.query, resourceVersion: '0' },
+        });
         (out[q.as] ??= []).push(...(list.items ?? []));
       } catch {
         // A related list we may not read (RBAC, missing kind) just stays empty.
@@ -68,28 +73,44 @@ async function fetchRelated(transport: Transport, obj: KObject): Promise<Omit<De
   return { events, related };
 }
 
+/**
+ * How often describe re-reads related lists (events, a node's pods) besides following the object
+ * itself: every 2 s listed all pods of a cluster for a node's describe.
+ */
+const RELATED_POLL_MS = 20_000;
+
 /** `kubectl describe` text that follows the object and polls for new events. */
 export function describeDoc(transport: Transport, tracker: ObjectTracker): TextDoc {
   return new LiveDoc(
     async () => {
       const { obj, deleted } = await tracker.current();
       const ctx = await fetchRelated(transport, obj);
-      const text = describe(obj, { now: Date.now(), ...ctx });
+      const timeScale = obj.kind === 'Job' ? await engineTimeScale(transport) : 1;
+      const text = describe(obj, { now: transport.serverClock.now(), timeScale, ...ctx });
       return { lines: text.split('\n'), status: deleted ? 'deleted' : undefined };
     },
     [tracker.onChange],
-    2000,
+    RELATED_POLL_MS,
   );
 }
 
+/** `x` on a Secret (as in k9s): its data base64-decoded, as YAML, following changes. */
+export function decodedSecretDoc(tracker: ObjectTracker): TextDoc {
+  return new LiveDoc(async () => {
+    const { obj, deleted } = await tracker.current();
+    const data = (obj as { data?: Record<string, string> }).data ?? {};
+    const decoded: Record<string, string> = {};
+    for (const k of Object.keys(data).sort()) decoded[k] = Buffer.from(String(data[k]), 'base64').toString('utf8');
+    const lines = Object.keys(decoded).length ? toYaml(decoded).split('\n') : ['# this secret holds no data'];
+    return { lines, status: deleted ? 'deleted' : undefined };
+  }, [tracker.onChange]);
+}
+
 export function yamlDoc(tracker: ObjectTracker): TextDoc {
-  return new LiveDoc(
-    async () => {
-      const { obj, deleted } = await tracker.current();
-      const clean = structuredClone(obj);
-      if (clean.metadata) delete clean.metadata.managedFields;
-      return { lines: toYaml(clean).split('\n'), status: deleted ? 'deleted' : undefined };
-    },
-    [tracker.onChange],
-  );
+  return new LiveDoc(async () => {
+    const { obj, deleted } = await tracker.current();
+    const clean = structuredClone(obj);
+    if (clean.metadata) delete clean.metadata.managedFields;
+    return { lines: toYaml(clean).split('\n'), status: deleted ? 'deleted' : undefined };
+  }, [tracker.onChange]);
 }

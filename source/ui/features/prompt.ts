@@ -1,15 +1,12 @@
 import type { Controller } from '../controller.ts';
-import { BUILTIN_COMMANDS, completeText } from '../commands.ts';
-import { editLine } from '../line-edit.ts';
 import type { PromptState } from '../state/types.ts';
+import { BUILTIN_COMMANDS, completeText } from '../commands.ts';
+import { editField, field, insertText, type LineField } from '../line-edit.ts';
 import { runCommand } from './command-line.ts';
 import { applyFilter, setSearch } from './navigation.ts';
+import { applyLogFilter } from './log-view.ts';
 
 /** The one-line prompt: `:` commands (with Tab completion and history), `/` filters and searches. */
-
-export function openPrompt(c: Controller, kind: PromptState['kind'], text: string): void {
-  c.store.update((s) => ({ ...s, prompt: { kind, text } }));
-}
 
 function closePrompt(c: Controller): void {
   c.store.update((s) => ({ ...s, prompt: null }));
@@ -21,14 +18,20 @@ export function promptKey(c: Controller, name: string): void {
   if (name === 'esc') {
     if (p.kind === 'filter') applyFilter(c, '');
     if (p.kind === 'search') setSearch(c, '');
+    if (p.kind === 'logfilter') applyLogFilter(c, '', true);
     return closePrompt(c);
   }
   if (name === 'enter') {
     closePrompt(c);
     if (p.kind === 'search') return setSearch(c, p.text);
     if (p.kind === 'filter') return applyFilter(c, p.text, true);
+    if (p.kind === 'logfilter') return applyLogFilter(c, p.text, true);
     const line = p.text.trim();
-    if (line) c.store.update((s) => ({ ...s, commandHistory: [line, ...s.commandHistory.filter((h) => h !== line)].slice(0, 50) }));
+    if (line)
+      c.store.update((s) => ({
+        ...s,
+        commandHistory: [line, ...s.commandHistory.filter((h) => h !== line)].slice(0, 50),
+      }));
     runCommand(c, p.text);
     return;
   }
@@ -36,23 +39,47 @@ export function promptKey(c: Controller, name: string): void {
     if (p.suggestion) setPromptText(c, p.suggestion);
     return;
   }
-  if ((name === 'up' || name === 'down') && p.kind === 'command') {
+  if (['up', 'down', 'ctrl-p', 'ctrl-n'].includes(name) && p.kind === 'command') {
     const hist = c.state.commandHistory;
-    const next = Math.max(-1, Math.min(hist.length - 1, (p.historyIndex ?? -1) + (name === 'up' ? 1 : -1)));
+    const older = name === 'up' || name === 'ctrl-p';
+    const next = Math.max(-1, Math.min(hist.length - 1, (p.historyIndex ?? -1) + (older ? 1 : -1)));
     const text = next < 0 ? '' : hist[next];
-    c.store.update((s) => ({ ...s, prompt: { ...p, text, historyIndex: next, suggestion: undefined } }));
+    c.store.update((s) => ({
+      ...s,
+      prompt: { ...p, text, cursor: undefined, historyIndex: next, suggestion: undefined },
+    }));
     return;
   }
   if (name === 'backspace' && !p.text) return closePrompt(c);
-  const text = editLine(p.text, name);
-  if (text !== undefined) setPromptText(c, text);
+  const f = editField(promptField(p), name);
+  if (f) setPromptField(c, f);
+}
+
+function promptField(p: PromptState): LineField {
+  return field(p.text, p.cursor);
+}
+
+/** Pasted text goes in at the cursor in one step (one filter pass, one completion lookup). */
+export function promptPaste(c: Controller, text: string): void {
+  const p = c.state.prompt;
+  if (p) setPromptField(c, insertText(promptField(p), text));
 }
 
 function setPromptText(c: Controller, text: string): void {
+  setPromptField(c, field(text));
+}
+
+function setPromptField(c: Controller, f: LineField): void {
   const p = c.state.prompt!;
-  const suggestion = p.kind === 'command' ? completeText(text, (i, w) => candidates(c, i, w)) : undefined;
-  c.store.update((s) => ({ ...s, prompt: { ...p, text, suggestion, historyIndex: undefined } }));
-  if (p.kind === 'filter') applyFilter(c, text);
+  const text = f.text;
+  const atEnd = f.cursor >= [...text].length;
+  const suggestion = p.kind === 'command' && atEnd ? completeText(text, (i, w) => candidates(c, i, w)) : undefined;
+  c.store.update((s) => ({
+    ...s,
+    prompt: { ...p, text, cursor: atEnd ? undefined : f.cursor, suggestion, historyIndex: undefined },
+  }));
+  if (p.kind === 'filter' && text !== p.text) applyFilter(c, text);
+  if (p.kind === 'logfilter' && text !== p.text) applyLogFilter(c, text);
 }
 
 function candidates(c: Controller, index: number, words: string[]): string[] {

@@ -1,3 +1,5 @@
+import type { Container, PodCondition } from 'kubernetes-types/core/v1.d.ts';
+import type { DeploymentCondition } from 'kubernetes-types/apps/v1.d.ts';
 import type { KObject } from '../../api-types/index.ts';
 
 /** A live picture of a deployment's rollout, as plain lines (pure; the doc re-renders it). */
@@ -10,7 +12,15 @@ export interface RolloutState {
   reason: string;
 }
 
-const STUCK_WAITING = new Set(['ImagePullBackOff', 'ErrImagePull', 'CrashLoopBackOff', 'CreateContainerConfigError', 'InvalidImageName', 'CreateContainerError', 'RunContainerError']);
+const STUCK_WAITING = new Set([
+  'ImagePullBackOff',
+  'ErrImagePull',
+  'CrashLoopBackOff',
+  'CreateContainerConfigError',
+  'InvalidImageName',
+  'CreateContainerError',
+  'RunContainerError',
+]);
 
 function scaledValue(v: unknown, total: number, roundUp: boolean): number {
   if (typeof v === 'number') return v;
@@ -21,7 +31,12 @@ function scaledValue(v: unknown, total: number, roundUp: boolean): number {
 }
 
 /** maxSurge / maxUnavailable resolved against the replica count, as the controller does. */
-export function rollingLimits(deploy: KObject): { surge: number; unavailable: number; rawSurge: string; rawUnavailable: string } {
+export function rollingLimits(deploy: KObject): {
+  surge: number;
+  unavailable: number;
+  rawSurge: string;
+  rawUnavailable: string;
+} {
   const replicas = deploy.spec?.replicas ?? 1;
   const ru = deploy.spec?.strategy?.rollingUpdate ?? {};
   const rawSurge = String(ru.maxSurge ?? '25%');
@@ -46,7 +61,9 @@ export function podTrouble(pod: KObject): string | undefined {
     const w = cs.state?.waiting;
     if (w && STUCK_WAITING.has(w.reason)) return `${w.reason}${w.message ? `: ${w.message}` : ''}`;
   }
-  const sched = (pod.status?.conditions ?? []).find((c: any) => c.type === 'PodScheduled' && c.status === 'False');
+  const sched = (pod.status?.conditions ?? []).find(
+    (c: PodCondition) => c.type === 'PodScheduled' && c.status === 'False',
+  );
   if (sched?.reason === 'Unschedulable') return `Unschedulable: ${sched.message ?? ''}`.trim();
   return undefined;
 }
@@ -61,7 +78,7 @@ export function podStatus(pod: KObject): string {
 }
 
 function podReady(pod: KObject): boolean {
-  return (pod.status?.conditions ?? []).some((c: any) => c.type === 'Ready' && c.status === 'True');
+  return (pod.status?.conditions ?? []).some((c: PodCondition) => c.type === 'Ready' && c.status === 'True');
 }
 
 export function rolloutState(deploy: KObject, newRs: KObject | undefined, pods: KObject[]): RolloutState {
@@ -69,7 +86,7 @@ export function rolloutState(deploy: KObject, newRs: KObject | undefined, pods: 
   const st = deploy.status ?? {};
   const replicas = spec.replicas ?? 1;
   if (spec.paused) return { phase: 'paused', reason: 'rollout paused' };
-  const progressing = (st.conditions ?? []).find((c: any) => c.type === 'Progressing');
+  const progressing = (st.conditions ?? []).find((c: DeploymentCondition) => c.type === 'Progressing');
   if (progressing?.reason === 'ProgressDeadlineExceeded') {
     return { phase: 'stuck', reason: `ProgressDeadlineExceeded: ${progressing.message ?? ''}`.trim() };
   }
@@ -85,8 +102,10 @@ export function rolloutState(deploy: KObject, newRs: KObject | undefined, pods: 
   if (observed && updated >= replicas && available >= replicas && total <= replicas) {
     return { phase: 'complete', reason: `deployment "${deploy.metadata.name}" successfully rolled out` };
   }
-  if (updated < replicas) return { phase: 'progressing', reason: `${updated} of ${replicas} new replicas have been updated` };
-  if (total > updated) return { phase: 'progressing', reason: `${total - updated} old replicas are pending termination` };
+  if (updated < replicas)
+    return { phase: 'progressing', reason: `${updated} of ${replicas} new replicas have been updated` };
+  if (total > updated)
+    return { phase: 'progressing', reason: `${total - updated} old replicas are pending termination` };
   return { phase: 'progressing', reason: `${available} of ${updated} updated replicas are available` };
 }
 
@@ -108,13 +127,24 @@ export function renderRollout(deploy: KObject, replicaSets: KObject[], pods: KOb
   const strategy = spec.strategy?.type ?? 'RollingUpdate';
   if (strategy === 'RollingUpdate') {
     const l = rollingLimits(deploy);
-    lines.push(`Strategy: RollingUpdate   maxSurge ${l.rawSurge} (=${l.surge})   maxUnavailable ${l.rawUnavailable} (=${l.unavailable})`);
-    lines.push(`          at most ${replicas + l.surge} pods, at least ${Math.max(0, replicas - l.unavailable)} available during the rollout`);
+    lines.push(
+      `Strategy: RollingUpdate   maxSurge ${l.rawSurge} (=${l.surge})   maxUnavailable ${l.rawUnavailable} (=${l.unavailable})`,
+    );
+    lines.push(
+      `          at most ${replicas + l.surge} pods, at least ${Math.max(0, replicas - l.unavailable)} available during the rollout`,
+    );
   } else lines.push(`Strategy: ${strategy}`);
   lines.push(
     `Replicas: ${replicas} desired · ${st.updatedReplicas ?? 0} updated · ${st.replicas ?? 0} total · ${st.readyReplicas ?? 0} ready · ${st.availableReplicas ?? 0} available`,
   );
-  const mark = state.phase === 'complete' ? '✓ COMPLETE' : state.phase === 'stuck' ? '✗ STUCK' : state.phase === 'paused' ? '‖ PAUSED' : '⟳ ROLLING OUT';
+  const mark =
+    state.phase === 'complete'
+      ? '✓ COMPLETE'
+      : state.phase === 'stuck'
+        ? '✗ STUCK'
+        : state.phase === 'paused'
+          ? '‖ PAUSED'
+          : '⟳ ROLLING OUT';
   lines.push(`${mark}: ${state.reason}`);
   lines.push('');
 
@@ -122,7 +152,7 @@ export function renderRollout(deploy: KObject, replicaSets: KObject[], pods: KOb
   lines.push(`REVISION  REPLICASET${' '.repeat(Math.max(1, 30 - 10))}IMAGE`);
   for (const rs of rsList) {
     const rev = revisionOf(rs);
-    const image = (rs.spec?.template?.spec?.containers ?? []).map((c: any) => c.image).join(',');
+    const image = (rs.spec?.template?.spec?.containers ?? []).map((c: Container) => c.image).join(',');
     const desired = rs.spec?.replicas ?? 0;
     const rst = rs.status ?? {};
     const tag = rs === newRs ? 'new' : 'old';
@@ -137,7 +167,9 @@ export function renderRollout(deploy: KObject, replicaSets: KObject[], pods: KOb
   lines.push('');
 
   const rsName = (p: KObject) => rsList.find((rs) => ownedBy(p, rs));
-  const owned = pods.filter((p) => rsName(p)).sort((a, b) => String(a.metadata.name).localeCompare(String(b.metadata.name)));
+  const owned = pods
+    .filter((p) => rsName(p))
+    .sort((a, b) => String(a.metadata.name).localeCompare(String(b.metadata.name)));
   lines.push(`PODS (${owned.length})`);
   for (const p of owned) {
     const rs = rsName(p)!;

@@ -6,15 +6,37 @@ import { parseAllDocuments } from 'yaml';
 import type { KObject } from '../../api-types/index.ts';
 import { getObject, replaceObject } from '../../client/actions.ts';
 import { errorMessage } from '../../client/errors.ts';
-import { SHELL_COMMAND, STDERR, STDOUT, openExec } from '../../client/exec.ts';
+import { SHELL_COMMAND, STDERR, STDOUT, execFailure, openExec } from '../../client/exec.ts';
 import type { Controller, TerminalIO } from '../controller.ts';
 import { toYaml } from '../yaml.ts';
+import type { CommandHandlers } from '../keys/keymap.ts';
+import {
+  allContainers,
+  containerLabel,
+  containerNames,
+  DEFAULT_CONTAINER_ANNOTATION,
+} from '../../api-types/pod-spec.ts';
 
 /** Connects the real terminal to an exec session until the remote shell exits. */
-async function runShell(c: Controller, io: TerminalIO, ns: string, pod: string, container: string | undefined): Promise<string> {
+async function runShell(
+  c: Controller,
+  io: TerminalIO,
+  ns: string,
+  pod: string,
+  container: string | undefined,
+): Promise<string> {
   const { stdin, stdout } = io;
-  stdout.write(`\x1b[2J\x1b[H\x1b[2m# skiff: shell in ${pod}${container ? ` (${container})` : ''}; exit or ctrl-d returns to skiff\x1b[0m\r\n`);
-  const session = await openExec(c.session!.transport, { namespace: ns, pod, container, command: SHELL_COMMAND, tty: true, stdin: true });
+  stdout.write(
+    `\x1b[2J\x1b[H\x1b[2m# skiff: shell in ${pod}${container ? ` (${container})` : ''}; exit or ctrl-d returns to skiff\x1b[0m\r\n`,
+  );
+  const session = await openExec(c.session!.transport, {
+    namespace: ns,
+    pod,
+    container,
+    command: SHELL_COMMAND,
+    tty: true,
+    stdin: true,
+  });
   const onInput = (d: Buffer) => session.write(d);
   const onResize = () => session.resize(stdout.columns, stdout.rows);
   session.onOutput((ch, data) => {
@@ -27,6 +49,9 @@ async function runShell(c: Controller, io: TerminalIO, ns: string, pod: string, 
   onResize();
   try {
     const result = await session.done;
+    if (result.lost) throw new Error(`Shell connection lost: ${result.lost}`);
+    const failure = execFailure(result);
+    if (failure) throw new Error(`Shell failed: ${failure}`);
     if (result.exitCode === undefined || result.exitCode === 0) return 'Shell exited';
     return `Shell exited with code ${result.exitCode}`;
   } finally {
@@ -50,22 +75,40 @@ const EDIT_HEADER =
   '# and an empty file aborts the edit. If an error occurs while saving, this file\n' +
   '# is reopened with the relevant failures.\n#\n';
 
-export function terminalCommands(c: Controller): Record<string, (key: string) => void> {
+export function terminalCommands(c: Controller) {
   return {
     'pod.shell': () => {
       const sel = c.selection();
       if (!sel || !c.session) return;
       void c.fullObject(sel.view, sel.row).then((obj) => {
         if (!obj) return;
-        const containers: string[] = (obj.spec?.containers ?? []).map((x: any) => x.name);
+        const all = allContainers(obj);
+        const containers = containerNames(obj);
+        const preferred = obj.metadata.annotations?.[DEFAULT_CONTAINER_ANNOTATION];
         const start = (container?: string) =>
           void c
             .handOver((io) => runShell(c, io, sel.row.namespace!, sel.row.name, container))
-            .then((msg) => msg && c.toast(msg), (err) => c.toast(errorMessage(err), 'error'));
-        if (containers.length <= 1) return start(containers[0]);
-        c.ask({ kind: 'pick', title: `Shell into which container of ${sel.row.name}?`, options: containers, index: 0 }, (a) => {
-          if (a.ok && a.value) start(a.value);
-        });
+            .then(
+              (msg) => msg && c.toast(msg),
+              (err) => c.toast(errorMessage(err), 'error'),
+            );
+        if (all.length <= 1) return start(containers[0]);
+        // kubectl exec goes straight into the annotated default container; so does the shell key.
+        if (preferred && containers.includes(preferred)) return start(preferred);
+        // Init and ephemeral (kubectl debug) containers are offered too; the regular ones first.
+        const order = [...all.filter((x) => x.kind === 'container'), ...all.filter((x) => x.kind !== 'container')];
+        c.ask(
+          {
+            kind: 'pick',
+            title: `Shell into which container of ${sel.row.name}?`,
+            options: order.map(containerLabel),
+            index: 0,
+          },
+          (a) => {
+            const picked = a.ok && a.index !== undefined ? order[a.index] : undefined;
+            if (picked) start(picked.name);
+          },
+        );
       });
     },
 
@@ -93,13 +136,17 @@ export function terminalCommands(c: Controller): Record<string, (key: string) =>
             if (code === undefined) return;
             if (code !== 0) return c.toast(`Editor exited with code ${code}; nothing changed`, 'error');
             const text = readFileSync(file, 'utf8');
-            body = text.split('\n').filter((l) => !l.startsWith('#')).join('\n');
+            body = text
+              .split('\n')
+              .filter((l) => !l.startsWith('#'))
+              .join('\n');
             if (!body.trim()) return c.toast('Edit cancelled: empty file');
             if (body.trim() === original.trim()) return c.toast('Edit cancelled: no changes');
             let edited: KObject;
             try {
               const docs = parseAllDocuments(body);
-              if (docs.length !== 1 || docs[0].errors.length) throw new Error(docs[0]?.errors[0]?.message ?? 'expected one YAML document');
+              if (docs.length !== 1 || docs[0].errors.length)
+                throw new Error(docs[0]?.errors[0]?.message ?? 'expected one YAML document');
               edited = docs[0].toJS();
             } catch (err) {
               header = `${EDIT_HEADER}# error: ${errorMessage(err).split('\n').join('\n# ')}\n#\n`;
@@ -118,5 +165,5 @@ export function terminalCommands(c: Controller): Record<string, (key: string) =>
         }
       })();
     },
-  };
+  } satisfies CommandHandlers;
 }

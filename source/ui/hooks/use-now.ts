@@ -1,23 +1,35 @@
 import { useEffect, useState } from 'react';
 
+// Timers may fire a little before Date.now() reaches the boundary; wake just after it.
+const SLACK_MS = 15;
+
 /**
- * The current time, refreshed every `ms` while enabled, but only re-rendering when `key(now)`
- * changes (for example the AGE strings of the visible rows), so an idle screen stays idle.
+ * The current time, refreshed only when `key(now)` changes (for example the AGE texts of the
+ * visible rows). `nextIn(now)` says how long the key cannot change, so an idle screen sleeps until
+ * then: every second while an age reads "5s", once a minute once it reads "12m".
  */
-export function useNow(enabled: boolean, key: (now: number) => string, ms = 1000): number {
+export function useNow(enabled: boolean, key: (now: number) => string, nextIn: (now: number) => number): number {
   const [now, setNow] = useState(() => Date.now());
   useEffect(() => {
     if (!enabled) return;
     let lastKey = key(Date.now());
-    const timer = setInterval(() => {
+    let timer: NodeJS.Timeout | undefined;
+    const schedule = (t: number) => {
+      const wait = nextIn(t);
+      if (!Number.isFinite(wait)) return;
+      timer = setTimeout(tick, Math.min(wait + SLACK_MS, 2 ** 31 - 1));
+    };
+    const tick = () => {
       const t = Date.now();
       const k = key(t);
       if (k !== lastKey) {
         lastKey = k;
         setNow(t);
       }
-    }, ms);
-    return () => clearInterval(timer);
-  }, [enabled, key, ms]);
+      schedule(t);
+    };
+    schedule(Date.now());
+    return () => clearTimeout(timer);
+  }, [enabled, key, nextIn]);
   return now;
 }

@@ -1,4 +1,5 @@
 import type { TableColumnDefinition } from '../../api-types/index.ts';
+import type { Row } from '../../client/table-cache.ts';
 
 /** A column as shown: a server column, or NAMESPACE added for all-namespace views. */
 export interface DisplayColumn {
@@ -32,4 +33,8 @@ export function displayColumns(
     });
   });
   return out;
+}
+
+export function cellValue(row: Row, col: DisplayColumn): string {
+  return col.cell < 0 ? (row.namespace ?? '') : (row.cells[col.cell] ?? '');
 }

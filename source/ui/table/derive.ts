@@ -1,6 +1,9 @@
 import type { Row, TableSnapshot } from '../../client/table-cache.ts';
 import type { SortSpec } from '../state/types.ts';
-import { displayColumns, type DisplayColumn } from './columns.ts';
+import { cellValue, displayColumns, type DisplayColumn } from './columns.ts';
+import { WidthCounts } from './widths.ts';
+
+export { cellValue };
 
 export interface DerivedTable {
   columns: DisplayColumn[];
@@ -9,6 +12,8 @@ export interface DerivedTable {
   total: number;
   /** The filter was not a valid regex and was matched as plain text. */
   literalFilter: boolean;
+  /** Each column's natural width over `rows` (header or widest cell, capped). */
+  natural: number[];
 }
 
 export interface DeriveOptions {
@@ -16,10 +21,6 @@ export interface DeriveOptions {
   sort: SortSpec | null;
   wide: boolean;
   showNamespace: boolean;
-}
-
-export function cellValue(row: Row, col: DisplayColumn): string {
-  return col.cell < 0 ? (row.namespace ?? '') : (row.cells[col.cell] ?? '');
 }
 
 /**
@@ -78,7 +79,7 @@ const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /** Sorts by the chosen column (natural order; AGE by creation time), then by namespace and name. */
 function sortRows(rows: Row[], columns: DisplayColumn[], sort: SortSpec | null): void {
-  const col = sort ? columns.find((c) => c.name === sort.column) : undefined;
+  const col = sortColumn(columns, sort);
   const dir = sort?.desc ? -1 : 1;
   // Decorate once, sort on plain fields, undecorate: no lookups inside the comparator.
   const items = rows.map((r) => ({
@@ -93,32 +94,116 @@ function sortRows(rows: Row[], columns: DisplayColumn[], sort: SortSpec | null):
   for (let i = 0; i < items.length; i++) rows[i] = items[i].r;
 }
 
-export function deriveTable(snapshot: TableSnapshot, opts: DeriveOptions): DerivedTable {
+function sortColumn(columns: DisplayColumn[], sort: SortSpec | null): DisplayColumn | undefined {
+  return sort ? columns.find((c) => c.name === sort.column) : undefined;
+}
+
+/** The order sortRows gives, one pair at a time (for binary search when patching). */
+export function rowOrder(columns: DisplayColumn[], sort: SortSpec | null): (a: Row, b: Row) => number {
+  const col = sortColumn(columns, sort);
+  const dir = sort?.desc ? -1 : 1;
+  if (!col) return (a, b) => cmp(nameKey(a), nameKey(b));
+  if (col.isAge) return (a, b) => dir * (timestamp(b) - timestamp(a)) || cmp(nameKey(a), nameKey(b));
+  return (a, b) => dir * cmp(cellKey(a, col), cellKey(b, col)) || cmp(nameKey(a), nameKey(b));
+}
+
+/** deriveTable with the width counts a later patch adjusts. */
+export function deriveModel(snapshot: TableSnapshot, opts: DeriveOptions): DerivedTable & { widths: WidthCounts } {
   const columns = displayColumns(snapshot.columns, opts);
   const f = compileFilter(opts.filter);
   let rows = snapshot.rows as Row[];
   if (f) rows = rows.filter((r) => f.test(columns.map((c) => cellValue(r, c))));
   else rows = rows.slice();
-  sortRows(rows, columns, opts.sort);
-  return { columns, rows, total: snapshot.rows.length, literalFilter: !!f?.literal };
+  if (opts.sort || !snapshot.ordered) sortRows(rows, columns, opts.sort);
+  const widths = WidthCounts.of(columns, rows);
+  return { columns, rows, total: snapshot.rows.length, literalFilter: !!f?.literal, natural: widths.natural(), widths };
 }
 
-/** Remembers the last result so views and key handlers share one derivation per change. */
+export function deriveTable(snapshot: TableSnapshot, opts: DeriveOptions): DerivedTable {
+  const { widths: _, ...out } = deriveModel(snapshot, opts);
+  return out;
+}
+
+/** First index whose row sorts at or after `row`. */
+function lowerBound(rows: readonly Row[], row: Row, order: (a: Row, b: Row) => number): number {
+  let lo = 0;
+  let hi = rows.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (order(rows[mid], row) < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** More changed rows than this share of the table: a full derive is as cheap as patching. */
+const PATCH_LIMIT = 0.1;
+
+/**
+ * The previous result with a snapshot's watch changes applied: each removed row found by binary
+ * search and cut out, each added row that passes the filter inserted at its place, the column
+ * widths adjusted row by row. Undefined when the changes cannot be patched in (too many, or the
+ * rows keep the source's own order).
+ */
+export function patchDerived(
+  prev: DerivedTable & { widths: WidthCounts },
+  snapshot: TableSnapshot,
+  opts: DeriveOptions,
+): (DerivedTable & { widths: WidthCounts }) | undefined {
+  const ch = snapshot.changes;
+  if (!ch || (snapshot.ordered && !opts.sort)) return undefined;
+  if (ch.removed.length + ch.added.length > Math.max(64, PATCH_LIMIT * prev.rows.length)) return undefined;
+  const columns = prev.columns;
+  const f = compileFilter(opts.filter);
+  const passes = (r: Row) => !f || f.test(columns.map((c) => cellValue(r, c)));
+  const order = rowOrder(columns, opts.sort);
+  const rows = prev.rows.slice();
+  const widths = prev.widths.clone();
+  for (const r of ch.removed) {
+    if (!passes(r)) continue;
+    let i = lowerBound(rows, r, order);
+    while (i < rows.length && rows[i] !== r && order(rows[i], r) === 0) i++;
+    if (rows[i] !== r) i = rows.indexOf(r);
+    if (i < 0) return undefined; // not where it should be: derive afresh
+    rows.splice(i, 1);
+    widths.remove(r);
+  }
+  for (const r of ch.added) {
+    if (!passes(r)) continue;
+    let i = lowerBound(rows, r, order);
+    while (i < rows.length && order(rows[i], r) === 0) i++; // after its equals, as a stable sort puts it
+    rows.splice(i, 0, r);
+    widths.add(r);
+  }
+  return { columns, rows, total: snapshot.rows.length, literalFilter: !!f?.literal, natural: widths.natural(), widths };
+}
+
+const sameOpts = (a: DeriveOptions, b: DeriveOptions) =>
+  a.filter === b.filter &&
+  a.sort?.column === b.sort?.column &&
+  a.sort?.desc === b.sort?.desc &&
+  a.wide === b.wide &&
+  a.showNamespace === b.showNamespace;
+
+/**
+ * Remembers the last result so views and key handlers share one derivation per change; a
+ * snapshot that says what changed since the remembered one is patched in (see patchDerived), so a
+ * watch event on a 50,000-row table costs a few binary searches, not a sort and a width scan.
+ */
 export function memoDerive(): (snapshot: TableSnapshot, opts: DeriveOptions) => DerivedTable {
-  let last: { snapshot: TableSnapshot; opts: DeriveOptions; out: DerivedTable } | undefined;
+  let last: { snapshot: TableSnapshot; opts: DeriveOptions; out: DerivedTable & { widths: WidthCounts } } | undefined;
   return (snapshot, opts) => {
+    if (last && last.snapshot === snapshot && sameOpts(last.opts, opts)) return last.out;
+    let out: (DerivedTable & { widths: WidthCounts }) | undefined;
     if (
       last &&
-      last.snapshot === snapshot &&
-      last.opts.filter === opts.filter &&
-      last.opts.sort?.column === opts.sort?.column &&
-      last.opts.sort?.desc === opts.sort?.desc &&
-      last.opts.wide === opts.wide &&
-      last.opts.showNamespace === opts.showNamespace
+      sameOpts(last.opts, opts) &&
+      snapshot.changes?.since === last.snapshot.version &&
+      snapshot.columns === last.snapshot.columns
     ) {
-      return last.out;
+      out = patchDerived(last.out, snapshot, opts);
     }
-    const out = deriveTable(snapshot, opts);
+    out ??= deriveModel(snapshot, opts);
     last = { snapshot, opts, out };
     return out;
   };

@@ -1,8 +1,6 @@
 import type { Row } from '../../client/table-cache.ts';
-import type { DisplayColumn } from './columns.ts';
-import { cellValue } from './derive.ts';
-
-const MAX_COLUMN = 60;
+import { cellValue, type DisplayColumn } from './columns.ts';
+import { MAX_COLUMN } from './widths.ts';
 const MIN_COLUMN = 3;
 
 /** Display width; cells are sanitised to single-width text first, so this is the length. */
@@ -12,7 +10,6 @@ export function textWidth(s: string): number {
 
 /** Control characters and tabs would move the cursor and break the frame. */
 export function sanitize(s: string): string {
-  // eslint-disable-next-line no-control-regex
   return s.replace(/\t/g, ' ').replace(/[\u0000-\u001f\u007f-\u009f]/g, '');
 }
 
@@ -51,6 +48,11 @@ export function layoutColumns(columns: DisplayColumn[], rows: readonly Row[], av
     }
     return c.isAge ? Math.max(w, 4) : w;
   });
+  return layoutNatural(columns, natural, available);
+}
+
+/** As layoutColumns, from natural widths kept by the row model (table/widths.ts). */
+export function layoutNatural(columns: DisplayColumn[], natural: readonly number[], available: number): ColumnLayout {
   const headerFloor = columns.map((c) => Math.max(MIN_COLUMN, Math.min(c.name.length + 1, 12)));
   const phases: Array<(i: number) => number | undefined> = [
     (i) => (columns[i].isName ? undefined : headerFloor[i]),
@@ -73,7 +75,7 @@ export function layoutColumns(columns: DisplayColumn[], rows: readonly Row[], av
       return { widths, count, gap };
     }
   }
-  return { widths: natural, count: natural.length, gap: 1 };
+  return { widths: natural.slice(), count: natural.length, gap: 1 };
 }
 
 /** Shrinks the widest shrinkable column one step at a time; returns what is still too much. */
@@ -97,4 +99,16 @@ export function formatLine(cells: string[], layout: ColumnLayout, width: number)
   const parts: string[] = [];
   for (let i = 0; i < layout.count; i++) parts.push(pad(sanitize(cells[i] ?? ''), layout.widths[i]));
   return pad(parts.join(' '.repeat(layout.gap)), width);
+}
+
+/**
+ * Where the AGE column sits in a row line (the line starts with one space of padding), as
+ * [from, to) characters; undefined without a visible AGE column.
+ */
+export function ageColumnSpan(columns: DisplayColumn[], layout: ColumnLayout): [number, number] | undefined {
+  const i = columns.findIndex((c) => c.isAge);
+  if (i < 0 || i >= layout.count) return undefined;
+  let from = 1;
+  for (let k = 0; k < i; k++) from += layout.widths[k] + layout.gap;
+  return [from, from + layout.widths[i]];
 }

@@ -4,12 +4,14 @@ import { since } from '../../describe/age.ts';
 import type { Row } from '../../client/table-cache.ts';
 import type { Controller } from '../controller.ts';
 import { useNow } from '../hooks/use-now.ts';
+import { msUntilAgeChanges } from '../table/age-tick.ts';
 import type { ScreenLayout } from '../layout.ts';
 import type { TableViewState } from '../state/types.ts';
 import type { DisplayColumn } from '../table/columns.ts';
 import { cellValue, scrollTop, selectedIndex } from '../table/derive.ts';
-import { formatLine, layoutColumns } from '../table/format.ts';
+import { ageColumnSpan, formatLine, layoutNatural } from '../table/format.ts';
 import { rowTone, type Tone } from '../table/status.ts';
+import { emptyHint } from '../table/empty-hint.ts';
 import { toneColor, useTheme } from '../theme-context.tsx';
 import { BoxLine, Frame, type TitlePart } from '../widgets/frame.tsx';
 
@@ -18,22 +20,30 @@ const RowLine = memo(function RowLine({
   text,
   tone,
   selected,
+  cut,
 }: {
   width: number;
   text: string;
   tone: Tone;
   selected: boolean;
+  cut?: readonly [number, number];
 }) {
   const theme = useTheme();
   const color = toneColor(theme, tone);
   if (selected) {
     return theme.colour ? (
-      <BoxLine width={width} text={text} color={theme.selectionFg} backgroundColor={color ?? theme.selectionBg} />
+      <BoxLine
+        width={width}
+        text={text}
+        color={theme.selectionFg}
+        backgroundColor={color ?? theme.selectionBg}
+        cut={cut}
+      />
     ) : (
-      <BoxLine width={width} text={text} inverse />
+      <BoxLine width={width} text={text} inverse cut={cut} />
     );
   }
-  return <BoxLine width={width} text={text} color={color} />;
+  return <BoxLine width={width} text={text} color={color} cut={cut} />;
 });
 
 function cellsAt(row: Row, columns: DisplayColumn[], now: number): string[] {
@@ -53,51 +63,90 @@ export function resourceTitle(resource: string, kind?: string): string {
   return plural.charAt(0).toUpperCase() + plural.slice(1);
 }
 
-export function TableView({ controller, view, layout }: { controller: Controller; view: TableViewState; layout: ScreenLayout }) {
+export function TableView({
+  controller,
+  view,
+  layout,
+}: {
+  controller: Controller;
+  view: TableViewState;
+  layout: ScreenLayout;
+}) {
   const theme = useTheme();
   const source = controller.sourceFor(view);
   const snapshot = useSyncExternalStore(source.subscribe, source.getSnapshot);
   const model = controller.tableModel(view);
   const width = layout.width;
   const contentWidth = width - 3; // borders and one space of left padding
-  const cols = useMemo(() => layoutColumns(model.columns, model.rows, contentWidth), [model, contentWidth]);
+  const cols = useMemo(() => layoutNatural(model.columns, model.natural, contentWidth), [model, contentWidth]);
 
   const sel = selectedIndex(model.rows, view.selectedUid, view.selectedIndex);
   const top = scrollTop(view.top, sel, layout.tableRows, model.rows.length);
   const visible = model.rows.slice(top, top + layout.tableRows);
 
   const ageCol = model.columns.find((c) => c.isAge);
+  // Ages on the server's timeline: a client clock behind the server would print `<invalid>`.
+  const serverClock = controller.session?.transport.serverClock;
   const ageKey = useCallback(
-    (t: number) => (ageCol ? visible.map((r) => since(r.object?.metadata?.creationTimestamp, t)).join() : ''),
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-    [ageCol, top, model, layout.tableRows],
+    (t: number) =>
+      ageCol
+        ? visible.map((r) => since(r.object?.metadata?.creationTimestamp, t + (serverClock?.offsetMs ?? 0))).join()
+        : '',
+    // `visible` is a new array every render: key on what it is cut from instead.
+    [ageCol, top, model, layout.tableRows, serverClock],
   );
-  const now = useNow(!!ageCol && visible.length > 0, ageKey);
+  const ageNext = useCallback(
+    (t: number) => {
+      let next = Infinity;
+      const server = t + (serverClock?.offsetMs ?? 0);
+      for (let i = top; i < Math.min(model.rows.length, top + layout.tableRows); i++) {
+        next = Math.min(next, msUntilAgeChanges(model.rows[i].object?.metadata?.creationTimestamp, server));
+      }
+      return next;
+    },
+    [top, model, layout.tableRows, serverClock],
+  );
+  const now = useNow(!!ageCol && visible.length > 0, ageKey, ageNext) + (serverClock?.offsetMs ?? 0);
 
   const ns = view.namespace ?? 'all';
   const info = controller.session?.registry.get(view.resource);
   const kindTitle = resourceTitle(view.resource, info?.kind);
   const count = model.rows.length === model.total ? `${model.total}` : `${model.rows.length}/${model.total}`;
   const title: TitlePart[] = [
-    { text: `${kindTitle}(${info?.namespaced ? ns : view.resource === 'contexts' ? 'kubeconfig' : 'cluster'})` },
+    {
+      text: `${kindTitle}(${info?.namespaced || (view.virtual && view.virtual.kind !== 'explain') ? ns : view.resource === 'contexts' ? 'kubeconfig' : view.virtual ? 'schema' : 'cluster'})`,
+    },
     { text: `[${snapshot.state === 'loading' && snapshot.version <= 1 ? '…' : count}]`, color: theme.accent },
   ];
   if (view.scopeLabel) title.push({ text: ` ${view.scopeLabel}`, color: theme.keyHint });
-  const selector = [view.labelSelector && !view.scopeLabel ? view.labelSelector : '', view.labelFilter ?? ''].filter(Boolean).join(',');
+  const selector = [view.labelSelector && !view.scopeLabel ? view.labelSelector : '', view.labelFilter ?? '']
+    .filter(Boolean)
+    .join(',');
   if (selector) title.push({ text: ` <${selector}>`, color: theme.keyHint });
   if (view.filter) title.push({ text: ` </${view.filter}>`, color: theme.promptFilter });
   if (snapshot.state === 'reconnecting') title.push({ text: ' ⚠ reconnecting', color: theme.warn });
+  else if (snapshot.notice) title.push({ text: ` ⚠ ${snapshot.notice}`, color: theme.warn });
 
   const sortMark = (c: DisplayColumn) => (view.sort?.column === c.name ? (view.sort.desc ? '↓' : '↑') : '');
-  const headerText = ' ' + formatLine(model.columns.map((c) => c.name + sortMark(c)), cols, contentWidth);
+  const headerText =
+    ' ' +
+    formatLine(
+      model.columns.map((c) => c.name + sortMark(c)),
+      cols,
+      contentWidth,
+    );
 
+  const ageCut = useMemo(() => ageColumnSpan(model.columns, cols), [model.columns, cols]);
   const body: React.ReactNode[] = visible.map((row, i) => (
     <RowLine
       key={row.uid}
       width={width}
-      text={' ' + formatLine(cellsAt(row, model.columns, now), cols, contentWidth)}
-      tone={rowTone(row, model.columns)}
+      text={
+        (view.marked?.includes(row.name) ? '*' : ' ') + formatLine(cellsAt(row, model.columns, now), cols, contentWidth)
+      }
+      tone={view.marked?.includes(row.name) ? 'warn' : rowTone(row, model.columns)}
       selected={top + i === sel}
+      cut={ageCut}
     />
   ));
   if (visible.length === 0) {
@@ -106,7 +155,21 @@ export function TableView({ controller, view, layout }: { controller: Controller
         ? { text: ` ${snapshot.error ?? 'error'}`, color: theme.error }
         : snapshot.state === 'loading'
           ? { text: ' Loading…', color: theme.muted }
-          : { text: model.total ? ' No rows match the filter' : ' Nothing here yet', color: theme.muted };
+          : {
+              text: ` ${
+                model.total
+                  ? 'No rows match the filter (esc clears it)'
+                  : emptyHint({
+                      resource: view.resource,
+                      plural: info?.plural ?? view.resource,
+                      namespace: view.namespace,
+                      namespaced: !!info?.namespaced,
+                      readonly: controller.state.readonly,
+                      scope: view.scopeLabel,
+                    })
+              }`,
+              color: theme.muted,
+            };
     body.push(<BoxLine key="empty" width={width} text={msg.text} color={msg.color} />);
   }
   while (body.length < layout.tableRows) body.push(<BoxLine key={`pad${body.length}`} width={width} text="" />);

@@ -7,6 +7,8 @@ import { sanitize } from '../table/format.ts';
 import { toneColor, useTheme } from '../theme-context.tsx';
 import { rolloutLineTone } from '../features/rollout-text.ts';
 import { BoxLine, Frame, type TitlePart } from '../widgets/frame.tsx';
+import { SegmentLine } from '../widgets/segment-line.tsx';
+import type { Segment } from '../logs/segments.ts';
 
 /** The first visible line: `top`, clamped so the box stays full. */
 export function clampTop(top: number, count: number, height: number): number {
@@ -23,6 +25,7 @@ export function TextView({
   error,
   highlight,
   colorLine,
+  segments,
 }: {
   title: TitlePart[];
   lines: Lines;
@@ -32,24 +35,33 @@ export function TextView({
   error?: string;
   highlight?: number;
   colorLine?: (line: string) => string | undefined;
+  segments?: (line: string) => Segment[];
 }) {
   const theme = useTheme();
   const height = layout.innerRows;
   const start = clampTop(top, lines.length, height);
   const visible = lines.slice(start, start + height);
-  const body = visible.map((l, i) => (
-    <BoxLine
-      key={start + i}
-      width={layout.width}
-      text={' ' + sanitize(l)}
-      color={start + i === highlight ? undefined : colorLine?.(l)}
-      inverse={start + i === highlight}
-    />
-  ));
+  const body = visible.map((l, i) =>
+    segments && start + i !== highlight ? (
+      <SegmentLine key={start + i} width={layout.width} segments={segments(l)} />
+    ) : (
+      <BoxLine
+        key={start + i}
+        width={layout.width}
+        text={' ' + sanitize(l)}
+        color={start + i === highlight ? undefined : colorLine?.(l)}
+        inverse={start + i === highlight}
+      />
+    ),
+  );
   if (error) body.unshift(<BoxLine key="error" width={layout.width} text={` ${error}`} color={theme.error} />);
-  if (loading && !lines.length) body.push(<BoxLine key="loading" width={layout.width} text=" Loading…" color={theme.muted} />);
+  if (loading && !lines.length)
+    body.push(<BoxLine key="loading" width={layout.width} text=" Loading…" color={theme.muted} />);
   while (body.length < height) body.push(<BoxLine key={`pad${body.length}`} width={layout.width} text="" />);
-  const more = lines.length > height ? [{ text: ` ${start + 1}-${start + visible.length}/${lines.length}`, color: theme.muted }] : [];
+  const more =
+    lines.length > height
+      ? [{ text: ` ${start + 1}-${start + visible.length}/${lines.length}`, color: theme.muted }]
+      : [];
   return (
     <Box flexDirection="column" height={layout.boxRows}>
       <Frame width={layout.width} title={[...title, ...more]}>
@@ -59,14 +71,23 @@ export function TextView({
   );
 }
 
-const MODE_TITLE: Record<TextViewState['mode'], string> = { describe: 'Describe', yaml: 'YAML', logs: 'Logs', rollout: 'Rollout', traffic: 'Traffic' };
+const MODE_TITLE: Record<TextViewState['mode'], string> = {
+  describe: 'Describe',
+  yaml: 'YAML',
+  logs: 'Logs',
+  rollout: 'Rollout',
+  traffic: 'Traffic',
+  diff: 'Diff',
+  pulses: 'Pulses',
+};
 
 /** A text view backed by a live document (describe, YAML, logs). */
 export function DocView({ view, doc, layout }: { view: TextViewState; doc: TextDoc; layout: ScreenLayout }) {
   const theme = useTheme();
   const snap = useSyncExternalStore(doc.subscribe, doc.getSnapshot);
   const title: TitlePart[] = [{ text: MODE_TITLE[view.mode] }, { text: ` ${view.title}`, color: theme.keyHint }];
-  if (snap.status) title.push({ text: ` [${snap.status}]`, color: snap.status === 'deleted' ? theme.error : theme.accent });
+  if (snap.status)
+    title.push({ text: ` [${snap.status}]`, color: snap.status === 'deleted' ? theme.error : theme.accent });
   if (view.search) title.push({ text: ` </${view.search}>`, color: theme.promptFilter });
   if (view.wrap) title.push({ text: ' wrap', color: theme.muted });
   let lines = snap.lines;
@@ -84,9 +105,23 @@ export function DocView({ view, doc, layout }: { view: TextViewState; doc: TextD
       loading={snap.loading}
       error={snap.error}
       highlight={view.match}
-      colorLine={view.mode === 'yaml' ? yamlColor(theme.accent) : view.mode === 'rollout' ? (l) => toneColor(theme, rolloutLineTone(l) ?? 'normal') : undefined}
+      segments={view.wrap ? undefined : snap.segments}
+      colorLine={
+        view.mode === 'yaml'
+          ? yamlColor(theme.accent)
+          : view.mode === 'rollout'
+            ? (l) => toneColor(theme, rolloutLineTone(l) ?? 'normal')
+            : view.mode === 'diff'
+              ? diffColor(theme)
+              : undefined
+      }
     />
   );
+}
+
+/** Side-by-side diff rows: the mark between the columns says what changed. */
+function diffColor(theme: ReturnType<typeof useTheme>) {
+  return (line: string) => (/ [|<>] /.test(line) && /^.{10,} [|<>] /.test(line) ? theme.warn : undefined);
 }
 
 function yamlColor(keyColor?: string) {

@@ -17,8 +17,8 @@ export function Crumbs({ crumbs, width }: { crumbs: string[]; width: number }) {
         return (
           <Text key={i}>
             <Text
-              color={last ? (theme.colour ? 'black' : undefined) : theme.accent}
-              backgroundColor={last && theme.colour ? theme.keyHint : undefined}
+              color={last ? (theme.colour ? (theme.crumbFg ?? 'black') : undefined) : theme.accent}
+              backgroundColor={last && theme.colour ? (theme.crumbBg ?? theme.keyHint) : undefined}
               inverse={last && !theme.colour}
             >
               {text}

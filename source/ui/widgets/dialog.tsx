@@ -1,19 +1,12 @@
 import React from 'react';
 import { Box, Text } from 'ink';
-import type { Dialog } from '../state/types.ts';
+import { field, splitAtCursor } from '../line-edit.ts';
+import type { Dialog, InputDialog } from '../state/types.ts';
 import { pad, truncate } from '../table/format.ts';
 import { useTheme } from '../theme-context.tsx';
 
 /** A modal box drawn over the middle of the main area; every line is padded so it covers what is below. */
-export function DialogBox({
-  dialog,
-  width,
-  height,
-}: {
-  dialog: Dialog;
-  width: number;
-  height: number;
-}) {
+export function DialogBox({ dialog, width, height }: { dialog: Dialog; width: number; height: number }) {
   const theme = useTheme();
   const w = Math.max(24, Math.min(64, width - 4));
   const inner = w - 4;
@@ -34,7 +27,11 @@ export function DialogBox({
         {' '.repeat(Math.max(0, Math.floor((inner - used) / 2)))}
         {btnText.map((b, i) => (
           <Text key={i}>
-            <Text inverse={dialog.focus === i} color={i === 1 && dialog.danger ? theme.error : undefined} bold={dialog.focus === i}>
+            <Text
+              inverse={dialog.focus === i}
+              color={i === 1 && dialog.danger ? theme.error : undefined}
+              bold={dialog.focus === i}
+            >
               {b}
             </Text>
             {i < btnText.length - 1 ? '   ' : ''}
@@ -45,17 +42,10 @@ export function DialogBox({
     );
   } else if (dialog.kind === 'input') {
     lines.push(line('label', dialog.label));
-    const shown = dialog.value.length > inner - 4 ? '…' + dialog.value.slice(dialog.value.length - inner + 5) : dialog.value;
-    lines.push(
-      <Text key="input" wrap="truncate">
-        <Text color={theme.accent}>{'> '}</Text>
-        {shown}
-        <Text inverse> </Text>
-        {' '.repeat(Math.max(0, inner - 3 - shown.length))}
-      </Text>,
-    );
+    lines.push(<InputLine key="input" dialog={dialog} width={inner} accent={theme.accent} />);
     lines.push(line('err', dialog.error ?? '', { color: theme.error }));
-    lines.push(line('help', '<enter> OK   <esc> Cancel', { color: theme.muted }));
+    const help = dialog.numeric ? '<enter> OK  <esc> Cancel  <up>/<down>,<+>/<-> step' : '<enter> OK   <esc> Cancel';
+    lines.push(line('help', help, { color: theme.muted }));
   } else {
     if (dialog.header) lines.push(line('header', `  ${dialog.header}`, { color: theme.muted }));
     const room = Math.max(1, Math.min(dialog.options.length, height - 6 - (dialog.header ? 1 : 0)));
@@ -76,13 +66,47 @@ export function DialogBox({
       flexDirection="column"
       borderStyle="round"
       borderColor={dialog.kind === 'confirm' && dialog.danger ? theme.error : theme.accent}
-      paddingX={1}
     >
-      <Text bold color={theme.title} wrap="truncate">
-        {pad(truncate(dialog.title, inner), inner)}
-      </Text>
-      {lines}
+      {/* Padding drawn as spaces, not Box padding: Ink leaves padding cells unpainted, so the view below would show through. */}
+      {[
+        <Text key="title" bold color={theme.title}>
+          {pad(truncate(dialog.title, inner), inner)}
+        </Text>,
+        ...lines,
+      ].map((l, i) => (
+        <Text key={i} wrap="truncate">
+          {' '}
+          {l}{' '}
+        </Text>
+      ))}
     </Box>
+  );
+}
+
+/** The field: the whole value highlighted while selected (typing replaces it), else a block cursor. */
+function InputLine({ dialog, width, accent }: { dialog: InputDialog; width: number; accent?: string }) {
+  const room = Math.max(1, width - 3);
+  if (dialog.selected && dialog.value) {
+    const shown = truncate(dialog.value, room);
+    return (
+      <Text wrap="truncate">
+        <Text color={accent}>{'> '}</Text>
+        <Text inverse>{shown}</Text>
+        {' '.repeat(Math.max(0, width - 2 - shown.length))}
+      </Text>
+    );
+  }
+  const [before, under, after] = splitAtCursor(field(dialog.value, dialog.cursor));
+  const shownBefore = before.length > room - 1 ? '…' + before.slice(before.length - room + 2) : before;
+  const shownAfter = truncate(after, Math.max(0, room - 1 - shownBefore.length));
+  return (
+    <Text wrap="truncate">
+      <Text color={accent}>{'> '}</Text>
+      {shownBefore}
+      <Text inverse>{under}</Text>
+      {shownAfter}
+      {' '.repeat(Math.max(0, width - 3 - shownBefore.length - shownAfter.length))}
+    </Text>
   );
 }
 

@@ -50,6 +50,7 @@ export function BoxLine({
   backgroundColor,
   inverse,
   bold,
+  cut,
 }: {
   width: number;
   text: string;
@@ -57,18 +58,32 @@ export function BoxLine({
   backgroundColor?: string;
   inverse?: boolean;
   bold?: boolean;
+  /** Characters [from, to) of the text that change more often than the rest (a ticking AGE). */
+  cut?: readonly [number, number];
 }) {
   const theme = useTheme();
   const inner = width - 2;
-  const body = truncate(text, inner);
+  const t = truncate(text, inner);
+  const body = t + ' '.repeat(inner - t.length);
+  // Sibling texts, not one nested text: Ink measures and tokenizes each text node apart and keeps
+  // the results of unchanged ones, and the content alone is usually plain ASCII, which
+  // string-width measures without segmenting. A `cut` part is its own node for the same reason.
+  const parts =
+    cut && cut[0] > 0 && cut[1] <= body.length && cut[0] < cut[1]
+      ? [body.slice(0, cut[0]), body.slice(cut[0], cut[1]), body.slice(cut[1])]
+      : [body];
   return (
-    <Text wrap="truncate">
+    <Box width={width} flexShrink={0}>
       <Text color={theme.border}>│</Text>
-      <Text color={color} backgroundColor={backgroundColor} inverse={inverse} bold={bold}>
-        {body + ' '.repeat(inner - body.length)}
-      </Text>
+      {parts.map((p, i) =>
+        p ? (
+          <Text key={i} color={color} backgroundColor={backgroundColor} inverse={inverse} bold={bold} wrap="truncate">
+            {p}
+          </Text>
+        ) : null,
+      )}
       <Text color={theme.border}>│</Text>
-    </Text>
+    </Box>
   );
 }
 

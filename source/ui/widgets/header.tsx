@@ -31,7 +31,11 @@ export function Header({ info, width, rows, namespaces, scope, hints }: HeaderPr
   if (rows <= 0) return null;
   if (rows === 1) {
     const text = ` ${info.context ?? '?'} │ ${scope} │ ${info.version ?? ''} │ <?> help  <:> command  <q> quit`;
-    return <Text wrap="truncate" color={theme.muted}>{truncate(text, width)}</Text>;
+    return (
+      <Text wrap="truncate" color={theme.muted}>
+        {truncate(text, width)}
+      </Text>
+    );
   }
   const infoLines: Array<[string, string]> = [
     ['Context:', info.context ?? ''],
@@ -64,7 +68,9 @@ export function Header({ info, width, rows, namespaces, scope, hints }: HeaderPr
       {Array.from({ length: rows }, (_, r) => (
         <Text key={r} wrap="truncate">
           <Text color={theme.accent}>{pad(` ${infoLines[r]?.[0] ?? ''}`, 10)}</Text>
-          <Text color={theme.header} bold>{pad(infoLines[r]?.[1] ?? '', infoWidth - 10)}</Text>
+          <Text color={theme.header} bold>
+            {pad(infoLines[r]?.[1] ?? '', infoWidth - 10)}
+          </Text>
           {columns.map((col, c) => {
             const cell = col[r];
             if (!cell) return <Text key={c}>{' '.repeat(colWidths[c])}</Text>;
@@ -75,7 +81,9 @@ export function Header({ info, width, rows, namespaces, scope, hints }: HeaderPr
               </Text>
             );
           })}
-          {logo.length ? <Text color={theme.title}>{' '.repeat(Math.max(0, width - used - LOGO[0].length)) + (logo[r] ?? '')}</Text> : null}
+          {logo.length ? (
+            <Text color={theme.title}>{' '.repeat(Math.max(0, width - used - LOGO[0].length)) + (logo[r] ?? '')}</Text>
+          ) : null}
         </Text>
       ))}
     </Box>

@@ -4,7 +4,17 @@ import { truncate } from '../table/format.ts';
 import { useTheme } from '../theme-context.tsx';
 
 /** The last line: a toast when there is one, else a short reminder of the main keys. */
-export function StatusLine({ toast, warning, width, maxLines = 1 }: { toast: Toast | null; warning?: string; width: number; maxLines?: number }) {
+export function StatusLine({
+  toast,
+  warning,
+  width,
+  maxLines = 1,
+}: {
+  toast: Toast | null;
+  warning?: string;
+  width: number;
+  maxLines?: number;
+}) {
   const theme = useTheme();
   if (toast) {
     const color = toast.level === 'error' ? theme.error : toast.level === 'success' ? theme.ok : theme.accent;
@@ -21,6 +31,15 @@ export function StatusLine({ toast, warning, width, maxLines = 1 }: { toast: Toa
       </Box>
     );
   }
-  if (warning) return <Text wrap="truncate" color={theme.warn}>{truncate(` ⚠ ${warning}`, width)}</Text>;
-  return <Text wrap="truncate" color={theme.muted}>{truncate(' <?> help  <:> command  </> filter  <esc> back  <q> quit', width)}</Text>;
+  if (warning)
+    return (
+      <Text wrap="truncate" color={theme.warn}>
+        {truncate(` ⚠ ${warning}`, width)}
+      </Text>
+    );
+  return (
+    <Text wrap="truncate" color={theme.muted}>
+      {truncate(' <?> help  <:> command  </> filter  <esc> back  <q> quit', width)}
+    </Text>
+  );
 }

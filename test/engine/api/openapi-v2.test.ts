@@ -3,6 +3,7 @@ import protobuf from 'protobufjs';
 import { describe, expect, it } from 'vitest';
 import { decodeGnostic, encodeGnostic } from '../../../source/engine/api/openapi-gnostic.ts';
 import { OpenApiV2 } from '../../../source/engine/api/openapi-v2.ts';
+import { definitionName } from '../../../source/engine/api/openapi/documents.ts';
 import { createRegistry } from '../../../source/engine/resources/index.ts';
 
 const registry = createRegistry();
@@ -32,7 +33,7 @@ function checkSchema(s: any, where: string): void {
 describe('/openapi/v2 document', () => {
   it('has a definition per served kind, with its GVK, and every reference resolves', () => {
     for (const d of registry.all()) {
-      const name = `io.k8s.api.${d.group ? d.group.split('.')[0] : 'core'}.${d.version}.${d.kind}`;
+      const name = definitionName(d)!;
       const def = doc.definitions[name];
       expect(def, name).toBeDefined();
       expect(def['x-kubernetes-group-version-kind']).toEqual([{ group: d.group, version: d.version, kind: d.kind }]);
@@ -40,9 +41,19 @@ describe('/openapi/v2 document', () => {
     }
     for (const [name, s] of Object.entries(doc.definitions)) checkSchema(s, name);
     const containers = doc.definitions['io.k8s.api.core.v1.PodSpec'].properties.containers;
-    expect(containers).toEqual({ type: 'array', items: { $ref: '#/definitions/io.k8s.api.core.v1.Container' } });
-    expect(doc.definitions['io.k8s.apimachinery.pkg.util.intstr.IntOrString']).toEqual({ type: 'string', format: 'int-or-string' });
-    expect(doc.definitions['io.k8s.api.core.v1.ResourceRequirements'].properties.limits).toEqual({
+    expect(containers).toMatchObject({
+      type: 'array',
+      items: { $ref: '#/definitions/io.k8s.api.core.v1.Container' },
+      'x-kubernetes-list-type': 'map',
+      'x-kubernetes-list-map-keys': ['name'],
+    });
+    expect(containers.description).toMatch(/^List of containers belonging to the pod/);
+    expect(doc.definitions['io.k8s.api.core.v1.PodSpec'].required).toEqual(['containers']);
+    expect(doc.definitions['io.k8s.apimachinery.pkg.util.intstr.IntOrString']).toMatchObject({
+      type: 'string',
+      format: 'int-or-string',
+    });
+    expect(doc.definitions['io.k8s.api.core.v1.ResourceRequirements'].properties.limits).toMatchObject({
       type: 'object',
       additionalProperties: { $ref: '#/definitions/io.k8s.apimachinery.pkg.api.resource.Quantity' },
     });
@@ -54,8 +65,12 @@ describe('/openapi/v2 document', () => {
     expect(op.operationId).toBe('patchAppsV1NamespacedDeployment');
     expect(op.parameters.find((p: any) => p.name === 'fieldValidation')).toMatchObject({ in: 'query', type: 'string' });
     expect(op.consumes).not.toContain('application/strategic-merge-patch+json');
-    expect(doc.paths['/api/v1/nodes/{name}'].patch['x-kubernetes-group-version-kind']).toEqual({ group: '', version: 'v1', kind: 'Node' });
-    expect(Object.keys(doc.paths)).toHaveLength(registry.all().length);
+    expect(doc.paths['/api/v1/nodes/{name}'].patch['x-kubernetes-group-version-kind']).toEqual({
+      group: '',
+      version: 'v1',
+      kind: 'Node',
+    });
+    expect(Object.keys(doc.paths)).toHaveLength(registry.served().length);
   });
 });
 
@@ -66,7 +81,23 @@ describe('gnostic protobuf encoding', () => {
   it('uses upstream field numbers', () => {
     const tiny = encodeGnostic({ swagger: '2.0', info: { title: 'T', version: 'v' } });
     // Document.swagger = 1, .info = 2 { title = 1, version = 2 }, .paths = 8 {}, .definitions = 9 {}
-    expect([...tiny]).toEqual([0x0a, 3, ...Buffer.from('2.0'), 0x12, 6, 0x0a, 1, 0x54, 0x12, 1, 0x76, 0x42, 0, 0x4a, 0]);
+    expect([...tiny]).toEqual([
+      0x0a,
+      3,
+      ...Buffer.from('2.0'),
+      0x12,
+      6,
+      0x0a,
+      1,
+      0x54,
+      0x12,
+      1,
+      0x76,
+      0x42,
+      0,
+      0x4a,
+      0,
+    ]);
     const top = new Set<number>();
     const r = protobuf.Reader.create(bytes);
     while (r.pos < r.len) {
@@ -81,15 +112,19 @@ describe('gnostic protobuf encoding', () => {
     // cli-runtime's supportsQueryParam: the first path whose PATCH has the GVK extension decides.
     const supports = (group: string, version: string, kind: string) => {
       for (const path of back.paths.path) {
-        const ext = (path.value.patch?.vendor_extension ?? []).find((e: any) => e.name === 'x-kubernetes-group-version-kind');
+        const ext = (path.value.patch?.vendor_extension ?? []).find(
+          (e: any) => e.name === 'x-kubernetes-group-version-kind',
+        );
         const gvk = ext && JSON.parse(ext.value.yaml);
         if (!gvk || gvk.group !== group || gvk.version !== version || gvk.kind !== kind) continue;
-        return path.value.patch.parameters.some((p: any) => p.parameter?.non_body_parameter?.query_parameter_sub_schema?.name === 'fieldValidation');
+        return path.value.patch.parameters.some(
+          (p: any) => p.parameter?.non_body_parameter?.query_parameter_sub_schema?.name === 'fieldValidation',
+        );
       }
       return false;
     };
     for (const d of registry.all()) expect(supports(d.group, d.version, d.kind), d.kind).toBe(true);
-    expect(supports('batch', 'v1', 'Job')).toBe(false);
+    expect(supports('example.com', 'v1', 'NotServed')).toBe(false);
   });
 
   it('keeps definitions: properties, references, arrays, maps and GVK extensions', () => {
@@ -99,8 +134,12 @@ describe('gnostic protobuf encoding', () => {
     expect(deployment.type.value).toEqual(['object']);
     const props = new Map<string, any>(deployment.properties.additional_properties.map((n: any) => [n.name, n.value]));
     expect(props.get('spec')._ref).toBe('#/definitions/io.k8s.api.apps.v1.DeploymentSpec');
-    expect(JSON.parse(deployment.vendor_extension[0].value.yaml)).toEqual([{ group: 'apps', version: 'v1', kind: 'Deployment' }]);
-    const podSpec = new Map<string, any>(defs.get('io.k8s.api.core.v1.PodSpec').properties.additional_properties.map((n: any) => [n.name, n.value]));
+    expect(JSON.parse(deployment.vendor_extension[0].value.yaml)).toEqual([
+      { group: 'apps', version: 'v1', kind: 'Deployment' },
+    ]);
+    const podSpec = new Map<string, any>(
+      defs.get('io.k8s.api.core.v1.PodSpec').properties.additional_properties.map((n: any) => [n.name, n.value]),
+    );
     expect(podSpec.get('containers').items.schema[0]._ref).toBe('#/definitions/io.k8s.api.core.v1.Container');
     expect(podSpec.get('nodeSelector').additional_properties.schema.type.value).toEqual(['string']);
   });
@@ -128,7 +167,10 @@ describe('serving /openapi/v2', () => {
     expect(json.head['Content-Type']).toBe('application/json');
     expect(JSON.parse(json.body.toString()).swagger).toBe('2.0');
     expect(get({}).head['Content-Type']).toBe('application/json');
-    const again = get({ accept: 'application/com.github.proto-openapi.spec.v2@v1.0+protobuf', 'if-none-match': String(pb.head.ETag) });
+    const again = get({
+      accept: 'application/com.github.proto-openapi.spec.v2@v1.0+protobuf',
+      'if-none-match': String(pb.head.ETag),
+    });
     expect(again.status).toBe(304);
     expect(json.head.ETag).not.toBe(pb.head.ETag);
   });

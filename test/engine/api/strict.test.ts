@@ -4,7 +4,17 @@ import type { KObject } from '../../../source/api-types/index.ts';
 import { applyPatch, type PatchType } from '../../../source/engine/api/patch/index.ts';
 import { checkBodyFields, checkPatchedFields, noteBody, unknownFields } from '../../../source/engine/api/strict.ts';
 import { daemonsets, deployments, replicasets } from '../../../source/engine/resources/apps.ts';
-import { configmaps, endpoints, events, namespaces, nodes, pods, secrets, serviceaccounts, services } from '../../../source/engine/resources/core.ts';
+import {
+  configmaps,
+  endpoints,
+  events,
+  namespaces,
+  nodes,
+  pods,
+  secrets,
+  serviceaccounts,
+  services,
+} from '../../../source/engine/resources/core.ts';
 import { endpointslices, leases } from '../../../source/engine/resources/other.ts';
 import type { ResourceDef } from '../../../source/engine/resources/types.ts';
 import { ApiError } from '../../../source/engine/store/errors.ts';
@@ -64,7 +74,9 @@ describe('fieldValidation on create and update bodies', () => {
   it('Strict refuses unknown and repeated fields with the apiserver message, in document order', () => {
     const e = thrown(() => create(INVALID, 'fieldValidation=Strict'));
     expect(e.code).toBe(400);
-    expect(e.message).toBe(`Deployment in version "v1" cannot be handled as a Deployment: strict decoding error: ${UPSTREAM_ERRORS.join(', ')}`);
+    expect(e.message).toBe(
+      `Deployment in version "v1" cannot be handled as a Deployment: strict decoding error: ${UPSTREAM_ERRORS.join(', ')}`,
+    );
   });
 
   it('Warn (also the default) accepts, names each field in a Warning header and drops unknown fields', () => {
@@ -74,7 +86,11 @@ describe('fieldValidation on create and update bodies', () => {
       expect(warnings[1]).toBe('299 - "unknown field \\"metadata.unknownMeta\\""');
       expect(obj.metadata).toEqual({ name: 'x', labels: { app: 'nginx' } });
       expect(Object.keys(obj.spec)).toEqual(['paused', 'selector', 'template']);
-      expect(obj.spec.template.spec.containers[0]).toEqual({ name: 'nginx', image: 'nginx:latest', imagePullPolicy: 'Never' });
+      expect(obj.spec.template.spec.containers[0]).toEqual({
+        name: 'nginx',
+        image: 'nginx:latest',
+        imagePullPolicy: 'Never',
+      });
     }
   });
 
@@ -87,11 +103,16 @@ describe('fieldValidation on create and update bodies', () => {
   it('rejects an unknown directive like the apiserver validates CreateOptions', () => {
     const e = thrown(() => create('{}', 'fieldValidation=strict'));
     expect(e.code).toBe(422);
-    expect(e.message).toBe('CreateOptions.meta.k8s.io "" is invalid: fieldValidation: Unsupported value: "strict": supported values: "", "Ignore", "Strict", "Warn"');
+    expect(e.message).toBe(
+      'CreateOptions.meta.k8s.io "" is invalid: fieldValidation: Unsupported value: "strict": supported values: "", "Ignore", "Strict", "Warn"',
+    );
   });
 
   it('reports YAML bodies in sorted order, as they reach Go re-encoded from a map', () => {
-    const body = JSON.stringify({ metadata: { name: 'x', unknownMeta: 1 }, spec: { unknown1: 1, template: { spec: { containers: [{ name: 'c', unknownNested: 1 }] } } } });
+    const body = JSON.stringify({
+      metadata: { name: 'x', unknownMeta: 1 },
+      spec: { unknown1: 1, template: { spec: { containers: [{ name: 'c', unknownNested: 1 }] } } },
+    });
     const e = thrown(() => create(body, 'fieldValidation=Strict', 'yaml'));
     expect(e.message).toContain(
       'strict decoding error: unknown field "metadata.unknownMeta", unknown field "spec.template.spec.containers[0].unknownNested", unknown field "spec.unknown1"',
@@ -105,9 +126,22 @@ describe('fieldValidation on create and update bodies', () => {
       metadata: { name: 'p' },
       spec: {
         initContainers: [{ name: 'i', image: 'x', volumeMounts: [{ name: 'v', mountPth: '/x' }] }],
-        containers: [{ name: 'c', image: 'x', livenessProbe: { httpGet: { port: 80, pth: '/' } }, resources: { limits: { cpu: '1' } } }],
+        containers: [
+          {
+            name: 'c',
+            image: 'x',
+            livenessProbe: { httpGet: { port: 80, pth: '/' } },
+            resources: { limits: { cpu: '1' } },
+          },
+        ],
         volumes: [{ name: 'v', configMap: { name: 'c', itemz: [] } }],
-        affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'k', operator: 'In', valuez: [] }] }] } } },
+        affinity: {
+          nodeAffinity: {
+            requiredDuringSchedulingIgnoredDuringExecution: {
+              nodeSelectorTerms: [{ matchExpressions: [{ key: 'k', operator: 'In', valuez: [] }] }],
+            },
+          },
+        },
       },
     });
     const e = thrown(() => create(body, 'fieldValidation=Strict', 'json', pods));
@@ -120,9 +154,12 @@ describe('fieldValidation on create and update bodies', () => {
   });
 
   it('reports repeated keys inside maps, and understands escaped keys and tricky strings', () => {
-    const body = '{"metadata":{"name":"x","labels":{"a":"1","a":"2"},"annotations":{"q":"say \\"hi\\" {[,]}\\\\"}},"spec":{"ima\\u0067ePullSecrets":[]}}';
+    const body =
+      '{"metadata":{"name":"x","labels":{"a":"1","a":"2"},"annotations":{"q":"say \\"hi\\" {[,]}\\\\"}},"spec":{"ima\\u0067ePullSecrets":[]}}';
     const e = thrown(() => create(body, 'fieldValidation=Strict', 'json', pods));
-    expect(e.message).toBe('Pod in version "v1" cannot be handled as a Pod: strict decoding error: duplicate field "metadata.labels.a"');
+    expect(e.message).toBe(
+      'Pod in version "v1" cannot be handled as a Pod: strict decoding error: duplicate field "metadata.labels.a"',
+    );
   });
 
   it('leaves protobuf bodies alone (decoded by field number, they cannot carry unknown fields)', () => {
@@ -143,7 +180,11 @@ describe('fieldValidation on create and update bodies', () => {
     const parse = performance.now() - start;
     noteBody(obj, Buffer.from(body), 'json');
     start = performance.now();
-    checkBodyFields({ def: configmaps, query: new URLSearchParams('fieldValidation=Strict'), res: fakeRes() }, obj, 'create');
+    checkBodyFields(
+      { def: configmaps, query: new URLSearchParams('fieldValidation=Strict'), res: fakeRes() },
+      obj,
+      'create',
+    );
     expect(performance.now() - start).toBeLessThan(4 * parse + 50);
   });
 });
@@ -152,69 +193,356 @@ describe('the field catalogue knows every field of every served kind', () => {
   const t = '2025-01-01T00:00:00Z';
   const micro = '2025-01-01T00:00:00.000000Z';
   const container = {
-    name: 'c', image: 'nginx', command: ['a'], args: ['b'], workingDir: '/', ports: [{ name: 'http', containerPort: 80, protocol: 'TCP', hostPort: 0, hostIP: '' }],
-    envFrom: [{ configMapRef: { name: 'c', optional: true }, prefix: 'P' }], env: [{ name: 'A', value: 'b', valueFrom: { fieldRef: { fieldPath: 'metadata.name', apiVersion: 'v1' } } }],
-    resources: { limits: { cpu: '1', memory: '1Gi' }, requests: { cpu: 0.5 }, claims: [{ name: 'x' }] }, resizePolicy: [{ resourceName: 'cpu', restartPolicy: 'NotRequired' }],
-    restartPolicy: 'Always', volumeMounts: [{ name: 'v', mountPath: '/v', readOnly: true, subPath: 's', mountPropagation: 'None', recursiveReadOnly: 'Disabled' }],
-    livenessProbe: { exec: { command: ['true'] }, initialDelaySeconds: 1, periodSeconds: 2, timeoutSeconds: 3, successThreshold: 1, failureThreshold: 3, terminationGracePeriodSeconds: 5 },
+    name: 'c',
+    image: 'nginx',
+    command: ['a'],
+    args: ['b'],
+    workingDir: '/',
+    ports: [{ name: 'http', containerPort: 80, protocol: 'TCP', hostPort: 0, hostIP: '' }],
+    envFrom: [{ configMapRef: { name: 'c', optional: true }, prefix: 'P' }],
+    env: [{ name: 'A', value: 'b', valueFrom: { fieldRef: { fieldPath: 'metadata.name', apiVersion: 'v1' } } }],
+    resources: { limits: { cpu: '1', memory: '1Gi' }, requests: { cpu: 0.5 }, claims: [{ name: 'x' }] },
+    resizePolicy: [{ resourceName: 'cpu', restartPolicy: 'NotRequired' }],
+    restartPolicy: 'Always',
+    volumeMounts: [
+      {
+        name: 'v',
+        mountPath: '/v',
+        readOnly: true,
+        subPath: 's',
+        mountPropagation: 'None',
+        recursiveReadOnly: 'Disabled',
+      },
+    ],
+    livenessProbe: {
+      exec: { command: ['true'] },
+      initialDelaySeconds: 1,
+      periodSeconds: 2,
+      timeoutSeconds: 3,
+      successThreshold: 1,
+      failureThreshold: 3,
+      terminationGracePeriodSeconds: 5,
+    },
     readinessProbe: { httpGet: { path: '/', port: 'http', scheme: 'HTTP', httpHeaders: [{ name: 'a', value: 'b' }] } },
-    startupProbe: { tcpSocket: { port: 80 } }, lifecycle: { preStop: { sleep: { seconds: 1 } }, postStart: { exec: { command: ['x'] } } },
-    terminationMessagePath: '/dev/termination-log', terminationMessagePolicy: 'File', imagePullPolicy: 'Always',
-    securityContext: { capabilities: { add: ['NET_ADMIN'], drop: ['ALL'] }, privileged: false, runAsUser: 1000, runAsNonRoot: true, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, seccompProfile: { type: 'RuntimeDefault' } },
-    stdin: false, stdinOnce: false, tty: false,
+    startupProbe: { tcpSocket: { port: 80 } },
+    lifecycle: { preStop: { sleep: { seconds: 1 } }, postStart: { exec: { command: ['x'] } } },
+    terminationMessagePath: '/dev/termination-log',
+    terminationMessagePolicy: 'File',
+    imagePullPolicy: 'Always',
+    securityContext: {
+      capabilities: { add: ['NET_ADMIN'], drop: ['ALL'] },
+      privileged: false,
+      runAsUser: 1000,
+      runAsNonRoot: true,
+      readOnlyRootFilesystem: true,
+      allowPrivilegeEscalation: false,
+      seccompProfile: { type: 'RuntimeDefault' },
+    },
+    stdin: false,
+    stdinOnce: false,
+    tty: false,
   };
   const podSpec = {
     volumes: [
       { name: 'v', emptyDir: { medium: 'Memory', sizeLimit: '1Gi' } },
-      { name: 'w', projected: { sources: [{ serviceAccountToken: { path: 'token', expirationSeconds: 3600 } }, { clusterTrustBundle: { path: 'b', signerName: 's' } }] } },
-      { name: 'e', ephemeral: { volumeClaimTemplate: { metadata: { labels: { a: 'b' } }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } } } },
+      {
+        name: 'w',
+        projected: {
+          sources: [
+            { serviceAccountToken: { path: 'token', expirationSeconds: 3600 } },
+            { clusterTrustBundle: { path: 'b', signerName: 's' } },
+          ],
+        },
+      },
+      {
+        name: 'e',
+        ephemeral: {
+          volumeClaimTemplate: {
+            metadata: { labels: { a: 'b' } },
+            spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } },
+          },
+        },
+      },
       { name: 'g', gitRepo: { repository: 'r' } },
     ],
-    initContainers: [container], containers: [container], ephemeralContainers: [{ ...container, targetContainerName: 'c' }],
-    restartPolicy: 'Always', terminationGracePeriodSeconds: 30, dnsPolicy: 'ClusterFirst', nodeSelector: { a: 'b' }, serviceAccountName: 'default',
-    serviceAccount: 'default', nodeName: 'node1', securityContext: { fsGroup: 1, sysctls: [{ name: 'a', value: 'b' }] }, schedulerName: 'default-scheduler',
-    tolerations: [{ key: 'k', operator: 'Exists', effect: 'NoSchedule', tolerationSeconds: 5 }], priority: 0, enableServiceLinks: true, preemptionPolicy: 'PreemptLowerPriority',
-    topologySpreadConstraints: [{ maxSkew: 1, topologyKey: 'zone', whenUnsatisfiable: 'DoNotSchedule', labelSelector: { matchLabels: { a: 'b' } } }],
+    initContainers: [container],
+    containers: [container],
+    ephemeralContainers: [{ ...container, targetContainerName: 'c' }],
+    restartPolicy: 'Always',
+    terminationGracePeriodSeconds: 30,
+    dnsPolicy: 'ClusterFirst',
+    nodeSelector: { a: 'b' },
+    serviceAccountName: 'default',
+    serviceAccount: 'default',
+    nodeName: 'node1',
+    securityContext: { fsGroup: 1, sysctls: [{ name: 'a', value: 'b' }] },
+    schedulerName: 'default-scheduler',
+    tolerations: [{ key: 'k', operator: 'Exists', effect: 'NoSchedule', tolerationSeconds: 5 }],
+    priority: 0,
+    enableServiceLinks: true,
+    preemptionPolicy: 'PreemptLowerPriority',
+    topologySpreadConstraints: [
+      {
+        maxSkew: 1,
+        topologyKey: 'zone',
+        whenUnsatisfiable: 'DoNotSchedule',
+        labelSelector: { matchLabels: { a: 'b' } },
+      },
+    ],
   };
   const meta = {
-    name: 'x', namespace: 'default', uid: 'u', resourceVersion: '1', generation: 1, creationTimestamp: t, labels: { a: 'b' }, annotations: { c: 'd' },
-    ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'r', uid: 'u', controller: true, blockOwnerDeletion: true }], finalizers: ['f'],
-    managedFields: [{ manager: 'kubectl', operation: 'Update', apiVersion: 'v1', time: t, fieldsType: 'FieldsV1', fieldsV1: { 'f:metadata': { 'f:labels': { '.': {}, 'f:a': {} } } } }],
+    name: 'x',
+    namespace: 'default',
+    uid: 'u',
+    resourceVersion: '1',
+    generation: 1,
+    creationTimestamp: t,
+    labels: { a: 'b' },
+    annotations: { c: 'd' },
+    ownerReferences: [
+      { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'r', uid: 'u', controller: true, blockOwnerDeletion: true },
+    ],
+    finalizers: ['f'],
+    managedFields: [
+      {
+        manager: 'kubectl',
+        operation: 'Update',
+        apiVersion: 'v1',
+        time: t,
+        fieldsType: 'FieldsV1',
+        fieldsV1: { 'f:metadata': { 'f:labels': { '.': {}, 'f:a': {} } } },
+      },
+    ],
   };
   const template = { metadata: { labels: { a: 'b' } }, spec: podSpec };
   const cond = { type: 'Ready', status: 'True', lastTransitionTime: t, reason: 'r', message: 'm' };
-  const state = { running: { startedAt: t }, terminated: { exitCode: 0, reason: 'Completed', startedAt: t, finishedAt: t, containerID: 'c' }, waiting: { reason: 'r' } };
+  const state = {
+    running: { startedAt: t },
+    terminated: { exitCode: 0, reason: 'Completed', startedAt: t, finishedAt: t, containerID: 'c' },
+    waiting: { reason: 'r' },
+  };
   const samples: Array<[ResourceDef, object]> = [
-    [pods, {
-      spec: podSpec,
-      status: {
-        phase: 'Running', conditions: [{ ...cond, lastProbeTime: null }], hostIP: '1.2.3.4', hostIPs: [{ ip: '1.2.3.4' }], podIP: '10.0.0.1', podIPs: [{ ip: '10.0.0.1' }],
-        startTime: t, qosClass: 'BestEffort', containerStatuses: [{ name: 'c', state, lastState: {}, ready: true, restartCount: 0, image: 'nginx', imageID: 'i', containerID: 'c', started: true }],
-        initContainerStatuses: [], ephemeralContainerStatuses: [],
+    [
+      pods,
+      {
+        spec: podSpec,
+        status: {
+          phase: 'Running',
+          conditions: [{ ...cond, lastProbeTime: null }],
+          hostIP: '1.2.3.4',
+          hostIPs: [{ ip: '1.2.3.4' }],
+          podIP: '10.0.0.1',
+          podIPs: [{ ip: '10.0.0.1' }],
+          startTime: t,
+          qosClass: 'BestEffort',
+          containerStatuses: [
+            {
+              name: 'c',
+              state,
+              lastState: {},
+              ready: true,
+              restartCount: 0,
+              image: 'nginx',
+              imageID: 'i',
+              containerID: 'c',
+              started: true,
+            },
+          ],
+          initContainerStatuses: [],
+          ephemeralContainerStatuses: [],
+        },
       },
-    }],
-    [services, { spec: { type: 'NodePort', selector: { a: 'b' }, ports: [{ name: 'h', port: 80, targetPort: 'http', nodePort: 30080, protocol: 'TCP' }], clusterIP: '10.96.0.1', clusterIPs: ['10.96.0.1'], ipFamilies: ['IPv4'], ipFamilyPolicy: 'SingleStack', sessionAffinity: 'None', externalTrafficPolicy: 'Cluster', internalTrafficPolicy: 'Cluster' }, status: { loadBalancer: {} } }],
-    [endpoints, { subsets: [{ addresses: [{ ip: '10.0.0.1', nodeName: 'n', targetRef: { kind: 'Pod', name: 'p', namespace: 'default', uid: 'u' } }], notReadyAddresses: [], ports: [{ name: 'h', port: 80, protocol: 'TCP' }] }] }],
-    [events, { involvedObject: { kind: 'Pod', name: 'p' }, reason: 'Scheduled', message: 'm', source: { component: 'c', host: 'h' }, firstTimestamp: t, lastTimestamp: t, count: 1, type: 'Normal', eventTime: micro, series: { count: 2, lastObservedTime: micro }, action: 'Binding', reportingComponent: 'c', reportingInstance: 'i' }],
-    [nodes, { spec: { podCIDR: '10.0.0.0/24', podCIDRs: ['10.0.0.0/24'], taints: [{ key: 'k', effect: 'NoSchedule', timeAdded: t }], unschedulable: true },
-      status: { capacity: { cpu: '4', pods: '110' }, allocatable: { cpu: '4' }, conditions: [{ ...cond, lastHeartbeatTime: t }], addresses: [{ type: 'InternalIP', address: '1.2.3.4' }],
-        daemonEndpoints: { kubeletEndpoint: { Port: 10250 } }, nodeInfo: { machineID: 'm', systemUUID: 's', bootID: 'b', kernelVersion: 'k', osImage: 'o', containerRuntimeVersion: 'c', kubeletVersion: 'v1.32.4', kubeProxyVersion: 'v', operatingSystem: 'linux', architecture: 'amd64' },
-        images: [{ names: ['nginx'], sizeBytes: 1 }] } }],
+    ],
+    [
+      services,
+      {
+        spec: {
+          type: 'NodePort',
+          selector: { a: 'b' },
+          ports: [{ name: 'h', port: 80, targetPort: 'http', nodePort: 30080, protocol: 'TCP' }],
+          clusterIP: '10.96.0.1',
+          clusterIPs: ['10.96.0.1'],
+          ipFamilies: ['IPv4'],
+          ipFamilyPolicy: 'SingleStack',
+          sessionAffinity: 'None',
+          externalTrafficPolicy: 'Cluster',
+          internalTrafficPolicy: 'Cluster',
+        },
+        status: { loadBalancer: {} },
+      },
+    ],
+    [
+      endpoints,
+      {
+        subsets: [
+          {
+            addresses: [
+              { ip: '10.0.0.1', nodeName: 'n', targetRef: { kind: 'Pod', name: 'p', namespace: 'default', uid: 'u' } },
+            ],
+            notReadyAddresses: [],
+            ports: [{ name: 'h', port: 80, protocol: 'TCP' }],
+          },
+        ],
+      },
+    ],
+    [
+      events,
+      {
+        involvedObject: { kind: 'Pod', name: 'p' },
+        reason: 'Scheduled',
+        message: 'm',
+        source: { component: 'c', host: 'h' },
+        firstTimestamp: t,
+        lastTimestamp: t,
+        count: 1,
+        type: 'Normal',
+        eventTime: micro,
+        series: { count: 2, lastObservedTime: micro },
+        action: 'Binding',
+        reportingComponent: 'c',
+        reportingInstance: 'i',
+      },
+    ],
+    [
+      nodes,
+      {
+        spec: {
+          podCIDR: '10.0.0.0/24',
+          podCIDRs: ['10.0.0.0/24'],
+          taints: [{ key: 'k', effect: 'NoSchedule', timeAdded: t }],
+          unschedulable: true,
+        },
+        status: {
+          capacity: { cpu: '4', pods: '110' },
+          allocatable: { cpu: '4' },
+          conditions: [{ ...cond, lastHeartbeatTime: t }],
+          addresses: [{ type: 'InternalIP', address: '1.2.3.4' }],
+          daemonEndpoints: { kubeletEndpoint: { Port: 10250 } },
+          nodeInfo: {
+            machineID: 'm',
+            systemUUID: 's',
+            bootID: 'b',
+            kernelVersion: 'k',
+            osImage: 'o',
+            containerRuntimeVersion: 'c',
+            kubeletVersion: 'v1.32.4',
+            kubeProxyVersion: 'v',
+            operatingSystem: 'linux',
+            architecture: 'amd64',
+          },
+          images: [{ names: ['nginx'], sizeBytes: 1 }],
+        },
+      },
+    ],
     [namespaces, { spec: { finalizers: ['kubernetes'] }, status: { phase: 'Active', conditions: [] } }],
     [configmaps, { data: { a: 'b' }, binaryData: { b: 'AA==' }, immutable: false }],
     [secrets, { data: { a: 'Yg==' }, stringData: { a: 'b' }, type: 'Opaque', immutable: true }],
-    [serviceaccounts, { secrets: [{ name: 's' }], imagePullSecrets: [{ name: 'p' }], automountServiceAccountToken: false }],
-    [deployments, { spec: { replicas: 1, selector: { matchLabels: { a: 'b' }, matchExpressions: [{ key: 'a', operator: 'In', values: ['b'] }] }, template, strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: 0 } }, minReadySeconds: 0, revisionHistoryLimit: 10, paused: false, progressDeadlineSeconds: 600 },
-      status: { observedGeneration: 1, replicas: 1, updatedReplicas: 1, readyReplicas: 1, availableReplicas: 1, unavailableReplicas: 0, conditions: [{ ...cond, lastUpdateTime: t }], collisionCount: 0 } }],
-    [replicasets, { spec: { replicas: 1, minReadySeconds: 0, selector: { matchLabels: { a: 'b' } }, template }, status: { replicas: 1, fullyLabeledReplicas: 1, readyReplicas: 1, availableReplicas: 1, observedGeneration: 1, conditions: [cond] } }],
-    [daemonsets, { spec: { selector: { matchLabels: { a: 'b' } }, template, updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 1, maxSurge: 0 } }, minReadySeconds: 0, revisionHistoryLimit: 10 },
-      status: { currentNumberScheduled: 1, numberMisscheduled: 0, desiredNumberScheduled: 1, numberReady: 1, observedGeneration: 1, updatedNumberScheduled: 1, numberAvailable: 1, numberUnavailable: 0, collisionCount: 0, conditions: [cond] } }],
-    [endpointslices, { addressType: 'IPv4', endpoints: [{ addresses: ['10.0.0.1'], conditions: { ready: true, serving: true, terminating: false }, hostname: 'h', targetRef: { kind: 'Pod', name: 'p' }, nodeName: 'n', zone: 'z', hints: { forZones: [{ name: 'z' }] } }], ports: [{ name: '', port: 80, protocol: 'TCP', appProtocol: 'http' }] }],
-    [leases, { spec: { holderIdentity: 'h', leaseDurationSeconds: 40, acquireTime: micro, renewTime: micro, leaseTransitions: 0 } }],
+    [
+      serviceaccounts,
+      { secrets: [{ name: 's' }], imagePullSecrets: [{ name: 'p' }], automountServiceAccountToken: false },
+    ],
+    [
+      deployments,
+      {
+        spec: {
+          replicas: 1,
+          selector: { matchLabels: { a: 'b' }, matchExpressions: [{ key: 'a', operator: 'In', values: ['b'] }] },
+          template,
+          strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: 0 } },
+          minReadySeconds: 0,
+          revisionHistoryLimit: 10,
+          paused: false,
+          progressDeadlineSeconds: 600,
+        },
+        status: {
+          observedGeneration: 1,
+          replicas: 1,
+          updatedReplicas: 1,
+          readyReplicas: 1,
+          availableReplicas: 1,
+          unavailableReplicas: 0,
+          conditions: [{ ...cond, lastUpdateTime: t }],
+          collisionCount: 0,
+        },
+      },
+    ],
+    [
+      replicasets,
+      {
+        spec: { replicas: 1, minReadySeconds: 0, selector: { matchLabels: { a: 'b' } }, template },
+        status: {
+          replicas: 1,
+          fullyLabeledReplicas: 1,
+          readyReplicas: 1,
+          availableReplicas: 1,
+          observedGeneration: 1,
+          conditions: [cond],
+        },
+      },
+    ],
+    [
+      daemonsets,
+      {
+        spec: {
+          selector: { matchLabels: { a: 'b' } },
+          template,
+          updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 1, maxSurge: 0 } },
+          minReadySeconds: 0,
+          revisionHistoryLimit: 10,
+        },
+        status: {
+          currentNumberScheduled: 1,
+          numberMisscheduled: 0,
+          desiredNumberScheduled: 1,
+          numberReady: 1,
+          observedGeneration: 1,
+          updatedNumberScheduled: 1,
+          numberAvailable: 1,
+          numberUnavailable: 0,
+          collisionCount: 0,
+          conditions: [cond],
+        },
+      },
+    ],
+    [
+      endpointslices,
+      {
+        addressType: 'IPv4',
+        endpoints: [
+          {
+            addresses: ['10.0.0.1'],
+            conditions: { ready: true, serving: true, terminating: false },
+            hostname: 'h',
+            targetRef: { kind: 'Pod', name: 'p' },
+            nodeName: 'n',
+            zone: 'z',
+            hints: { forZones: [{ name: 'z' }] },
+          },
+        ],
+        ports: [{ name: '', port: 80, protocol: 'TCP', appProtocol: 'http' }],
+      },
+    ],
+    [
+      leases,
+      {
+        spec: {
+          holderIdentity: 'h',
+          leaseDurationSeconds: 40,
+          acquireTime: micro,
+          renewTime: micro,
+          leaseTransitions: 0,
+        },
+      },
+    ],
   ];
 
   it.each(samples.map(([def, body]) => [def.kind, def, body] as const))('%s', (_kind, def, body) => {
-    const obj = { apiVersion: def.group ? `${def.group}/${def.version}` : def.version, kind: def.kind, metadata: meta, ...body } as KObject;
+    const obj = {
+      apiVersion: def.group ? `${def.group}/${def.version}` : def.version,
+      kind: def.kind,
+      metadata: meta,
+      ...body,
+    } as KObject;
     expect(unknownFields(def, obj)).toEqual([]);
     expect(unknownFields(def, { ...obj, bogus: 1 } as KObject)).toEqual(['unknown field "bogus"']);
   });
@@ -225,7 +553,14 @@ describe('fieldValidation on patches', () => {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
     metadata: { name: 'x', namespace: 'default', resourceVersion: '5' },
-    spec: { replicas: 2, selector: { matchLabels: { app: 'nginx' } }, template: { metadata: { labels: { app: 'nginx' } }, spec: { containers: [{ name: 'nginx', image: 'nginx:latest', imagePullPolicy: 'Always' }] } } },
+    spec: {
+      replicas: 2,
+      selector: { matchLabels: { app: 'nginx' } },
+      template: {
+        metadata: { labels: { app: 'nginx' } },
+        spec: { containers: [{ name: 'nginx', image: 'nginx:latest', imagePullPolicy: 'Always' }] },
+      },
+    },
   } as KObject;
 
   function patch(type: PatchType, text: string, query: string, cur: KObject = current) {
@@ -277,7 +612,13 @@ describe('fieldValidation on patches', () => {
   });
 
   it('strategic merge patch, Strict: the value is the patch as Go prints a map', () => {
-    const e = thrown(() => patch('strategic', '{"spec":{"foo":1,"template":{"spec":{"containers":[{"name":"nginx","imagee":"x"}]}}}}', 'fieldValidation=Strict'));
+    const e = thrown(() =>
+      patch(
+        'strategic',
+        '{"spec":{"foo":1,"template":{"spec":{"containers":[{"name":"nginx","imagee":"x"}]}}}}',
+        'fieldValidation=Strict',
+      ),
+    );
     expect(e.message).toBe(
       ' "" is invalid: patch: Invalid value: "map[spec:map[foo:1 template:map[spec:map[containers:[map[imagee:x name:nginx]]]]]]": strict decoding error: unknown field "spec.foo", unknown field "spec.template.spec.containers[0].imagee"',
     );
@@ -291,6 +632,8 @@ describe('fieldValidation on patches', () => {
   });
 
   it('PatchOptions are validated', () => {
-    expect(thrown(() => patch('merge', '{}', 'fieldValidation=x')).message).toContain('PatchOptions.meta.k8s.io "" is invalid');
+    expect(thrown(() => patch('merge', '{}', 'fieldValidation=x')).message).toContain(
+      'PatchOptions.meta.k8s.io "" is invalid',
+    );
   });
 });

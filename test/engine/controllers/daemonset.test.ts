@@ -17,12 +17,16 @@ function daemonset(name: string, spec: any = {}): KObject {
     metadata: { name, namespace: 'default' },
     spec: {
       selector: { matchLabels: { app: name } },
-      template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: 'c', image: 'agent:1' }], ...spec } },
+      template: {
+        metadata: { labels: { app: name } },
+        spec: { containers: [{ name: 'c', image: 'agent:1' }], ...spec },
+      },
     },
   };
 }
 
-const podsOf = (c: Cluster, app: string) => c.store.list('pods', { labelSelector: `app=${app}` }).items.filter((p) => !p.metadata.deletionTimestamp);
+const podsOf = (c: Cluster, app: string) =>
+  c.store.list('pods', { labelSelector: `app=${app}` }).items.filter((p) => !p.metadata.deletionTimestamp);
 
 describe('DaemonSet controller', () => {
   it('runs one pod per schedulable node; everywhere when it tolerates everything', async () => {
@@ -31,11 +35,21 @@ describe('DaemonSet controller', () => {
     c.store.create(DS, daemonset('agent'));
     c.store.create(DS, daemonset('everywhere', { tolerations: [{ operator: 'Exists' }] }));
     await c.settle();
-    expect(podsOf(c, 'agent').map((p) => p.spec.nodeName).sort()).toEqual(['node1', 'node2']);
-    expect(podsOf(c, 'everywhere').map((p) => p.spec.nodeName).sort()).toEqual(['master', 'node1', 'node2']);
+    expect(
+      podsOf(c, 'agent')
+        .map((p) => p.spec.nodeName)
+        .sort(),
+    ).toEqual(['node1', 'node2']);
+    expect(
+      podsOf(c, 'everywhere')
+        .map((p) => p.spec.nodeName)
+        .sort(),
+    ).toEqual(['master', 'node1', 'node2']);
     const p = podsOf(c, 'agent')[0]!;
     expect(p.metadata.name).toMatch(/^agent-[a-z0-9]{5}$/);
-    expect(p.spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchFields[0]).toMatchObject({ key: 'metadata.name', operator: 'In' });
+    expect(
+      p.spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchFields[0],
+    ).toMatchObject({ key: 'metadata.name', operator: 'In' });
     expect(p.spec.tolerations.map((t: any) => t.key)).toContain('node.kubernetes.io/unschedulable');
     expect(c.store.get(DS, 'default', 'everywhere')!.status).toMatchObject({
       desiredNumberScheduled: 3,
@@ -67,7 +81,11 @@ describe('DaemonSet controller', () => {
     const pods = podsOf(c, 'agent');
     expect(pods).toHaveLength(3);
     expect(pods.every((p) => p.spec.containers[0].image === 'agent:2')).toBe(true);
-    expect(c.store.get(DS, 'default', 'agent')!.status).toMatchObject({ updatedNumberScheduled: 3, numberAvailable: 3, observedGeneration: 2 });
+    expect(c.store.get(DS, 'default', 'agent')!.status).toMatchObject({
+      updatedNumberScheduled: 3,
+      numberAvailable: 3,
+      observedGeneration: 2,
+    });
   });
 
   it('removes the pod from a node it no longer selects', async () => {
@@ -87,7 +105,12 @@ describe('DaemonSet controller', () => {
   });
 
   it('kube-system: coredns (2 replicas) and kube-proxy on all 3 nodes', async () => {
-    cluster = await startCluster(() => [new Scheduler(), new ReplicaSetController(), new DeploymentController(), new DaemonSetController()]);
+    cluster = await startCluster(() => [
+      new Scheduler(),
+      new ReplicaSetController(),
+      new DeploymentController(),
+      new DaemonSetController(),
+    ]);
     const c = cluster;
     ensureSystemWorkloads(c.store);
     ensureSystemWorkloads(c.store); // idempotent
@@ -97,6 +120,9 @@ describe('DaemonSet controller', () => {
     expect(dns.every((p) => p.spec.containers[0].image === 'registry.k8s.io/coredns/coredns:v1.11.3')).toBe(true);
     const proxy = c.store.list('pods', { namespace: 'kube-system', labelSelector: 'k8s-app=kube-proxy' }).items;
     expect(proxy.map((p) => p.spec.nodeName).sort()).toEqual(['master', 'node1', 'node2']);
-    expect(c.store.get('deployments.apps', 'kube-system', 'coredns')!.status).toMatchObject({ readyReplicas: 2, availableReplicas: 2 });
+    expect(c.store.get('deployments.apps', 'kube-system', 'coredns')!.status).toMatchObject({
+      readyReplicas: 2,
+      availableReplicas: 2,
+    });
   });
 });

@@ -34,7 +34,8 @@ function sets(c: Cluster, app: string): KObject[] {
 }
 
 const revision = (rs: KObject) => rs.metadata.annotations?.['deployment.kubernetes.io/revision'];
-const byImage = (c: Cluster, app: string, image: string) => sets(c, app).find((rs) => rs.spec.template.spec.containers[0].image === image)!;
+const byImage = (c: Cluster, app: string, image: string) =>
+  sets(c, app).find((rs) => rs.spec.template.spec.containers[0].image === image)!;
 const cond = (d: KObject, type: string) => d.status?.conditions?.find((x: any) => x.type === type);
 
 describe('Deployment controller', () => {
@@ -50,19 +51,44 @@ describe('Deployment controller', () => {
       'deployment.kubernetes.io/desired-replicas': '1',
       'deployment.kubernetes.io/max-replicas': '2',
     });
-    expect(rs!.metadata.ownerReferences![0]).toMatchObject({ kind: 'Deployment', name: 'my-nginx', controller: true, blockOwnerDeletion: true });
+    expect(rs!.metadata.ownerReferences![0]).toMatchObject({
+      kind: 'Deployment',
+      name: 'my-nginx',
+      controller: true,
+      blockOwnerDeletion: true,
+    });
     const pods = livePods(c.store, 'my-nginx');
     expect(pods).toHaveLength(1);
     expect(pods[0]!.metadata.name).toMatch(new RegExp(`^my-nginx-${hash}-[bcdfghjklmnpqrstvwxz2456789]{5}$`));
-    expect(pods[0]!.metadata.ownerReferences![0]).toMatchObject({ kind: 'ReplicaSet', name: rs!.metadata.name, controller: true });
+    expect(pods[0]!.metadata.ownerReferences![0]).toMatchObject({
+      kind: 'ReplicaSet',
+      name: rs!.metadata.name,
+      controller: true,
+    });
     expect(pods[0]!.spec.nodeName).toMatch(/^node[12]$/);
 
     const d = c.store.get(D, 'default', 'my-nginx')!;
     expect(d.metadata.annotations!['deployment.kubernetes.io/revision']).toBe('1');
-    expect(d.status).toMatchObject({ observedGeneration: 1, replicas: 1, updatedReplicas: 1, readyReplicas: 1, availableReplicas: 1 });
-    expect(cond(d, 'Available')).toMatchObject({ status: 'True', reason: 'MinimumReplicasAvailable', message: 'Deployment has minimum availability.' });
-    expect(cond(d, 'Progressing')).toMatchObject({ status: 'True', reason: 'NewReplicaSetAvailable', message: `ReplicaSet "${rs!.metadata.name}" has successfully progressed.` });
-    expect(events(c.store, 'my-nginx').map((e) => e.message)).toEqual([`Scaled up replica set ${rs!.metadata.name} to 1`]);
+    expect(d.status).toMatchObject({
+      observedGeneration: 1,
+      replicas: 1,
+      updatedReplicas: 1,
+      readyReplicas: 1,
+      availableReplicas: 1,
+    });
+    expect(cond(d, 'Available')).toMatchObject({
+      status: 'True',
+      reason: 'MinimumReplicasAvailable',
+      message: 'Deployment has minimum availability.',
+    });
+    expect(cond(d, 'Progressing')).toMatchObject({
+      status: 'True',
+      reason: 'NewReplicaSetAvailable',
+      message: `ReplicaSet "${rs!.metadata.name}" has successfully progressed.`,
+    });
+    expect(events(c.store, 'my-nginx').map((e) => e.message)).toEqual([
+      `Scaled up replica set ${rs!.metadata.name} to 1`,
+    ]);
     expect(events(c.store, rs!.metadata.name).map((e) => e.reason)).toEqual(['SuccessfulCreate']);
   });
 
@@ -100,7 +126,10 @@ describe('Deployment controller', () => {
     const w = c.store.watch('pods', {}, () => {
       const live = livePods(c.store, 'web');
       maxPods = Math.max(maxPods, live.length);
-      minReady = Math.min(minReady, live.filter((p) => p.status?.conditions?.some((x: any) => x.type === 'Ready' && x.status === 'True')).length);
+      minReady = Math.min(
+        minReady,
+        live.filter((p) => p.status?.conditions?.some((x: any) => x.type === 'Ready' && x.status === 'True')).length,
+      );
     });
     setImage(c, 'web', 'nginx:1.9.1');
     await c.settle();
@@ -140,7 +169,11 @@ describe('Deployment controller', () => {
     await c.advance(20_000, 1000);
     d = c.store.get(D, 'default', 'web')!;
     const newRS = byImage(c, 'web', 'nginx:abc');
-    expect(cond(d, 'Progressing')).toMatchObject({ status: 'False', reason: 'ProgressDeadlineExceeded', message: `ReplicaSet "${newRS.metadata.name}" has timed out progressing.` });
+    expect(cond(d, 'Progressing')).toMatchObject({
+      status: 'False',
+      reason: 'ProgressDeadlineExceeded',
+      message: `ReplicaSet "${newRS.metadata.name}" has timed out progressing.`,
+    });
     expect(livePods(c.store, 'web').filter((p) => p.spec.containers[0].image === 'nginx:1.7.9')).toHaveLength(3);
   });
 
@@ -148,7 +181,9 @@ describe('Deployment controller', () => {
     const c = await start();
     c.store.create(D, deployment('web', { replicas: 2, image: 'nginx:1.7.9' }));
     await c.settle();
-    setImage(c, 'web', 'nginx:1.9.1', { 'kubernetes.io/change-cause': 'kubectl set image deployment/web nginx=nginx:1.9.1 --record=true' });
+    setImage(c, 'web', 'nginx:1.9.1', {
+      'kubernetes.io/change-cause': 'kubectl set image deployment/web nginx=nginx:1.9.1 --record=true',
+    });
     await c.settle();
     setImage(c, 'web', 'nginx:1.25');
     await c.settle();
@@ -156,7 +191,9 @@ describe('Deployment controller', () => {
     expect(revision(rev2)).toBe('2');
     expect(rev2.metadata.annotations!['kubernetes.io/change-cause']).toContain('nginx:1.9.1');
     // The quirk: a later change without --record still carries the old change-cause.
-    expect(byImage(c, 'web', 'nginx:1.25').metadata.annotations!['kubernetes.io/change-cause']).toContain('nginx:1.9.1');
+    expect(byImage(c, 'web', 'nginx:1.25').metadata.annotations!['kubernetes.io/change-cause']).toContain(
+      'nginx:1.9.1',
+    );
 
     // kubectl rollout undo: replace the template with revision 2's (minus the hash label).
     const template = structuredClone(rev2.spec.template);
@@ -189,7 +226,9 @@ describe('Deployment controller', () => {
       setImage(c, 'web', `nginx:${tag}`);
       await c.settle();
     }
-    const left = sets(c, 'web').map((rs) => rs.spec.template.spec.containers[0].image).sort();
+    const left = sets(c, 'web')
+      .map((rs) => rs.spec.template.spec.containers[0].image)
+      .sort();
     expect(left).toEqual(['nginx:2', 'nginx:3', 'nginx:4']);
   });
 
@@ -217,7 +256,11 @@ describe('Deployment controller', () => {
       d.spec.paused = true;
     });
     await c.settle();
-    expect(cond(c.store.get(D, 'default', 'web')!, 'Progressing')).toMatchObject({ status: 'Unknown', reason: 'DeploymentPaused', message: 'Deployment is paused' });
+    expect(cond(c.store.get(D, 'default', 'web')!, 'Progressing')).toMatchObject({
+      status: 'Unknown',
+      reason: 'DeploymentPaused',
+      message: 'Deployment is paused',
+    });
     setImage(c, 'web', 'nginx:2');
     scale(c, 'web', 3);
     await c.settle();
@@ -240,7 +283,9 @@ describe('Deployment controller', () => {
     });
     await c.settle();
     expect(sets(c, 'web')).toHaveLength(2);
-    expect(livePods(c.store, 'web').every((p) => p.metadata.annotations?.['kubectl.kubernetes.io/restartedAt'])).toBe(true);
+    expect(livePods(c.store, 'web').every((p) => p.metadata.annotations?.['kubectl.kubernetes.io/restartedAt'])).toBe(
+      true,
+    );
   });
 
   it('scales proportionally during a rollout', async () => {

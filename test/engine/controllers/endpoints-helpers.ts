@@ -15,7 +15,15 @@ export const testConfig: EngineConfig = {
   serviceCIDR: '127.96.0.0/16',
   nodePortRange: [30000, 32767],
   nodes: [
-    { name: 'master', role: 'control-plane', ip: '127.0.1.1', podCIDR: '127.244.0.0/24', cpu: '2', memory: '2Gi', pods: '110' },
+    {
+      name: 'master',
+      role: 'control-plane',
+      ip: '127.0.1.1',
+      podCIDR: '127.244.0.0/24',
+      cpu: '2',
+      memory: '2Gi',
+      pods: '110',
+    },
     { name: 'node1', role: 'worker', ip: '127.0.1.2', podCIDR: '127.244.1.0/24', cpu: '2', memory: '2Gi', pods: '110' },
     { name: 'node2', role: 'worker', ip: '127.0.1.3', podCIDR: '127.244.2.0/24', cpu: '2', memory: '2Gi', pods: '110' },
   ],
@@ -45,7 +53,10 @@ export interface PodOpts {
 export function runPod(store: Store, name: string, o: PodOpts = {}): KObject {
   store.create('pods', {
     metadata: { name, namespace: 'default', labels: o.labels ?? { app: 'web' }, annotations: o.annotations },
-    spec: { nodeName: o.node ?? 'node1', containers: [{ name: 'c', image: 'nginx', ports: o.ports ?? [{ containerPort: 80 }] }] },
+    spec: {
+      nodeName: o.node ?? 'node1',
+      containers: [{ name: 'c', image: 'nginx', ports: o.ports ?? [{ containerPort: 80 }] }],
+    },
   });
   return setPodStatus(store, name, o.ip ?? '127.244.1.10', o.ready ?? true);
 }

@@ -25,7 +25,10 @@ const slicesOf = (ctx: ReturnType<typeof testContext>, svc: string) =>
 describe('Endpoints and EndpointSlice controllers', () => {
   it('list ready and not-ready pods with unnamed ports as name ""', async () => {
     const ctx = setup();
-    const svc = ctx.store.create('services', { metadata: { name: 'web', namespace: 'default', labels: { app: 'web' } }, spec: { selector: { app: 'web' }, ports: [{ port: 81, targetPort: 80 }] } });
+    const svc = ctx.store.create('services', {
+      metadata: { name: 'web', namespace: 'default', labels: { app: 'web' } },
+      spec: { selector: { app: 'web' }, ports: [{ port: 81, targetPort: 80 }] },
+    });
     runPod(ctx.store, 'a', { ip: '127.244.1.10' });
     runPod(ctx.store, 'b', { ip: '127.244.2.10', node: 'node2' });
     runPod(ctx.store, 'c', { ip: '127.244.1.11', ready: false });
@@ -35,7 +38,10 @@ describe('Endpoints and EndpointSlice controllers', () => {
     expect(ep.metadata.labels).toEqual({ app: 'web' });
     expect(ep.subsets).toHaveLength(1);
     expect(ep.subsets[0].addresses.map((a: any) => a.ip)).toEqual(['127.244.1.10', '127.244.2.10']);
-    expect(ep.subsets[0].addresses[1]).toMatchObject({ nodeName: 'node2', targetRef: { kind: 'Pod', namespace: 'default', name: 'b' } });
+    expect(ep.subsets[0].addresses[1]).toMatchObject({
+      nodeName: 'node2',
+      targetRef: { kind: 'Pod', namespace: 'default', name: 'b' },
+    });
     expect(ep.subsets[0].notReadyAddresses.map((a: any) => a.ip)).toEqual(['127.244.1.11']);
     expect(ep.subsets[0].ports).toEqual([{ port: 80, protocol: 'TCP' }]);
 
@@ -43,26 +49,66 @@ describe('Endpoints and EndpointSlice controllers', () => {
     expect(rest).toHaveLength(0);
     expect(slice!.metadata.generateName).toBe('web-');
     expect(slice!.metadata.name).toMatch(/^web-[a-z0-9]{5}$/);
-    expect(slice!.metadata.labels).toEqual({ app: 'web', 'kubernetes.io/service-name': 'web', 'endpointslice.kubernetes.io/managed-by': 'endpointslice-controller.k8s.io' });
-    expect(slice!.metadata.ownerReferences).toEqual([{ apiVersion: 'v1', kind: 'Service', name: 'web', uid: svc.metadata.uid, controller: true, blockOwnerDeletion: true }]);
+    expect(slice!.metadata.labels).toEqual({
+      app: 'web',
+      'kubernetes.io/service-name': 'web',
+      'endpointslice.kubernetes.io/managed-by': 'endpointslice-controller.k8s.io',
+    });
+    expect(slice!.metadata.ownerReferences).toEqual([
+      {
+        apiVersion: 'v1',
+        kind: 'Service',
+        name: 'web',
+        uid: svc.metadata.uid,
+        controller: true,
+        blockOwnerDeletion: true,
+      },
+    ]);
     expect(slice!.addressType).toBe('IPv4');
     expect(slice!.ports).toEqual([{ name: '', port: 80, protocol: 'TCP' }]);
     expect(slice!.endpoints).toEqual([
-      { addresses: ['127.244.1.10'], conditions: { ready: true, serving: true, terminating: false }, nodeName: 'node1', targetRef: { kind: 'Pod', namespace: 'default', name: 'a', uid: ctx.store.get('pods', 'default', 'a')!.metadata.uid } },
-      expect.objectContaining({ addresses: ['127.244.1.11'], conditions: { ready: false, serving: false, terminating: false } }),
+      {
+        addresses: ['127.244.1.10'],
+        conditions: { ready: true, serving: true, terminating: false },
+        nodeName: 'node1',
+        targetRef: {
+          kind: 'Pod',
+          namespace: 'default',
+          name: 'a',
+          uid: ctx.store.get('pods', 'default', 'a')!.metadata.uid,
+        },
+      },
+      expect.objectContaining({
+        addresses: ['127.244.1.11'],
+        conditions: { ready: false, serving: false, terminating: false },
+      }),
       expect.objectContaining({ addresses: ['127.244.2.10'], nodeName: 'node2' }),
     ]);
   });
 
   it('resolve named target ports per pod', async () => {
     const ctx = setup();
-    ctx.store.create('services', { metadata: { name: 'web', namespace: 'default' }, spec: { selector: { app: 'web' }, ports: [{ name: 'http', port: 80, targetPort: 'web' }, { name: 'metrics', port: 9100, targetPort: 9100 }] } });
+    ctx.store.create('services', {
+      metadata: { name: 'web', namespace: 'default' },
+      spec: {
+        selector: { app: 'web' },
+        ports: [
+          { name: 'http', port: 80, targetPort: 'web' },
+          { name: 'metrics', port: 9100, targetPort: 9100 },
+        ],
+      },
+    });
     runPod(ctx.store, 'a', { ip: '127.244.1.10', ports: [{ name: 'web', containerPort: 8080 }] });
     runPod(ctx.store, 'b', { ip: '127.244.1.11', ports: [{ name: 'web', containerPort: 9090 }] });
     runPod(ctx.store, 'c', { ip: '127.244.1.12', ports: [{ containerPort: 80 }] });
     await tick();
     const ep = ctx.store.get('endpoints', 'default', 'web')!;
-    const byPort = Object.fromEntries(ep.subsets.map((s: any) => [s.ports.map((p: any) => `${p.name}:${p.port}`).join(','), s.addresses.map((a: any) => a.ip)]));
+    const byPort = Object.fromEntries(
+      ep.subsets.map((s: any) => [
+        s.ports.map((p: any) => `${p.name}:${p.port}`).join(','),
+        s.addresses.map((a: any) => a.ip),
+      ]),
+    );
     expect(byPort).toEqual({
       'http:8080,metrics:9100': ['127.244.1.10'],
       'http:9090,metrics:9100': ['127.244.1.11'],
@@ -71,12 +117,20 @@ describe('Endpoints and EndpointSlice controllers', () => {
     const slices = slicesOf(ctx, 'web');
     expect(slices).toHaveLength(3);
     const ports = slices.map((s) => JSON.stringify(s.ports)).sort();
-    expect(ports).toContain(JSON.stringify([{ name: 'http', port: 9090, protocol: 'TCP' }, { name: 'metrics', port: 9100, protocol: 'TCP' }]));
+    expect(ports).toContain(
+      JSON.stringify([
+        { name: 'http', port: 9090, protocol: 'TCP' },
+        { name: 'metrics', port: 9100, protocol: 'TCP' },
+      ]),
+    );
   });
 
   it('mark terminating pods in slices and drop them from Endpoints', async () => {
     const ctx = setup();
-    ctx.store.create('services', { metadata: { name: 'web', namespace: 'default' }, spec: { selector: { app: 'web' }, ports: [{ port: 80 }] } });
+    ctx.store.create('services', {
+      metadata: { name: 'web', namespace: 'default' },
+      spec: { selector: { app: 'web' }, ports: [{ port: 80 }] },
+    });
     runPod(ctx.store, 'a', { ip: '127.244.1.10' });
     runPod(ctx.store, 'b', { ip: '127.244.1.11' });
     await tick();
@@ -87,7 +141,10 @@ describe('Endpoints and EndpointSlice controllers', () => {
     expect(ep.subsets[0].addresses.map((a: any) => a.ip)).toEqual(['127.244.1.11']);
     expect(ep.subsets[0].notReadyAddresses).toBeUndefined();
     const [slice] = slicesOf(ctx, 'web');
-    expect(slice!.endpoints[0]).toMatchObject({ addresses: ['127.244.1.10'], conditions: { ready: false, serving: true, terminating: true } });
+    expect(slice!.endpoints[0]).toMatchObject({
+      addresses: ['127.244.1.10'],
+      conditions: { ready: false, serving: true, terminating: true },
+    });
     ctx.store.forceRemove('pods', 'default', 'a');
     await tick();
     expect(slicesOf(ctx, 'web')[0]!.endpoints.map((e: any) => e.addresses[0])).toEqual(['127.244.1.11']);
@@ -95,7 +152,10 @@ describe('Endpoints and EndpointSlice controllers', () => {
 
   it('follow readiness, relabeling and scale to zero; keep an empty slice', async () => {
     const ctx = setup();
-    ctx.store.create('services', { metadata: { name: 'web', namespace: 'default' }, spec: { selector: { app: 'web' }, ports: [{ port: 80 }] } });
+    ctx.store.create('services', {
+      metadata: { name: 'web', namespace: 'default' },
+      spec: { selector: { app: 'web' }, ports: [{ port: 80 }] },
+    });
     await tick();
     expect(ctx.store.get('endpoints', 'default', 'web')!.subsets).toBeUndefined();
     expect(slicesOf(ctx, 'web')).toMatchObject([{ endpoints: [] }]);
@@ -116,7 +176,10 @@ describe('Endpoints and EndpointSlice controllers', () => {
 
   it('remove their output when the service goes, and restore deleted output', async () => {
     const ctx = setup();
-    ctx.store.create('services', { metadata: { name: 'web', namespace: 'default' }, spec: { selector: { app: 'web' }, ports: [{ port: 80 }] } });
+    ctx.store.create('services', {
+      metadata: { name: 'web', namespace: 'default' },
+      spec: { selector: { app: 'web' }, ports: [{ port: 80 }] },
+    });
     runPod(ctx.store, 'a', { ip: '127.244.1.10' });
     await tick();
     const name = slicesOf(ctx, 'web')[0]!.metadata.name!;
@@ -133,8 +196,14 @@ describe('Endpoints and EndpointSlice controllers', () => {
 
   it('leave services without a selector alone (default/kubernetes)', async () => {
     const ctx = setup();
-    ctx.store.create('services', { metadata: { name: 'manual', namespace: 'default' }, spec: { ports: [{ port: 80 }] } });
-    ctx.store.create('endpoints', { metadata: { name: 'manual', namespace: 'default' }, subsets: [{ addresses: [{ ip: '127.0.0.5' }], ports: [{ port: 80 }] }] });
+    ctx.store.create('services', {
+      metadata: { name: 'manual', namespace: 'default' },
+      spec: { ports: [{ port: 80 }] },
+    });
+    ctx.store.create('endpoints', {
+      metadata: { name: 'manual', namespace: 'default' },
+      subsets: [{ addresses: [{ ip: '127.0.0.5' }], ports: [{ port: 80 }] }],
+    });
     await tick();
     expect(ctx.store.get('endpoints', 'default', 'manual')!.subsets[0].addresses[0].ip).toBe('127.0.0.5');
     expect(slicesOf(ctx, 'manual')).toHaveLength(0);
@@ -142,7 +211,10 @@ describe('Endpoints and EndpointSlice controllers', () => {
 
   it('make pod changes visible within 100 ms', async () => {
     const ctx = setup();
-    ctx.store.create('services', { metadata: { name: 'web', namespace: 'default' }, spec: { selector: { app: 'web' }, ports: [{ port: 80 }] } });
+    ctx.store.create('services', {
+      metadata: { name: 'web', namespace: 'default' },
+      spec: { selector: { app: 'web' }, ports: [{ port: 80 }] },
+    });
     await tick();
     const t0 = performance.now();
     runPod(ctx.store, 'a', { ip: '127.244.1.10' });
@@ -154,7 +226,10 @@ describe('Endpoints and EndpointSlice controllers', () => {
     const ctx = testContext();
     const first = [endpointsController(), endpointSlicesController()];
     first.forEach((c) => c.start(ctx));
-    ctx.store.create('services', { metadata: { name: 'gone', namespace: 'default' }, spec: { selector: { app: 'web' }, ports: [{ port: 80 }] } });
+    ctx.store.create('services', {
+      metadata: { name: 'gone', namespace: 'default' },
+      spec: { selector: { app: 'web' }, ports: [{ port: 80 }] },
+    });
     runPod(ctx.store, 'a', { ip: '127.244.1.10' });
     await tick();
     expect(slicesOf(ctx, 'gone')).toHaveLength(1);

@@ -12,7 +12,12 @@ const D = 'deployments.apps';
 const RS = 'replicasets.apps';
 
 async function withDeployment(): Promise<Cluster> {
-  cluster = await startCluster(() => [new Scheduler(), new ReplicaSetController(), new DeploymentController(), new GarbageCollector()]);
+  cluster = await startCluster(() => [
+    new Scheduler(),
+    new ReplicaSetController(),
+    new DeploymentController(),
+    new GarbageCollector(),
+  ]);
   cluster.store.create(D, deployment('web', { replicas: 3 }));
   await cluster.settle();
   expect(cluster.store.list('pods').items).toHaveLength(3);
@@ -68,8 +73,15 @@ describe('garbage collector', () => {
     const c = cluster;
     const a = c.store.create('configmaps', { metadata: { name: 'a', namespace: 'default' } });
     const b = c.store.create('configmaps', { metadata: { name: 'b', namespace: 'default' } });
-    const ref = (o: typeof a) => ({ apiVersion: 'v1', kind: 'ConfigMap', name: o.metadata.name!, uid: o.metadata.uid! });
-    c.store.create('configmaps', { metadata: { name: 'dep', namespace: 'default', ownerReferences: [ref(a), ref(b)] } });
+    const ref = (o: typeof a) => ({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      name: o.metadata.name!,
+      uid: o.metadata.uid!,
+    });
+    c.store.create('configmaps', {
+      metadata: { name: 'dep', namespace: 'default', ownerReferences: [ref(a), ref(b)] },
+    });
     c.store.delete('configmaps', 'default', 'a');
     await c.settle();
     expect(c.store.get('configmaps', 'default', 'dep')!.metadata.ownerReferences!.map((r) => r.name)).toEqual(['b']);
@@ -81,7 +93,10 @@ describe('garbage collector', () => {
   it('deletes events older than an hour', async () => {
     cluster = await startCluster(() => [new GarbageCollector()]);
     const c = cluster;
-    const pod = c.store.create('pods', { metadata: { name: 'p', namespace: 'default' }, spec: { containers: [{ name: 'c', image: 'nginx' }] } });
+    const pod = c.store.create('pods', {
+      metadata: { name: 'p', namespace: 'default' },
+      spec: { containers: [{ name: 'c', image: 'nginx' }] },
+    });
     c.ctx.recorder.record(pod, 'Normal', 'Old', 'old', { component: 'test' });
     await c.advance(50 * 60_000, 60_000);
     c.ctx.recorder.record(pod, 'Normal', 'New', 'new', { component: 'test' });

@@ -1,6 +1,6 @@
 import type { KObject } from '../../../source/api-types/index.ts';
 import { FakeClock, rfc3339 } from '../../../source/engine/clock.ts';
-import type { Component, EngineConfig, EngineContext } from '../../../source/engine/context.ts';
+import type { Component, EngineConfig, EngineContext, NodeConfig } from '../../../source/engine/context.ts';
 import { EventRecorder } from '../../../source/engine/events.ts';
 import { createRegistry } from '../../../source/engine/resources/index.ts';
 import { Store } from '../../../source/engine/store/store.ts';
@@ -24,7 +24,11 @@ export interface Cluster {
 
 export const WORKER = { cpu: '4', memory: '8Gi', pods: '110' };
 
-export function nodeObject(name: string, opts: { controlPlane?: boolean; cpu?: string; memory?: string; pods?: string } = {}, now = Date.now()): KObject {
+export function nodeObject(
+  name: string,
+  opts: { controlPlane?: boolean; cpu?: string; memory?: string; pods?: string } = {},
+  now = Date.now(),
+): KObject {
   const t = rfc3339(now);
   const res = { cpu: opts.cpu ?? WORKER.cpu, memory: opts.memory ?? WORKER.memory, pods: opts.pods ?? WORKER.pods };
   return {
@@ -41,7 +45,16 @@ export function nodeObject(name: string, opts: { controlPlane?: boolean; cpu?: s
     status: {
       capacity: res,
       allocatable: res,
-      conditions: [{ type: 'Ready', status: 'True', lastHeartbeatTime: t, lastTransitionTime: t, reason: 'KubeletReady', message: 'kubelet is posting ready status' }],
+      conditions: [
+        {
+          type: 'Ready',
+          status: 'True',
+          lastHeartbeatTime: t,
+          lastTransitionTime: t,
+          reason: 'KubeletReady',
+          message: 'kubelet is posting ready status',
+        },
+      ],
     },
   };
 }
@@ -60,11 +73,29 @@ export const CONFIG: EngineConfig = {
   nodeLeaseSeconds: 40,
 };
 
-export async function startCluster(make: (store: Store) => Component[], opts: { nodes?: KObject[]; config?: Partial<EngineConfig> } = {}): Promise<Cluster> {
-  const clock = new FakeClock();
+const NODE_DEFAULTS: NodeConfig = {
+  name: '',
+  role: 'worker',
+  ip: '127.0.1.9',
+  podCIDR: '127.244.9.0/24',
+  cpu: '4',
+  memory: '8Gi',
+  pods: '110',
+};
+
+export async function startCluster(
+  make: (store: Store) => Component[],
+  opts: { nodes?: KObject[]; config?: Partial<EngineConfig>; clock?: FakeClock } = {},
+): Promise<Cluster> {
+  const clock = opts.clock ?? new FakeClock();
   const store = new Store(createRegistry(), clock);
-  for (const ns of ['default', 'kube-system', 'kube-node-lease']) store.create('namespaces', { metadata: { name: ns } });
-  const nodes = opts.nodes ?? [nodeObject('master', { controlPlane: true }, clock.now()), nodeObject('node1', {}, clock.now()), nodeObject('node2', {}, clock.now())];
+  for (const ns of ['default', 'kube-system', 'kube-node-lease'])
+    store.create('namespaces', { metadata: { name: ns } });
+  const nodes = opts.nodes ?? [
+    nodeObject('master', { controlPlane: true }, clock.now()),
+    nodeObject('node1', {}, clock.now()),
+    nodeObject('node2', {}, clock.now()),
+  ];
   for (const n of nodes) {
     const created = store.create('nodes', { metadata: n.metadata, spec: n.spec });
     store.update('nodes', { ...structuredClone(created), status: n.status }, { subresource: 'status' });
@@ -72,7 +103,8 @@ export async function startCluster(make: (store: Store) => Component[], opts: { 
   const ctx: EngineContext = {
     store,
     clock,
-    config: { ...CONFIG, ...opts.config },
+    // Every node the harness creates has a kubelet (the harness plays it), unless told otherwise.
+    config: { ...CONFIG, nodes: nodes.map((n) => ({ ...NODE_DEFAULTS, name: n.metadata.name! })), ...opts.config },
     recorder: new EventRecorder(store, clock),
     log: () => {},
   };
@@ -91,7 +123,9 @@ export async function startCluster(make: (store: Store) => Component[], opts: { 
         store.forceRemove('pods', pod.metadata.namespace, pod.metadata.name!);
         changed = true;
       } else if (pod.status?.phase === 'Pending' && kubelet.ready(pod)) {
-        store.mutate('pods', pod.metadata.namespace, pod.metadata.name!, (p) => runningStatus(p, clock.now()), { subresource: 'status' });
+        store.mutate('pods', pod.metadata.namespace, pod.metadata.name!, (p) => runningStatus(p, clock.now()), {
+          subresource: 'status',
+        });
         changed = true;
       }
     }
@@ -139,17 +173,35 @@ export function runningStatus(p: KObject, now: number): void {
       { type: 'Ready', status: 'True', lastProbeTime: null, lastTransitionTime: t },
       { type: 'ContainersReady', status: 'True', lastProbeTime: null, lastTransitionTime: t },
     ],
-    containerStatuses: (p.spec.containers ?? []).map((c: any) => ({ name: c.name, image: c.image, ready: true, started: true, restartCount: 0, state: { running: { startedAt: t } } })),
+    containerStatuses: (p.spec.containers ?? []).map((c: any) => ({
+      name: c.name,
+      image: c.image,
+      ready: true,
+      started: true,
+      restartCount: 0,
+      state: { running: { startedAt: t } },
+    })),
   };
 }
 
-export function deployment(name: string, opts: { replicas?: number; image?: string; strategy?: any; annotations?: Record<string, string>; spec?: any } = {}): KObject {
+export function deployment(
+  name: string,
+  opts: { replicas?: number; image?: string; strategy?: any; annotations?: Record<string, string>; spec?: any } = {},
+): KObject {
   return {
-    metadata: { name, namespace: 'default', labels: { app: name }, ...(opts.annotations ? { annotations: opts.annotations } : {}) },
+    metadata: {
+      name,
+      namespace: 'default',
+      labels: { app: name },
+      ...(opts.annotations ? { annotations: opts.annotations } : {}),
+    },
     spec: {
       replicas: opts.replicas ?? 1,
       selector: { matchLabels: { app: name } },
-      template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: 'nginx', image: opts.image ?? 'nginx' }] } },
+      template: {
+        metadata: { labels: { app: name } },
+        spec: { containers: [{ name: 'nginx', image: opts.image ?? 'nginx' }] },
+      },
       ...(opts.strategy ? { strategy: opts.strategy } : {}),
       ...opts.spec,
     },
@@ -158,7 +210,9 @@ export function deployment(name: string, opts: { replicas?: number; image?: stri
 
 /** Pods of an app that are not being deleted. */
 export function livePods(store: Store, app: string, ns = 'default'): KObject[] {
-  return store.list('pods', { namespace: ns, labelSelector: `app=${app}` }).items.filter((p) => !p.metadata.deletionTimestamp);
+  return store
+    .list('pods', { namespace: ns, labelSelector: `app=${app}` })
+    .items.filter((p) => !p.metadata.deletionTimestamp);
 }
 
 export function events(store: Store, name?: string): KObject[] {

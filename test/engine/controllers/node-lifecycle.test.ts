@@ -13,14 +13,25 @@ let cluster: Cluster | undefined;
 afterEach(() => cluster?.stop());
 
 async function start(): Promise<Cluster> {
-  cluster = await startCluster(() => [new NodeLifecycleController(), new Scheduler(), new ReplicaSetController(), new DeploymentController(), new GarbageCollector()], {
-    config: { nodeLeaseSeconds: 40, podEvictionSeconds: 30 },
-  });
+  cluster = await startCluster(
+    () => [
+      new NodeLifecycleController(),
+      new Scheduler(),
+      new ReplicaSetController(),
+      new DeploymentController(),
+      new GarbageCollector(),
+    ],
+    {
+      config: { nodeLeaseSeconds: 40, podEvictionSeconds: 30 },
+    },
+  );
   return cluster;
 }
 
-const ready = (c: Cluster, node: string) => c.store.get('nodes', undefined, node)!.status.conditions.find((x: any) => x.type === 'Ready');
-const taints = (c: Cluster, node: string) => (c.store.get('nodes', undefined, node)!.spec.taints ?? []).map((t: any) => `${t.key}:${t.effect}`);
+const ready = (c: Cluster, node: string) =>
+  c.store.get('nodes', undefined, node)!.status.conditions.find((x: any) => x.type === 'Ready');
+const taints = (c: Cluster, node: string) =>
+  (c.store.get('nodes', undefined, node)!.spec.taints ?? []).map((t: any) => `${t.key}:${t.effect}`);
 
 describe('node lifecycle', () => {
   it('renews leases and heartbeats while nodes are up', async () => {
@@ -49,8 +60,15 @@ describe('node lifecycle', () => {
     c.kubelet.down.add('node2');
     expect(seen).toEqual(['node2:false']);
     await c.advance(45_000);
-    expect(ready(c, 'node2')).toMatchObject({ status: 'Unknown', reason: 'NodeStatusUnknown', message: 'Kubelet stopped posting node status.' });
-    expect(taints(c, 'node2')).toEqual(['node.kubernetes.io/unreachable:NoSchedule', 'node.kubernetes.io/unreachable:NoExecute']);
+    expect(ready(c, 'node2')).toMatchObject({
+      status: 'Unknown',
+      reason: 'NodeStatusUnknown',
+      message: 'Kubelet stopped posting node status.',
+    });
+    expect(taints(c, 'node2')).toEqual([
+      'node.kubernetes.io/unreachable:NoSchedule',
+      'node.kubernetes.io/unreachable:NoExecute',
+    ]);
     // Pods on the lost node are no longer ready, not yet evicted.
     const stale = c.store.list('pods').items.filter((p) => p.spec.nodeName === 'node2');
     expect(stale.every((p) => !p.metadata.deletionTimestamp)).toBe(true);
@@ -58,7 +76,12 @@ describe('node lifecycle', () => {
     expect(c.store.get('deployments.apps', 'default', 'web')!.status.availableReplicas).toBe(2);
 
     await c.advance(35_000);
-    expect(c.store.list('pods').items.filter((p) => p.spec.nodeName === 'node2').every((p) => p.metadata.deletionTimestamp)).toBe(true);
+    expect(
+      c.store
+        .list('pods')
+        .items.filter((p) => p.spec.nodeName === 'node2')
+        .every((p) => p.metadata.deletionTimestamp),
+    ).toBe(true);
     const live = livePods(c.store, 'web');
     expect(live).toHaveLength(4);
     expect(live.every((p) => p.spec.nodeName === 'node1')).toBe(true);
@@ -72,6 +95,42 @@ describe('node lifecycle', () => {
     expect(taints(c, 'node2')).toEqual([]);
     expect(c.store.list('pods').items.filter((p) => p.spec.nodeName === 'node2')).toHaveLength(0);
     expect(() => stopNode(c.store, 'nope')).toThrow(/not found/);
+  });
+
+  it('a node reported NotReady (Ready=False) makes its running pods not ready', async () => {
+    const c = await start();
+    c.store.create('deployments.apps', deployment('web', { replicas: 4 }));
+    await c.settle();
+    c.store.mutate(
+      'nodes',
+      undefined,
+      'node2',
+      (n) => {
+        n.status.conditions.find((x: any) => x.type === 'Ready').status = 'False';
+      },
+      { subresource: 'status' },
+    );
+    await c.advance(6_000);
+    const onNode2 = c.store.list('pods').items.filter((p) => p.spec.nodeName === 'node2');
+    expect(onNode2.length).toBeGreaterThan(0);
+    expect(onNode2.every((p) => p.status.conditions.find((x: any) => x.type === 'Ready').status === 'False')).toBe(
+      true,
+    );
+    expect(taints(c, 'node2')).toContain('node.kubernetes.io/not-ready:NoExecute');
+  });
+
+  it('a Node created through the API has no kubelet: no lease, Unknown after the grace period, tainted unreachable', async () => {
+    const c = await start();
+    c.store.create('nodes', { metadata: { name: 'extra' } });
+    await c.advance(10_000);
+    expect(c.store.get('leases.coordination.k8s.io', 'kube-node-lease', 'extra')).toBeUndefined();
+    await c.advance(40_000);
+    expect(ready(c, 'extra')).toMatchObject({ status: 'Unknown', message: 'Kubelet stopped posting node status.' });
+    expect(taints(c, 'extra')).toEqual([
+      'node.kubernetes.io/unreachable:NoSchedule',
+      'node.kubernetes.io/unreachable:NoExecute',
+    ]);
+    expect(ready(c, 'node1').status).toBe('True');
   });
 
   it('deleting a node deletes the pods bound to it; their controllers recreate them', async () => {
@@ -90,8 +149,18 @@ describe('node lifecycle', () => {
     c.store.create('deployments.apps', deployment('web', { replicas: 2 }));
     await c.settle();
     c.kubelet.enabled = false;
-    c.store.registry.add({ group: 'policy', version: 'v1', kind: 'PodDisruptionBudget', plural: 'poddisruptionbudgets', singular: 'poddisruptionbudget', namespaced: true });
-    c.store.create('poddisruptionbudgets.policy', { metadata: { name: 'web', namespace: 'default' }, spec: { minAvailable: 2, selector: { matchLabels: { app: 'web' } } } });
+    c.store.registry.add({
+      group: 'policy',
+      version: 'v1',
+      kind: 'PodDisruptionBudget',
+      plural: 'poddisruptionbudgets',
+      singular: 'poddisruptionbudget',
+      namespaced: true,
+    });
+    c.store.create('poddisruptionbudgets.policy', {
+      metadata: { name: 'web', namespace: 'default' },
+      spec: { minAvailable: 2, selector: { matchLabels: { app: 'web' } } },
+    });
     const [a] = livePods(c.store, 'web');
     try {
       evictPod(c.store, 'default', a!.metadata.name!);

@@ -17,13 +17,17 @@ function replicaset(name: string, replicas: number, spec: any = {}): KObject {
     spec: {
       replicas,
       selector: { matchLabels: { app: name } },
-      template: { metadata: { labels: { app: name, tier: 'web' }, annotations: { note: 'x' } }, spec: { containers: [{ name: 'c', image: 'nginx' }] } },
+      template: {
+        metadata: { labels: { app: name, tier: 'web' }, annotations: { note: 'x' } },
+        spec: { containers: [{ name: 'c', image: 'nginx' }] },
+      },
       ...spec,
     },
   };
 }
 
-const live = (c: Cluster, app: string) => c.store.list('pods', { labelSelector: `app=${app}` }).items.filter((p) => !p.metadata.deletionTimestamp);
+const live = (c: Cluster, app: string) =>
+  c.store.list('pods', { labelSelector: `app=${app}` }).items.filter((p) => !p.metadata.deletionTimestamp);
 
 describe('ReplicaSet controller', () => {
   it('creates pods from the template with owner references, status and events', async () => {
@@ -37,16 +41,34 @@ describe('ReplicaSet controller', () => {
       expect(p.metadata.name).toMatch(/^web-[bcdfghjklmnpqrstvwxz2456789]{5}$/);
       expect(p.metadata.labels).toEqual({ app: 'web', tier: 'web' });
       expect(p.metadata.annotations).toEqual({ note: 'x' });
-      expect(p.metadata.ownerReferences).toEqual([{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'web', uid: c.store.get(RS, 'default', 'web')!.metadata.uid, controller: true, blockOwnerDeletion: true }]);
+      expect(p.metadata.ownerReferences).toEqual([
+        {
+          apiVersion: 'apps/v1',
+          kind: 'ReplicaSet',
+          name: 'web',
+          uid: c.store.get(RS, 'default', 'web')!.metadata.uid,
+          controller: true,
+          blockOwnerDeletion: true,
+        },
+      ]);
     }
-    expect(c.store.get(RS, 'default', 'web')!.status).toEqual({ replicas: 3, fullyLabeledReplicas: 3, readyReplicas: 3, availableReplicas: 3, observedGeneration: 1 });
+    expect(c.store.get(RS, 'default', 'web')!.status).toEqual({
+      replicas: 3,
+      fullyLabeledReplicas: 3,
+      readyReplicas: 3,
+      availableReplicas: 3,
+      observedGeneration: 1,
+    });
     expect(events(c.store, 'web').filter((e) => e.reason === 'SuccessfulCreate')).toHaveLength(3);
   });
 
   it('adopts matching orphans, releases pods whose labels stop matching, never over-creates', async () => {
     cluster = await startCluster(() => [new Scheduler(), new ReplicaSetController()]);
     const c = cluster;
-    c.store.create('pods', { metadata: { name: 'orphan', namespace: 'default', labels: { app: 'web' } }, spec: { containers: [{ name: 'c', image: 'nginx' }] } });
+    c.store.create('pods', {
+      metadata: { name: 'orphan', namespace: 'default', labels: { app: 'web' } },
+      spec: { containers: [{ name: 'c', image: 'nginx' }] },
+    });
     c.store.create(RS, replicaset('web', 2));
     await c.settle();
     expect(live(c, 'web')).toHaveLength(2);
@@ -74,8 +96,19 @@ describe('ReplicaSet controller', () => {
 
   it('scales down the least valuable pods first', () => {
     const t = (s: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, s)).toISOString();
-    const mk = (name: string, node: string | undefined, phase: string, readyAt?: number, created = 0, restarts = 0): KObject => {
-      const p: KObject = { metadata: { name, creationTimestamp: t(created) }, spec: { containers: [{ name: 'c' }], ...(node ? { nodeName: node } : {}) }, status: { phase } };
+    const mk = (
+      name: string,
+      node: string | undefined,
+      phase: string,
+      readyAt?: number,
+      created = 0,
+      restarts = 0,
+    ): KObject => {
+      const p: KObject = {
+        metadata: { name, creationTimestamp: t(created) },
+        spec: { containers: [{ name: 'c' }], ...(node ? { nodeName: node } : {}) },
+        status: { phase },
+      };
       if (readyAt !== undefined) runningStatus(p, Date.parse(t(readyAt)));
       p.status.phase = phase;
       if (restarts) p.status.containerStatuses[0].restartCount = restarts;
@@ -119,7 +152,10 @@ describe('namespace controller', () => {
     await c.settle();
     const ns = c.store.get('namespaces', undefined, 'team')!;
     expect(ns.status.phase).toBe('Terminating');
-    expect(ns.status.conditions[0]).toMatchObject({ type: 'NamespaceContentRemaining', message: 'Some resources are remaining: pods has 2 resource instances' });
+    expect(ns.status.conditions[0]).toMatchObject({
+      type: 'NamespaceContentRemaining',
+      message: 'Some resources are remaining: pods has 2 resource instances',
+    });
     c.kubelet.enabled = true;
     await c.settle();
     await c.advance(2000);

@@ -7,14 +7,27 @@ import { Store } from '../../../source/engine/store/store.ts';
 function store(): Store {
   const s = new Store(createRegistry(), new FakeClock());
   for (const name of ['default', 'apps']) s.create('namespaces', { metadata: { name } });
-  s.create('services', { metadata: { name: 'kubernetes', namespace: 'default' }, spec: { clusterIP: '127.96.0.1', ports: [{ name: 'https', port: 443, targetPort: 6443 }] } });
-  s.create('services', { metadata: { name: 'my-db', namespace: 'apps' }, spec: { clusterIP: '127.96.0.9', ports: [{ name: 'pg', port: 5432 }] } });
+  s.create('services', {
+    metadata: { name: 'kubernetes', namespace: 'default' },
+    spec: { clusterIP: '127.96.0.1', ports: [{ name: 'https', port: 443, targetPort: 6443 }] },
+  });
+  s.create('services', {
+    metadata: { name: 'my-db', namespace: 'apps' },
+    spec: { clusterIP: '127.96.0.9', ports: [{ name: 'pg', port: 5432 }] },
+  });
   s.create('configmaps', { metadata: { name: 'cfg', namespace: 'apps' }, data: { MODE: 'fast', LEVEL: '3' } });
-  s.create('secrets', { metadata: { name: 'sec', namespace: 'apps' }, data: { PASSWORD: Buffer.from('hunter2').toString('base64') } });
+  s.create('secrets', {
+    metadata: { name: 'sec', namespace: 'apps' },
+    data: { PASSWORD: Buffer.from('hunter2').toString('base64') },
+  });
   return s;
 }
 
-const pod = { metadata: { name: 'p', namespace: 'apps', uid: 'u', labels: { app: 'x' } }, spec: { nodeName: 'node1' }, status: { podIP: '127.244.1.9', hostIP: '127.0.1.2' } };
+const pod = {
+  metadata: { name: 'p', namespace: 'apps', uid: 'u', labels: { app: 'x' } },
+  spec: { nodeName: 'node1' },
+  status: { podIP: '127.244.1.9', hostIP: '127.0.1.2' },
+};
 
 describe('containerEnv', () => {
   it('service links, envFrom, valueFrom and $(VAR) expansion', () => {
@@ -44,16 +57,28 @@ describe('containerEnv', () => {
       URL: 'http://127.244.1.9:80/p $(POD) $(NOPE)',
     });
     // Without service links only the API server's own service is announced.
-    const bare = containerEnv(store(), { ...pod, metadata: { ...pod.metadata, namespace: 'default' }, spec: { enableServiceLinks: false } }, {});
+    const bare = containerEnv(
+      store(),
+      { ...pod, metadata: { ...pod.metadata, namespace: 'default' }, spec: { enableServiceLinks: false } },
+      {},
+    );
     expect(Object.keys(bare).every((k) => k.startsWith('KUBERNETES_'))).toBe(true);
     expect(bare.KUBERNETES_SERVICE_HOST).toBe('127.96.0.1');
   });
 
   it('a missing ConfigMap or key is a CreateContainerConfigError unless optional', () => {
     const s = store();
-    expect(() => containerEnv(s, pod, { envFrom: [{ configMapRef: { name: 'nope' } }] })).toThrow(new ContainerConfigError('configmap "nope" not found'));
-    expect(() => containerEnv(s, pod, { env: [{ name: 'X', valueFrom: { configMapKeyRef: { name: 'cfg', key: 'NOPE' } } }] })).toThrow("couldn't find key NOPE in ConfigMap apps/cfg");
-    expect(containerEnv(s, pod, { env: [{ name: 'X', valueFrom: { secretKeyRef: { name: 'gone', key: 'k', optional: true } } }] }).X).toBeUndefined();
+    expect(() => containerEnv(s, pod, { envFrom: [{ configMapRef: { name: 'nope' } }] })).toThrow(
+      new ContainerConfigError('configmap "nope" not found'),
+    );
+    expect(() =>
+      containerEnv(s, pod, { env: [{ name: 'X', valueFrom: { configMapKeyRef: { name: 'cfg', key: 'NOPE' } } }] }),
+    ).toThrow("couldn't find key NOPE in ConfigMap apps/cfg");
+    expect(
+      containerEnv(s, pod, {
+        env: [{ name: 'X', valueFrom: { secretKeyRef: { name: 'gone', key: 'k', optional: true } } }],
+      }).X,
+    ).toBeUndefined();
   });
 
   it('expand', () => {

@@ -1,7 +1,18 @@
 import { PassThrough } from 'node:stream';
 import type { Clock } from '../../../source/engine/clock.ts';
 import { loadCatalog } from '../../../source/engine/runtime/catalog.ts';
-import type { Container, ExecSession, ExitInfo, PortMapping, ResolvedImage, Runtime, SandboxInfo, StartSpec } from '../../../source/engine/runtime/index.ts';
+import type {
+  Container,
+  ExecSession,
+  ExitInfo,
+  PortMapping,
+  ResolvedImage,
+  Runtime,
+  RuntimeKind,
+  SandboxInfo,
+  StartSpec,
+} from '../../../source/engine/runtime/index.ts';
+import { containerArgv } from '../../../source/engine/runtime/spec.ts';
 import { ImagePuller } from '../../../source/engine/runtime/pull.ts';
 
 /** A container instance the test ends when it wants (`finish`), or that reacts to stop/kill. */
@@ -31,6 +42,12 @@ export class FakeContainer implements Container {
   get podUid() {
     return this.spec.podUid;
   }
+  onOutput(): () => void {
+    return () => {};
+  }
+  attach() {
+    return { tty: false, stdin: null, resize() {}, detach() {} };
+  }
   get name() {
     return this.spec.container;
   }
@@ -45,7 +62,12 @@ export class FakeContainer implements Container {
   }
   finish(exitCode: number): void {
     if (this.exit) return;
-    this.exit = { exitCode, reason: exitCode === 0 ? 'Completed' : 'Error', startedAt: this.startedAt, finishedAt: this.clock.now() };
+    this.exit = {
+      exitCode,
+      reason: exitCode === 0 ? 'Completed' : 'Error',
+      startedAt: this.startedAt,
+      finishedAt: this.clock.now(),
+    };
     this.resolve(this.exit);
   }
   stop(graceMs: number): Promise<ExitInfo> {
@@ -76,7 +98,10 @@ export class FakeRuntime implements Runtime {
   private puller: ImagePuller;
   private current = new Map<string, FakeContainer>();
 
-  constructor(private clock: Clock, pullDelayMs = 1000) {
+  constructor(
+    private clock: Clock,
+    pullDelayMs = 1000,
+  ) {
     this.puller = new ImagePuller(this.catalog, clock, pullDelayMs);
   }
 
@@ -104,6 +129,15 @@ export class FakeRuntime implements Runtime {
     queueMicrotask(() => this.onStart(c));
     return c;
   }
+  kindOf(spec: { image: string; command?: string[]; args?: string[] }): RuntimeKind {
+    return containerArgv(this.catalog.resolve(spec.image), {
+      ...spec,
+      podUid: '',
+      podName: '',
+      container: '',
+      podIP: '',
+    }).kind;
+  }
   get(podUid: string, container: string) {
     return this.current.get(`${podUid}/${container}`);
   }
@@ -117,7 +151,15 @@ export class FakeRuntime implements Runtime {
     const stdout = new PassThrough();
     stdout.end(`ran ${req.command.join(' ')}\n`);
     const code = this.execResult.get(req.container) ?? 0;
-    return { pid: 1, stdin: null, stdout, stderr: null, resize() {}, exited: Promise.resolve({ exitCode: code }), kill() {} };
+    return {
+      pid: 1,
+      stdin: null,
+      stdout,
+      stderr: null,
+      resize() {},
+      exited: Promise.resolve({ exitCode: code }),
+      kill() {},
+    };
   }
   async removePod(podUid: string) {
     this.removed.push(podUid);

@@ -1,3 +1,7 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { hostPathPolicy } from '../../../source/engine/kubelet/volumes/host-path.ts';
 import type { KObject } from '../../../source/api-types/index.ts';
 import { FakeClock } from '../../../source/engine/clock.ts';
 import type { NodeConfig } from '../../../source/engine/context.ts';
@@ -9,7 +13,15 @@ import { createRegistry } from '../../../source/engine/resources/index.ts';
 import { Store, type WatchHandle } from '../../../source/engine/store/store.ts';
 import { FakeRuntime } from './fake-runtime.ts';
 
-export const NODE: NodeConfig = { name: 'node1', role: 'worker', ip: '127.0.1.2', podCIDR: '127.244.1.0/24', cpu: '4', memory: '8Gi', pods: '110' };
+export const NODE: NodeConfig = {
+  name: 'node1',
+  role: 'worker',
+  ip: '127.0.1.2',
+  podCIDR: '127.244.1.0/24',
+  cpu: '4',
+  memory: '8Gi',
+  pods: '110',
+};
 
 /** A store, a fake clock, a fake runtime and one node's kubelet fed by a pod watch. */
 export interface Harness {
@@ -29,7 +41,10 @@ export interface Harness {
 }
 
 export function podSpec(name: string, spec: any = {}): KObject {
-  return { metadata: { name, namespace: 'default' }, spec: { nodeName: 'node1', containers: [{ name: 'c', image: 'busybox:1.36' }], ...spec } };
+  return {
+    metadata: { name, namespace: 'default' },
+    spec: { nodeName: 'node1', containers: [{ name: 'c', image: 'busybox:1.36' }], ...spec },
+  };
 }
 
 export async function startHarness(): Promise<Harness> {
@@ -37,12 +52,24 @@ export async function startHarness(): Promise<Harness> {
   const store = new Store(createRegistry(), clock);
   store.create('namespaces', { metadata: { name: 'default' } });
   const rt = new FakeRuntime(clock);
+  const volumeRoot = mkdtempSync(join(tmpdir(), 'skiff-kubelet-vol-'));
   let kubelet!: NodeKubelet;
   let writer!: StatusWriter;
   let watch!: WatchHandle;
   const boot = () => {
     writer = new StatusWriter(store, () => {});
-    kubelet = new NodeKubelet(NODE, { rt, clock, store, recorder: new EventRecorder(store, clock), writer, starts: new Limiter(8), log: () => {} });
+    kubelet = new NodeKubelet(NODE, {
+      rt,
+      clock,
+      store,
+      recorder: new EventRecorder(store, clock),
+      writer,
+      starts: new Limiter(8),
+      log: () => {},
+      volumesDir: (uid) => join(volumeRoot, uid),
+      hostPaths: hostPathPolicy(volumeRoot),
+      syncPeriodMs: 10_000,
+    });
     watch = store.watch('pods', {}, (ev) => ev.object.spec?.nodeName === NODE.name && kubelet.podEvent(ev));
   };
   boot();

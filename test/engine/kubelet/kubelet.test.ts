@@ -23,7 +23,11 @@ describe('node kubelet', () => {
     await h.advance(1000);
     expect(h.pod('a')!.status.podIP).toBe(before.a);
     expect(h.pod('c')!.status.podIP).toBe(before.c);
-    expect(cs(h, 'a')).toMatchObject({ restartCount: 1, state: { running: {} }, lastState: { terminated: { exitCode: 255, reason: 'Unknown' } } });
+    expect(cs(h, 'a')).toMatchObject({
+      restartCount: 1,
+      state: { running: {} },
+      lastState: { terminated: { exitCode: 255, reason: 'Unknown' } },
+    });
     // restartPolicy Never: its container died with the node and may not come back.
     expect(h.pod('b')!.status.phase).toBe('Failed');
     expect(cs(h, 'b').state.terminated).toMatchObject({ exitCode: 255, reason: 'Unknown' });
@@ -43,7 +47,7 @@ describe('node kubelet', () => {
     h.store.delete('pods', 'default', 'x');
     expect(h.pod('x')!.metadata.deletionTimestamp).toBeTruthy();
     await h.restart();
-    await h.settle();
+    await h.advance(1500);
     expect(h.pod('x')).toBeUndefined();
   });
 
@@ -61,7 +65,7 @@ describe('node kubelet', () => {
     await h.settle();
     expect(h.pod('p')).toBeDefined();
     h.kubelet.resume();
-    await h.advance(1000);
+    await h.advance(2000);
     expect(h.pod('p')).toBeUndefined();
 
     h.store.create('pods', podSpec('q'));
@@ -89,7 +93,15 @@ describe('node kubelet: sandbox and ports', () => {
   it('warns once per pod when containers run unsandboxed', async () => {
     h = await startHarness();
     h.rt.sandbox = { available: false, reason: 'bwrap (bubblewrap) is not installed' };
-    h.store.create('pods', podSpec('open', { containers: [{ name: 'a', image: 'busybox:1.36' }, { name: 'b', image: 'busybox:1.36' }] }));
+    h.store.create(
+      'pods',
+      podSpec('open', {
+        containers: [
+          { name: 'a', image: 'busybox:1.36' },
+          { name: 'b', image: 'busybox:1.36' },
+        ],
+      }),
+    );
     await h.advance(1000);
     const warnings = h.events('open').filter((e) => e.reason === 'Unsandboxed');
     expect(warnings).toHaveLength(1);
@@ -101,11 +113,24 @@ describe('node kubelet: sandbox and ports', () => {
   it('publishes ports the runtime had to map on the pod, with an event', async () => {
     h = await startHarness();
     h.rt.mapPorts = true;
-    h.store.create('pods', podSpec('mapped', { containers: [{ name: 'web', image: 'nginx:1.25', ports: [{ containerPort: 80 }, { containerPort: 443 }] }] }));
+    h.store.create(
+      'pods',
+      podSpec('mapped', {
+        containers: [{ name: 'web', image: 'nginx:1.25', ports: [{ containerPort: 80 }, { containerPort: 443 }] }],
+      }),
+    );
     await h.advance(1000);
     const p = h.pod('mapped')!;
-    expect(JSON.parse(p.metadata.annotations!['skiff.dev/port-map'])).toEqual({ '80': '127.244.1.2:40080', '443': '127.244.1.2:40443' });
-    expect(h.events('mapped').filter((e) => e.reason === 'PortMapped').map((e) => e.message)).toContain('Port 80 on 127.244.1.2 needs root: container port 80 listens on 127.244.1.2:40080');
+    expect(JSON.parse(p.metadata.annotations!['skiff.dev/port-map'])).toEqual({
+      '80': '127.244.1.2:40080',
+      '443': '127.244.1.2:40443',
+    });
+    expect(
+      h
+        .events('mapped')
+        .filter((e) => e.reason === 'PortMapped')
+        .map((e) => e.message),
+    ).toContain('Port 80 on 127.244.1.2 needs root: container port 80 listens on 127.244.1.2:40080');
     expect(p.status.phase).toBe('Running');
   });
 });
@@ -115,7 +140,12 @@ describe('node kubelet: host network', () => {
     h = await startHarness();
     h.store.create('pods', podSpec('hostnet', { hostNetwork: true }));
     await h.advance(1000);
-    expect(h.pod('hostnet')!.status).toMatchObject({ podIP: '127.0.1.2', podIPs: [{ ip: '127.0.1.2' }], hostIP: '127.0.1.2', phase: 'Running' });
+    expect(h.pod('hostnet')!.status).toMatchObject({
+      podIP: '127.0.1.2',
+      podIPs: [{ ip: '127.0.1.2' }],
+      hostIP: '127.0.1.2',
+      phase: 'Running',
+    });
     expect(h.kubelet.ips.inUse).toBe(0);
   });
 });

@@ -1,8 +1,26 @@
 import { describe, expect, it } from 'vitest';
-import { buildPodStatus, podPhase, type ContainerStatus, type PodView } from '../../../source/engine/kubelet/pod-status.ts';
+import {
+  buildPodStatus,
+  podPhase,
+  type ContainerStatus,
+  type PodView,
+} from '../../../source/engine/kubelet/pod-status.ts';
 
-const running = (name: string, ready = true): ContainerStatus => ({ name, ready, started: true, restartCount: 0, image: 'i', imageID: 'x', state: { running: { startedAt: 't' } }, lastState: {} });
-const exited = (name: string, exitCode: number): ContainerStatus => ({ ...running(name, false), started: false, state: { terminated: { exitCode, reason: exitCode ? 'Error' : 'Completed', finishedAt: 't' } } });
+const running = (name: string, ready = true): ContainerStatus => ({
+  name,
+  ready,
+  started: true,
+  restartCount: 0,
+  image: 'i',
+  imageID: 'x',
+  state: { running: { startedAt: 't' } },
+  lastState: {},
+});
+const exited = (name: string, exitCode: number): ContainerStatus => ({
+  ...running(name, false),
+  started: false,
+  state: { terminated: { exitCode, reason: exitCode ? 'Error' : 'Completed', finishedAt: 't' } },
+});
 const waiting = (name: string, lastExit?: number): ContainerStatus => ({
   ...running(name, false),
   started: false,
@@ -42,17 +60,55 @@ describe('buildPodStatus', () => {
     const prev = {
       phase: 'Pending',
       qosClass: 'BestEffort',
-      conditions: [{ type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: 'sched' }, { type: 'DisruptionTarget', status: 'True' }],
+      conditions: [
+        { type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: 'sched' },
+        { type: 'DisruptionTarget', status: 'True' },
+      ],
     };
     const first = buildPodStatus(prev, view([running('a', false)]), Date.parse('2026-01-01T00:00:00Z'));
     expect(first.qosClass).toBe('BestEffort');
-    expect(first.conditions.map((c: any) => c.type)).toEqual(['PodReadyToStartContainers', 'Initialized', 'Ready', 'ContainersReady', 'PodScheduled', 'DisruptionTarget']);
+    expect(first.conditions.map((c: any) => c.type)).toEqual([
+      'PodReadyToStartContainers',
+      'Initialized',
+      'Ready',
+      'ContainersReady',
+      'PodScheduled',
+      'DisruptionTarget',
+    ]);
     expect(first.conditions[4].lastTransitionTime).toBe('sched');
-    expect(first.conditions[2]).toEqual({ type: 'Ready', status: 'False', reason: 'ContainersNotReady', message: 'containers with unready status: [a]', lastProbeTime: null, lastTransitionTime: '2026-01-01T00:00:00Z' });
+    expect(first.conditions[2]).toEqual({
+      type: 'Ready',
+      status: 'False',
+      reason: 'ContainersNotReady',
+      message: 'containers with unready status: [a]',
+      lastProbeTime: null,
+      lastTransitionTime: '2026-01-01T00:00:00Z',
+    });
     const second = buildPodStatus(first, view([running('a', true)]), Date.parse('2026-01-01T00:01:00Z'));
     expect(second.conditions[0].lastTransitionTime).toBe('2026-01-01T00:00:00Z');
-    expect(second.conditions[2]).toEqual({ type: 'Ready', status: 'True', lastProbeTime: null, lastTransitionTime: '2026-01-01T00:01:00Z' });
-    expect(second).toMatchObject({ phase: 'Running', hostIP: '127.0.1.2', hostIPs: [{ ip: '127.0.1.2' }], podIP: '127.244.1.2', podIPs: [{ ip: '127.244.1.2' }], startTime: 's' });
-    expect(second.containerStatuses[0]).toEqual({ name: 'a', ready: true, started: true, restartCount: 0, image: 'i', imageID: 'x', state: { running: { startedAt: 't' } }, lastState: {} });
+    expect(second.conditions[2]).toEqual({
+      type: 'Ready',
+      status: 'True',
+      lastProbeTime: null,
+      lastTransitionTime: '2026-01-01T00:01:00Z',
+    });
+    expect(second).toMatchObject({
+      phase: 'Running',
+      hostIP: '127.0.1.2',
+      hostIPs: [{ ip: '127.0.1.2' }],
+      podIP: '127.244.1.2',
+      podIPs: [{ ip: '127.244.1.2' }],
+      startTime: 's',
+    });
+    expect(second.containerStatuses[0]).toEqual({
+      name: 'a',
+      ready: true,
+      started: true,
+      restartCount: 0,
+      image: 'i',
+      imageID: 'x',
+      state: { running: { startedAt: 't' } },
+      lastState: {},
+    });
   });
 });

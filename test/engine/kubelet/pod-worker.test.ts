@@ -5,7 +5,8 @@ let h: Harness;
 afterEach(() => h?.stop());
 
 const cs = (h: Harness, name: string) => h.pod(name)!.status.containerStatuses[0];
-const cond = (h: Harness, name: string, type: string) => h.pod(name)!.status.conditions.find((c: any) => c.type === type);
+const cond = (h: Harness, name: string, type: string) =>
+  h.pod(name)!.status.conditions.find((c: any) => c.type === type);
 
 describe('pod worker', () => {
   it('pulls, creates and starts a container, then reports the pod Running and Ready', async () => {
@@ -17,8 +18,20 @@ describe('pod worker', () => {
     expect(st.podIP).toBe('127.244.1.2');
     expect(st.podIPs).toEqual([{ ip: '127.244.1.2' }]);
     expect(st.hostIP).toBe('127.0.1.2');
-    expect(st.containerStatuses[0]).toMatchObject({ name: 'nginx', ready: false, started: false, restartCount: 0, image: 'nginx:1.25', imageID: '', state: { waiting: { reason: 'ContainerCreating' } } });
-    expect(cond(h, 'web', 'Ready')).toMatchObject({ status: 'False', reason: 'ContainersNotReady', message: 'containers with unready status: [nginx]' });
+    expect(st.containerStatuses[0]).toMatchObject({
+      name: 'nginx',
+      ready: false,
+      started: false,
+      restartCount: 0,
+      image: 'nginx:1.25',
+      imageID: '',
+      state: { waiting: { reason: 'ContainerCreating' } },
+    });
+    expect(cond(h, 'web', 'Ready')).toMatchObject({
+      status: 'False',
+      reason: 'ContainersNotReady',
+      message: 'containers with unready status: [nginx]',
+    });
     expect(cond(h, 'web', 'PodReadyToStartContainers').status).toBe('True');
     await h.advance(1000);
     st = h.pod('web')!.status;
@@ -33,11 +46,20 @@ describe('pod worker', () => {
       containerID: expect.stringMatching(/^containerd:\/\/[0-9a-f]{64}$/),
       state: { running: { startedAt: expect.any(String) } },
     });
-    for (const t of ['PodReadyToStartContainers', 'Initialized', 'Ready', 'ContainersReady', 'PodScheduled']) expect(cond(h, 'web', t).status).toBe('True');
-    expect(st.conditions.map((c: any) => c.type)).toEqual(['PodReadyToStartContainers', 'Initialized', 'Ready', 'ContainersReady', 'PodScheduled']);
+    for (const t of ['PodReadyToStartContainers', 'Initialized', 'Ready', 'ContainersReady', 'PodScheduled'])
+      expect(cond(h, 'web', t).status).toBe('True');
+    expect(st.conditions.map((c: any) => c.type)).toEqual([
+      'PodReadyToStartContainers',
+      'Initialized',
+      'Ready',
+      'ContainersReady',
+      'PodScheduled',
+    ]);
     expect(reasons(h, 'web').sort()).toEqual(['Created', 'Pulled', 'Pulling', 'Started']);
     const pulled = h.events('web').find((e) => e.reason === 'Pulled')!;
-    expect(pulled.message).toBe('Successfully pulled image "nginx:1.25" in 1s (1s including waiting). Image size: 72950530 bytes.');
+    expect(pulled.message).toBe(
+      'Successfully pulled image "nginx:1.25" in 1s (1s including waiting). Image size: 72950530 bytes.',
+    );
     expect(pulled.involvedObject.fieldPath).toBe('spec.containers{nginx}');
     expect(pulled.source).toEqual({ component: 'kubelet', host: 'node1' });
 
@@ -46,7 +68,9 @@ describe('pod worker', () => {
     await h.settle();
     expect(h.pod('web2')!.status.phase).toBe('Running');
     expect(h.pod('web2')!.status.podIP).toBe('127.244.1.3');
-    expect(h.events('web2').find((e) => e.reason === 'Pulled')!.message).toBe('Container image "nginx:1.25" already present on machine');
+    expect(h.events('web2').find((e) => e.reason === 'Pulled')!.message).toBe(
+      'Container image "nginx:1.25" already present on machine',
+    );
   });
 
   it('restarts a crashing container at once, then after 10 s, 20 s, 40 s … in CrashLoopBackOff', async () => {
@@ -58,7 +82,10 @@ describe('pod worker', () => {
     expect(h.rt.instances('c')).toHaveLength(2);
     let s = cs(h, 'crash');
     expect(s.restartCount).toBe(1);
-    expect(s.state.waiting).toEqual({ reason: 'CrashLoopBackOff', message: `back-off 10s restarting failed container=c pod=crash_default(${h.pod('crash')!.metadata.uid})` });
+    expect(s.state.waiting).toEqual({
+      reason: 'CrashLoopBackOff',
+      message: `back-off 10s restarting failed container=c pod=crash_default(${h.pod('crash')!.metadata.uid})`,
+    });
     expect(s.lastState.terminated).toMatchObject({ exitCode: 1, reason: 'Error' });
     expect(h.pod('crash')!.status.phase).toBe('Running');
     await h.advance(9000);
@@ -78,7 +105,9 @@ describe('pod worker', () => {
     expect(h.rt.instances('c').map((c) => c.attempt)).toEqual([0, 1, 2, 3, 4, 5, 6]);
     const backoff = h.events('crash').find((e) => e.reason === 'BackOff')!;
     expect(backoff.type).toBe('Warning');
-    expect(backoff.message).toBe(`Back-off restarting failed container c in pod crash_default(${h.pod('crash')!.metadata.uid})`);
+    expect(backoff.message).toBe(
+      `Back-off restarting failed container c in pod crash_default(${h.pod('crash')!.metadata.uid})`,
+    );
     expect(backoff.count).toBeGreaterThan(3);
   });
 
@@ -107,13 +136,17 @@ describe('pod worker', () => {
     await h.settle();
     expect(cs(h, 'bad').state.waiting).toEqual({
       reason: 'ErrImagePull',
-      message: 'rpc error: code = NotFound desc = failed to pull and unpack image "docker.io/library/nginx:abc": failed to resolve reference "docker.io/library/nginx:abc": docker.io/library/nginx:abc: not found',
+      message:
+        'rpc error: code = NotFound desc = failed to pull and unpack image "docker.io/library/nginx:abc": failed to resolve reference "docker.io/library/nginx:abc": docker.io/library/nginx:abc: not found',
     });
     expect(h.pod('bad')!.status.phase).toBe('Pending');
     const pulls = () => h.events('bad').find((e) => e.reason === 'Pulling')?.count ?? 0;
     expect(pulls()).toBe(1);
     await h.advance(2000);
-    expect(cs(h, 'bad').state.waiting).toEqual({ reason: 'ImagePullBackOff', message: 'Back-off pulling image "nginx:abc"' });
+    expect(cs(h, 'bad').state.waiting).toEqual({
+      reason: 'ImagePullBackOff',
+      message: 'Back-off pulling image "nginx:abc"',
+    });
     await h.advance(7500);
     expect(pulls()).toBe(1);
     await h.advance(500);
@@ -156,7 +189,10 @@ describe('pod worker', () => {
     const never = h.pod('never')!.status;
     expect(never.phase).toBe('Failed');
     expect(never.containerStatuses[0].state.terminated).toMatchObject({ exitCode: 3, reason: 'Error' });
-    expect(never.conditions.find((c: any) => c.type === 'Ready')).toMatchObject({ status: 'False', reason: 'PodCompleted' });
+    expect(never.conditions.find((c: any) => c.type === 'Ready')).toMatchObject({
+      status: 'False',
+      reason: 'PodCompleted',
+    });
     expect(never.conditions.find((c: any) => c.type === 'PodReadyToStartContainers').status).toBe('False');
     const onfail = h.pod('onfail')!.status;
     expect(onfail.phase).toBe('Succeeded');
@@ -171,10 +207,22 @@ describe('pod worker', () => {
   it('runs init containers in order before the app containers', async () => {
     h = await startHarness();
     h.rt.onStart = (c) => c.name.startsWith('init') && c.finish(0);
-    h.store.create('pods', podSpec('withinit', { initContainers: [{ name: 'init-a', image: 'busybox:1.36' }, { name: 'init-b', image: 'busybox:1.36' }] }));
+    h.store.create(
+      'pods',
+      podSpec('withinit', {
+        initContainers: [
+          { name: 'init-a', image: 'busybox:1.36' },
+          { name: 'init-b', image: 'busybox:1.36' },
+        ],
+      }),
+    );
     await h.settle();
     let st = h.pod('withinit')!.status;
-    expect(st.conditions.find((c: any) => c.type === 'Initialized')).toMatchObject({ status: 'False', reason: 'ContainersNotInitialized', message: 'containers with incomplete status: [init-a init-b]' });
+    expect(st.conditions.find((c: any) => c.type === 'Initialized')).toMatchObject({
+      status: 'False',
+      reason: 'ContainersNotInitialized',
+      message: 'containers with incomplete status: [init-a init-b]',
+    });
     expect(st.containerStatuses[0].state.waiting.reason).toBe('PodInitializing');
     await h.advance(1000);
     expect(h.rt.started.map((c) => c.name)).toEqual(['init-a', 'init-b', 'c']);
@@ -199,6 +247,9 @@ describe('pod worker', () => {
     expect(h.pod('slow')).toBeDefined();
     await h.advance(500);
     expect(c.signals).toEqual(['SIGTERM', 'SIGKILL']);
+    // Reported gone on the next relist, a second later.
+    expect(h.pod('slow')).toBeDefined();
+    await h.advance(1000);
     expect(h.pod('slow')).toBeUndefined();
     expect(h.rt.removed).toContain(c.podUid);
     expect(h.kubelet.ips.inUse).toBe(0);
@@ -206,10 +257,13 @@ describe('pod worker', () => {
 
   it('a pod held by a finalizer stays after its containers stopped, until the finalizer goes', async () => {
     h = await startHarness();
-    h.store.create('pods', { ...podSpec('held'), metadata: { name: 'held', namespace: 'default', finalizers: ['example.com/hold'] } });
+    h.store.create('pods', {
+      ...podSpec('held'),
+      metadata: { name: 'held', namespace: 'default', finalizers: ['example.com/hold'] },
+    });
     await h.advance(1000);
     h.store.delete('pods', 'default', 'held');
-    await h.advance(1000);
+    await h.advance(2500);
     expect(h.rt.instances('c')[0]!.running).toBe(false);
     expect(h.pod('held')!.metadata.deletionTimestamp).toBeTruthy();
     h.store.mutate('pods', 'default', 'held', (p) => {
@@ -232,7 +286,19 @@ describe('pod worker', () => {
   it('readiness and liveness probes: not Ready until the probe passes; a failing liveness probe restarts', async () => {
     h = await startHarness();
     const probe = (extra: any) => ({ exec: { command: ['check'] }, periodSeconds: 10, ...extra });
-    h.store.create('pods', podSpec('probed', { containers: [{ name: 'c', image: 'busybox:1.36', readinessProbe: probe({ initialDelaySeconds: 5 }), livenessProbe: probe({ failureThreshold: 2 }) }] }));
+    h.store.create(
+      'pods',
+      podSpec('probed', {
+        containers: [
+          {
+            name: 'c',
+            image: 'busybox:1.36',
+            readinessProbe: probe({ initialDelaySeconds: 5 }),
+            livenessProbe: probe({ failureThreshold: 2 }),
+          },
+        ],
+      }),
+    );
     await h.advance(1000);
     expect(cs(h, 'probed')).toMatchObject({ ready: false, started: true, state: { running: {} } });
     await h.advance(5000);
@@ -243,9 +309,16 @@ describe('pod worker', () => {
     expect(cs(h, 'probed').ready).toBe(true);
     await h.advance(10_000, 1000);
     expect(reasons(h, 'probed')).toEqual(expect.arrayContaining(['Unhealthy', 'Killing']));
-    const unhealthy = h.events('probed').filter((e) => e.reason === 'Unhealthy').map((e) => e.message);
-    expect(unhealthy).toEqual(expect.arrayContaining(['Liveness probe failed: ran check', 'Readiness probe failed: ran check']));
-    expect(h.events('probed').find((e) => e.reason === 'Killing')!.message).toBe('Container c failed liveness probe, will be restarted');
+    const unhealthy = h
+      .events('probed')
+      .filter((e) => e.reason === 'Unhealthy')
+      .map((e) => e.message);
+    expect(unhealthy).toEqual(
+      expect.arrayContaining(['Liveness probe failed: ran check', 'Readiness probe failed: ran check']),
+    );
+    expect(h.events('probed').find((e) => e.reason === 'Killing')!.message).toBe(
+      'Container c failed liveness probe, will be restarted',
+    );
     h.rt.execResult.set('c', 0);
     await h.advance(1000);
     expect(cs(h, 'probed').restartCount).toBe(1);
@@ -255,7 +328,18 @@ describe('pod worker', () => {
   it('a startup probe holds liveness and readiness back until it passes', async () => {
     h = await startHarness();
     h.rt.execResult.set('c', 1);
-    h.store.create('pods', podSpec('slowstart', { containers: [{ name: 'c', image: 'busybox:1.36', startupProbe: { exec: { command: ['up'] }, periodSeconds: 1, failureThreshold: 30 } }] }));
+    h.store.create(
+      'pods',
+      podSpec('slowstart', {
+        containers: [
+          {
+            name: 'c',
+            image: 'busybox:1.36',
+            startupProbe: { exec: { command: ['up'] }, periodSeconds: 1, failureThreshold: 30 },
+          },
+        ],
+      }),
+    );
     await h.advance(5000);
     expect(cs(h, 'slowstart')).toMatchObject({ started: false, ready: false });
     h.rt.execResult.set('c', 0);
@@ -271,7 +355,11 @@ describe('pod worker', () => {
       p.spec.containers[0].image = 'nginx:1.27';
     });
     await h.advance(2000);
-    expect(cs(h, 'img')).toMatchObject({ restartCount: 1, image: 'docker.io/library/nginx:1.27', state: { running: {} } });
+    expect(cs(h, 'img')).toMatchObject({
+      restartCount: 1,
+      image: 'docker.io/library/nginx:1.27',
+      state: { running: {} },
+    });
     expect(h.events('img').map((e) => e.message)).toContain('Container c definition changed, will be restarted');
   });
 
@@ -288,9 +376,17 @@ describe('pod worker', () => {
 describe('pod worker: environment', () => {
   it('waits in CreateContainerConfigError until the ConfigMap exists', async () => {
     h = await startHarness();
-    h.store.create('pods', podSpec('cfg', { containers: [{ name: 'c', image: 'busybox:1.36', envFrom: [{ configMapRef: { name: 'later' } }] }] }));
+    h.store.create(
+      'pods',
+      podSpec('cfg', {
+        containers: [{ name: 'c', image: 'busybox:1.36', envFrom: [{ configMapRef: { name: 'later' } }] }],
+      }),
+    );
     await h.advance(1000);
-    expect(cs(h, 'cfg').state.waiting).toEqual({ reason: 'CreateContainerConfigError', message: 'configmap "later" not found' });
+    expect(cs(h, 'cfg').state.waiting).toEqual({
+      reason: 'CreateContainerConfigError',
+      message: 'configmap "later" not found',
+    });
     expect(h.events('cfg').map((e) => e.message)).toContain('Error: configmap "later" not found');
     h.store.create('configmaps', { metadata: { name: 'later', namespace: 'default' }, data: { A: 'b' } });
     await h.advance(10_000, 1000);

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { decodeFrame, encodeFrame, exitStatus, pickProtocol } from '../../../source/engine/kubelet/stream-protocol.ts';
+import {
+  decodeFrame,
+  encodeFrame,
+  exitStatus,
+  pickProtocol,
+} from '../../../source/engine/kubelet/streams/stream-protocol.ts';
 
 describe('stream protocol', () => {
   it('prefers v5, then v4, then base64', () => {
@@ -12,7 +17,10 @@ describe('stream protocol', () => {
     expect(encodeFrame('v5.channel.k8s.io', 1, 'hi')).toEqual(Buffer.from([1, 104, 105]));
     expect(encodeFrame('v4.base64.channel.k8s.io', 1, 'hi')).toBe('1aGk=');
     expect(decodeFrame('v5.channel.k8s.io', Buffer.from([255, 0]))).toEqual({ channel: 255, data: Buffer.from([0]) });
-    expect(decodeFrame('v4.base64.channel.k8s.io', Buffer.from('0aGk='))).toEqual({ channel: 0, data: Buffer.from('hi') });
+    expect(decodeFrame('v4.base64.channel.k8s.io', Buffer.from('0aGk='))).toEqual({
+      channel: 0,
+      data: Buffer.from('hi'),
+    });
   });
 
   it('reports the exit code as kubectl expects', () => {

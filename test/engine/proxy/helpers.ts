@@ -75,12 +75,13 @@ function decodeV4(hex: string): string {
 function decodeV6(hex: string): string {
   const [addr, port] = hex.split(':');
   const words = addr!.match(/.{8}/g)!;
-  if (words[0] === '00000000' && words[1] === '00000000' && words[2] === 'FFFF0000') return `::ffff:${decodeV4(`${words[3]}:${port}`)}`;
+  if (words[0] === '00000000' && words[1] === '00000000' && words[2] === 'FFFF0000')
+    return `::ffff:${decodeV4(`${words[3]}:${port}`)}`;
   return `[${addr}]:${parseInt(port!, 16)}`;
 }
 
-/** Listening TCP sockets owned by this process, read from the OS. */
-export function ownListeningSockets(): string[] {
+/** Listening TCP sockets (or bound UDP ones) owned by this process, read from the OS. */
+export function ownListeningSockets(protocol: 'tcp' | 'udp' = 'tcp'): string[] {
   const inodes = new Set<string>();
   for (const fd of readdirSync('/proc/self/fd')) {
     try {
@@ -89,7 +90,10 @@ export function ownListeningSockets(): string[] {
     } catch {}
   }
   const out: string[] = [];
-  for (const [file, decode] of [['/proc/net/tcp', decodeV4], ['/proc/net/tcp6', decodeV6]] as const) {
+  for (const [file, decode] of [
+    [`/proc/net/${protocol}`, decodeV4],
+    [`/proc/net/${protocol}6`, decodeV6],
+  ] as const) {
     let text = '';
     try {
       text = readFileSync(file, 'utf8');
@@ -98,7 +102,8 @@ export function ownListeningSockets(): string[] {
     }
     for (const line of text.split('\n').slice(1)) {
       const f = line.trim().split(/\s+/);
-      if (f.length < 10 || f[3] !== '0A') continue; // 0A = LISTEN
+      // 0A = LISTEN; every bound UDP socket counts.
+      if (f.length < 10 || (protocol === 'tcp' && f[3] !== '0A')) continue;
       if (inodes.has(f[9]!)) out.push(decode(f[1]!));
     }
   }

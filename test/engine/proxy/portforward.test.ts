@@ -4,7 +4,7 @@ import type { Duplex } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { KObject } from '../../../source/api-types/index.ts';
-import { handlePortForward } from '../../../source/engine/proxy/portforward.ts';
+import { handlePortForward } from '../../../source/engine/kubelet/streams/portforward.ts';
 import { backend, closeAll, waitFor } from './helpers.ts';
 import { SpdyTestClient } from './spdy-client.ts';
 import { rawWebSocket } from './ws-client.ts';
@@ -17,7 +17,10 @@ afterEach(async () => {
   await closeAll(servers.splice(0));
 });
 
-const pod: KObject = { metadata: { name: 'web-1', namespace: 'default', uid: 'u-1' }, status: { podIP: '127.246.1.20' } };
+const pod: KObject = {
+  metadata: { name: 'web-1', namespace: 'default', uid: 'u-1' },
+  status: { podIP: '127.246.1.20' },
+};
 
 /** A stand-in API server that routes every upgrade to handlePortForward. */
 async function apiServer(p: KObject = pod): Promise<number> {
@@ -33,7 +36,11 @@ async function apiServer(p: KObject = pod): Promise<number> {
 }
 
 async function tunnel(port: number) {
-  const ws = await rawWebSocket(port, '/api/v1/namespaces/default/pods/web-1/portforward', 'SPDY/3.1+portforward.k8s.io');
+  const ws = await rawWebSocket(
+    port,
+    '/api/v1/namespaces/default/pods/web-1/portforward',
+    'SPDY/3.1+portforward.k8s.io',
+  );
   expect(ws.protocol).toBe('SPDY/3.1+portforward.k8s.io');
   const client = new SpdyTestClient((b) => ws.send(b));
   ws.onMessage((d) => client.push(d));
@@ -65,7 +72,9 @@ describe('port-forward', () => {
     const { client, ws } = await tunnel(await apiServer());
     const { error, data } = await client.connect(9999, 0);
     await waitFor(() => client.fin.has(error));
-    expect(client.text(error)).toMatch(/^error forwarding port 9999 to pod web-1, uid u-1: dial tcp4 127.246.1.20:9999: .*ECONNREFUSED/);
+    expect(client.text(error)).toMatch(
+      /^error forwarding port 9999 to pod web-1, uid u-1: dial tcp4 127.246.1.20:9999: .*ECONNREFUSED/,
+    );
     await waitFor(() => client.fin.has(data));
     ws.close();
   });
@@ -125,7 +134,16 @@ describe('port-forward', () => {
     expect([...got[0]!]).toEqual([0, 8080 & 255, 8080 >> 8]);
     expect([...got[1]!]).toEqual([1, 8080 & 255, 8080 >> 8]);
     ws.send(Buffer.concat([Buffer.from([0]), Buffer.from(httpGet)]));
-    await waitFor(() => Buffer.concat(got.slice(2).filter((m) => m[0] === 0).map((m) => m.subarray(1))).toString().endsWith('channels'));
+    await waitFor(() =>
+      Buffer.concat(
+        got
+          .slice(2)
+          .filter((m) => m[0] === 0)
+          .map((m) => m.subarray(1)),
+      )
+        .toString()
+        .endsWith('channels'),
+    );
     ws.close();
   });
 });

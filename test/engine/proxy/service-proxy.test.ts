@@ -3,7 +3,7 @@ import { connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Component } from '../../../source/engine/context.ts';
 import { endpointSlicesController } from '../../../source/engine/controllers/endpointslices.ts';
-import { assertLoopback } from '../../../source/engine/proxy/loopback.ts';
+import { assertLoopback } from '../../../source/engine/net/loopback.ts';
 import { ServiceProxy } from '../../../source/engine/proxy/service-proxy.ts';
 import { runPod, setPodStatus, testContext } from '../controllers/endpoints-helpers.ts';
 import { backend, closeAll, count, fetchBody, ownListeningSockets, waitFor } from './helpers.ts';
@@ -126,7 +126,11 @@ describe('service proxy', () => {
     const mapped = await backend('mapped', '127.0.0.1', 0);
     servers.push(mapped);
     const port = (mapped.address() as { port: number }).port;
-    runPod(t.ctx.store, 'a', { ip: '127.246.1.10', ports: [{ containerPort: 8080 }], annotations: { 'skiff.dev/port-map': JSON.stringify({ 8080: `127.0.0.1:${port}` }) } });
+    runPod(t.ctx.store, 'a', {
+      ip: '127.246.1.10',
+      ports: [{ containerPort: 8080 }],
+      annotations: { 'skiff.dev/port-map': JSON.stringify({ 8080: `127.0.0.1:${port}` }) },
+    });
     expect(await waitFor(() => fetchBody(ip, 81))).toBe('mapped');
   });
 
@@ -134,7 +138,9 @@ describe('service proxy', () => {
     const t = await setup({ mapLowPorts: true });
     const ip = service(t).spec.clusterIP;
     await pod(t, 'a', '127.246.1.10');
-    const raw = await waitFor(() => t.ctx.store.get('services', 'default', 'web')!.metadata.annotations?.['skiff.dev/port-map']);
+    const raw = await waitFor(
+      () => t.ctx.store.get('services', 'default', 'web')!.metadata.annotations?.['skiff.dev/port-map'],
+    );
     const map = JSON.parse(raw!);
     const [host, port] = map['81'].split(':');
     expect(host).toBe(ip);

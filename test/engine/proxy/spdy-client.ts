@@ -1,6 +1,6 @@
 import zlib from 'node:zlib';
-import { SPDY_DICTIONARY } from '../../../source/engine/proxy/spdy-dictionary.ts';
-import { controlFrame, dataFrame, decodeHeaderBlock, encodeHeaderBlock } from '../../../source/engine/proxy/spdy.ts';
+import { SPDY_DICTIONARY } from '../../../source/engine/net/spdy-dictionary.ts';
+import { controlFrame, dataFrame, decodeHeaderBlock, encodeHeaderBlock } from '../../../source/engine/net/spdy.ts';
 
 /** A zlib context used one sync-flushed block at a time. */
 function blockCodec(z: zlib.Deflate | zlib.Inflate) {

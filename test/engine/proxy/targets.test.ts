@@ -18,12 +18,21 @@ describe('port-map annotation', () => {
     expect(podTarget(pod({ 80: '127.0.0.1:41234' }), 81)).toEqual({ host: '127.246.1.5', port: 81 });
     expect(podTarget(pod({ 80: 41000 }), 80)).toEqual({ host: '127.246.1.5', port: 41000 });
     expect(podTarget(pod({ 80: '41001' }), 80)).toEqual({ host: '127.246.1.5', port: 41001 });
-    expect(podTarget(pod([{ containerPort: 80, hostIP: '127.246.1.5', hostPort: 41002 }]), 80)).toEqual({ host: '127.246.1.5', port: 41002 });
-    expect(podTarget(pod({ 80: { hostIP: '127.0.0.2', hostPort: 41003 } }), 80)).toEqual({ host: '127.0.0.2', port: 41003 });
+    expect(podTarget(pod([{ containerPort: 80, hostIP: '127.246.1.5', hostPort: 41002 }]), 80)).toEqual({
+      host: '127.246.1.5',
+      port: 41002,
+    });
+    expect(podTarget(pod({ 80: { hostIP: '127.0.0.2', hostPort: 41003 } }), 80)).toEqual({
+      host: '127.0.0.2',
+      port: 41003,
+    });
   });
 
   it('ignores a broken annotation', () => {
-    const p: KObject = { metadata: { annotations: { 'skiff.dev/port-map': '{nope' } }, status: { podIP: '127.246.1.5' } };
+    const p: KObject = {
+      metadata: { annotations: { 'skiff.dev/port-map': '{nope' } },
+      status: { podIP: '127.246.1.5' },
+    };
     expect(podTarget(p, 80)).toEqual({ host: '127.246.1.5', port: 80 });
     expect(mappedTarget(undefined, '127.0.0.9', 5)).toEqual({ host: '127.0.0.9', port: 5 });
   });

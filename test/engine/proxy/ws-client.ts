@@ -7,24 +7,28 @@ import type { Socket } from 'node:net';
  * subprotocol names the `ws` client refuses (`SPDY/3.1+portforward.k8s.io`).
  */
 export async function rawWebSocket(port: number, path: string, protocol: string) {
-  const { socket, head, accepted } = await new Promise<{ socket: Socket; head: Buffer; accepted: string }>((resolve, reject) => {
-    const req = request({
-      host: '127.0.0.1',
-      port,
-      path,
-      headers: {
-        Connection: 'Upgrade',
-        Upgrade: 'websocket',
-        'Sec-WebSocket-Version': '13',
-        'Sec-WebSocket-Key': randomBytes(16).toString('base64'),
-        'Sec-WebSocket-Protocol': protocol,
-      },
-    });
-    req.on('upgrade', (res, socket, head) => resolve({ socket, head, accepted: String(res.headers['sec-websocket-protocol'] ?? '') }));
-    req.on('response', (res) => reject(new Error(`no upgrade: ${res.statusCode}`)));
-    req.on('error', reject);
-    req.end();
-  });
+  const { socket, head, accepted } = await new Promise<{ socket: Socket; head: Buffer; accepted: string }>(
+    (resolve, reject) => {
+      const req = request({
+        host: '127.0.0.1',
+        port,
+        path,
+        headers: {
+          Connection: 'Upgrade',
+          Upgrade: 'websocket',
+          'Sec-WebSocket-Version': '13',
+          'Sec-WebSocket-Key': randomBytes(16).toString('base64'),
+          'Sec-WebSocket-Protocol': protocol,
+        },
+      });
+      req.on('upgrade', (res, socket, head) =>
+        resolve({ socket, head, accepted: String(res.headers['sec-websocket-protocol'] ?? '') }),
+      );
+      req.on('response', (res) => reject(new Error(`no upgrade: ${res.statusCode}`)));
+      req.on('error', reject);
+      req.end();
+    },
+  );
   socket.on('error', () => {});
   const listeners: Array<(b: Buffer) => void> = [];
   let buf = head;

@@ -20,7 +20,17 @@ describe('image catalog', () => {
   });
 
   it('has the images the tutorial and kube-system use', () => {
-    for (const ref of ['busybox', 'alpine:3.20', 'ubuntu:22.04', 'debian', 'node:20', 'python:3.12', 'registry.k8s.io/pause:3.10', 'registry.k8s.io/coredns/coredns:v1.11.1', 'registry.k8s.io/kube-proxy:v1.34.0']) {
+    for (const ref of [
+      'busybox',
+      'alpine:3.20',
+      'ubuntu:22.04',
+      'debian',
+      'node:20',
+      'python:3.12',
+      'registry.k8s.io/pause:3.10',
+      'registry.k8s.io/coredns/coredns:v1.11.1',
+      'registry.k8s.io/kube-proxy:v1.34.0',
+    ]) {
       expect(() => catalog.resolve(ref), ref).not.toThrow();
     }
     expect(catalog.resolve('busybox').image).toMatchObject({ runtime: 'process', cmd: ['sh'] });

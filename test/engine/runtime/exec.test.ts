@@ -38,14 +38,23 @@ describe.skipIf(!bwrap)('exec (sandboxed)', () => {
       { uid: uid(), name: 'web-a', ip: podIP() },
       { uid: uid(), name: 'web-b', ip: podIP() },
     ];
-    for (const p of pods) await rt.start({ podUid: p.uid, podName: p.name, container: 'nginx', image: 'nginx', podIP: p.ip });
+    for (const p of pods)
+      await rt.start({ podUid: p.uid, podName: p.name, container: 'nginx', image: 'nginx', podIP: p.ip });
 
-    const cat = rt.exec({ podUid: pods[0]!.uid, container: 'nginx', command: ['cat', '/usr/share/nginx/html/index.html'] });
+    const cat = rt.exec({
+      podUid: pods[0]!.uid,
+      container: 'nginx',
+      command: ['cat', '/usr/share/nginx/html/index.html'],
+    });
     const catOut = text(cat.stdout);
     expect((await cat.exited).exitCode).toBe(0);
     await waitFor(() => catOut.value().includes('Welcome to nginx!'));
 
-    const write = rt.exec({ podUid: pods[0]!.uid, container: 'nginx', command: ['sh', '-c', 'echo "Hello from $(hostname)" > /usr/share/nginx/html/index.html'] });
+    const write = rt.exec({
+      podUid: pods[0]!.uid,
+      container: 'nginx',
+      command: ['sh', '-c', 'echo "Hello from $(hostname)" > /usr/share/nginx/html/index.html'],
+    });
     expect((await write.exited).exitCode).toBe(0);
     expect(await body(pods[0]!.ip)).toBe('Hello from web-a\n');
     expect(await body(pods[1]!.ip)).toContain('Welcome to nginx!');
@@ -54,7 +63,15 @@ describe.skipIf(!bwrap)('exec (sandboxed)', () => {
   it('runs a shell in a pty: hostname is the pod name, resize works, exit code comes back', async () => {
     const pod = uid();
     await rt.start({ podUid: pod, podName: 'my-nginx', container: 'my-nginx', image: 'nginx', podIP: podIP() });
-    const s = rt.exec({ podUid: pod, container: 'my-nginx', command: ['/bin/sh'], tty: true, stdin: true, cols: 100, rows: 30 });
+    const s = rt.exec({
+      podUid: pod,
+      container: 'my-nginx',
+      command: ['/bin/sh'],
+      tty: true,
+      stdin: true,
+      cols: 100,
+      rows: 30,
+    });
     expect(s.stderr).toBeNull();
     const out = text(s.stdout);
     s.resize(120, 40);
@@ -67,8 +84,20 @@ describe.skipIf(!bwrap)('exec (sandboxed)', () => {
 
   it('pipes stdin, stdout and stderr without a tty', async () => {
     const pod = uid();
-    await rt.start({ podUid: pod, podName: 'box', container: 'c', image: 'busybox', podIP: podIP(), command: ['sleep', '600'] });
-    const s = rt.exec({ podUid: pod, container: 'c', command: ['sh', '-c', 'tr a-z A-Z; echo err >&2; exit 5'], stdin: true });
+    await rt.start({
+      podUid: pod,
+      podName: 'box',
+      container: 'c',
+      image: 'busybox',
+      podIP: podIP(),
+      command: ['sleep', '600'],
+    });
+    const s = rt.exec({
+      podUid: pod,
+      container: 'c',
+      command: ['sh', '-c', 'tr a-z A-Z; echo err >&2; exit 5'],
+      stdin: true,
+    });
     const out = text(s.stdout);
     const err = text(s.stderr);
     s.stdin!.end('hello\n');
@@ -78,7 +107,14 @@ describe.skipIf(!bwrap)('exec (sandboxed)', () => {
 
   it('refuses a missing command or a stopped container like the kubelet', async () => {
     const pod = uid();
-    const c = await rt.start({ podUid: pod, podName: 'box', container: 'c', image: 'busybox', podIP: podIP(), command: ['sleep', '600'] });
+    const c = await rt.start({
+      podUid: pod,
+      podName: 'box',
+      container: 'c',
+      image: 'busybox',
+      podIP: podIP(),
+      command: ['sleep', '600'],
+    });
     expect(() => rt.exec({ podUid: pod, container: 'c', command: ['nope'] })).toThrow(
       'OCI runtime exec failed: exec failed: unable to start container process: exec: "nope": executable file not found in $PATH: unknown',
     );
@@ -101,7 +137,12 @@ describe('exec without a sandbox', () => {
     const pod = uid();
     const c = await rt.start({ podUid: pod, podName: 'plain', container: 'c', image: 'nginx', podIP: podIP() });
     expect(c.sandboxed).toBe(false);
-    const s = rt.exec({ podUid: pod, container: 'c', command: ['sh', '-c', 'cat usr/share/nginx/html/index.html >/dev/null && pwd; exit 4'], tty: true });
+    const s = rt.exec({
+      podUid: pod,
+      container: 'c',
+      command: ['sh', '-c', 'cat usr/share/nginx/html/index.html >/dev/null && pwd; exit 4'],
+      tty: true,
+    });
     const out = text(s.stdout);
     expect((await s.exited).exitCode).toBe(4);
     await waitFor(() => /rootfs\r?\n/.test(out.value()));

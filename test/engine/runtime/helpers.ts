@@ -5,7 +5,9 @@ import { RealClock } from '../../../source/engine/clock.ts';
 import { createRuntime, type Runtime, type RuntimeOptions } from '../../../source/engine/runtime/index.ts';
 
 /** A runtime in a fresh temp dir; `cleanup` stops everything and removes the dir. */
-export async function tempRuntime(opts: Partial<RuntimeOptions> = {}): Promise<{ rt: Runtime; dir: string; cleanup(): Promise<void> }> {
+export async function tempRuntime(
+  opts: Partial<RuntimeOptions> = {},
+): Promise<{ rt: Runtime; dir: string; cleanup(): Promise<void> }> {
   const dir = mkdtempSync(join(tmpdir(), 'skiff-rt-'));
   const rt = await createRuntime({ rootDir: join(dir, 'pods'), clock: new RealClock(0.05), pullDelayMs: 200, ...opts });
   return {

@@ -19,13 +19,20 @@ describe('parseImageRef', () => {
 
   it('parses digests', () => {
     const d = 'sha256:' + 'a'.repeat(64);
-    expect(parseImageRef(`nginx@${d}`)).toMatchObject({ tag: undefined, digest: d, full: `docker.io/library/nginx@${d}` });
+    expect(parseImageRef(`nginx@${d}`)).toMatchObject({
+      tag: undefined,
+      digest: d,
+      full: `docker.io/library/nginx@${d}`,
+    });
     expect(parseImageRef(`nginx:1.25@${d}`).full).toBe(`docker.io/library/nginx:1.25@${d}`);
   });
 
-  it.each(['Nginx', 'nginx:', 'nginx::1', ' nginx', 'nginx@sha256:abc', '', 'a//b', 'nginx:-x'])('rejects %j', (ref) => {
-    expect(() => parseImageRef(ref)).toThrow(InvalidImageNameError);
-  });
+  it.each(['Nginx', 'nginx:', 'nginx::1', ' nginx', 'nginx@sha256:abc', '', 'a//b', 'nginx:-x'])(
+    'rejects %j',
+    (ref) => {
+      expect(() => parseImageRef(ref)).toThrow(InvalidImageNameError);
+    },
+  );
 
   it('says why an uppercase name is invalid', () => {
     expect(() => parseImageRef('Nginx')).toThrow(

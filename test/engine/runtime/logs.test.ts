@@ -49,7 +49,9 @@ describe('log files', () => {
     expect(await collect(readLogs(files, undefined, { tailLines: 2 }, now))).toBe('line 4\nline 5\n');
     expect(await collect(readLogs(files, undefined, { tailLines: 0 }, now))).toBe('');
     expect(await collect(readLogs(files, undefined, { sinceSeconds: 25 }, now))).toBe('line 4\nline 5\n');
-    expect(await collect(readLogs(files, undefined, { sinceTime: '2026-11-26T10:00:30Z' }, now))).toBe('line 4\nline 5\n');
+    expect(await collect(readLogs(files, undefined, { sinceTime: '2026-11-26T10:00:30Z' }, now))).toBe(
+      'line 4\nline 5\n',
+    );
     expect(await collect(readLogs(files, undefined, { limitBytes: 10 }, now))).toBe('line 1\nlin');
     const ts = await collect(readLogs(files, undefined, { timestamps: true, tailLines: 1 }, now));
     expect(ts).toMatch(/^2026-11-26T10:00:40(\.\d+)?Z line 5\n$/);
@@ -60,7 +62,11 @@ describe('log files', () => {
     const long = 'x'.repeat(40_000);
     w.write('stdout', long + '\nend\n');
     w.close();
-    expect(readFileSync(w.path, 'utf8').split('\n').filter((l) => l.includes(' P ')).length).toBe(2);
+    expect(
+      readFileSync(w.path, 'utf8')
+        .split('\n')
+        .filter((l) => l.includes(' P ')).length,
+    ).toBe(2);
     expect(await collect(readLogs(w.files(), undefined, {}, clock.now()))).toBe(`${long}\nend\n`);
   });
 

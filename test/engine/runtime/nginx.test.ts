@@ -10,14 +10,23 @@ interface Reply {
   body: string;
 }
 
-function get(host: string, port: number, path: string, headers: Record<string, string> = {}, method = 'GET'): Promise<Reply> {
+function get(
+  host: string,
+  port: number,
+  path: string,
+  headers: Record<string, string> = {},
+  method = 'GET',
+): Promise<Reply> {
   return new Promise((resolve, reject) => {
-    const req = request({ host, port, path, method, headers: { 'User-Agent': 'curl/7.88.1', ...headers }, agent: false }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (d) => (body += d));
-      res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body }));
-    });
+    const req = request(
+      { host, port, path, method, headers: { 'User-Agent': 'curl/7.88.1', ...headers }, agent: false },
+      (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (d) => (body += d));
+        res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body }));
+      },
+    );
     req.on('error', reject);
     req.end();
   });
@@ -34,7 +43,13 @@ describe('built-in nginx', () => {
   it('serves the welcome page on podIP:80 and logs the access line', async () => {
     const ip = podIP();
     const pod = uid();
-    const c = await rt.start({ podUid: pod, podName: 'my-nginx', container: 'my-nginx', image: 'nginx:1.25', podIP: ip });
+    const c = await rt.start({
+      podUid: pod,
+      podName: 'my-nginx',
+      container: 'my-nginx',
+      image: 'nginx:1.25',
+      podIP: ip,
+    });
     expect(c.kind).toBe('builtin-nginx');
     expect(c.portMappings).toEqual([]);
     const r = await get(ip, 80, '/');
@@ -49,7 +64,9 @@ describe('built-in nginx', () => {
       const out = await collect(rt.logs({ podUid: pod, container: 'my-nginx' }));
       return out.includes('"GET / HTTP/1.1"') && out;
     });
-    expect(log).toMatch(/^127\.0\.0\.1 - - \[\d\d\/\w{3}\/\d{4}:\d\d:\d\d:\d\d \+0000\] "GET \/ HTTP\/1\.1" 200 615 "-" "curl\/7\.88\.1" "-"$/m);
+    expect(log).toMatch(
+      /^127\.0\.0\.1 - - \[\d\d\/\w{3}\/\d{4}:\d\d:\d\d:\d\d \+0000\] "GET \/ HTTP\/1\.1" 200 615 "-" "curl\/7\.88\.1" "-"$/m,
+    );
     expect(log).toContain('Configuration complete; ready for start up');
   });
 
@@ -99,7 +116,14 @@ describe('built-in nginx', () => {
     const forced = await tempRuntime({ forceMapPorts: true });
     try {
       const ip2 = podIP();
-      const c = await forced.rt.start({ podUid: uid(), podName: 'p', container: 'c', image: 'nginx', podIP: ip2, ports: [{ containerPort: 8080 }] });
+      const c = await forced.rt.start({
+        podUid: uid(),
+        podName: 'p',
+        container: 'c',
+        image: 'nginx',
+        podIP: ip2,
+        ports: [{ containerPort: 8080 }],
+      });
       expect(c.portMappings.map((m) => [m.containerPort, m.reason])).toEqual([
         [80, 'forced'],
         [8080, 'forced'],
@@ -126,10 +150,18 @@ describe('built-in nginx', () => {
   it('runs a built-in idle image with its health endpoints', async () => {
     const ip = podIP();
     const pod = uid();
-    const c = await rt.start({ podUid: pod, podName: 'coredns-1', container: 'coredns', image: 'registry.k8s.io/coredns/coredns:v1.11.1', podIP: ip, args: ['-conf', '/etc/coredns/Corefile'] });
+    const c = await rt.start({
+      podUid: pod,
+      podName: 'coredns-1',
+      container: 'coredns',
+      image: 'registry.k8s.io/coredns/coredns:v1.11.1',
+      podIP: ip,
+      args: ['-conf', '/etc/coredns/Corefile'],
+    });
     expect(c.kind).toBe('builtin-idle');
     expect(await get(ip, 8080, '/health')).toMatchObject({ status: 200, body: 'OK' });
-    expect(await get(ip, 8181, '/ready')).toMatchObject({ status: 200, body: 'OK' });
+    // No cluster DNS in this runtime: /ready names what is not ready, as CoreDNS's ready plugin does.
+    expect(await get(ip, 8181, '/ready')).toMatchObject({ status: 503, body: 'cluster-dns\n' });
     expect((await get(ip, 8181, '/nope')).status).toBe(404);
     expect(await collect(rt.logs({ podUid: pod, container: 'coredns' }))).toContain('CoreDNS-1.11.1');
     expect(await c.stop(1000)).toMatchObject({ exitCode: 0 });

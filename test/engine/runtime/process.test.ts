@@ -1,3 +1,6 @@
+import { spawn } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StartError, type Runtime } from '../../../source/engine/runtime/index.ts';
 import { groupMembers, isAlive } from '../../../source/engine/runtime/process-group.ts';
@@ -22,7 +25,14 @@ for (const mode of ['bwrap', 'none'] as const) {
 
     it('crash: exits 1 with boom in the log, and previous logs survive a restart', async () => {
       const pod = uid();
-      const spec = { podUid: pod, podName: 'crash', container: 'crash', image: 'busybox', podIP: podIP(), args: ['sh', '-c', 'echo boom; echo bang >&2; exit 1'] };
+      const spec = {
+        podUid: pod,
+        podName: 'crash',
+        container: 'crash',
+        image: 'busybox',
+        podIP: podIP(),
+        args: ['sh', '-c', 'echo boom; echo bang >&2; exit 1'],
+      };
       const c = await rt.start({ ...spec, attempt: 0 });
       expect(c.sandboxed).toBe(mode === 'bwrap');
       const exit = await c.exited;
@@ -71,7 +81,14 @@ for (const mode of ['bwrap', 'none'] as const) {
     });
 
     it('SIGKILLs after the grace period when SIGTERM is ignored', async () => {
-      const c = await rt.start({ podUid: uid(), podName: 'stubborn', container: 'c', image: 'busybox', podIP: podIP(), command: ['sh', '-c', 'trap "" TERM; echo ready; while true; do sleep 0.1; done'] });
+      const c = await rt.start({
+        podUid: uid(),
+        podName: 'stubborn',
+        container: 'c',
+        image: 'busybox',
+        podIP: podIP(),
+        command: ['sh', '-c', 'trap "" TERM; echo ready; while true; do sleep 0.1; done'],
+      });
       await waitFor(async () => (await collect(rt.logs({ podUid: c.podUid, container: 'c' }))).includes('ready'));
       const t = Date.now();
       const exit = await c.stop(2_000); // 100 ms at the test's time scale
@@ -98,10 +115,26 @@ for (const mode of ['bwrap', 'none'] as const) {
       if (mode === 'bwrap') expect(out.split('\n')[1]).toBe('/app');
       else expect(out.split('\n')[1]).toMatch(/rootfs\/app$/);
 
-      await expect(rt.start({ podUid: uid(), podName: 'x', container: 'c', image: 'busybox', podIP: podIP(), command: ['no-such-binary'] })).rejects.toThrow(StartError);
-      await expect(rt.start({ podUid: uid(), podName: 'x', container: 'c', image: 'busybox', podIP: podIP(), command: ['no-such-binary'] })).rejects.toThrow(
-        'exec: "no-such-binary": executable file not found in $PATH',
-      );
+      await expect(
+        rt.start({
+          podUid: uid(),
+          podName: 'x',
+          container: 'c',
+          image: 'busybox',
+          podIP: podIP(),
+          command: ['no-such-binary'],
+        }),
+      ).rejects.toThrow(StartError);
+      await expect(
+        rt.start({
+          podUid: uid(),
+          podName: 'x',
+          container: 'c',
+          image: 'busybox',
+          podIP: podIP(),
+          command: ['no-such-binary'],
+        }),
+      ).rejects.toThrow('exec: "no-such-binary": executable file not found in $PATH');
     });
 
     it('a process container can listen on its pod IP', async () => {
@@ -112,7 +145,10 @@ for (const mode of ['bwrap', 'none'] as const) {
         container: 'c',
         image: 'node:20',
         podIP: ip,
-        args: ['-e', `require('http').createServer((q, s) => s.end('from node')).listen(8080, '${ip}', () => console.log('up'))`],
+        args: [
+          '-e',
+          `require('http').createServer((q, s) => s.end('from node')).listen(8080, '${ip}', () => console.log('up'))`,
+        ],
         command: ['node'],
       });
       await waitFor(async () => (await collect(rt.logs({ podUid: c.podUid, container: 'c' }))).includes('up'));
@@ -142,17 +178,41 @@ describe.skipIf(!bwrap)('the sandbox', () => {
       'grep -c Welcome /usr/share/nginx/html/index.html',
       `grep ${ip} /etc/hosts`,
     ].join('; ');
-    const c = await rt.start({ podUid: pod, podName: 'sandboxed-pod', container: 'c', image: 'nginx', podIP: ip, command: ['sh', '-c', script] });
+    const c = await rt.start({
+      podUid: pod,
+      podName: 'sandboxed-pod',
+      container: 'c',
+      image: 'nginx',
+      podIP: ip,
+      command: ['sh', '-c', script],
+    });
     expect(c.kind).toBe('process');
     await c.exited;
     const out = await collect(rt.logs({ podUid: pod, container: 'c' }));
-    expect(out.split('\n')).toEqual(['sandboxed-pod', 'pid=2', 'host-readonly', 'private', '2', `${ip}\tsandboxed-pod`, '']);
+    expect(out.split('\n')).toEqual([
+      'sandboxed-pod',
+      'pid=2',
+      'host-readonly',
+      'private',
+      '2',
+      `${ip}\tsandboxed-pod`,
+      '',
+    ]);
   });
 
   it('creates a working directory the host lacks, writable, with the rest of / still read-only', async () => {
     const pod = uid();
-    const script = 'pwd; echo x > here && cat here; touch /skiff-top 2>/dev/null && echo top-writable || echo top-readonly; ls /usr/bin/env';
-    const c = await rt.start({ podUid: pod, podName: 'p', container: 'c', image: 'busybox', podIP: podIP(), command: ['sh', '-c', script], workingDir: '/skiff-app' });
+    const script =
+      'pwd; echo x > here && cat here; touch /skiff-top 2>/dev/null && echo top-writable || echo top-readonly; ls /usr/bin/env';
+    const c = await rt.start({
+      podUid: pod,
+      podName: 'p',
+      container: 'c',
+      image: 'busybox',
+      podIP: podIP(),
+      command: ['sh', '-c', script],
+      workingDir: '/skiff-app',
+    });
     expect((await c.exited).exitCode).toBe(0);
     expect(await collect(rt.logs({ podUid: pod, container: 'c' }))).toBe('/skiff-app\nx\ntop-readonly\n/usr/bin/env\n');
   });
@@ -161,7 +221,14 @@ describe.skipIf(!bwrap)('the sandbox', () => {
 describe('orphans', () => {
   it('a restarted engine reaps the host processes a crashed one left', async () => {
     const first = await tempRuntime({ sandbox: 'none' });
-    const c = await first.rt.start({ podUid: uid(), podName: 'o', container: 'c', image: 'busybox', podIP: podIP(), command: ['sleep', '600'] });
+    const c = await first.rt.start({
+      podUid: uid(),
+      podName: 'o',
+      container: 'c',
+      image: 'busybox',
+      podIP: podIP(),
+      command: ['sleep', '600'],
+    });
     const { createRuntime } = await import('../../../source/engine/runtime/index.ts');
     const second = await createRuntime({ rootDir: `${first.dir}/pods`, sandbox: 'none' });
     expect(await second.reapOrphans()).toBe(1);
@@ -170,9 +237,42 @@ describe('orphans', () => {
     await first.cleanup();
   });
 
+  it('reaps containers a crashed engine spawned but never recorded (no pid file): bwrap binds or TMPDIR give them away', async () => {
+    const { rt, dir, cleanup } = await tempRuntime({ sandbox: 'none' });
+    const rootfs = join(dir, 'pods', 'stray-pod', 'c', 'rootfs');
+    mkdirSync(join(rootfs, 'tmp'), { recursive: true });
+    const strays = [
+      spawn('sleep', ['600'], {
+        detached: true,
+        stdio: 'ignore',
+        env: { ...process.env, TMPDIR: join(rootfs, 'tmp') },
+      }),
+    ];
+    if (bwrap)
+      strays.push(
+        spawn(
+          'bwrap',
+          ['--ro-bind', '/', '/', '--bind', join(rootfs, 'tmp'), '/tmp', '--unshare-pid', '--', 'sleep', '600'],
+          { detached: true, stdio: 'ignore' },
+        ),
+      );
+    const exited = strays.map((p) => new Promise((r) => p.once('exit', r)));
+    await waitFor(() => strays.every((p) => p.pid && isAlive(p.pid)));
+    expect(await rt.reapOrphans()).toBe(strays.length);
+    await Promise.all(exited);
+    await cleanup();
+  });
+
   it('refuses to start a container twice', async () => {
     const { rt, cleanup } = await tempRuntime({ sandbox: 'none' });
-    const spec = { podUid: uid(), podName: 'o', container: 'c', image: 'busybox', podIP: podIP(), command: ['sleep', '600'] };
+    const spec = {
+      podUid: uid(),
+      podName: 'o',
+      container: 'c',
+      image: 'busybox',
+      podIP: podIP(),
+      command: ['sleep', '600'],
+    };
     await Promise.all([
       expect(rt.start(spec)).resolves.toBeDefined(),
       expect(rt.start(spec)).rejects.toThrow(/already running/),

@@ -20,7 +20,9 @@ describe('ImagePuller', () => {
     expect(r).toMatchObject({ cached: false, durationMs: 1500 });
     expect(await p.pull('node1', 'docker.io/library/nginx:1.25')).toMatchObject({ cached: true, durationMs: 0 });
     expect(p.has('node2', 'nginx:1.25')).toBe(false);
-    expect(p.images('node1')).toEqual([{ names: [r.resolved.imageID, 'docker.io/library/nginx:1.25'], sizeBytes: r.resolved.image.size }]);
+    expect(p.images('node1')).toEqual([
+      { names: [r.resolved.imageID, 'docker.io/library/nginx:1.25'], sizeBytes: r.resolved.image.size },
+    ]);
   });
 
   it('shares one wait between concurrent pulls', async () => {
@@ -48,7 +50,9 @@ describe('ImagePuller', () => {
   it('refuses with Never when absent', async () => {
     const p = new ImagePuller(catalog, new FakeClock(), 1000);
     await expect(p.pull('n', 'busybox', 'Never')).rejects.toThrow(ImageNeverPullError);
-    await expect(p.pull('n', 'busybox', 'Never')).rejects.toThrow('Container image "busybox" is not present with pull policy of Never');
+    await expect(p.pull('n', 'busybox', 'Never')).rejects.toThrow(
+      'Container image "busybox" is not present with pull policy of Never',
+    );
   });
 
   it('fails unknown tags at once', async () => {

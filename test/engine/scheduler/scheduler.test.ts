@@ -18,12 +18,16 @@ function pod(name: string, spec: any = {}, meta: any = {}): KObject {
   const { resources, ports, ...rest } = spec;
   return {
     metadata: { name, namespace: 'default', ...meta },
-    spec: { containers: [{ name: 'c', image: 'nginx', ...(resources ? { resources } : {}), ...(ports ? { ports } : {}) }], ...rest },
+    spec: {
+      containers: [{ name: 'c', image: 'nginx', ...(resources ? { resources } : {}), ...(ports ? { ports } : {}) }],
+      ...rest,
+    },
   };
 }
 
 const nodeOf = (c: Cluster, name: string) => c.store.get('pods', 'default', name)!.spec.nodeName;
-const scheduledCond = (c: Cluster, name: string) => c.store.get('pods', 'default', name)!.status.conditions?.find((x: any) => x.type === 'PodScheduled');
+const scheduledCond = (c: Cluster, name: string) =>
+  c.store.get('pods', 'default', name)!.status.conditions?.find((x: any) => x.type === 'PodScheduled');
 
 describe('quantities', () => {
   it('parses cpu and memory like the apiserver', () => {
@@ -35,7 +39,10 @@ describe('quantities', () => {
     expect(parseQuantity('1e3')).toBe(1000);
     expect(Number.isNaN(parseQuantity('abc'))).toBe(true);
     const req = podRequests({
-      containers: [{ resources: { requests: { cpu: '100m' } } }, { resources: { limits: { cpu: '200m', memory: '1Gi' } } }],
+      containers: [
+        { resources: { requests: { cpu: '100m' } } },
+        { resources: { limits: { cpu: '200m', memory: '1Gi' } } },
+      ],
       initContainers: [{ resources: { requests: { cpu: '500m' } } }],
     });
     expect(req.get('cpu')).toBe(500);
@@ -53,12 +60,19 @@ describe('scheduler', () => {
     expect(nodes.filter((n) => n === 'node2')).toHaveLength(3);
     expect(scheduledCond(c, 'p0')).toMatchObject({ status: 'True' });
     const ev = events(c.store, 'p0')[0]!;
-    expect(ev).toMatchObject({ reason: 'Scheduled', type: 'Normal', message: `Successfully assigned default/p0 to ${nodes[0]}`, source: { component: 'default-scheduler' } });
+    expect(ev).toMatchObject({
+      reason: 'Scheduled',
+      type: 'Normal',
+      message: `Successfully assigned default/p0 to ${nodes[0]}`,
+      source: { component: 'default-scheduler' },
+    });
   });
 
   it('spreads pods of one owner: 3 replicas land 2+1', async () => {
     const c = await start();
-    const owner = { ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'rs', uid: 'u1', controller: true }] };
+    const owner = {
+      ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'rs', uid: 'u1', controller: true }],
+    };
     // Unrelated load on node1 must not stop the spreading.
     c.store.create('pods', pod('other', { nodeName: 'node1' }));
     for (let i = 0; i < 3; i++) c.store.create('pods', pod(`r${i}`, {}, owner));
@@ -93,11 +107,21 @@ describe('scheduler', () => {
   });
 
   it('honours cordon, nodeSelector, tolerations, hostPort and the pods limit', async () => {
-    const c = await start([nodeObject('master', { controlPlane: true }), nodeObject('node1', { pods: '2' }), nodeObject('node2')]);
+    const c = await start([
+      nodeObject('master', { controlPlane: true }),
+      nodeObject('node1', { pods: '2' }),
+      nodeObject('node2'),
+    ]);
     c.store.mutate('nodes', undefined, 'node2', (n) => {
       n.spec.unschedulable = true;
     });
-    c.store.create('pods', pod('sel', { nodeSelector: { 'kubernetes.io/hostname': 'master' }, tolerations: [{ key: 'node-role.kubernetes.io/control-plane', operator: 'Exists', effect: 'NoSchedule' }] }));
+    c.store.create(
+      'pods',
+      pod('sel', {
+        nodeSelector: { 'kubernetes.io/hostname': 'master' },
+        tolerations: [{ key: 'node-role.kubernetes.io/control-plane', operator: 'Exists', effect: 'NoSchedule' }],
+      }),
+    );
     c.store.create('pods', pod('port1', { ports: [{ containerPort: 80, hostPort: 8080 }] }));
     c.store.create('pods', pod('port2', { ports: [{ containerPort: 80, hostPort: 8080 }] }));
     await c.settle();
@@ -140,8 +164,28 @@ describe('scheduler', () => {
     expect(scheduledCond(c, 'p').status).toBe('True');
   });
 
+  it('bindPod writes nodeName and PodScheduled=True in one write (one watch event)', async () => {
+    const c = await start();
+    c.store.create('pods', pod('p', { schedulerName: 'manual' }));
+    const seen: KObject[] = [];
+    const w = c.store.watch('pods', { resourceVersion: String(c.store.currentRV()) }, (ev) => seen.push(ev.object));
+    bindPod(c.store, 'default', 'p', 'node1');
+    w.stop();
+    expect(seen).toHaveLength(1);
+    expect(seen[0]!.spec.nodeName).toBe('node1');
+    expect(seen[0]!.status.conditions.find((x: any) => x.type === 'PodScheduled')).toMatchObject({ status: 'True' });
+    // Binding again to the same node changes nothing.
+    const rv = c.store.currentRV();
+    bindPod(c.store, 'default', 'p', 'node1');
+    expect(c.store.currentRV()).toBe(rv);
+  });
+
   it('schedules 1,000 pending pods, evenly and within capacity', async () => {
-    const c = await start([nodeObject('master', { controlPlane: true }), nodeObject('node1', { pods: '600' }), nodeObject('node2', { pods: '600' })]);
+    const c = await start([
+      nodeObject('master', { controlPlane: true }),
+      nodeObject('node1', { pods: '600' }),
+      nodeObject('node2', { pods: '600' }),
+    ]);
     const started = performance.now();
     for (let i = 0; i < 1000; i++) c.store.create('pods', pod(`p${i}`, { resources: { requests: { cpu: '1m' } } }));
     await c.settle();

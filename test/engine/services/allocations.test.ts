@@ -59,10 +59,14 @@ describe('ClusterIP allocation', () => {
     expect(a.spec.clusterIPs).toEqual(['127.96.0.10']);
     const taken = apiError(() => s.create('services', svc('b', { clusterIP: '127.96.0.10' })));
     expect(taken.code).toBe(422);
-    expect(taken.message).toBe('Service "b" is invalid: spec.clusterIPs: Invalid value: ["127.96.0.10"]: failed to allocate IP 127.96.0.10: provided IP is already allocated');
+    expect(taken.message).toBe(
+      'Service "b" is invalid: spec.clusterIPs: Invalid value: ["127.96.0.10"]: failed to allocate IP 127.96.0.10: provided IP is already allocated',
+    );
     const out = apiError(() => s.create('services', svc('c', { clusterIPs: ['10.0.0.1'] })));
     expect(out.code).toBe(422);
-    expect(out.message).toContain('failed to allocate IP 10.0.0.1: the provided IP (10.0.0.1) is not in the valid range. The range of valid IPs is 127.96.0.0/16');
+    expect(out.message).toContain(
+      'failed to allocate IP 10.0.0.1: the provided IP (10.0.0.1) is not in the valid range. The range of valid IPs is 127.96.0.0/16',
+    );
     const bad = apiError(() => s.create('services', svc('d', { clusterIP: 'nope' })));
     expect(bad.details?.causes?.[0]?.field).toBe('spec.clusterIPs[0]');
     expect(s.get('services', 'default', 'b')).toBeUndefined();
@@ -113,7 +117,16 @@ describe('ClusterIP allocation', () => {
 describe('NodePort allocation', () => {
   it('allocates a port per service port in range, upper band first', () => {
     const s = newStore();
-    const o = s.create('services', svc('np', { type: 'NodePort', ports: [{ name: 'a', port: 80 }, { name: 'b', port: 443 }] }));
+    const o = s.create(
+      'services',
+      svc('np', {
+        type: 'NodePort',
+        ports: [
+          { name: 'a', port: 80 },
+          { name: 'b', port: 443 },
+        ],
+      }),
+    );
     const [p1, p2] = o.spec.ports.map((p: any) => p.nodePort);
     for (const p of [p1, p2]) {
       expect(p).toBeGreaterThanOrEqual(30086);
@@ -126,9 +139,13 @@ describe('NodePort allocation', () => {
     const s = newStore();
     const a = s.create('services', svc('a', { type: 'NodePort', ports: [{ port: 80, nodePort: 32600 }] }));
     expect(a.spec.ports[0].nodePort).toBe(32600);
-    const e = apiError(() => s.create('services', svc('b', { type: 'NodePort', ports: [{ port: 80, nodePort: 32600 }] })));
+    const e = apiError(() =>
+      s.create('services', svc('b', { type: 'NodePort', ports: [{ port: 80, nodePort: 32600 }] })),
+    );
     expect(e.code).toBe(422);
-    expect(e.message).toBe('Service "b" is invalid: spec.ports[0].nodePort: Invalid value: 32600: provided port is already allocated');
+    expect(e.message).toBe(
+      'Service "b" is invalid: spec.ports[0].nodePort: Invalid value: 32600: provided port is already allocated',
+    );
     // The failed create must not leak its ClusterIP.
     expect(s.create('services', svc('c')).spec.clusterIP).toBeTruthy();
   });
@@ -136,8 +153,23 @@ describe('NodePort allocation', () => {
   it('a failed create releases what it allocated before failing', () => {
     const s = newStore();
     s.create('services', svc('a', { type: 'NodePort', ports: [{ port: 80, nodePort: 32600 }] }));
-    apiError(() => s.create('services', svc('b', { type: 'NodePort', clusterIP: '127.96.5.5', ports: [{ name: 'x', port: 81, nodePort: 32601 }, { name: 'y', port: 82, nodePort: 32600 }] })));
-    const c = s.create('services', svc('c', { type: 'NodePort', clusterIP: '127.96.5.5', ports: [{ port: 81, nodePort: 32601 }] }));
+    apiError(() =>
+      s.create(
+        'services',
+        svc('b', {
+          type: 'NodePort',
+          clusterIP: '127.96.5.5',
+          ports: [
+            { name: 'x', port: 81, nodePort: 32601 },
+            { name: 'y', port: 82, nodePort: 32600 },
+          ],
+        }),
+      ),
+    );
+    const c = s.create(
+      'services',
+      svc('c', { type: 'NodePort', clusterIP: '127.96.5.5', ports: [{ port: 81, nodePort: 32601 }] }),
+    );
     expect(c.spec.ports[0].nodePort).toBe(32601);
   });
 
@@ -151,7 +183,10 @@ describe('NodePort allocation', () => {
     delete copy.spec.ports[0].nodePort;
     delete copy.spec.externalTrafficPolicy;
     s.update('services', copy);
-    expect(s.create('services', svc('c', { type: 'NodePort', ports: [{ port: 80, nodePort: 32600 }] })).spec.ports[0].nodePort).toBe(32600);
+    expect(
+      s.create('services', svc('c', { type: 'NodePort', ports: [{ port: 80, nodePort: 32600 }] })).spec.ports[0]
+        .nodePort,
+    ).toBe(32600);
     const back = s.mutate('services', 'default', 'b', (o) => {
       o.spec.type = 'NodePort';
     });
@@ -165,8 +200,13 @@ describe('NodePort allocation', () => {
     s.mutate('services', 'default', 'a', (o) => {
       o.spec.ports[0].nodePort = 32601;
     });
-    expect(s.create('services', svc('b', { type: 'NodePort', ports: [{ port: 80, nodePort: 32600 }] })).spec.ports[0].nodePort).toBe(32600);
-    expect(apiError(() => s.create('services', svc('c', { type: 'NodePort', ports: [{ port: 80, nodePort: 32601 }] }))).code).toBe(422);
+    expect(
+      s.create('services', svc('b', { type: 'NodePort', ports: [{ port: 80, nodePort: 32600 }] })).spec.ports[0]
+        .nodePort,
+    ).toBe(32600);
+    expect(
+      apiError(() => s.create('services', svc('c', { type: 'NodePort', ports: [{ port: 80, nodePort: 32601 }] }))).code,
+    ).toBe(422);
   });
 });
 
@@ -179,10 +219,20 @@ describe('restart', () => {
     const a = s1.create('services', svc('a', { type: 'NodePort', ports: [{ port: 80, nodePort: 32600 }] }));
     s1.close();
     const s2 = newStore(path);
-    expect(apiError(() => s2.create('services', svc('b', { clusterIP: a.spec.clusterIP }))).message).toContain('provided IP is already allocated');
-    expect(apiError(() => s2.create('services', svc('c', { type: 'NodePort', ports: [{ port: 80, nodePort: 32600 }] }))).message).toContain('provided port is already allocated');
+    expect(apiError(() => s2.create('services', svc('b', { clusterIP: a.spec.clusterIP }))).message).toContain(
+      'provided IP is already allocated',
+    );
+    expect(
+      apiError(() => s2.create('services', svc('c', { type: 'NodePort', ports: [{ port: 80, nodePort: 32600 }] })))
+        .message,
+    ).toContain('provided port is already allocated');
     s2.delete('services', 'default', 'a');
-    expect(s2.create('services', svc('d', { clusterIP: a.spec.clusterIP, type: 'NodePort', ports: [{ port: 80, nodePort: 32600 }] })).spec.clusterIP).toBe(a.spec.clusterIP);
+    expect(
+      s2.create(
+        'services',
+        svc('d', { clusterIP: a.spec.clusterIP, type: 'NodePort', ports: [{ port: 80, nodePort: 32600 }] }),
+      ).spec.clusterIP,
+    ).toBe(a.spec.clusterIP);
     s2.close();
   });
 });

@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -49,7 +50,9 @@ describe('Store', () => {
       expect((e as ApiError).code).toBe(422);
       expect((e as ApiError).details?.causes?.[0]?.field).toBe('metadata.name');
     }
-    expect(() => s.create('pods', { ...pod('x'), metadata: { name: 'x', namespace: 'nope' } })).toThrow(/namespaces "nope" not found/);
+    expect(() => s.create('pods', { ...pod('x'), metadata: { name: 'x', namespace: 'nope' } })).toThrow(
+      /namespaces "nope" not found/,
+    );
   });
 
   it('detects stale updates with 409 and bumps generation on spec change only', () => {
@@ -57,7 +60,10 @@ describe('Store', () => {
     s.create('namespaces', { metadata: { name: 'apps' } });
     const d = s.create('deployments.apps', {
       metadata: { name: 'web', namespace: 'default' },
-      spec: { selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'n', image: 'nginx:1.25' }] } } },
+      spec: {
+        selector: { matchLabels: { app: 'web' } },
+        template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'n', image: 'nginx:1.25' }] } },
+      },
     });
     const copy = structuredClone(d);
     copy.spec.replicas = 3;
@@ -133,6 +139,36 @@ describe('Store', () => {
     expect(s2.currentRV()).toBe(rv);
     expect(s2.get('pods', 'default', 'a')?.metadata.name).toBe('a');
     s2.close();
+  });
+
+  it('resumes after the last resourceVersion whether the last write was a put or a delete', () => {
+    const path = tempDb();
+    const s = newStore(path);
+    s.create('pods', pod('a'));
+    s.create('pods', pod('b'));
+    s.delete('pods', 'default', 'b');
+    const afterDelete = s.currentRV();
+    s.close();
+    const s2 = newStore(path);
+    expect(s2.currentRV()).toBe(afterDelete);
+    s2.create('pods', pod('c'));
+    s2.mutate('pods', 'default', 'a', (p) => {
+      p.metadata.labels = { x: 'y' };
+    });
+    const afterPut = s2.currentRV();
+    expect(afterPut).toBe(afterDelete + 2);
+    s2.close();
+    // A clean close leaves meta.rv current too (an older skiff reads only that).
+    const db = new Database(path, { readonly: true });
+    expect((db.prepare("SELECT value FROM meta WHERE key = 'rv'").get() as { value: string }).value).toBe(
+      String(afterPut),
+    );
+    db.close();
+    const s3 = newStore(path);
+    expect(s3.currentRV()).toBe(afterPut);
+    expect(s3.get('pods', 'default', 'a')?.metadata.resourceVersion).toBe(String(afterPut));
+    expect(s3.get('pods', 'default', 'b')).toBeUndefined();
+    s3.close();
   });
 
   it('delivers events in order when a handler writes during delivery', () => {

@@ -10,10 +10,16 @@ const FIXTURES = join(import.meta.dirname, '..', '..', 'fixtures', 'protobuf');
 const protobufFixtures: Array<{ kind: string; bin: Buffer }> = readdirSync(FIXTURES)
   .filter((f) => f.endsWith('.bin'))
   .sort()
-  .map((f) => ({ kind: JSON.parse(readFileSync(join(FIXTURES, f.replace(/\.bin$/, '.json')), 'utf8')).kind as string, bin: readFileSync(join(FIXTURES, f)) }));
+  .map((f) => ({
+    kind: JSON.parse(readFileSync(join(FIXTURES, f.replace(/\.bin$/, '.json')), 'utf8')).kind as string,
+    bin: readFileSync(join(FIXTURES, f)),
+  }));
 
 /** POST to a collection or PUT to an existing object: where a body goes. */
-function target(rng: Rng, allowPut: boolean): { method: string; path: string; c: { kind: string; apiVersion: string } } {
+function target(
+  rng: Rng,
+  allowPut: boolean,
+): { method: string; path: string; c: { kind: string; apiVersion: string } } {
   if (allowPut && rng.chance(0.3)) {
     const i = rng.pick(ITEMS);
     return { method: 'PUT', path: i.path, c: i };
@@ -36,7 +42,10 @@ export function badJsonText(rng: Rng, valid: string): Buffer | string {
     () => valid.replace(/"/, '"\\x41'),
     () => `\uFEFF${valid}`,
     () => rng.pick(['5', '"str"', '[1,2]', 'null', 'true', '[]', '-0', '1e999', '""']),
-    () => Buffer.concat([Buffer.from(valid.slice(0, 20)), rng.bytes(rng.range(1, 50)), Buffer.from(valid.slice(20))]).toString('latin1').replace(/[{}]/g, ''),
+    () =>
+      Buffer.concat([Buffer.from(valid.slice(0, 20)), rng.bytes(rng.range(1, 50)), Buffer.from(valid.slice(20))])
+        .toString('latin1')
+        .replace(/[{}]/g, ''),
   ])();
 }
 
@@ -46,7 +55,44 @@ export function malformedJson(rng: Rng): HostileRequest {
   return req('json', t.method, t.path, JSON_CT, badJsonText(rng, valid));
 }
 
-const YAML_TOKENS = [':', ': ', '- ', '{', '}', '[', ']', '"', "'", '&a ', '*a', '!!str ', '!!binary ', '!custom ', '\t', '\n', '  ', '---\n', '...\n', '%YAML 1.2\n', '? ', '|', '>', '#', 'key', 'value', 'metadata', 'labels', 'spec', ',', '\\', '@', '`', '%', '\0', 'é'];
+const YAML_TOKENS = [
+  ':',
+  ': ',
+  '- ',
+  '{',
+  '}',
+  '[',
+  ']',
+  '"',
+  "'",
+  '&a ',
+  '*a',
+  '!!str ',
+  '!!binary ',
+  '!custom ',
+  '\t',
+  '\n',
+  '  ',
+  '---\n',
+  '...\n',
+  '%YAML 1.2\n',
+  '? ',
+  '|',
+  '>',
+  '#',
+  'key',
+  'value',
+  'metadata',
+  'labels',
+  'spec',
+  ',',
+  '\\',
+  '@',
+  '`',
+  '%',
+  '\0',
+  'é',
+];
 
 export function malformedYaml(rng: Rng): HostileRequest {
   // YAML that parses may become an object, so these go only to POST (no name can come out of them).
@@ -62,11 +108,22 @@ export function malformedYaml(rng: Rng): HostileRequest {
     () => 'a: 1\n---\nb: 2\n',
     () => '- a\n- b\n',
     () => rng.pick(['"scalar"', '~', '123', 'true', '[]', '']),
-    () => 'a: &a [x,x,x,x,x,x,x,x,x,x]\n' + 'bcdefghij'.split('').map((k, i) => `${k}: &${k} [${Array(10).fill(`*${i ? 'bcdefghij'[i - 1] : 'a'}`).join(',')}]`).join('\n'),
+    () =>
+      'a: &a [x,x,x,x,x,x,x,x,x,x]\n' +
+      'bcdefghij'
+        .split('')
+        .map(
+          (k, i) =>
+            `${k}: &${k} [${Array(10)
+              .fill(`*${i ? 'bcdefghij'[i - 1] : 'a'}`)
+              .join(',')}]`,
+        )
+        .join('\n'),
     () => 'metadata: !!js/function "function(){}"\n',
     () => 'metadata:\n  labels:\n    a: b\n   c: d\n',
     // Tags that make values JSON cannot hold; otherwise these would be good creates.
-    () => `metadata: {generateName: hostile-}\n${rng.pick(['x: !!binary aGVsbG8=', 'x: !!set {a, b}', 'x: !!omap [{a: 1}]', 'x: !!timestamp 2001-12-14', 'x: .inf', 'x: -.inf', 'x: .nan'])}\n`,
+    () =>
+      `metadata: {generateName: hostile-}\n${rng.pick(['x: !!binary aGVsbG8=', 'x: !!set {a, b}', 'x: !!omap [{a: 1}]', 'x: !!timestamp 2001-12-14', 'x: .inf', 'x: -.inf', 'x: .nan'])}\n`,
   ])();
   return req('yaml', 'POST', c.path, { 'Content-Type': ct }, body);
 }
@@ -75,7 +132,9 @@ export function malformedYaml(rng: Rng): HostileRequest {
 export function malformedProtobuf(rng: Rng): HostileRequest {
   const f = rng.pick(protobufFixtures);
   // A corrupted fixture may still decode; at an endpoint of another kind it must still be refused.
-  const other = COLLECTIONS.find((c) => c.kind !== f.kind && (f.kind === 'ConfigMap' ? c.kind === 'Pod' : c.kind === 'ConfigMap'))!;
+  const other = COLLECTIONS.find(
+    (c) => c.kind !== f.kind && (f.kind === 'ConfigMap' ? c.kind === 'Pod' : c.kind === 'ConfigMap'),
+  )!;
   const flip = () => {
     const b = Buffer.from(f.bin);
     for (let n = rng.range(1, 3); n > 0; n--) b[rng.range(4, b.length - 1)] = rng.int(256);
@@ -106,8 +165,32 @@ export function wrongKind(rng: Rng): HostileRequest {
   const others = COLLECTIONS.filter((o) => o.kind !== c.kind);
   rng.pick<() => void>([
     () => (body.kind = rng.pick(others).kind),
-    () => (body.kind = rng.pick([c.kind.toLowerCase(), `${c.kind}List`, 'Status', '', 'DeleteOptions', 5, {}, [], null, true])),
-    () => (body.apiVersion = rng.pick(['v2', c.apiVersion === 'v1' ? 'apps/v1' : 'v1', 'extensions/v1beta1', '', 'v1/', '/v1', 'v1beta1', 5, null, ['v1']])),
+    () =>
+      (body.kind = rng.pick([
+        c.kind.toLowerCase(),
+        `${c.kind}List`,
+        'Status',
+        '',
+        'DeleteOptions',
+        5,
+        {},
+        [],
+        null,
+        true,
+      ])),
+    () =>
+      (body.apiVersion = rng.pick([
+        'v2',
+        c.apiVersion === 'v1' ? 'apps/v1' : 'v1',
+        'extensions/v1beta1',
+        '',
+        'v1/',
+        '/v1',
+        'v1beta1',
+        5,
+        null,
+        ['v1'],
+      ])),
     () => (body.metadata = rng.pick(['x', 5, [], null, true, [{ name: 'x' }]])),
     () => (body.metadata.namespace = rng.pick(['kube-system', 'other', 'Default'])),
     () => (body.metadata.name = 'not-the-url-name'),
@@ -126,7 +209,9 @@ export function hugeBody(rng: Rng): HostileRequest {
   body.write(head);
   const method = rng.pick(['POST', 'PUT', 'PATCH']);
   const path = method === 'POST' ? rng.pick(COLLECTIONS).path : rng.pick(ITEMS).path;
-  const headers: Record<string, string> = { 'Content-Type': method === 'PATCH' ? 'application/merge-patch+json' : 'application/json' };
+  const headers: Record<string, string> = {
+    'Content-Type': method === 'PATCH' ? 'application/merge-patch+json' : 'application/json',
+  };
   if (rng.chance(0.5)) headers['Transfer-Encoding'] = 'chunked';
   return req('huge', method, path, headers, body);
 }
@@ -140,21 +225,100 @@ export function deepNesting(rng: Rng): HostileRequest {
   const d = rng.pick([101, 150, 1000, 10_000, 100_000, 400_000]);
   const shape = rng.pick(['object', 'array'] as const);
   return rng.pick<() => HostileRequest>([
-    () => req('deep', 'POST', rng.pick(COLLECTIONS).path, JSON_CT, `{"metadata":{"name":"deep"},"data":${nested(d, shape)}}`),
+    () =>
+      req(
+        'deep',
+        'POST',
+        rng.pick(COLLECTIONS).path,
+        JSON_CT,
+        `{"metadata":{"name":"deep"},"data":${nested(d, shape)}}`,
+      ),
     () => req('deep', 'POST', rng.pick(COLLECTIONS).path, JSON_CT, nested(d, shape)),
-    () => req('deep', 'PUT', rng.pick(ITEMS).path, JSON_CT, `{"metadata":{"name":"target","resourceVersion":"1"},"spec":${nested(d, shape)}}`),
-    () => req('deep', 'PATCH', rng.pick(ITEMS).path, { 'Content-Type': rng.pick(['application/merge-patch+json', 'application/strategic-merge-patch+json']) }, `{"metadata":${nested(d, shape)}}`),
-    () => req('deep', 'PATCH', rng.pick(ITEMS).path, { 'Content-Type': 'application/json-patch+json' }, `[{"op":"add","path":"/metadata/labels","value":${nested(d, shape)}}]`),
-    () => req('deep', 'POST', rng.pick(COLLECTIONS).path, { 'Content-Type': 'application/yaml' }, '['.repeat(Math.min(d, 100_000)) + ']'.repeat(Math.min(d, 100_000))),
-    () => req('deep', 'POST', rng.pick(COLLECTIONS).path, { 'Content-Type': 'application/yaml' }, Array.from({ length: Math.min(d, 1500) }, (_, i) => `${' '.repeat(i)}a:`).join('\n') + ' 1\n'),
+    () =>
+      req(
+        'deep',
+        'PUT',
+        rng.pick(ITEMS).path,
+        JSON_CT,
+        `{"metadata":{"name":"target","resourceVersion":"1"},"spec":${nested(d, shape)}}`,
+      ),
+    () =>
+      req(
+        'deep',
+        'PATCH',
+        rng.pick(ITEMS).path,
+        { 'Content-Type': rng.pick(['application/merge-patch+json', 'application/strategic-merge-patch+json']) },
+        `{"metadata":${nested(d, shape)}}`,
+      ),
+    () =>
+      req(
+        'deep',
+        'PATCH',
+        rng.pick(ITEMS).path,
+        { 'Content-Type': 'application/json-patch+json' },
+        `[{"op":"add","path":"/metadata/labels","value":${nested(d, shape)}}]`,
+      ),
+    () =>
+      req(
+        'deep',
+        'POST',
+        rng.pick(COLLECTIONS).path,
+        { 'Content-Type': 'application/yaml' },
+        '['.repeat(Math.min(d, 100_000)) + ']'.repeat(Math.min(d, 100_000)),
+      ),
+    () =>
+      req(
+        'deep',
+        'POST',
+        rng.pick(COLLECTIONS).path,
+        { 'Content-Type': 'application/yaml' },
+        Array.from({ length: Math.min(d, 1500) }, (_, i) => `${' '.repeat(i)}a:`).join('\n') + ' 1\n',
+      ),
   ])();
 }
 
-const BAD_CHARS = ['/', '\\', '_', 'A', 'Z', ' ', '\0', '\n', '\t', '%', ':', '@', '!', '$', '`', ';', '|', '&', '*', '?', '~', '=', '+', '..', 'é', '日', '\u202e', '😀', '\ud800', "'", '"', '<', '>'];
+const BAD_CHARS = [
+  '/',
+  '\\',
+  '_',
+  'A',
+  'Z',
+  ' ',
+  '\0',
+  '\n',
+  '\t',
+  '%',
+  ':',
+  '@',
+  '!',
+  '$',
+  '`',
+  ';',
+  '|',
+  '&',
+  '*',
+  '?',
+  '~',
+  '=',
+  '+',
+  '..',
+  'é',
+  '日',
+  '\u202e',
+  '😀',
+  '\ud800',
+  "'",
+  '"',
+  '<',
+  '>',
+];
 
 /** A name no kind accepts: a bad character somewhere, a bad start or end, or too long. */
 export function badName(rng: Rng): string {
-  const word = () => Array.from({ length: rng.range(1, 12) }, () => rng.pick('abcdefghijklmnopqrstuvwxyz0123456789-'.split(''))).join('').replace(/^-|-$/g, 'x');
+  const word = () =>
+    Array.from({ length: rng.range(1, 12) }, () => rng.pick('abcdefghijklmnopqrstuvwxyz0123456789-'.split('')))
+      .join('')
+      .replace(/^-|-$/g, 'x');
   return rng.pick<() => string>([
     () => `${word()}${rng.pick(BAD_CHARS)}${word()}`,
     () => `${rng.pick(BAD_CHARS)}${word()}`,
@@ -162,7 +326,24 @@ export function badName(rng: Rng): string {
     () => rng.pick(['-', '.', '.x']) + word(),
     () => word() + rng.pick(['-', '.']),
     () => 'a'.repeat(rng.range(254, 400)),
-    () => rng.pick(['..', '.', '', '../x', 'a/b', '/etc/passwd', '..%2f..%2fetc', '%2e%2e', '$(reboot)', '`id`', 'a;id', 'a&&id', 'a||id', 'a\nb', '\0']),
+    () =>
+      rng.pick([
+        '..',
+        '.',
+        '',
+        '../x',
+        'a/b',
+        '/etc/passwd',
+        '..%2f..%2fetc',
+        '%2e%2e',
+        '$(reboot)',
+        '`id`',
+        'a;id',
+        'a&&id',
+        'a||id',
+        'a\nb',
+        '\0',
+      ]),
   ])();
 }
 
@@ -177,16 +358,46 @@ export function badNames(rng: Rng): HostileRequest {
     () => {
       delete body.metadata.name;
       // Short, and bad before the random suffix (`abc-` or `abc.` would make good names).
-      body.metadata.generateName = rng.pick([`x${rng.pick(BAD_CHARS)}x`, `${rng.pick(BAD_CHARS)}x`, '-x', '.x', '../', '..', 'a/b-']);
+      body.metadata.generateName = rng.pick([
+        `x${rng.pick(BAD_CHARS)}x`,
+        `${rng.pick(BAD_CHARS)}x`,
+        '-x',
+        '.x',
+        '../',
+        '..',
+        'a/b-',
+      ]);
     },
-    () => (body.metadata.labels = { [rng.pick(['a b', '-a', 'a/b/c', 'UPPER/x', '', 'é', '/a', 'a/', 'x'.repeat(254) + '/a', 'x'.repeat(64), 'a/' + 'x'.repeat(64)])]: 'v' }),
-    () => (body.metadata.labels = { a: rng.pick(['a b', '-a', 'x'.repeat(64), 'é', 'a/b', 5, null, true, { x: 1 }, ['v']]) }),
+    () =>
+      (body.metadata.labels = {
+        [rng.pick([
+          'a b',
+          '-a',
+          'a/b/c',
+          'UPPER/x',
+          '',
+          'é',
+          '/a',
+          'a/',
+          'x'.repeat(254) + '/a',
+          'x'.repeat(64),
+          'a/' + 'x'.repeat(64),
+        ])]: 'v',
+      }),
+    () =>
+      (body.metadata.labels = {
+        a: rng.pick(['a b', '-a', 'x'.repeat(64), 'é', 'a/b', 5, null, true, { x: 1 }, ['v']]),
+      }),
     () => (body.metadata.labels = rng.pick(['x', 5, ['a=b'], true])),
     () => (body.metadata.annotations = { a: rng.pick([5, null, true, { x: 1 }, ['v']]) }),
-    () => (body.metadata.annotations = { [rng.pick(['a b', '', '-a', 'é', 'x'.repeat(64), `${'x'.repeat(254)}/a`])]: 'v' }),
+    () =>
+      (body.metadata.annotations = { [rng.pick(['a b', '', '-a', 'é', 'x'.repeat(64), `${'x'.repeat(254)}/a`])]: 'v' }),
     () => {
       if (!c.namespaced) return void (body.metadata.name = badName(rng));
-      path = c.path.replace('/namespaces/default/', `/namespaces/${rng.pick(['UPPER', 'a.b', 'x'.repeat(64), 'no-such-ns', '-a', 'a_b', 'a:b'])}/`);
+      path = c.path.replace(
+        '/namespaces/default/',
+        `/namespaces/${rng.pick(['UPPER', 'a.b', 'x'.repeat(64), 'no-such-ns', '-a', 'a_b', 'a:b'])}/`,
+      );
     },
   ])();
   return req('names', 'POST', path, JSON_CT, JSON.stringify(body));

@@ -1,4 +1,12 @@
-import { badNames, deepNesting, hugeBody, malformedJson, malformedProtobuf, malformedYaml, wrongKind } from './bodies.ts';
+import {
+  badNames,
+  deepNesting,
+  hugeBody,
+  malformedJson,
+  malformedProtobuf,
+  malformedYaml,
+  wrongKind,
+} from './bodies.ts';
 import { badPatches } from './patches.ts';
 import type { HostileRequest } from './request.ts';
 import { Rng } from './rng.ts';

@@ -11,6 +11,12 @@ export interface HostileRequest {
 
 export const JSON_CT = { 'Content-Type': 'application/json' };
 
-export function req(category: string, method: string, path: string, headers: Record<string, string> = {}, body?: Buffer | string): HostileRequest {
+export function req(
+  category: string,
+  method: string,
+  path: string,
+  headers: Record<string, string> = {},
+  body?: Buffer | string,
+): HostileRequest {
   return { category, method, path, headers, body };
 }

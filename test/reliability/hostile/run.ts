@@ -43,7 +43,12 @@ async function healthy(api: ApiClient): Promise<string | undefined> {
  * Send the seed's n hostile requests, `concurrency` at a time, checking the engine between
  * batches. Every answer must be a 4xx whose body is a Status carrying the same code.
  */
-export async function runHostile(api: ApiClient, seed: number, n: number, opts: { concurrency?: number; batch?: number } = {}): Promise<HostileResult> {
+export async function runHostile(
+  api: ApiClient,
+  seed: number,
+  n: number,
+  opts: { concurrency?: number; batch?: number } = {},
+): Promise<HostileResult> {
   const out: HostileResult = { failures: [], categories: {}, codes: {} };
   const gen = hostileRequests(seed, n);
   const batch = opts.batch ?? 250;
@@ -63,7 +68,10 @@ export async function runHostile(api: ApiClient, seed: number, n: number, opts: 
           continue;
         }
         out.codes[reply.status] = (out.codes[reply.status] ?? 0) + 1;
-        const problem = reply.status < 400 || reply.status > 499 ? `HTTP ${reply.status}: ${reply.text.slice(0, 200)}` : statusProblem(reply);
+        const problem =
+          reply.status < 400 || reply.status > 499
+            ? `HTTP ${reply.status}: ${reply.text.slice(0, 200)}`
+            : statusProblem(reply);
         if (problem) out.failures.push(`${describe(idx, r)}: ${problem}`);
       }
     };

@@ -20,7 +20,9 @@ export const COLLECTIONS: Collection[] = [
 ];
 
 /** Existing objects named `target` (seeded before the run) that PUT, PATCH and DELETE aim at. */
-export const ITEMS: Array<{ path: string; kind: string; apiVersion: string }> = COLLECTIONS.filter((c) => c.namespaced && c.kind !== 'Service').map((c) => ({
+export const ITEMS: Array<{ path: string; kind: string; apiVersion: string }> = COLLECTIONS.filter(
+  (c) => c.namespaced && c.kind !== 'Service',
+).map((c) => ({
   path: `${c.path}/target`,
   kind: c.kind,
   apiVersion: c.apiVersion,
@@ -35,7 +37,16 @@ export function validBody(kind: string, name: string): Record<string, any> {
     case 'Pod':
       return { apiVersion: 'v1', kind, metadata, spec: podSpec };
     case 'Deployment':
-      return { apiVersion: 'apps/v1', kind, metadata, spec: { replicas: 1, selector: { matchLabels: { app: 'hostile' } }, template: { metadata: { labels: { app: 'hostile' } }, spec: podSpec } } };
+      return {
+        apiVersion: 'apps/v1',
+        kind,
+        metadata,
+        spec: {
+          replicas: 1,
+          selector: { matchLabels: { app: 'hostile' } },
+          template: { metadata: { labels: { app: 'hostile' } }, spec: podSpec },
+        },
+      };
     case 'Service':
       return { apiVersion: 'v1', kind, metadata, spec: { selector: { app: 'hostile' }, ports: [{ port: 80 }] } };
     case 'Secret':

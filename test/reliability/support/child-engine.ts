@@ -19,10 +19,18 @@ export interface ChildEngine {
 }
 
 /** Start `skiff engine --home DIR --port 0` (as user `uid` when given) without waiting for it. */
-export function startEngineProcess(home: string, opts: { env?: Record<string, string>; uid?: number } = {}): ChildProcess {
+export function startEngineProcess(
+  home: string,
+  opts: { env?: Record<string, string>; uid?: number } = {},
+): ChildProcess {
   return spawn(process.execPath, [join(ROOT, 'bin', 'skiff.js'), 'engine', '--home', home, '--port', '0'], {
     cwd: ROOT,
-    env: { ...process.env, SKIFF_TIME_SCALE: '0.05', ...(opts.uid !== undefined ? { HOME: tmpdir() } : {}), ...opts.env },
+    env: {
+      ...process.env,
+      SKIFF_TIME_SCALE: '0.05',
+      ...(opts.uid !== undefined ? { HOME: tmpdir() } : {}),
+      ...opts.env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
     ...(opts.uid !== undefined ? { uid: opts.uid, gid: opts.uid } : {}),
   });
@@ -32,7 +40,10 @@ export function startEngineProcess(home: string, opts: { env?: Record<string, st
  * Run `skiff engine --home DIR --port 0` as a child process and wait until it serves the API
  * (its engine.json names its own pid: a stale file from a killed engine does not count).
  */
-export async function spawnEngine(home: string, opts: { env?: Record<string, string>; uid?: number } = {}): Promise<ChildEngine> {
+export async function spawnEngine(
+  home: string,
+  opts: { env?: Record<string, string>; uid?: number } = {},
+): Promise<ChildEngine> {
   const proc = startEngineProcess(home, opts);
   let out = '';
   proc.stdout!.on('data', (c) => (out += c));
@@ -40,17 +51,21 @@ export async function spawnEngine(home: string, opts: { env?: Record<string, str
   const exited = new Promise<number | null>((r) => proc.once('exit', (code) => r(code)));
   let gone = false;
   void exited.then(() => (gone = true));
-  const info = await waitFor(() => {
-    if (gone) throw new Error(`engine exited before serving:\n${out}`);
-    const f = join(home, 'engine.json');
-    if (!existsSync(f)) return undefined;
-    try {
-      const j = JSON.parse(readFileSync(f, 'utf8'));
-      return j.pid === proc.pid ? (j as { url: string }) : undefined;
-    } catch {
-      return undefined;
-    }
-  }, 30_000, 'the engine to start').catch((e) => {
+  const info = await waitFor(
+    () => {
+      if (gone) throw new Error(`engine exited before serving:\n${out}`);
+      const f = join(home, 'engine.json');
+      if (!existsSync(f)) return undefined;
+      try {
+        const j = JSON.parse(readFileSync(f, 'utf8'));
+        return j.pid === proc.pid ? (j as { url: string }) : undefined;
+      } catch {
+        return undefined;
+      }
+    },
+    90_000,
+    'the engine to start',
+  ).catch((e) => {
     proc.kill('SIGKILL');
     throw new Error(`${(e as Error).message}\n${out}`);
   });

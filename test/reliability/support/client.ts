@@ -44,13 +44,24 @@ export class ApiClient {
       headers['Content-Length'] = Buffer.byteLength(r.body);
     }
     return new Promise((resolve, reject) => {
-      const req = request({ host: this.host, port: this.port, method: r.method ?? 'GET', path: r.path, headers, agent: this.agent }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') }));
-        res.on('error', reject);
-      });
-      req.setTimeout(r.timeoutMs ?? 15_000, () => req.destroy(new Error(`timed out: ${r.method ?? 'GET'} ${r.path.slice(0, 200)}`)));
+      const req = request(
+        { host: this.host, port: this.port, method: r.method ?? 'GET', path: r.path, headers, agent: this.agent },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () =>
+            resolve({
+              status: res.statusCode ?? 0,
+              headers: res.headers,
+              text: Buffer.concat(chunks).toString('utf8'),
+            }),
+          );
+          res.on('error', reject);
+        },
+      );
+      req.setTimeout(r.timeoutMs ?? 15_000, () =>
+        req.destroy(new Error(`timed out: ${r.method ?? 'GET'} ${r.path.slice(0, 200)}`)),
+      );
       req.on('error', reject);
       // The engine may answer (413) before the whole body is sent and then close; that is fine.
       req.end(r.body);
@@ -61,28 +72,40 @@ export class ApiClient {
    * A streaming GET (a watch): `onLine` gets each newline-terminated line. Resolves with the
    * HTTP status once headers arrive; `close()` cuts the connection; `ended` settles when it ends.
    */
-  stream(path: string, onLine: (line: string) => void): { status: Promise<number>; ended: Promise<void>; close(): void } {
+  stream(
+    path: string,
+    onLine: (line: string) => void,
+  ): { status: Promise<number>; ended: Promise<void>; close(): void } {
     let close = () => {};
     let endedResolve!: () => void;
     const ended = new Promise<void>((r) => (endedResolve = r));
     const status = new Promise<number>((resolve, reject) => {
-      const req = request({ host: this.host, port: this.port, path, headers: { Authorization: `Bearer ${this.token}` }, agent: this.agent }, (res) => {
-        resolve(res.statusCode ?? 0);
-        let buf = '';
-        res.setEncoding('utf8');
-        res.on('data', (c: string) => {
-          buf += c;
-          let i: number;
-          while ((i = buf.indexOf('\n')) >= 0) {
-            const line = buf.slice(0, i);
-            buf = buf.slice(i + 1);
-            if (line) onLine(line);
-          }
-        });
-        res.on('end', endedResolve);
-        res.on('close', endedResolve);
-        res.on('error', endedResolve);
-      });
+      const req = request(
+        {
+          host: this.host,
+          port: this.port,
+          path,
+          headers: { Authorization: `Bearer ${this.token}` },
+          agent: this.agent,
+        },
+        (res) => {
+          resolve(res.statusCode ?? 0);
+          let buf = '';
+          res.setEncoding('utf8');
+          res.on('data', (c: string) => {
+            buf += c;
+            let i: number;
+            while ((i = buf.indexOf('\n')) >= 0) {
+              const line = buf.slice(0, i);
+              buf = buf.slice(i + 1);
+              if (line) onLine(line);
+            }
+          });
+          res.on('end', endedResolve);
+          res.on('close', endedResolve);
+          res.on('error', endedResolve);
+        },
+      );
       req.on('error', (e) => {
         reject(e);
         endedResolve();
@@ -96,7 +119,12 @@ export class ApiClient {
   }
 
   async json(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
-    const r = await this.request({ method, path, headers: body === undefined ? {} : { 'Content-Type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+    const r = await this.request({
+      method,
+      path,
+      headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
     return { status: r.status, body: r.text ? JSON.parse(r.text) : undefined };
   }
 
@@ -151,7 +179,8 @@ export function statusProblem(r: Reply): string | undefined {
   } catch {
     return `body is not JSON: ${r.text.slice(0, 200)}`;
   }
-  if (!String(r.headers['content-type'] ?? '').startsWith('application/json')) return `content-type ${r.headers['content-type']}`;
+  if (!String(r.headers['content-type'] ?? '').startsWith('application/json'))
+    return `content-type ${r.headers['content-type']}`;
   if (s?.kind !== 'Status' || s.apiVersion !== 'v1') return `not a Status: ${r.text.slice(0, 200)}`;
   if (s.status !== 'Failure') return `status is ${s.status}`;
   if (s.code !== r.status) return `Status.code ${s.code} != HTTP ${r.status}`;

@@ -22,23 +22,45 @@ export interface KillLoopResult {
 }
 
 /** One writer: its own keys, one write at a time, until the engine dies under it. */
-async function writer(e: ChildEngine, keys: Map<string, Key>, names: string[], rng: Rng, out: { acked: number; maxRv: number; problems: string[] }): Promise<void> {
+async function writer(
+  e: ChildEngine,
+  keys: Map<string, Key>,
+  names: string[],
+  rng: Rng,
+  out: { acked: number; maxRv: number; problems: string[] },
+): Promise<void> {
   for (;;) {
     const name = rng.pick(names);
     const k = keys.get(name)!;
     const v = k.next++;
     let req: { method: string; path: string; body?: string; headers?: Record<string, string> };
     let want: number | null = v;
-    if (k.acked === null) req = { method: 'POST', path: CMS, body: JSON.stringify({ metadata: { name }, data: { v: String(v) } }) };
+    if (k.acked === null)
+      req = { method: 'POST', path: CMS, body: JSON.stringify({ metadata: { name }, data: { v: String(v) } }) };
     else if (rng.chance(0.15)) {
       req = { method: 'DELETE', path: `${CMS}/${name}` };
       want = null;
-    } else if (rng.chance(0.5)) req = { method: 'PUT', path: `${CMS}/${name}`, body: JSON.stringify({ metadata: { name }, data: { v: String(v) } }) };
-    else req = { method: 'PATCH', path: `${CMS}/${name}`, body: JSON.stringify({ data: { v: String(v) } }), headers: { 'Content-Type': 'application/merge-patch+json' } };
+    } else if (rng.chance(0.5))
+      req = {
+        method: 'PUT',
+        path: `${CMS}/${name}`,
+        body: JSON.stringify({ metadata: { name }, data: { v: String(v) } }),
+      };
+    else
+      req = {
+        method: 'PATCH',
+        path: `${CMS}/${name}`,
+        body: JSON.stringify({ data: { v: String(v) } }),
+        headers: { 'Content-Type': 'application/merge-patch+json' },
+      };
     k.inflight = want;
     let r;
     try {
-      r = await e.client.request({ ...req, headers: req.headers ?? (req.body ? { 'Content-Type': 'application/json' } : {}), timeoutMs: 10_000 });
+      r = await e.client.request({
+        ...req,
+        headers: req.headers ?? (req.body ? { 'Content-Type': 'application/json' } : {}),
+        timeoutMs: 10_000,
+      });
     } catch {
       return; // killed: this write stays in flight
     }
@@ -58,7 +80,8 @@ async function writer(e: ChildEngine, keys: Map<string, Key>, names: string[], r
 async function verify(e: ChildEngine, keys: Map<string, Key>, maxRv: number, problems: string[]): Promise<void> {
   const list = await e.client.json('GET', CMS);
   if (list.status !== 200) return void problems.push(`list after restart: HTTP ${list.status}`);
-  if (Number(list.body.metadata.resourceVersion) < maxRv) problems.push(`resourceVersion went back: ${list.body.metadata.resourceVersion} < ${maxRv}`);
+  if (Number(list.body.metadata.resourceVersion) < maxRv)
+    problems.push(`resourceVersion went back: ${list.body.metadata.resourceVersion} < ${maxRv}`);
   const actual = new Map<string, number>(list.body.items.map((o: any) => [o.metadata.name, Number(o.data.v)]));
   for (const [name, k] of keys) {
     const got = actual.get(name) ?? null;
@@ -66,7 +89,10 @@ async function verify(e: ChildEngine, keys: Map<string, Key>, maxRv: number, pro
     else if (k.inflight !== undefined && got === k.inflight) {
       k.acked = got;
       k.inflight = undefined;
-    } else problems.push(`${name}: found ${got}, acknowledged ${k.acked}${k.inflight !== undefined ? ` (in flight ${k.inflight})` : ''}`);
+    } else
+      problems.push(
+        `${name}: found ${got}, acknowledged ${k.acked}${k.inflight !== undefined ? ` (in flight ${k.inflight})` : ''}`,
+      );
   }
 }
 
@@ -77,7 +103,9 @@ async function verify(e: ChildEngine, keys: Map<string, Key>, maxRv: number, pro
 export async function killLoop(home: string, rounds: number, seed: number): Promise<KillLoopResult> {
   const rng = new Rng(seed);
   const keys = new Map<string, Key>();
-  const owners: string[][] = Array.from({ length: WRITERS }, (_, w) => Array.from({ length: KEYS }, (_, i) => `cm-${w}-${i}`));
+  const owners: string[][] = Array.from({ length: WRITERS }, (_, w) =>
+    Array.from({ length: KEYS }, (_, i) => `cm-${w}-${i}`),
+  );
   owners.flat().forEach((n) => keys.set(n, { acked: null, next: 1 }));
   const out = { acked: 0, maxRv: 0, problems: [] as string[] };
   for (let round = 0; round < rounds && out.problems.length === 0; round++) {

@@ -29,7 +29,12 @@ export function patchTypeFromContentType(ct: string | undefined): PatchType | un
  * kinds without one (custom resources) merge schema-less — callers should answer 415 for them
  * first when the real apiserver would (see `supportsStrategic`).
  */
-export function applyPatch(original: object, patch: unknown, type: PatchType, kind: { group: string; kind: string }): object {
+export function applyPatch(
+  original: object,
+  patch: unknown,
+  type: PatchType,
+  kind: { group: string; kind: string },
+): object {
   if (type === 'apply') {
     throw new ApiError(
       415,

@@ -1,5 +1,16 @@
 import { ApiError } from '../../store/errors.ts';
-import { badRequest, brief, cloneJson, deepEqual, getOwn, hasOwn, isObject, setOwn, type Json, type JsonObject } from './json-value.ts';
+import {
+  badRequest,
+  brief,
+  cloneJson,
+  deepEqual,
+  getOwn,
+  hasOwn,
+  isObject,
+  setOwn,
+  type Json,
+  type JsonObject,
+} from './json-value.ts';
 
 // Both limits are the apiserver's (maxJSONPatchOperations, JSONPatchMaxCopyBytes).
 export const MAX_OPERATIONS = 10000;
@@ -44,7 +55,10 @@ export function applyJsonPatch(doc: JsonObject, body: Json): JsonObject {
         if (value === undefined) fail(op, `doc is missing from path: "${op.from}"`);
         copied += (JSON.stringify(value) ?? '').length;
         if (copied > MAX_COPY_BYTES) {
-          fail(op, `unable to complete the copy, the accumulated size increase of copy is ${copied}, exceeding the limit ${MAX_COPY_BYTES}`);
+          fail(
+            op,
+            `unable to complete the copy, the accumulated size increase of copy is ${copied}, exceeding the limit ${MAX_COPY_BYTES}`,
+          );
         }
         add(root, op, op.tokens, cloneJson(value));
         break;
@@ -73,7 +87,8 @@ function parseOperations(body: Json): Operation[] {
     if (!isObject(raw)) throw badRequest(`JSON patch operation ${i} is not an object`);
     const op = getOwn(raw, 'op');
     const path = getOwn(raw, 'path');
-    if (typeof op !== 'string' || !OPS.has(op)) throw badRequest(`JSON patch operation ${i} has an unknown "op": ${brief(op)}`);
+    if (typeof op !== 'string' || !OPS.has(op))
+      throw badRequest(`JSON patch operation ${i} has an unknown "op": ${brief(op)}`);
     if (typeof path !== 'string') throw badRequest(`JSON patch operation ${i} (${op}) is missing a string "path"`);
     const parsed: Operation = { op: op as OpName, path, tokens: parsePointer(path, i) };
     if (op === 'move' || op === 'copy') {
@@ -93,12 +108,14 @@ function parseOperations(body: Json): Operation[] {
 /** RFC 6901: "" is the whole document; `~1` is `/`, `~0` is `~`. */
 export function parsePointer(pointer: string, opIndex = 0): string[] {
   if (pointer === '') return [];
-  if (!pointer.startsWith('/')) throw badRequest(`JSON patch operation ${opIndex}: JSON pointer "${pointer}" must start with "/"`);
+  if (!pointer.startsWith('/'))
+    throw badRequest(`JSON patch operation ${opIndex}: JSON pointer "${pointer}" must start with "/"`);
   return pointer
     .slice(1)
     .split('/')
     .map((token) => {
-      if (/~[^01]|~$/.test(token)) throw badRequest(`JSON patch operation ${opIndex}: invalid escape in JSON pointer "${pointer}"`);
+      if (/~[^01]|~$/.test(token))
+        throw badRequest(`JSON patch operation ${opIndex}: invalid escape in JSON pointer "${pointer}"`);
       return token.replace(/~1/g, '/').replace(/~0/g, '~');
     });
 }

@@ -86,7 +86,11 @@ const TYPES: Record<string, TypeMeta> = {
   CSINodeSpec: { drivers: byName },
   WebhookConfiguration: { metadata: meta, webhooks: { type: 'Webhook', mergeKey: 'name', strategy: 'merge' } },
   Webhook: { matchConditions: byName },
-  ValidatingAdmissionPolicy: { metadata: meta, spec: { type: 'ValidatingAdmissionPolicySpec' }, status: conditionsStatus },
+  ValidatingAdmissionPolicy: {
+    metadata: meta,
+    spec: { type: 'ValidatingAdmissionPolicySpec' },
+    status: conditionsStatus,
+  },
   ValidatingAdmissionPolicySpec: { matchConditions: byName, variables: byName },
 };
 

@@ -1,4 +1,14 @@
-import { badRequest, brief, getOwn, hasOwn, isObject, scalarKey, setOwn, type Json, type JsonObject } from './json-value.ts';
+import {
+  badRequest,
+  brief,
+  getOwn,
+  hasOwn,
+  isObject,
+  scalarKey,
+  setOwn,
+  type Json,
+  type JsonObject,
+} from './json-value.ts';
 import { orderMerged } from './list-order.ts';
 import { fieldMeta, type FieldMeta } from './schema.ts';
 
@@ -35,7 +45,8 @@ function mergeMap(orig: JsonObject, patch: JsonObject, type: string | undefined,
       const { [PATCH]: _, ...rest } = patch;
       return mergeMap({}, rest, type, path);
     }
-    if (directive !== 'merge') throw badRequest(`unknown patch type: ${brief(directive)} in map at ${path || '<root>'}`);
+    if (directive !== 'merge')
+      throw badRequest(`unknown patch type: ${brief(directive)} in map at ${path || '<root>'}`);
   }
   if (hasOwn(patch, RETAIN_KEYS)) retainKeys(orig, patch, path);
 
@@ -138,7 +149,8 @@ function mergeList(orig: Json[], patch: Json[], meta: FieldMeta, path: string): 
     }
   }
   if (replace) return fresh(items, { type: meta.type }, path) as Json[];
-  const base = doomed.size === 0 ? orig : orig.filter((o) => !(isObject(o) && hasOwn(o, key) && doomed.has(scalarKey(o[key]))));
+  const base =
+    doomed.size === 0 ? orig : orig.filter((o) => !(isObject(o) && hasOwn(o, key) && doomed.has(scalarKey(o[key]))));
 
   const result = base.slice();
   const index = new Map<string, number>();
@@ -195,11 +207,14 @@ function setElementOrder(
   const meta = fieldMeta(type, field);
   const mergeKey = meta?.mergeKey;
   if (mergeKey !== undefined && order.some((o) => !isObject(o) || !hasOwn(o, mergeKey))) {
-    throw badRequest(`invalid patch format of setElementOrder list: every item needs the merge key "${mergeKey}" (at ${p})`);
+    throw badRequest(
+      `invalid patch format of setElementOrder list: every item needs the merge key "${mergeKey}" (at ${p})`,
+    );
   }
   const patchList = getOwn(patch, field);
   if (patchList === null) return; // the list is being deleted; the ordinary merge does that
-  if (patchList !== undefined && !Array.isArray(patchList)) throw badRequest(`invalid patch format of setElementOrder list (at ${p})`);
+  if (patchList !== undefined && !Array.isArray(patchList))
+    throw badRequest(`invalid patch format of setElementOrder list (at ${p})`);
   if (patchList !== undefined) checkOrderConsistency(patchList, order, mergeKey, p);
 
   const before = getOwn(orig, field);
@@ -223,7 +238,9 @@ function checkOrderConsistency(patchList: Json[], order: Json[], mergeKey: strin
     const want = id(item);
     while (o < order.length && id(order[o]) !== want) o++;
     if (o >= order.length) {
-      throw badRequest(`invalid patch format of setElementOrder list: the order of the patch list doesn't match $setElementOrder (at ${path})`);
+      throw badRequest(
+        `invalid patch format of setElementOrder list: the order of the patch list doesn't match $setElementOrder (at ${path})`,
+      );
     }
     o++;
   }
@@ -238,5 +255,9 @@ function deleteFromPrimitiveList(orig: JsonObject, directiveKey: string, values:
   const current = getOwn(orig, field);
   if (!Array.isArray(current)) return;
   const doomed = new Set(values.map(scalarKey));
-  setOwn(orig, field, current.filter((v) => !doomed.has(scalarKey(v))));
+  setOwn(
+    orig,
+    field,
+    current.filter((v) => !doomed.has(scalarKey(v))),
+  );
 }

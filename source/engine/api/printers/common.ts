@@ -1,19 +1,21 @@
+import type { Container } from 'kubernetes-types/core/v1.d.ts';
+import type { LabelSelector } from 'kubernetes-types/meta/v1.d.ts';
 import type { TableColumnDefinition } from '../../../api-types/index.ts';
 import type { ResourceDef } from '../../resources/types.ts';
 
 export type TablePrinter = NonNullable<ResourceDef['table']>;
 
-export function column(name: string, type: string, description: string, priority = 0, format = ''): TableColumnDefinition {
+export function column(
+  name: string,
+  type: string,
+  description: string,
+  priority = 0,
+  format = '',
+): TableColumnDefinition {
   return { name, type, format, description, priority };
 }
 
-export const nameColumn = column(
-  'Name',
-  'string',
-  'Name must be unique within a namespace.',
-  0,
-  'name',
-);
+export const nameColumn = column('Name', 'string', 'Name must be unique within a namespace.', 0, 'name');
 export const ageColumn = column(
   'Age',
   'string',
@@ -23,14 +25,14 @@ export const containersColumn = column('Containers', 'string', 'Names of each co
 export const imagesColumn = column('Images', 'string', 'Images referenced by each container in the template.', 1);
 
 /** Container names and images, each joined by `,` (`layoutContainerCells`). */
-export function containerNames(containers: any[] | undefined): string {
+export function containerNames(containers: Array<Container | undefined> | undefined): string {
   if (!containers) return '';
   let out = '';
   for (let i = 0; i < containers.length; i++) out += (i ? ',' : '') + (containers[i]?.name ?? '');
   return out;
 }
 
-export function containerImages(containers: any[] | undefined): string {
+export function containerImages(containers: Array<Container | undefined> | undefined): string {
   if (!containers) return '';
   let out = '';
   for (let i = 0; i < containers.length; i++) out += (i ? ',' : '') + (containers[i]?.image ?? '');
@@ -52,7 +54,7 @@ export function formatLabels(map: Record<string, string> | undefined | null): st
  * `LabelSelectorAsSelector(sel).String()`: requirements sorted by key; `''` for nil or empty,
  * undefined when the selector is malformed.
  */
-export function labelSelectorString(sel: any): string | undefined {
+export function labelSelectorString(sel: LabelSelector | null | undefined): string | undefined {
   if (!sel) return '';
   const reqs: Array<[string, string]> = [];
   const ml = sel.matchLabels as Record<string, string> | undefined;
@@ -88,7 +90,7 @@ export function labelSelectorString(sel: any): string | undefined {
 }
 
 /** `metav1.FormatLabelSelector`: like {@link labelSelectorString} but `<none>` when empty. */
-export function formatLabelSelector(sel: any): string {
+export function formatLabelSelector(sel: LabelSelector | null | undefined): string {
   const s = labelSelectorString(sel);
   return s === undefined ? '<error>' : s === '' ? '<none>' : s;
 }

@@ -7,11 +7,7 @@ function size(map: Record<string, unknown> | undefined): number {
 }
 
 export const table: TablePrinter = {
-  columns: [
-    nameColumn,
-    column('Data', 'string', 'Data contains the configuration data.'),
-    ageColumn,
-  ],
+  columns: [nameColumn, column('Data', 'string', 'Data contains the configuration data.'), ageColumn],
   row(obj: KObject, now: number) {
     return [
       obj.metadata.name,

@@ -17,7 +17,11 @@ function rfc3339(ts: unknown): string {
 export const defaultTable: TablePrinter = {
   columns: [
     nameColumn,
-    column('Created At', 'date', 'CreationTimestamp is a timestamp representing the server time when this object was created.'),
+    column(
+      'Created At',
+      'date',
+      'CreationTimestamp is a timestamp representing the server time when this object was created.',
+    ),
   ],
   row(obj: KObject) {
     return [obj.metadata.name, rfc3339(obj.metadata.creationTimestamp)];

@@ -1,3 +1,4 @@
+import type { EndpointAddress, EndpointSubset } from 'kubernetes-types/core/v1.d.ts';
 import type { KObject } from '../../../api-types/index.ts';
 import { translateTimestampSince } from './age.ts';
 import { ageColumn, column, listWithMore, nameColumn, type TablePrinter } from './common.ts';
@@ -9,15 +10,15 @@ function hostPort(ip: string, port: number): string {
 }
 
 /** `ip:port` for every address × port (just `ip` for port-less subsets), at most 3 then ` + N more...`. */
-function formatEndpoints(subsets: any[] | undefined): string {
+function formatEndpoints(subsets: EndpointSubset[] | undefined): string {
   if (!subsets || subsets.length === 0) return '<none>';
   let list = '';
   let listed = 0;
   let count = 0;
   let more = false;
   for (const ss of subsets) {
-    const addresses = (ss.addresses ?? []) as any[];
-    const ports = ss.ports as any[] | undefined;
+    const addresses: EndpointAddress[] = ss.addresses ?? [];
+    const ports = ss.ports;
     if (!ports || ports.length === 0) {
       count += addresses.length; // headless service without ports
       for (const a of addresses) {
@@ -50,6 +51,10 @@ export const table: TablePrinter = {
     ageColumn,
   ],
   row(obj: KObject, now: number) {
-    return [obj.metadata.name, formatEndpoints(obj.subsets), translateTimestampSince(obj.metadata.creationTimestamp, now)];
+    return [
+      obj.metadata.name,
+      formatEndpoints(obj.subsets),
+      translateTimestampSince(obj.metadata.creationTimestamp, now),
+    ];
   },
 };

@@ -1,10 +1,11 @@
+import type { Endpoint, EndpointPort } from 'kubernetes-types/discovery/v1.d.ts';
 import type { KObject } from '../../../api-types/index.ts';
 import { translateTimestampSince } from './age.ts';
 import { ageColumn, column, listWithMore, nameColumn, type TablePrinter } from './common.ts';
 
 const MAX = 3;
 
-function formatPorts(ports: any[] | undefined): string {
+function formatPorts(ports: EndpointPort[] | undefined): string {
   let list = '';
   let count = 0;
   let more = false;
@@ -16,7 +17,7 @@ function formatPorts(ports: any[] | undefined): string {
   return listWithMore(list, more, count, MAX, '<unset>');
 }
 
-function formatEndpoints(endpoints: any[] | undefined): string {
+function formatEndpoints(endpoints: Endpoint[] | undefined): string {
   let list = '';
   let count = 0;
   let more = false;

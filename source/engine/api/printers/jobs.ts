@@ -1,3 +1,4 @@
+import type { JobCondition } from 'kubernetes-types/batch/v1.d.ts';
 import type { KObject } from '../../../api-types/index.ts';
 import { humanDuration, timestampMs, translateTimestampSince } from './age.ts';
 import {
@@ -13,7 +14,7 @@ import {
 } from './common.ts';
 
 /** Status of the first condition of `type` is True (later duplicates are ignored). */
-function hasCondition(conditions: any[] | undefined, type: string): boolean {
+function hasCondition(conditions: JobCondition[] | undefined, type: string): boolean {
   if (conditions) for (const c of conditions) if (c.type === type) return c.status === 'True';
   return false;
 }

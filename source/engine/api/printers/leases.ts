@@ -9,6 +9,10 @@ export const table: TablePrinter = {
     ageColumn,
   ],
   row(obj: KObject, now: number) {
-    return [obj.metadata.name, obj.spec?.holderIdentity ?? '', translateTimestampSince(obj.metadata.creationTimestamp, now)];
+    return [
+      obj.metadata.name,
+      obj.spec?.holderIdentity ?? '',
+      translateTimestampSince(obj.metadata.creationTimestamp, now),
+    ];
   },
 };

@@ -1,3 +1,4 @@
+import type { NodeAddress, NodeCondition } from 'kubernetes-types/core/v1.d.ts';
 import type { KObject } from '../../../api-types/index.ts';
 import { translateTimestampSince } from './age.ts';
 import { ageColumn, column, nameColumn, type TablePrinter } from './common.ts';
@@ -6,9 +7,9 @@ const ROLE_PREFIX = 'node-role.kubernetes.io/';
 const ROLE_LABEL = 'kubernetes.io/role';
 
 function status(node: KObject): string {
-  let ready: any;
+  let ready: NodeCondition | undefined;
   // The last Ready condition wins, as with upstream's condition map.
-  for (const c of (node.status?.conditions ?? []) as any[]) if (c.type === 'Ready') ready = c;
+  for (const c of (node.status?.conditions ?? []) as NodeCondition[]) if (c.type === 'Ready') ready = c;
   const s = ready ? (ready.status === 'True' ? 'Ready' : 'NotReady') : 'Unknown';
   return node.spec?.unschedulable ? `${s},SchedulingDisabled` : s;
 }
@@ -27,7 +28,7 @@ function roles(labels: Record<string, string> | undefined): string {
 }
 
 function address(node: KObject, type: string): string {
-  for (const a of (node.status?.addresses ?? []) as any[]) if (a.type === type) return a.address;
+  for (const a of (node.status?.addresses ?? []) as NodeAddress[]) if (a.type === type) return a.address;
   return '<none>';
 }
 
@@ -40,9 +41,24 @@ export const table: TablePrinter = {
     column('Version', 'string', 'Kubelet Version reported by the node.'),
     column('Internal-IP', 'string', 'List of addresses reachable to the node.', 1),
     column('External-IP', 'string', 'List of addresses reachable to the node.', 1),
-    column('OS-Image', 'string', 'OS Image reported by the node from /etc/os-release (e.g. Debian GNU/Linux 7 (wheezy)).', 1),
-    column('Kernel-Version', 'string', "Kernel Version reported by the node from 'uname -r' (e.g. 3.16.0-0.bpo.4-amd64).", 1),
-    column('Container-Runtime', 'string', 'ContainerRuntime Version reported by the node (e.g. containerd://1.4.2).', 1),
+    column(
+      'OS-Image',
+      'string',
+      'OS Image reported by the node from /etc/os-release (e.g. Debian GNU/Linux 7 (wheezy)).',
+      1,
+    ),
+    column(
+      'Kernel-Version',
+      'string',
+      "Kernel Version reported by the node from 'uname -r' (e.g. 3.16.0-0.bpo.4-amd64).",
+      1,
+    ),
+    column(
+      'Container-Runtime',
+      'string',
+      'ContainerRuntime Version reported by the node (e.g. containerd://1.4.2).',
+      1,
+    ),
   ],
   row(obj: KObject, now: number) {
     const info = obj.status?.nodeInfo ?? {};

@@ -1,3 +1,4 @@
+import type { Container, ContainerStatus, PodCondition, PodReadinessGate } from 'kubernetes-types/core/v1.d.ts';
 import type { KObject } from '../../../api-types/index.ts';
 import { humanDuration, timestampMs, translateTimestampSince } from './age.ts';
 import { ageColumn, column, nameColumn, type TablePrinter } from './common.ts';
@@ -7,27 +8,27 @@ const succeeded = [
 ];
 const failed = [{ type: 'Completed', status: 'True', reason: 'Failed', message: 'The pod failed.' }];
 
-function isRestartable(spec: any[] | undefined, name: string): boolean {
+function isRestartable(spec: Container[] | undefined, name: string): boolean {
   if (!spec) return false;
   for (let i = 0; i < spec.length; i++) if (spec[i].name === name) return spec[i].restartPolicy === 'Always';
   return false;
 }
 
-function hasCondition(conditions: any[] | undefined, type: string): boolean {
+function hasCondition(conditions: PodCondition[] | undefined, type: string): boolean {
   if (conditions) for (const c of conditions) if (c.type === type && c.status === 'True') return true;
   return false;
 }
 
 /** `isPodInitializedConditionTrue`: only the first Initialized condition counts. */
-function initializedTrue(conditions: any[] | undefined): boolean {
+function initializedTrue(conditions: PodCondition[] | undefined): boolean {
   if (conditions) for (const c of conditions) if (c.type === 'Initialized') return c.status === 'True';
   return false;
 }
 
 function readinessGates(pod: KObject): string {
-  const gates = pod.spec?.readinessGates as any[] | undefined;
+  const gates = pod.spec?.readinessGates as PodReadinessGate[] | undefined;
   if (!gates || gates.length === 0) return '<none>';
-  const conditions = (pod.status?.conditions ?? []) as any[];
+  const conditions = (pod.status?.conditions ?? []) as PodCondition[];
   let trueCount = 0;
   for (const g of gates) {
     for (const c of conditions) {
@@ -43,7 +44,7 @@ function readinessGates(pod: KObject): string {
 function row(pod: KObject, now: number): unknown[] {
   const spec = pod.spec ?? {};
   const status = pod.status ?? {};
-  const initSpec = spec.initContainers as any[] | undefined;
+  const initSpec = spec.initContainers as Container[] | undefined;
   let restarts = 0;
   let sidecarRestarts = 0;
   let total = spec.containers?.length ?? 0;
@@ -61,7 +62,7 @@ function row(pod: KObject, now: number): unknown[] {
   if (initSpec) for (const c of initSpec) if (c.restartPolicy === 'Always') total++;
 
   let initializing = false;
-  const initStatuses = status.initContainerStatuses as any[] | undefined;
+  const initStatuses = status.initContainerStatuses as ContainerStatus[] | undefined;
   if (initStatuses) {
     for (let i = 0; i < initStatuses.length; i++) {
       const cs = initStatuses[i];
@@ -101,7 +102,7 @@ function row(pod: KObject, now: number): unknown[] {
     restarts = sidecarRestarts;
     lastRestart = lastSidecarRestart;
     let hasRunning = false;
-    const statuses = status.containerStatuses as any[] | undefined;
+    const statuses = status.containerStatuses as ContainerStatus[] | undefined;
     if (statuses) {
       for (let i = statuses.length - 1; i >= 0; i--) {
         const cs = statuses[i];
@@ -132,7 +133,9 @@ function row(pod: KObject, now: number): unknown[] {
   }
 
   const restartsCell =
-    restarts !== 0 && lastRestart !== -Infinity ? `${restarts} (${humanDuration(now - lastRestart)} ago)` : String(restarts);
+    restarts !== 0 && lastRestart !== -Infinity
+      ? `${restarts} (${humanDuration(now - lastRestart)} ago)`
+      : String(restarts);
 
   return [
     pod.metadata.name,
@@ -160,7 +163,12 @@ export const table: TablePrinter = {
     ageColumn,
     column('IP', 'string', 'IP address allocated to the pod. Routable at least within the cluster.', 1),
     column('Node', 'string', 'NodeName indicates in which node this pod is scheduled.', 1),
-    column('Nominated Node', 'string', 'nominatedNodeName is set only when this pod preempts other pods on the node.', 1),
+    column(
+      'Nominated Node',
+      'string',
+      'nominatedNodeName is set only when this pod preempts other pods on the node.',
+      1,
+    ),
     column('Readiness Gates', 'string', 'If specified, all readiness gates will be evaluated for pod readiness.', 1),
   ],
   row,

@@ -1,10 +1,11 @@
+import type { ServicePort, ServiceStatus } from 'kubernetes-types/core/v1.d.ts';
 import type { KObject } from '../../../api-types/index.ts';
 import { translateTimestampSince } from './age.ts';
 import { ageColumn, column, formatLabels, nameColumn, type TablePrinter } from './common.ts';
 
 /** Distinct ingress IPs (or hostnames), sorted; never clipped since tables are always built wide. */
-function loadBalancerIngress(status: any): string[] {
-  const ingress = status?.loadBalancer?.ingress as any[] | undefined;
+function loadBalancerIngress(status: ServiceStatus | undefined): string[] {
+  const ingress = status?.loadBalancer?.ingress;
   if (!ingress || ingress.length === 0) return [];
   const set = new Set<string>();
   for (const i of ingress) {
@@ -32,13 +33,13 @@ function externalIP(svc: KObject): string {
   return '<unknown>';
 }
 
-function ports(ports: any[] | undefined): string {
+function ports(ports: ServicePort[] | undefined): string {
   if (!ports || ports.length === 0) return '<none>';
   let out = '';
   for (let i = 0; i < ports.length; i++) {
     const p = ports[i];
     const protocol = p.protocol ?? 'TCP';
-    out += (i ? ',' : '') + (p.nodePort > 0 ? `${p.port}:${p.nodePort}/${protocol}` : `${p.port}/${protocol}`);
+    out += (i ? ',' : '') + ((p.nodePort ?? 0) > 0 ? `${p.port}:${p.nodePort}/${protocol}` : `${p.port}/${protocol}`);
   }
   return out;
 }

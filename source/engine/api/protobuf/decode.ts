@@ -11,7 +11,7 @@ const PROTOBUF = 'application/vnd.kubernetes.protobuf';
  * runtime.Unknown envelope around the object) into the object as Kubernetes JSON, with
  * apiVersion and kind set. Throws ApiError 400 BadRequest for anything it cannot decode.
  */
-export function decodeK8sProtobuf(body: Buffer): Record<string, any> {
+export function decodeK8sProtobuf(body: Buffer): Record<string, unknown> {
   if (body.length < MAGIC.length || MAGIC.some((byte, i) => body[i] !== byte)) {
     throw badRequest('the body does not start with the "k8s\\x00" prefix of Kubernetes protobuf');
   }

@@ -14,8 +14,23 @@ import protobuf from 'protobufjs';
  * Every other scalar is a Go value field, which gogo writes even when zero: zeros are dropped.
  */
 const FILES = [
-  'runtime', 'meta', 'intstr', 'resource', 'core', 'pod', 'apps', 'batch', 'rbac', 'networking', 'policy',
-  'scheduling', 'authentication', 'authorization', 'autoscaling', 'discovery', 'coordination',
+  'runtime',
+  'meta',
+  'intstr',
+  'resource',
+  'core',
+  'pod',
+  'apps',
+  'batch',
+  'rbac',
+  'networking',
+  'policy',
+  'scheduling',
+  'authentication',
+  'authorization',
+  'autoscaling',
+  'discovery',
+  'coordination',
 ];
 
 /** API group → the package segment of `k8s.io.api.<segment>.<version>`. */

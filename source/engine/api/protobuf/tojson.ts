@@ -7,13 +7,21 @@ import type { Decoded } from './wire.ts';
  */
 export function toJson(message: Decoded): unknown {
   switch (message.type.fullName) {
-    case '.k8s.io.apimachinery.pkg.apis.meta.v1.Time': return timeJson(message);
-    case '.k8s.io.apimachinery.pkg.apis.meta.v1.MicroTime': return microTimeJson(message);
-    case '.k8s.io.apimachinery.pkg.apis.meta.v1.FieldsV1': return fieldsJson(message);
-    case '.k8s.io.apimachinery.pkg.util.intstr.IntOrString': return intOrStringJson(message);
-    case '.k8s.io.apimachinery.pkg.api.resource.Quantity': return message.values.get('string') ?? '';
-    case '.k8s.io.api.authentication.v1.ExtraValue': return message.values.get('items') ?? null;
-    default: return objectJson(message);
+    case '.k8s.io.apimachinery.pkg.apis.meta.v1.Time':
+      return timeJson(message);
+    case '.k8s.io.apimachinery.pkg.apis.meta.v1.MicroTime':
+      return microTimeJson(message);
+    case '.k8s.io.apimachinery.pkg.apis.meta.v1.FieldsV1':
+      return fieldsJson(message);
+    case '.k8s.io.apimachinery.pkg.util.intstr.IntOrString':
+      return intOrStringJson(message);
+    case '.k8s.io.apimachinery.pkg.api.resource.Quantity':
+      return message.values.get('string') ?? '';
+    case '.k8s.io.api.authentication.v1.ExtraValue':
+    case '.k8s.io.api.authorization.v1.ExtraValue':
+      return message.values.get('items') ?? null;
+    default:
+      return objectJson(message);
   }
 }
 
@@ -49,14 +57,20 @@ function mapJson(map: Map<string, unknown>, field: protobuf.Field): Record<strin
   const out: Record<string, unknown> = {};
   for (const [key, value] of map) {
     // Plain assignment would treat "__proto__" as the prototype setter.
-    Object.defineProperty(out, key, { value: valueJson(value, field), enumerable: true, writable: true, configurable: true });
+    Object.defineProperty(out, key, {
+      value: valueJson(value, field),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
   }
   return out;
 }
 
 function valueJson(value: unknown, field: protobuf.Field): unknown {
   if (field.resolvedType) return toJson(value as Decoded);
-  if (value instanceof Uint8Array) return Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64');
+  if (value instanceof Uint8Array)
+    return Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64');
   return value;
 }
 

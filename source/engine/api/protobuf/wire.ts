@@ -52,7 +52,12 @@ export function readMessage(type: protobuf.Type, bytes: Uint8Array, depth = 0): 
   return { type, values };
 }
 
-function readScalarField(reader: protobuf.Reader, field: protobuf.Field, wireType: number, values: Map<string, unknown>) {
+function readScalarField(
+  reader: protobuf.Reader,
+  field: protobuf.Field,
+  wireType: number,
+  values: Map<string, unknown>,
+) {
   const expected = scalarWireType(field);
   if (field.repeated && wireType === LENGTH_DELIMITED && expected !== LENGTH_DELIMITED) {
     // Packed encoding: one length-delimited run of values.
@@ -95,13 +100,19 @@ function readMapEntry(field: protobuf.MapField, bytes: Uint8Array, depth: number
 
 function readScalar(reader: protobuf.Reader, type: string): unknown {
   switch (type) {
-    case 'string': return reader.string();
-    case 'bytes': return reader.bytes();
-    case 'bool': return reader.bool();
-    case 'int32': return reader.int32();
+    case 'string':
+      return reader.string();
+    case 'bytes':
+      return reader.bytes();
+    case 'bool':
+      return reader.bool();
+    case 'int32':
+      return reader.int32();
     // protobufjs returns a Long when the long package is installed.
-    case 'int64': return longToNumber(reader.int64() as unknown as number | { toNumber(): number });
-    default: throw new Error(`unsupported scalar type ${type}`);
+    case 'int64':
+      return longToNumber(reader.int64() as unknown as number | { toNumber(): number });
+    default:
+      throw new Error(`unsupported scalar type ${type}`);
   }
 }
 

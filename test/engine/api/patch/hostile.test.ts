@@ -2,7 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { applyPatch, type PatchType } from '../../../../source/engine/api/patch/index.ts';
 import { apiError, deepFreeze, POD } from './fixtures.ts';
 
-const apply = (original: object, patch: unknown, type: PatchType) => applyPatch(deepFreeze(original), patch, type, POD) as any;
+const apply = (original: object, patch: unknown, type: PatchType) =>
+  applyPatch(deepFreeze(original), patch, type, POD) as any;
 
 function expectNoPollution() {
   expect(({} as any).polluted).toBeUndefined();
@@ -17,7 +18,11 @@ describe('prototype pollution', () => {
     delete (Array.prototype as any).polluted;
   });
 
-  const pod = () => ({ kind: 'Pod', metadata: { name: 'p', labels: { a: '1' } }, spec: { containers: [{ name: 'c', env: [] }] } });
+  const pod = () => ({
+    kind: 'Pod',
+    metadata: { name: 'p', labels: { a: '1' } },
+    spec: { containers: [{ name: 'c', env: [] }] },
+  });
 
   it.each(['merge', 'strategic'] as const)('%s: "__proto__" keys stay plain data', (type) => {
     const patches = [
@@ -63,7 +68,12 @@ describe('prototype pollution', () => {
   });
 
   it('json patch: "__proto__" and "constructor" paths never reach a prototype', () => {
-    for (const path of ['/__proto__/polluted', '/constructor/prototype/polluted', '/metadata/__proto__/polluted', '/spec/containers/__proto__/polluted']) {
+    for (const path of [
+      '/__proto__/polluted',
+      '/constructor/prototype/polluted',
+      '/metadata/__proto__/polluted',
+      '/spec/containers/__proto__/polluted',
+    ]) {
       const err = apiError(() => apply(pod(), [{ op: 'add', path, value: 'yes' }], 'json'), 422);
       expect(err.message).toContain('doc is missing path');
       expectNoPollution();
@@ -109,21 +119,36 @@ describe('hostile shapes', () => {
     const cyclic: any = { spec: {} };
     cyclic.spec.self = cyclic;
     apiError(() => apply(target, cyclic, 'merge'), 400);
-    for (const bad of [{ a: () => 1 }, { a: undefined }, { a: Number.NaN }, { a: new Date() }, { a: new Map() }, { a: 1n }, { a: Symbol('s') }]) {
+    for (const bad of [
+      { a: () => 1 },
+      { a: undefined },
+      { a: Number.NaN },
+      { a: new Date() },
+      { a: new Map() },
+      { a: 1n },
+      { a: Symbol('s') },
+    ]) {
       apiError(() => apply(target, { spec: bad }, 'strategic'), 400);
     }
   });
 
   it('merges huge lists in linear-ish time', () => {
     const n = 50_000;
-    const live = { kind: 'Pod', spec: { containers: [{ name: 'c', env: Array.from({ length: n }, (_, i) => ({ name: `V${i}`, value: 'old' })) }] } };
+    const live = {
+      kind: 'Pod',
+      spec: {
+        containers: [{ name: 'c', env: Array.from({ length: n }, (_, i) => ({ name: `V${i}`, value: 'old' })) }],
+      },
+    };
     const patch = {
       spec: {
         containers: [
           {
             name: 'c',
             '$setElementOrder/env': Array.from({ length: n }, (_, i) => ({ name: `V${n - 1 - i}` })),
-            env: Array.from({ length: n }, (_, i) => (i % 2 ? { name: `V${i}`, value: 'new' } : { $patch: 'delete', name: `V${i}` })).reverse(),
+            env: Array.from({ length: n }, (_, i) =>
+              i % 2 ? { name: `V${i}`, value: 'new' } : { $patch: 'delete', name: `V${i}` },
+            ).reverse(),
           },
         ],
       },
@@ -138,7 +163,16 @@ describe('hostile shapes', () => {
 
     const finalizers = Array.from({ length: n }, (_, i) => `f${i}`);
     const started = performance.now();
-    const merged = apply({ metadata: { finalizers } }, { metadata: { finalizers: finalizers.slice().reverse(), '$deleteFromPrimitiveList/finalizers': finalizers.slice(0, n / 2) } }, 'strategic');
+    const merged = apply(
+      { metadata: { finalizers } },
+      {
+        metadata: {
+          finalizers: finalizers.slice().reverse(),
+          '$deleteFromPrimitiveList/finalizers': finalizers.slice(0, n / 2),
+        },
+      },
+      'strategic',
+    );
     expect(performance.now() - started).toBeLessThan(5000);
     expect(merged.metadata.finalizers).toHaveLength(n / 2);
   });

@@ -71,8 +71,16 @@ describe('applyPatch', () => {
     const snapshot = JSON.stringify(original);
     const patches = [
       ['merge', deepFreeze({ spec: { replicas: 9, template: { metadata: { labels: { x: 'y' } } } } })],
-      ['strategic', deepFreeze({ spec: { template: { spec: { containers: [{ name: 'nginx', env: [{ name: 'A', value: 'B' }] }] } } } })],
-      ['json', deepFreeze([{ op: 'add', path: '/spec/template/spec/containers/0/env/-', value: { name: 'A', value: 'B' } }])],
+      [
+        'strategic',
+        deepFreeze({
+          spec: { template: { spec: { containers: [{ name: 'nginx', env: [{ name: 'A', value: 'B' }] }] } } },
+        }),
+      ],
+      [
+        'json',
+        deepFreeze([{ op: 'add', path: '/spec/template/spec/containers/0/env/-', value: { name: 'A', value: 'B' } }]),
+      ],
     ] as const;
     for (const [type, patch] of patches) {
       const patchSnapshot = JSON.stringify(patch);
@@ -95,7 +103,15 @@ describe('applyPatch', () => {
       expect(result.metadata.labels).not.toBe(patch.metadata.labels);
     }
     const value = { name: 'A', value: 'B' };
-    const result = applyPatch(webDeployment(), [{ op: 'add', path: '/x', value }, { op: 'add', path: '/y', value }], 'json', DEPLOYMENT) as any;
+    const result = applyPatch(
+      webDeployment(),
+      [
+        { op: 'add', path: '/x', value },
+        { op: 'add', path: '/y', value },
+      ],
+      'json',
+      DEPLOYMENT,
+    ) as any;
     expect(result.x).toEqual(value);
     expect(result.x).not.toBe(value);
     expect(result.x).not.toBe(result.y);

@@ -8,8 +8,12 @@ const jsonPatch = (target: object, ops: unknown) => applyPatch(deepFreeze(target
 describe('JSON patch (RFC 6902)', () => {
   it('adds object members, array elements and appends with "-"', () => {
     expect(jsonPatch({ foo: 'bar' }, [{ op: 'add', path: '/baz', value: 'qux' }])).toEqual({ foo: 'bar', baz: 'qux' });
-    expect(jsonPatch({ foo: ['bar', 'baz'] }, [{ op: 'add', path: '/foo/1', value: 'qux' }])).toEqual({ foo: ['bar', 'qux', 'baz'] });
-    expect(jsonPatch({ foo: ['bar'] }, [{ op: 'add', path: '/foo/-', value: ['abc'] }])).toEqual({ foo: ['bar', ['abc']] });
+    expect(jsonPatch({ foo: ['bar', 'baz'] }, [{ op: 'add', path: '/foo/1', value: 'qux' }])).toEqual({
+      foo: ['bar', 'qux', 'baz'],
+    });
+    expect(jsonPatch({ foo: ['bar'] }, [{ op: 'add', path: '/foo/-', value: ['abc'] }])).toEqual({
+      foo: ['bar', ['abc']],
+    });
     expect(jsonPatch({ foo: ['bar'] }, [{ op: 'add', path: '/foo/1', value: 'end' }])).toEqual({ foo: ['bar', 'end'] });
     expect(jsonPatch({ foo: 'bar' }, [{ op: 'add', path: '/foo', value: null }])).toEqual({ foo: null });
   });
@@ -58,7 +62,9 @@ describe('JSON patch (RFC 6902)', () => {
   });
 
   it('test treats objects as unordered and numbers by value', () => {
-    expect(() => jsonPatch({ a: { x: 1, y: [1, 2] } }, [{ op: 'test', path: '/a', value: { y: [1, 2], x: 1.0 } }])).not.toThrow();
+    expect(() =>
+      jsonPatch({ a: { x: 1, y: [1, 2] } }, [{ op: 'test', path: '/a', value: { y: [1, 2], x: 1.0 } }]),
+    ).not.toThrow();
   });
 
   it('replaces the whole document with path ""', () => {
@@ -69,12 +75,37 @@ describe('JSON patch (RFC 6902)', () => {
 
   describe('operations that cannot apply answer 422 naming the path', () => {
     const cases: Array<[string, object, unknown[], RegExp]> = [
-      ['replace of a missing member', { spec: {} }, [{ op: 'replace', path: '/metadata/annotations', value: {} }], /replace operation does not apply: doc is missing path: "\/metadata\/annotations"/],
-      ['replace of a missing key', { metadata: {} }, [{ op: 'replace', path: '/metadata/annotations', value: {} }], /"\/metadata\/annotations"/],
-      ['remove of a missing key', { a: {} }, [{ op: 'remove', path: '/a/b' }], /remove operation does not apply: doc is missing path: "\/a\/b"/],
+      [
+        'replace of a missing member',
+        { spec: {} },
+        [{ op: 'replace', path: '/metadata/annotations', value: {} }],
+        /replace operation does not apply: doc is missing path: "\/metadata\/annotations"/,
+      ],
+      [
+        'replace of a missing key',
+        { metadata: {} },
+        [{ op: 'replace', path: '/metadata/annotations', value: {} }],
+        /"\/metadata\/annotations"/,
+      ],
+      [
+        'remove of a missing key',
+        { a: {} },
+        [{ op: 'remove', path: '/a/b' }],
+        /remove operation does not apply: doc is missing path: "\/a\/b"/,
+      ],
       ['remove past the end of an array', { a: [1] }, [{ op: 'remove', path: '/a/1' }], /"\/a\/1"/],
-      ['add under a missing parent', { a: {} }, [{ op: 'add', path: '/x/y', value: 1 }], /add operation does not apply: doc is missing path: "\/x\/y"/],
-      ['add past the end of an array', { a: [1] }, [{ op: 'add', path: '/a/3', value: 1 }], /index out of bounds at "\/a\/3"/],
+      [
+        'add under a missing parent',
+        { a: {} },
+        [{ op: 'add', path: '/x/y', value: 1 }],
+        /add operation does not apply: doc is missing path: "\/x\/y"/,
+      ],
+      [
+        'add past the end of an array',
+        { a: [1] },
+        [{ op: 'add', path: '/a/3', value: 1 }],
+        /index out of bounds at "\/a\/3"/,
+      ],
       ['add at a malformed index', { a: [1] }, [{ op: 'add', path: '/a/01', value: 1 }], /"\/a\/01"/],
       ['replace with "-"', { a: [1] }, [{ op: 'replace', path: '/a/-', value: 1 }], /"\/a\/-"/],
       ['a failed test', { a: 1 }, [{ op: 'test', path: '/a', value: 2 }], /testing value "\/a" failed/],
@@ -94,7 +125,14 @@ describe('JSON patch (RFC 6902)', () => {
 
     it('applies nothing when a later operation fails', () => {
       const doc = deepFreeze({ a: 1 });
-      apiError(() => jsonPatch(doc, [{ op: 'replace', path: '/a', value: 2 }, { op: 'test', path: '/a', value: 3 }]), 422);
+      apiError(
+        () =>
+          jsonPatch(doc, [
+            { op: 'replace', path: '/a', value: 2 },
+            { op: 'test', path: '/a', value: 3 },
+          ]),
+        422,
+      );
       expect(doc).toEqual({ a: 1 });
     });
   });
@@ -171,7 +209,13 @@ describe('JSON patch (RFC 6902)', () => {
     const noAnnotations = webDeployment();
     delete noAnnotations.metadata.annotations;
     const err = apiError(
-      () => applyPatch(deepFreeze(noAnnotations), [{ op: 'replace', path: '/metadata/annotations', value: {} }], 'json', DEPLOYMENT),
+      () =>
+        applyPatch(
+          deepFreeze(noAnnotations),
+          [{ op: 'replace', path: '/metadata/annotations', value: {} }],
+          'json',
+          DEPLOYMENT,
+        ),
       422,
     );
     expect(err.message).toMatch(/\/metadata\/annotations/);

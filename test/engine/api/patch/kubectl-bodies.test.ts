@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { applyPatch } from '../../../../source/engine/api/patch/index.ts';
 import { deepFreeze, DEPLOYMENT, NODE, webDeployment } from './fixtures.ts';
 
-const smp = (original: object, body: string, kind = DEPLOYMENT) => applyPatch(deepFreeze(original), body, 'strategic', kind) as any;
+const smp = (original: object, body: string, kind = DEPLOYMENT) =>
+  applyPatch(deepFreeze(original), body, 'strategic', kind) as any;
 
 describe('kubectl set / rollout / cordon bodies', () => {
   it('set image', () => {
@@ -84,23 +85,44 @@ describe('kubectl apply (client-side, three-way patches)', () => {
     const live = {
       kind: 'Deployment',
       apiVersion: 'apps/v1',
-      metadata: { name: 'api', namespace: 'default', labels: { app: 'api' }, annotations: { 'kubectl.kubernetes.io/last-applied-configuration': '{}' } },
+      metadata: {
+        name: 'api',
+        namespace: 'default',
+        labels: { app: 'api' },
+        annotations: { 'kubectl.kubernetes.io/last-applied-configuration': '{}' },
+      },
       spec: {
         replicas: 2,
         selector: { matchLabels: { app: 'api' } },
         template: {
           metadata: { labels: { app: 'api' } },
-          spec: { containers: [{ name: 'api', image: 'nginx:1.25', env: [{ name: 'MODE', value: 'dev' }], ports: [{ containerPort: 80, protocol: 'TCP' }] }] },
+          spec: {
+            containers: [
+              {
+                name: 'api',
+                image: 'nginx:1.25',
+                env: [{ name: 'MODE', value: 'dev' }],
+                ports: [{ containerPort: 80, protocol: 'TCP' }],
+              },
+            ],
+          },
         },
       },
     };
     const body =
       '{"metadata":{"annotations":{"kubectl.kubernetes.io/last-applied-configuration":"{\\"kind\\":\\"Deployment\\"}\\n"}},"spec":{"replicas":3,"template":{"spec":{"$setElementOrder/containers":[{"name":"api"}],"containers":[{"$setElementOrder/env":[{"name":"MODE"}],"env":[{"name":"MODE","value":"staging"}],"image":"nginx:1.26","name":"api"}]}}}}';
     const result = smp(live, body);
-    expect(result.metadata.annotations['kubectl.kubernetes.io/last-applied-configuration']).toBe('{"kind":"Deployment"}\n');
+    expect(result.metadata.annotations['kubectl.kubernetes.io/last-applied-configuration']).toBe(
+      '{"kind":"Deployment"}\n',
+    );
     expect(result.spec.replicas).toBe(3);
     expect(result.spec.template.spec.containers).toEqual([
-      { name: 'api', image: 'nginx:1.26', env: [{ name: 'MODE', value: 'staging' }], ports: [{ containerPort: 80, protocol: 'TCP' }] },
+      {
+        name: 'api',
+        image: 'nginx:1.26',
+        env: [{ name: 'MODE', value: 'staging' }],
+        ports: [{ containerPort: 80, protocol: 'TCP' }],
+      },
     ]);
   });
 
@@ -119,14 +141,26 @@ describe('kubectl apply (client-side, three-way patches)', () => {
                 name: 'app',
                 image: 'nginx:1.25',
                 args: ['--x', '--verbose'],
-                env: [{ name: 'A', value: '1' }, { name: 'B', value: '2' }],
-                ports: [{ containerPort: 80, protocol: 'TCP' }, { containerPort: 443, protocol: 'TCP' }],
-                volumeMounts: [{ name: 'data', mountPath: '/data' }, { name: 'cache', mountPath: '/cache' }],
+                env: [
+                  { name: 'A', value: '1' },
+                  { name: 'B', value: '2' },
+                ],
+                ports: [
+                  { containerPort: 80, protocol: 'TCP' },
+                  { containerPort: 443, protocol: 'TCP' },
+                ],
+                volumeMounts: [
+                  { name: 'data', mountPath: '/data' },
+                  { name: 'cache', mountPath: '/cache' },
+                ],
                 imagePullPolicy: 'IfNotPresent',
               },
               { name: 'side', image: 'busybox' },
             ],
-            volumes: [{ name: 'data', emptyDir: {} }, { name: 'cache', emptyDir: {} }],
+            volumes: [
+              { name: 'data', emptyDir: {} },
+              { name: 'cache', emptyDir: {} },
+            ],
             restartPolicy: 'Always',
           },
         },
@@ -157,7 +191,10 @@ describe('kubectl apply (client-side, three-way patches)', () => {
 
   it('switches a volume source and the deployment strategy type ($retainKeys)', () => {
     const live = webDeployment();
-    live.spec.template.spec.volumes = [{ name: 'data', emptyDir: { medium: 'Memory' } }, { name: 'other', configMap: { name: 'cm' } }];
+    live.spec.template.spec.volumes = [
+      { name: 'data', emptyDir: { medium: 'Memory' } },
+      { name: 'other', configMap: { name: 'cm' } },
+    ];
     const body =
       '{"spec":{"strategy":{"$retainKeys":["type"],"type":"Recreate"},"template":{"spec":{"$setElementOrder/volumes":[{"name":"data"}],"volumes":[{"$retainKeys":["hostPath","name"],"emptyDir":null,"hostPath":{"path":"/tmp"},"name":"data"}]}}}}';
     const result = smp(live, body);

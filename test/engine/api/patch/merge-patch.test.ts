@@ -16,7 +16,11 @@ describe('JSON merge patch (RFC 7386)', () => {
     [{ a: 'c' }, { a: ['b'] }, { a: ['b'] }],
     [{ a: { b: 'c' } }, { a: { b: 'd', c: null } }, { a: { b: 'd' } }],
     [{ a: [{ b: 'c' }] }, { a: [1] }, { a: [1] }],
-    [['a', 'b'], ['c', 'd'], ['c', 'd']],
+    [
+      ['a', 'b'],
+      ['c', 'd'],
+      ['c', 'd'],
+    ],
     [{ a: 'b' }, ['c'], ['c']],
     [{ a: 'foo' }, 'bar', 'bar'],
     [{ e: null }, { a: 1 }, { e: null, a: 1 }],
@@ -28,17 +32,41 @@ describe('JSON merge patch (RFC 7386)', () => {
   });
 
   it('applies kubectl scale to the scale subresource', () => {
-    const scale = { kind: 'Scale', apiVersion: 'autoscaling/v1', metadata: { name: 'web' }, spec: { replicas: 3 }, status: { replicas: 3 } };
-    const result = applyPatch(deepFreeze(scale), '{"spec":{"replicas":5}}', 'merge', { group: 'autoscaling', kind: 'Scale' });
+    const scale = {
+      kind: 'Scale',
+      apiVersion: 'autoscaling/v1',
+      metadata: { name: 'web' },
+      spec: { replicas: 3 },
+      status: { replicas: 3 },
+    };
+    const result = applyPatch(deepFreeze(scale), '{"spec":{"replicas":5}}', 'merge', {
+      group: 'autoscaling',
+      kind: 'Scale',
+    });
     expect(result).toEqual({ ...scale, spec: { replicas: 5 } });
   });
 
   it('applies kubectl label and annotate', () => {
-    const labelled = applyPatch(deepFreeze(webDeployment()), { metadata: { labels: { tier: 'front' } } }, 'merge', DEPLOYMENT) as any;
+    const labelled = applyPatch(
+      deepFreeze(webDeployment()),
+      { metadata: { labels: { tier: 'front' } } },
+      'merge',
+      DEPLOYMENT,
+    ) as any;
     expect(labelled.metadata.labels).toEqual({ app: 'web', tier: 'front' });
-    const unlabelled = applyPatch(deepFreeze(webDeployment()), { metadata: { labels: { app: null } } }, 'merge', DEPLOYMENT) as any;
+    const unlabelled = applyPatch(
+      deepFreeze(webDeployment()),
+      { metadata: { labels: { app: null } } },
+      'merge',
+      DEPLOYMENT,
+    ) as any;
     expect(unlabelled.metadata.labels).toEqual({});
-    const annotated = applyPatch(deepFreeze(webDeployment()), { metadata: { annotations: { note: 'hi' } } }, 'merge', DEPLOYMENT) as any;
+    const annotated = applyPatch(
+      deepFreeze(webDeployment()),
+      { metadata: { annotations: { note: 'hi' } } },
+      'merge',
+      DEPLOYMENT,
+    ) as any;
     expect(annotated.metadata.annotations).toEqual({ 'deployment.kubernetes.io/revision': '2', note: 'hi' });
   });
 
@@ -53,7 +81,9 @@ describe('JSON merge patch (RFC 7386)', () => {
   });
 
   it('keeps $-directives as plain data (they mean nothing to a merge patch)', () => {
-    expect(merge({ data: { a: '1' } }, { data: { $patch: 'replace' } })).toEqual({ data: { a: '1', $patch: 'replace' } });
+    expect(merge({ data: { a: '1' } }, { data: { $patch: 'replace' } })).toEqual({
+      data: { a: '1', $patch: 'replace' },
+    });
   });
 
   it('refuses a patch that is not an object with 400', () => {

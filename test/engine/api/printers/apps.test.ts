@@ -3,7 +3,11 @@ import { table as daemonsets } from '../../../../source/engine/api/printers/daem
 import { table as deployments } from '../../../../source/engine/api/printers/deployments.ts';
 import { table as replicasets } from '../../../../source/engine/api/printers/replicasets.ts';
 import { table as statefulsets } from '../../../../source/engine/api/printers/statefulsets.ts';
-import { formatLabelSelector, formatLabels, labelSelectorString } from '../../../../source/engine/api/printers/common.ts';
+import {
+  formatLabelSelector,
+  formatLabels,
+  labelSelectorString,
+} from '../../../../source/engine/api/printers/common.ts';
 import { NOW, obj } from './helpers.ts';
 
 const template = (...containers: Array<[string, string]>) => ({
@@ -27,14 +31,20 @@ describe('deployments', () => {
 
   it('renders the observed deployment (k8s-api.md §6.3)', () => {
     const d = obj('web', {
-      spec: { replicas: 3, selector: { matchLabels: { app: 'web' } }, template: template(['nginx', 'nginx:1.25'], ['log', 'busybox']) },
+      spec: {
+        replicas: 3,
+        selector: { matchLabels: { app: 'web' } },
+        template: template(['nginx', 'nginx:1.25'], ['log', 'busybox']),
+      },
       status: { replicas: 3, readyReplicas: 3, updatedReplicas: 3, availableReplicas: 3 },
     });
     expect(deployments.row(d, NOW)).toEqual(['web', '3/3', 3, 3, '5s', 'nginx,log', 'nginx:1.25,busybox', 'app=web']);
   });
 
   it('counts missing status fields as 0', () => {
-    const d = obj('web', { spec: { replicas: 2, selector: { matchLabels: { app: 'web' } }, template: template(['nginx', 'nginx']) } });
+    const d = obj('web', {
+      spec: { replicas: 2, selector: { matchLabels: { app: 'web' } }, template: template(['nginx', 'nginx']) },
+    });
     expect(deployments.row(d, NOW).slice(1, 4)).toEqual(['0/2', 0, 0]);
   });
 
@@ -47,8 +57,14 @@ describe('deployments', () => {
 describe('replicasets', () => {
   it('renders Desired/Current/Ready as numbers and the selector', () => {
     expect(replicasets.columns.map((c) => `${c.name}:${c.type}:${c.priority}`)).toEqual([
-      'Name:string:0', 'Desired:integer:0', 'Current:integer:0', 'Ready:integer:0', 'Age:string:0',
-      'Containers:string:1', 'Images:string:1', 'Selector:string:1',
+      'Name:string:0',
+      'Desired:integer:0',
+      'Current:integer:0',
+      'Ready:integer:0',
+      'Age:string:0',
+      'Containers:string:1',
+      'Images:string:1',
+      'Selector:string:1',
     ]);
     const rs = obj('web-b5cc7c54f', {
       spec: {
@@ -58,25 +74,64 @@ describe('replicasets', () => {
       },
       status: { replicas: 3, readyReplicas: 2 },
     });
-    expect(replicasets.row(rs, NOW)).toEqual(['web-b5cc7c54f', 3, 3, 2, '5s', 'nginx', 'nginx', 'app=web,pod-template-hash=b5cc7c54f']);
+    expect(replicasets.row(rs, NOW)).toEqual([
+      'web-b5cc7c54f',
+      3,
+      3,
+      2,
+      '5s',
+      'nginx',
+      'nginx',
+      'app=web,pod-template-hash=b5cc7c54f',
+    ]);
   });
 });
 
 describe('daemonsets', () => {
   it('renders the counters and node selector', () => {
     expect(daemonsets.columns.map((c) => `${c.name}:${c.priority}`)).toEqual([
-      'Name:0', 'Desired:0', 'Current:0', 'Ready:0', 'Up-to-date:0', 'Available:0', 'Node Selector:0', 'Age:0',
-      'Containers:1', 'Images:1', 'Selector:1',
+      'Name:0',
+      'Desired:0',
+      'Current:0',
+      'Ready:0',
+      'Up-to-date:0',
+      'Available:0',
+      'Node Selector:0',
+      'Age:0',
+      'Containers:1',
+      'Images:1',
+      'Selector:1',
     ]);
     const ds = obj('kube-proxy', {
       spec: {
         selector: { matchLabels: { 'k8s-app': 'kube-proxy' } },
-        template: { spec: { nodeSelector: { 'kubernetes.io/os': 'linux' }, containers: [{ name: 'kube-proxy', image: 'kube-proxy:v1.32.4' }] } },
+        template: {
+          spec: {
+            nodeSelector: { 'kubernetes.io/os': 'linux' },
+            containers: [{ name: 'kube-proxy', image: 'kube-proxy:v1.32.4' }],
+          },
+        },
       },
-      status: { desiredNumberScheduled: 3, currentNumberScheduled: 3, numberReady: 2, updatedNumberScheduled: 3, numberAvailable: 2 },
+      status: {
+        desiredNumberScheduled: 3,
+        currentNumberScheduled: 3,
+        numberReady: 2,
+        updatedNumberScheduled: 3,
+        numberAvailable: 2,
+      },
     });
     expect(daemonsets.row(ds, NOW)).toEqual([
-      'kube-proxy', 3, 3, 2, 3, 2, 'kubernetes.io/os=linux', '5s', 'kube-proxy', 'kube-proxy:v1.32.4', 'k8s-app=kube-proxy',
+      'kube-proxy',
+      3,
+      3,
+      2,
+      3,
+      2,
+      'kubernetes.io/os=linux',
+      '5s',
+      'kube-proxy',
+      'kube-proxy:v1.32.4',
+      'k8s-app=kube-proxy',
     ]);
   });
 
@@ -88,8 +143,17 @@ describe('daemonsets', () => {
 
 describe('statefulsets', () => {
   it('renders Ready as ready/desired', () => {
-    expect(statefulsets.columns.map((c) => `${c.name}:${c.priority}`)).toEqual(['Name:0', 'Ready:0', 'Age:0', 'Containers:1', 'Images:1']);
-    const sts = obj('db', { spec: { replicas: 3, template: template(['postgres', 'postgres:16']) }, status: { readyReplicas: 1 } });
+    expect(statefulsets.columns.map((c) => `${c.name}:${c.priority}`)).toEqual([
+      'Name:0',
+      'Ready:0',
+      'Age:0',
+      'Containers:1',
+      'Images:1',
+    ]);
+    const sts = obj('db', {
+      spec: { replicas: 3, template: template(['postgres', 'postgres:16']) },
+      status: { readyReplicas: 1 },
+    });
     expect(statefulsets.row(sts, NOW)).toEqual(['db', '1/3', '5s', 'postgres', 'postgres:16']);
   });
 });
@@ -119,6 +183,8 @@ describe('label formatting', () => {
     expect(formatLabelSelector({})).toBe('<none>');
     expect(labelSelectorString({})).toBe('');
     expect(formatLabelSelector({ matchExpressions: [{ key: 'a', operator: 'Bogus' }] })).toBe('<error>');
-    expect(labelSelectorString({ matchExpressions: [{ key: 'a', operator: 'Exists', values: ['x'] }] })).toBeUndefined();
+    expect(
+      labelSelectorString({ matchExpressions: [{ key: 'a', operator: 'Exists', values: ['x'] }] }),
+    ).toBeUndefined();
   });
 });

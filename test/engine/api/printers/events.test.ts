@@ -19,15 +19,32 @@ const event = (rest: any) =>
 describe('events', () => {
   it('has the upstream columns in order', () => {
     expect(table.columns.map((c) => `${c.name}:${c.priority}`)).toEqual([
-      'Last Seen:0', 'Type:0', 'Reason:0', 'Object:0', 'Subobject:1', 'Source:1', 'Message:0', 'First Seen:1', 'Count:1', 'Name:1',
+      'Last Seen:0',
+      'Type:0',
+      'Reason:0',
+      'Object:0',
+      'Subobject:1',
+      'Source:1',
+      'Message:0',
+      'First Seen:1',
+      'Count:1',
+      'Name:1',
     ]);
     expect(table.columns[9].format).toBe('name');
   });
 
   it('renders the observed event (k8s-api.md §6.3)', () => {
     expect(table.row(event({}), NOW)).toEqual([
-      '0s', 'Normal', 'ScalingReplicaSet', 'deployment/web', '', 'deployment-controller', 'Scaled up replica set web-f6cff4b96 to 1',
-      '0s', 1, 'web.17f3a1b2c3d4e5f6',
+      '0s',
+      'Normal',
+      'ScalingReplicaSet',
+      'deployment/web',
+      '',
+      'deployment-controller',
+      'Scaled up replica set web-f6cff4b96 to 1',
+      '0s',
+      1,
+      'web.17f3a1b2c3d4e5f6',
     ]);
   });
 
@@ -43,21 +60,43 @@ describe('events', () => {
       count: 7,
     });
     expect(table.row(e, NOW)).toEqual([
-      '20s', 'Warning', 'BackOff', 'pod/web-1', 'spec.containers{nginx}', 'kubelet, worker-1',
-      'Back-off restarting failed container nginx', '10m', 7, 'web.17f3a1b2c3d4e5f6',
+      '20s',
+      'Warning',
+      'BackOff',
+      'pod/web-1',
+      'spec.containers{nginx}',
+      'kubelet, worker-1',
+      'Back-off restarting failed container nginx',
+      '10m',
+      7,
+      'web.17f3a1b2c3d4e5f6',
     ]);
   });
 
   it.each<[string, any, string, string, number]>([
     ['last seen falls back to first seen', { lastTimestamp: null, firstTimestamp: ago(90) }, '90s', '90s', 1],
-    ['first seen falls back to eventTime', { firstTimestamp: null, lastTimestamp: null, eventTime: '2025-06-01T11:59:00.123456Z' }, '59s', '59s', 1], // 59.877s truncates
+    [
+      'first seen falls back to eventTime',
+      { firstTimestamp: null, lastTimestamp: null, eventTime: '2025-06-01T11:59:00.123456Z' },
+      '59s',
+      '59s',
+      1,
+    ], // 59.877s truncates
     ['nothing set', { firstTimestamp: null, lastTimestamp: null }, '<unknown>', '<unknown>', 1],
     ['count 0 becomes 1', { count: 0 }, '0s', '0s', 1],
     ['missing count becomes 1', { count: undefined }, '0s', '0s', 1],
     [
       'series overrides last seen and count',
-      { firstTimestamp: null, lastTimestamp: null, count: 0, eventTime: ago(300), series: { count: 4, lastObservedTime: '2025-06-01T11:59:30.000000Z' } },
-      '30s', '5m', 4,
+      {
+        firstTimestamp: null,
+        lastTimestamp: null,
+        count: 0,
+        eventTime: ago(300),
+        series: { count: 4, lastObservedTime: '2025-06-01T11:59:30.000000Z' },
+      },
+      '30s',
+      '5m',
+      4,
     ],
   ])('%s', (_name, rest, lastSeen, firstSeen, count) => {
     const row = table.row(event(rest), NOW);

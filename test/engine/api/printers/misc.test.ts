@@ -13,12 +13,36 @@ import { NOW, obj } from './helpers.ts';
 describe('simple printers', () => {
   it.each<[string, typeof namespaces, any, unknown[], string[]]>([
     ['namespaces', namespaces, { status: { phase: 'Active' } }, ['x', 'Active', '5s'], ['Name', 'Status', 'Age']],
-    ['terminating namespace', namespaces, { status: { phase: 'Terminating' } }, ['x', 'Terminating', '5s'], ['Name', 'Status', 'Age']],
-    ['configmaps', configmaps, { data: { a: '1', b: '2' }, binaryData: { c: 'AA==' } }, ['x', 3, '5s'], ['Name', 'Data', 'Age']],
+    [
+      'terminating namespace',
+      namespaces,
+      { status: { phase: 'Terminating' } },
+      ['x', 'Terminating', '5s'],
+      ['Name', 'Status', 'Age'],
+    ],
+    [
+      'configmaps',
+      configmaps,
+      { data: { a: '1', b: '2' }, binaryData: { c: 'AA==' } },
+      ['x', 3, '5s'],
+      ['Name', 'Data', 'Age'],
+    ],
     ['empty configmap', configmaps, {}, ['x', 0, '5s'], ['Name', 'Data', 'Age']],
-    ['secrets', secrets, { type: 'Opaque', data: { user: 'YQ==', pass: 'Yg==' } }, ['x', 'Opaque', 2, '5s'], ['Name', 'Type', 'Data', 'Age']],
+    [
+      'secrets',
+      secrets,
+      { type: 'Opaque', data: { user: 'YQ==', pass: 'Yg==' } },
+      ['x', 'Opaque', 2, '5s'],
+      ['Name', 'Type', 'Data', 'Age'],
+    ],
     ['serviceaccounts', serviceaccounts, {}, ['x', 0, '5s'], ['Name', 'Secrets', 'Age']],
-    ['serviceaccount with secrets', serviceaccounts, { secrets: [{ name: 't' }] }, ['x', 1, '5s'], ['Name', 'Secrets', 'Age']],
+    [
+      'serviceaccount with secrets',
+      serviceaccounts,
+      { secrets: [{ name: 't' }] },
+      ['x', 1, '5s'],
+      ['Name', 'Secrets', 'Age'],
+    ],
     ['leases', leases, { spec: { holderIdentity: 'worker-1' } }, ['x', 'worker-1', '5s'], ['Name', 'Holder', 'Age']],
     ['lease without holder', leases, { spec: {} }, ['x', '', '5s'], ['Name', 'Holder', 'Age']],
   ])('%s', (_name, printer, rest, want, columns) => {
@@ -34,8 +58,13 @@ describe('default table', () => {
       ['Name', 'string', 'name'],
       ['Created At', 'date', ''],
     ]);
-    expect(defaultTable.row(obj('x', {}, { creationTimestamp: '2025-06-01T11:59:55Z' }), NOW)).toEqual(['x', '2025-06-01T11:59:55Z']);
-    expect(defaultTable.row(obj('x', {}, { creationTimestamp: '2025-06-01T13:59:55.750+02:00' }), NOW)[1]).toBe('2025-06-01T11:59:55Z');
+    expect(defaultTable.row(obj('x', {}, { creationTimestamp: '2025-06-01T11:59:55Z' }), NOW)).toEqual([
+      'x',
+      '2025-06-01T11:59:55Z',
+    ]);
+    expect(defaultTable.row(obj('x', {}, { creationTimestamp: '2025-06-01T13:59:55.750+02:00' }), NOW)[1]).toBe(
+      '2025-06-01T11:59:55Z',
+    );
     expect(defaultTable.row(obj('x', {}, { creationTimestamp: undefined }), NOW)[1]).toBe('0001-01-01T00:00:00Z');
   });
 });
@@ -49,16 +78,28 @@ describe('tableFor', () => {
   });
 
   it('falls back to the default table', () => {
-    expect(tableFor('', 'persistentvolumeclaims')).toBe(defaultTable);
     expect(tableFor('example.com', 'widgets')).toBe(defaultTable);
     expect(tableFor('apps', 'pods')).toBe(defaultTable);
   });
 
   it.each([
-    ['', 'pods'], ['apps', 'deployments'], ['apps', 'replicasets'], ['apps', 'daemonsets'], ['apps', 'statefulsets'],
-    ['', 'services'], ['', 'nodes'], ['', 'namespaces'], ['', 'events'], ['', 'endpoints'],
-    ['discovery.k8s.io', 'endpointslices'], ['', 'configmaps'], ['', 'secrets'], ['', 'serviceaccounts'],
-    ['coordination.k8s.io', 'leases'], ['batch', 'jobs'], ['batch', 'cronjobs'],
+    ['', 'pods'],
+    ['apps', 'deployments'],
+    ['apps', 'replicasets'],
+    ['apps', 'daemonsets'],
+    ['apps', 'statefulsets'],
+    ['', 'services'],
+    ['', 'nodes'],
+    ['', 'namespaces'],
+    ['', 'events'],
+    ['', 'endpoints'],
+    ['discovery.k8s.io', 'endpointslices'],
+    ['', 'configmaps'],
+    ['', 'secrets'],
+    ['', 'serviceaccounts'],
+    ['coordination.k8s.io', 'leases'],
+    ['batch', 'jobs'],
+    ['batch', 'cronjobs'],
   ])('%s/%s has a specific printer whose rows match its columns, even for a bare object', (group, plural) => {
     const printer = tableFor(group, plural);
     expect(printer).not.toBe(defaultTable);

@@ -4,24 +4,59 @@ import { NOW, ago, obj } from './helpers.ts';
 
 const node = (name: string, labels: Record<string, string>, spec: any, status: any) =>
   obj(name, { spec, status }, { namespace: undefined, labels, creationTimestamp: ago(5 * 3600) });
-const ready = (status: string) => ({ conditions: [{ type: 'MemoryPressure', status: 'False' }, { type: 'Ready', status }] });
+const ready = (status: string) => ({
+  conditions: [
+    { type: 'MemoryPressure', status: 'False' },
+    { type: 'Ready', status },
+  ],
+});
 
 describe('nodes', () => {
   it('has the upstream columns', () => {
     expect(table.columns.map((c) => `${c.name}:${c.priority}`)).toEqual([
-      'Name:0', 'Status:0', 'Roles:0', 'Age:0', 'Version:0',
-      'Internal-IP:1', 'External-IP:1', 'OS-Image:1', 'Kernel-Version:1', 'Container-Runtime:1',
+      'Name:0',
+      'Status:0',
+      'Roles:0',
+      'Age:0',
+      'Version:0',
+      'Internal-IP:1',
+      'External-IP:1',
+      'OS-Image:1',
+      'Kernel-Version:1',
+      'Container-Runtime:1',
     ]);
   });
 
   it('renders the observed control-plane node (k8s-api.md §6.3)', () => {
-    const n = node('control-plane', { 'node-role.kubernetes.io/control-plane': '' }, {}, {
-      ...ready('True'),
-      addresses: [{ type: 'InternalIP', address: '172.18.0.2' }, { type: 'Hostname', address: 'control-plane' }],
-      nodeInfo: { kubeletVersion: 'v1.32.4', osImage: 'Debian GNU/Linux 12 (bookworm)', kernelVersion: '6.8.0', containerRuntimeVersion: 'containerd://1.7.24' },
-    });
+    const n = node(
+      'control-plane',
+      { 'node-role.kubernetes.io/control-plane': '' },
+      {},
+      {
+        ...ready('True'),
+        addresses: [
+          { type: 'InternalIP', address: '172.18.0.2' },
+          { type: 'Hostname', address: 'control-plane' },
+        ],
+        nodeInfo: {
+          kubeletVersion: 'v1.32.4',
+          osImage: 'Debian GNU/Linux 12 (bookworm)',
+          kernelVersion: '6.8.0',
+          containerRuntimeVersion: 'containerd://1.7.24',
+        },
+      },
+    );
     expect(table.row(n, NOW)).toEqual([
-      'control-plane', 'Ready', 'control-plane', '5h', 'v1.32.4', '172.18.0.2', '<none>', 'Debian GNU/Linux 12 (bookworm)', '6.8.0', 'containerd://1.7.24',
+      'control-plane',
+      'Ready',
+      'control-plane',
+      '5h',
+      'v1.32.4',
+      '172.18.0.2',
+      '<none>',
+      'Debian GNU/Linux 12 (bookworm)',
+      '6.8.0',
+      'containerd://1.7.24',
     ]);
   });
 

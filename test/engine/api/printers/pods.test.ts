@@ -69,16 +69,39 @@ describe('pod row', () => {
       { name: 'web-b5cc7c54f-5nb5n' },
     );
     expect(table.row(p, NOW)).toEqual([
-      'web-b5cc7c54f-5nb5n', '1/1', 'Running', '0', '4s', '10.244.1.10', 'worker-2', '<none>', '<none>',
+      'web-b5cc7c54f-5nb5n',
+      '1/1',
+      'Running',
+      '0',
+      '4s',
+      '10.244.1.10',
+      'worker-2',
+      '<none>',
+      '<none>',
     ]);
     expect(table.conditions!(p)).toBeUndefined();
   });
 
   it.each<[string, any, any, string[]]>([
     ['pending without statuses', { phase: 'Pending' }, {}, ['0/1', 'Pending', '0']],
-    ['ContainerCreating', { phase: 'Pending', containerStatuses: [waiting('nginx', 'ContainerCreating')] }, {}, ['0/1', 'ContainerCreating', '0']],
-    ['ErrImagePull', { phase: 'Pending', containerStatuses: [waiting('nginx', 'ErrImagePull')] }, {}, ['0/1', 'ErrImagePull', '0']],
-    ['ImagePullBackOff', { phase: 'Pending', containerStatuses: [waiting('nginx', 'ImagePullBackOff')] }, {}, ['0/1', 'ImagePullBackOff', '0']],
+    [
+      'ContainerCreating',
+      { phase: 'Pending', containerStatuses: [waiting('nginx', 'ContainerCreating')] },
+      {},
+      ['0/1', 'ContainerCreating', '0'],
+    ],
+    [
+      'ErrImagePull',
+      { phase: 'Pending', containerStatuses: [waiting('nginx', 'ErrImagePull')] },
+      {},
+      ['0/1', 'ErrImagePull', '0'],
+    ],
+    [
+      'ImagePullBackOff',
+      { phase: 'Pending', containerStatuses: [waiting('nginx', 'ImagePullBackOff')] },
+      {},
+      ['0/1', 'ImagePullBackOff', '0'],
+    ],
     [
       'CrashLoopBackOff with restarts',
       {
@@ -93,14 +116,49 @@ describe('pod row', () => {
       {},
       ['0/1', 'CrashLoopBackOff', '3 (2m ago)'],
     ],
-    ['restarts without a last termination time', { phase: 'Running', containerStatuses: [running('nginx', { restartCount: 3 })] }, {}, ['1/1', 'Running', '3']],
-    ['Completed', { phase: 'Succeeded', containerStatuses: [terminated('nginx', { reason: 'Completed' })] }, {}, ['0/1', 'Completed', '0']],
-    ['Error', { phase: 'Failed', containerStatuses: [terminated('nginx', { exitCode: 1, reason: 'Error' })] }, {}, ['0/1', 'Error', '0']],
-    ['OOMKilled', { phase: 'Running', containerStatuses: [terminated('nginx', { exitCode: 137, reason: 'OOMKilled' })] }, {}, ['0/1', 'OOMKilled', '0']],
-    ['Signal:N without reason', { phase: 'Running', containerStatuses: [terminated('nginx', { exitCode: 137, signal: 9 })] }, {}, ['0/1', 'Signal:9', '0']],
-    ['ExitCode:N without reason', { phase: 'Running', containerStatuses: [terminated('nginx', { exitCode: 2 })] }, {}, ['0/1', 'ExitCode:2', '0']],
+    [
+      'restarts without a last termination time',
+      { phase: 'Running', containerStatuses: [running('nginx', { restartCount: 3 })] },
+      {},
+      ['1/1', 'Running', '3'],
+    ],
+    [
+      'Completed',
+      { phase: 'Succeeded', containerStatuses: [terminated('nginx', { reason: 'Completed' })] },
+      {},
+      ['0/1', 'Completed', '0'],
+    ],
+    [
+      'Error',
+      { phase: 'Failed', containerStatuses: [terminated('nginx', { exitCode: 1, reason: 'Error' })] },
+      {},
+      ['0/1', 'Error', '0'],
+    ],
+    [
+      'OOMKilled',
+      { phase: 'Running', containerStatuses: [terminated('nginx', { exitCode: 137, reason: 'OOMKilled' })] },
+      {},
+      ['0/1', 'OOMKilled', '0'],
+    ],
+    [
+      'Signal:N without reason',
+      { phase: 'Running', containerStatuses: [terminated('nginx', { exitCode: 137, signal: 9 })] },
+      {},
+      ['0/1', 'Signal:9', '0'],
+    ],
+    [
+      'ExitCode:N without reason',
+      { phase: 'Running', containerStatuses: [terminated('nginx', { exitCode: 2 })] },
+      {},
+      ['0/1', 'ExitCode:2', '0'],
+    ],
     ['status.reason wins over phase', { phase: 'Failed', reason: 'Evicted' }, {}, ['0/1', 'Evicted', '0']],
-    ['SchedulingGated', { phase: 'Pending', conditions: [cond('PodScheduled', 'False', 'SchedulingGated')] }, {}, ['0/1', 'SchedulingGated', '0']],
+    [
+      'SchedulingGated',
+      { phase: 'Pending', conditions: [cond('PodScheduled', 'False', 'SchedulingGated')] },
+      {},
+      ['0/1', 'SchedulingGated', '0'],
+    ],
     [
       'first container wins (loop runs last to first)',
       { phase: 'Pending', containerStatuses: [waiting('a', 'ErrImagePull'), waiting('b', 'ContainerCreating')] },
@@ -109,13 +167,21 @@ describe('pod row', () => {
     ],
     [
       'Completed with a running container and Ready condition -> Running',
-      { phase: 'Running', conditions: [cond('Ready')], containerStatuses: [terminated('a', { reason: 'Completed' }), running('b')] },
+      {
+        phase: 'Running',
+        conditions: [cond('Ready')],
+        containerStatuses: [terminated('a', { reason: 'Completed' }), running('b')],
+      },
       { containers: [{ name: 'a' }, { name: 'b' }] },
       ['1/2', 'Running', '0'],
     ],
     [
       'Completed with a running container, not Ready -> NotReady',
-      { phase: 'Running', conditions: [cond('Ready', 'False')], containerStatuses: [terminated('a', { reason: 'Completed' }), running('b')] },
+      {
+        phase: 'Running',
+        conditions: [cond('Ready', 'False')],
+        containerStatuses: [terminated('a', { reason: 'Completed' }), running('b')],
+      },
       { containers: [{ name: 'a' }, { name: 'b' }] },
       ['1/2', 'NotReady', '0'],
     ],
@@ -146,10 +212,21 @@ describe('pod row with init containers', () => {
   const twoInits = { initContainers: [{ name: 'init-a' }, { name: 'init-b' }] };
 
   it.each<[string, any, any, string[]]>([
-    ['first init running', { phase: 'Pending', initContainerStatuses: [running('init-a', { ready: false }), waiting('init-b', 'PodInitializing')] }, twoInits, ['0/1', 'Init:0/2', '0']],
+    [
+      'first init running',
+      {
+        phase: 'Pending',
+        initContainerStatuses: [running('init-a', { ready: false }), waiting('init-b', 'PodInitializing')],
+      },
+      twoInits,
+      ['0/1', 'Init:0/2', '0'],
+    ],
     [
       'second init running',
-      { phase: 'Pending', initContainerStatuses: [terminated('init-a', { reason: 'Completed' }), running('init-b', { ready: false })] },
+      {
+        phase: 'Pending',
+        initContainerStatuses: [terminated('init-a', { reason: 'Completed' }), running('init-b', { ready: false })],
+      },
       twoInits,
       ['0/1', 'Init:1/2', '0'],
     ],
@@ -164,7 +241,10 @@ describe('pod row with init containers', () => {
       {
         phase: 'Pending',
         initContainerStatuses: [
-          waiting('init-a', 'CrashLoopBackOff', { restartCount: 2, lastState: { terminated: { exitCode: 1, finishedAt: ago(30) } } }),
+          waiting('init-a', 'CrashLoopBackOff', {
+            restartCount: 2,
+            lastState: { terminated: { exitCode: 1, finishedAt: ago(30) } },
+          }),
           waiting('init-b', 'PodInitializing'),
         ],
         containerStatuses: [waiting('nginx', 'PodInitializing')],
@@ -172,16 +252,35 @@ describe('pod row with init containers', () => {
       twoInits,
       ['0/1', 'Init:CrashLoopBackOff', '2 (30s ago)'],
     ],
-    ['init terminated with reason', { phase: 'Pending', initContainerStatuses: [terminated('init-a', { exitCode: 1, reason: 'Error' })] }, twoInits, ['0/1', 'Init:Error', '0']],
-    ['init terminated with exit code only', { phase: 'Pending', initContainerStatuses: [terminated('init-a', { exitCode: 2 })] }, twoInits, ['0/1', 'Init:ExitCode:2', '0']],
-    ['init terminated by signal', { phase: 'Pending', initContainerStatuses: [terminated('init-a', { exitCode: 137, signal: 9 })] }, twoInits, ['0/1', 'Init:Signal:9', '0']],
+    [
+      'init terminated with reason',
+      { phase: 'Pending', initContainerStatuses: [terminated('init-a', { exitCode: 1, reason: 'Error' })] },
+      twoInits,
+      ['0/1', 'Init:Error', '0'],
+    ],
+    [
+      'init terminated with exit code only',
+      { phase: 'Pending', initContainerStatuses: [terminated('init-a', { exitCode: 2 })] },
+      twoInits,
+      ['0/1', 'Init:ExitCode:2', '0'],
+    ],
+    [
+      'init terminated by signal',
+      { phase: 'Pending', initContainerStatuses: [terminated('init-a', { exitCode: 137, signal: 9 })] },
+      twoInits,
+      ['0/1', 'Init:Signal:9', '0'],
+    ],
     [
       'initialized pod: init restarts are dropped',
       {
         phase: 'Running',
         conditions: [cond('Initialized'), cond('Ready')],
         initContainerStatuses: [
-          terminated('init-a', { reason: 'Completed' }, { restartCount: 4, lastState: { terminated: { exitCode: 1, finishedAt: ago(600) } } }),
+          terminated(
+            'init-a',
+            { reason: 'Completed' },
+            { restartCount: 4, lastState: { terminated: { exitCode: 1, finishedAt: ago(600) } } },
+          ),
           terminated('init-b', { reason: 'Completed' }),
         ],
         containerStatuses: [running('nginx')],
@@ -222,7 +321,9 @@ describe('deleting pods', () => {
   });
 
   it('a pending pod being deleted is Terminating', () => {
-    expect(brief(pod({ phase: 'Pending', containerStatuses: [waiting('nginx', 'ImagePullBackOff')] }, {}, deleting))[1]).toBe('Terminating');
+    expect(
+      brief(pod({ phase: 'Pending', containerStatuses: [waiting('nginx', 'ImagePullBackOff')] }, {}, deleting))[1],
+    ).toBe('Terminating');
   });
 
   it('a pod on a lost node is Unknown', () => {
@@ -230,7 +331,11 @@ describe('deleting pods', () => {
   });
 
   it('a terminal pod keeps its status while deleting', () => {
-    const p = pod({ phase: 'Succeeded', containerStatuses: [terminated('nginx', { reason: 'Completed' })] }, {}, deleting);
+    const p = pod(
+      { phase: 'Succeeded', containerStatuses: [terminated('nginx', { reason: 'Completed' })] },
+      {},
+      deleting,
+    );
     expect(brief(p)[1]).toBe('Completed');
   });
 });
@@ -244,7 +349,10 @@ describe('pod wide cells and conditions', () => {
         podIPs: [{ ip: '10.0.0.5' }, { ip: 'fd00::5' }],
         conditions: [cond('example.com/gate-a'), cond('example.com/gate-b', 'False')],
       },
-      { nodeName: 'worker-1', readinessGates: [{ conditionType: 'example.com/gate-a' }, { conditionType: 'example.com/gate-b' }] },
+      {
+        nodeName: 'worker-1',
+        readinessGates: [{ conditionType: 'example.com/gate-a' }, { conditionType: 'example.com/gate-b' }],
+      },
     );
     expect(table.row(p, NOW).slice(5)).toEqual(['10.0.0.5', 'worker-1', 'worker-3', '1/2']);
   });
@@ -279,7 +387,12 @@ describe('pod rows at scale', () => {
             phase: 'Running',
             conditions: [cond('Initialized'), cond('Ready')],
             podIPs: [{ ip: `10.244.${i >> 8}.${i & 255}` }],
-            containerStatuses: [running('nginx', { restartCount: i % 3, lastState: i % 3 ? { terminated: { exitCode: 1, finishedAt: ago(i) } } : {} })],
+            containerStatuses: [
+              running('nginx', {
+                restartCount: i % 3,
+                lastState: i % 3 ? { terminated: { exitCode: 1, finishedAt: ago(i) } } : {},
+              }),
+            ],
           },
           { nodeName: `worker-${i % 5}` },
           { name: `web-${i}` },

@@ -39,7 +39,9 @@ describe('decodeK8sProtobuf rejects bad bodies with 400 BadRequest', () => {
   });
 
   it('with an unknown kind, group or version', () => {
-    expect(rejection(envelope('v1', 'Widget', namespace)).message).toMatch(/no protobuf schema for kind "Widget" in version "v1"/);
+    expect(rejection(envelope('v1', 'Widget', namespace)).message).toMatch(
+      /no protobuf schema for kind "Widget" in version "v1"/,
+    );
     expect(rejection(envelope('example.com/v1', 'Namespace', namespace)).message).toMatch(/no protobuf schema/);
     expect(rejection(envelope('v2', 'Namespace', namespace)).message).toMatch(/no protobuf schema/);
     expect(rejection(envelope('v1', 'PodSpec', namespace)).message).toMatch(/no protobuf schema/);
@@ -51,22 +53,34 @@ describe('decodeK8sProtobuf rejects bad bodies with 400 BadRequest', () => {
     const noRaw = Buffer.concat([Buffer.from('k8s\0'), msg(1, str(1, 'v1'), str(2, 'Namespace'))]);
     expect(rejection(noRaw).message).toMatch(/no object/);
     expect(rejection(envelope('v1', 'Namespace', namespace, [str(3, 'gzip')])).message).toMatch(/encoding "gzip"/);
-    expect(rejection(envelope('v1', 'Namespace', namespace, [str(4, 'application/json')])).message).toMatch(/content type/);
+    expect(rejection(envelope('v1', 'Namespace', namespace, [str(4, 'application/json')])).message).toMatch(
+      /content type/,
+    );
   });
 
   it('with malformed protobuf', () => {
-    expect(rejection(envelope('v1', 'Namespace', Buffer.from([0x0a, 0x10, 0x0a]))).message).toMatch(/Namespace object is malformed/);
+    expect(rejection(envelope('v1', 'Namespace', Buffer.from([0x0a, 0x10, 0x0a]))).message).toMatch(
+      /Namespace object is malformed/,
+    );
     expect(rejection(envelope('v1', 'Namespace', Buffer.from([0x00, 0x01]))).message).toMatch(/field number 0/);
     expect(rejection(envelope('v1', 'Namespace', varint(1, 5))).message).toMatch(/wire type 0/);
-    expect(rejection(envelope('v1', 'Namespace', Buffer.from([0x0b, 0x0b, 0x0c, 0x0c]))).message).toMatch(/wire type 3/);
+    expect(rejection(envelope('v1', 'Namespace', Buffer.from([0x0b, 0x0b, 0x0c, 0x0c]))).message).toMatch(
+      /wire type 3/,
+    );
     expect(rejection(envelope('v1', 'Namespace', Buffer.from([0x0f]))).message).toMatch(/wire type 7/);
-    expect(rejection(envelope('v1', 'Namespace', Buffer.from([0x0a, 0xff, 0xff, 0xff, 0xff, 0x0f]))).message).toMatch(/malformed/);
-    expect(rejection(Buffer.concat([Buffer.from('k8s\0'), Buffer.from([0x12, 0x80])])).message).toMatch(/envelope is malformed/);
+    expect(rejection(envelope('v1', 'Namespace', Buffer.from([0x0a, 0xff, 0xff, 0xff, 0xff, 0x0f]))).message).toMatch(
+      /malformed/,
+    );
+    expect(rejection(Buffer.concat([Buffer.from('k8s\0'), Buffer.from([0x12, 0x80])])).message).toMatch(
+      /envelope is malformed/,
+    );
   });
 
   it('with values Go could not represent', () => {
     const port = msg(1, varint(3, 80), msg(4, varint(1, 7))); // targetPort: an IntOrString of type 7
-    expect(rejection(envelope('v1', 'Service', Buffer.concat([namespace, msg(2, port)]))).message).toMatch(/IntOrString/);
+    expect(rejection(envelope('v1', 'Service', Buffer.concat([namespace, msg(2, port)]))).message).toMatch(
+      /IntOrString/,
+    );
     const farFuture = msg(1, msg(8, varint(1, 1e15))); // metadata.creationTimestamp in year ~31 million
     expect(rejection(envelope('v1', 'Namespace', farFuture)).message).toMatch(/out of range/);
     const badFields = msg(1, msg(17, msg(7, str(1, '{not json')))); // metadata.managedFields[0].fieldsV1

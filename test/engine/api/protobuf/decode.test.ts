@@ -5,7 +5,9 @@ import { envelope, str, varint } from './pb-builder.ts';
 
 // Bodies captured from kubectl 1.32 (protobuf) and kubectl 1.31 (JSON) by test/fixtures/protobuf/capture.ts.
 const FIXTURES = new URL('../../../fixtures/protobuf/', import.meta.url);
-const names = readdirSync(FIXTURES).filter((file) => file.endsWith('.bin')).map((file) => file.slice(0, -4));
+const names = readdirSync(FIXTURES)
+  .filter((file) => file.endsWith('.bin'))
+  .map((file) => file.slice(0, -4));
 
 function body(name: string): Buffer {
   return readFileSync(new URL(`${name}.bin`, FIXTURES));
@@ -39,7 +41,10 @@ describe('decodeK8sProtobuf on kubectl 1.32 create bodies', () => {
   it('keeps zero values of fields without omitempty', () => {
     expect(decoded('priorityclass-zero').value).toBe(0);
     expect(decoded('poddisruptionbudget').status).toEqual({
-      disruptionsAllowed: 0, currentHealthy: 0, desiredHealthy: 0, expectedPods: 0,
+      disruptionsAllowed: 0,
+      currentHealthy: 0,
+      desiredHealthy: 0,
+      expectedPods: 0,
     });
     expect(decoded('clusterrole-aggregation').rules).toBeNull();
   });
@@ -51,13 +56,20 @@ describe('decodeK8sProtobuf on kubectl 1.32 create bodies', () => {
     expect(decoded('poddisruptionbudget-percent').spec.maxUnavailable).toBe('50%');
     expect(decoded('quota').spec.hard).toEqual({ cpu: '1', memory: '1G', pods: '2', services: '3' });
     expect(decoded('secret-generic').data.user).toBe(Buffer.from('admin').toString('base64'));
-    expect(decoded('configmap').binaryData.logo).toBe(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x00, 0xff, 0xfe, 0x01]).toString('base64'));
+    expect(decoded('configmap').binaryData.logo).toBe(
+      Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x00, 0xff, 0xfe, 0x01]).toString('base64'),
+    );
   });
 
-  it('decodes the DeleteOptions body of drain\'s DELETE, in any group version', () => {
+  it("decodes the DeleteOptions body of drain's DELETE, in any group version", () => {
     expect(decoded('drain-delete')).toStrictEqual({ kind: 'DeleteOptions', apiVersion: 'v1', gracePeriodSeconds: 5 });
-    expect(decodeK8sProtobuf(envelope('apps/v1', 'DeleteOptions', Buffer.concat([varint(1, 0), str(4, 'Foreground')])))).toStrictEqual({
-      kind: 'DeleteOptions', apiVersion: 'apps/v1', gracePeriodSeconds: 0, propagationPolicy: 'Foreground',
+    expect(
+      decodeK8sProtobuf(envelope('apps/v1', 'DeleteOptions', Buffer.concat([varint(1, 0), str(4, 'Foreground')]))),
+    ).toStrictEqual({
+      kind: 'DeleteOptions',
+      apiVersion: 'apps/v1',
+      gracePeriodSeconds: 0,
+      propagationPolicy: 'Foreground',
     });
   });
 

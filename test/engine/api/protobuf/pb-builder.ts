@@ -4,11 +4,17 @@ import protobuf from 'protobufjs';
 type Bytes = Uint8Array;
 
 export function varint(field: number, value: number): Bytes {
-  return protobuf.Writer.create().uint32((field << 3) | 0).int64(value).finish();
+  return protobuf.Writer.create()
+    .uint32((field << 3) | 0)
+    .int64(value)
+    .finish();
 }
 
 export function bytes(field: number, value: Bytes): Bytes {
-  return protobuf.Writer.create().uint32((field << 3) | 2).bytes(value).finish();
+  return protobuf.Writer.create()
+    .uint32((field << 3) | 2)
+    .bytes(value)
+    .finish();
 }
 
 export function str(field: number, value: string): Bytes {

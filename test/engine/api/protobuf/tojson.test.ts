@@ -22,12 +22,23 @@ describe('toJson', () => {
     expect(Object.keys(json('apps/v1', 'Deployment', metadata, msg(2)).spec)).not.toContain('replicas');
     const job = msg(2, varint(1, 0), varint(2, 0), varint(7, 0), varint(10, 0), varint(5, 0));
     expect(json('batch/v1', 'Job', metadata, job).spec).toMatchObject({
-      parallelism: 0, completions: 0, backoffLimit: 0, suspend: false, manualSelector: false,
+      parallelism: 0,
+      completions: 0,
+      backoffLimit: 0,
+      suspend: false,
+      manualSelector: false,
     });
   });
 
   it('drops zero value fields and keeps empty value messages', () => {
-    const service = msg(2, str(3, ''), str(4, ''), varint(12, 0), varint(13, 0), msg(1, str(1, ''), varint(3, 0), varint(5, 0)));
+    const service = msg(
+      2,
+      str(3, ''),
+      str(4, ''),
+      varint(12, 0),
+      varint(13, 0),
+      msg(1, str(1, ''), varint(3, 0), varint(5, 0)),
+    );
     expect(json('v1', 'Service', metadata, service, msg(3, msg(1)))).toEqual({
       metadata: { name: 'web', creationTimestamp: null },
       spec: { ports: [{ port: 0 }] },
@@ -54,7 +65,14 @@ describe('toJson', () => {
 
   it('renders bytes as base64 and maps as objects', () => {
     const data = (key: string, value: Uint8Array) => msg(2, str(1, key), bytes(2, value));
-    const secret = json('v1', 'Secret', metadata, data('a', Buffer.from('hi')), data('empty', new Uint8Array(0)), str(3, 'Opaque'));
+    const secret = json(
+      'v1',
+      'Secret',
+      metadata,
+      data('a', Buffer.from('hi')),
+      data('empty', new Uint8Array(0)),
+      str(3, 'Opaque'),
+    );
     expect(secret.data).toEqual({ a: 'aGk=', empty: '' });
     expect(secret.type).toBe('Opaque');
   });
@@ -76,8 +94,13 @@ describe('toJson', () => {
   });
 
   it('renders UserInfo extra values as arrays', () => {
-    const extra = (key: string, ...items: string[]) => msg(4, str(1, key), msg(2, ...items.map((item) => str(1, item))));
-    const review = json('authentication.k8s.io/v1', 'SelfSubjectReview', msg(2, msg(1, str(1, 'alice'), extra('scopes', 'a', 'b'), extra('none'))));
+    const extra = (key: string, ...items: string[]) =>
+      msg(4, str(1, key), msg(2, ...items.map((item) => str(1, item))));
+    const review = json(
+      'authentication.k8s.io/v1',
+      'SelfSubjectReview',
+      msg(2, msg(1, str(1, 'alice'), extra('scopes', 'a', 'b'), extra('none'))),
+    );
     expect(review.status.userInfo).toEqual({ username: 'alice', extra: { scopes: ['a', 'b'], none: null } });
   });
 

@@ -13,7 +13,10 @@ const podSecurity = () => {
 describe('readMessage', () => {
   it('records only the fields on the wire', () => {
     const decoded = readMessage(podSecurity(), Buffer.concat([varint(2, 0), varint(3, 1)]));
-    expect([...decoded.values]).toEqual([['runAsUser', 0], ['runAsNonRoot', true]]);
+    expect([...decoded.values]).toEqual([
+      ['runAsUser', 0],
+      ['runAsNonRoot', true],
+    ]);
   });
 
   it('reads repeated scalars both unpacked and packed', () => {
@@ -31,8 +34,14 @@ describe('readMessage', () => {
     const unknown = Buffer.concat([
       varint(99, 7),
       str(98, 'newer client'),
-      protobuf.Writer.create().uint32((97 << 3) | 1).fixed64(1).finish(),
-      protobuf.Writer.create().uint32((96 << 3) | 5).fixed32(1).finish(),
+      protobuf.Writer.create()
+        .uint32((97 << 3) | 1)
+        .fixed64(1)
+        .finish(),
+      protobuf.Writer.create()
+        .uint32((96 << 3) | 5)
+        .fixed32(1)
+        .finish(),
     ]);
     const decoded = readMessage(objectType('v1', 'Namespace')!, Buffer.concat([unknown, msg(1, str(1, 'a'), unknown)]));
     const metadata = decoded.values.get('metadata') as Decoded;
@@ -40,7 +49,10 @@ describe('readMessage', () => {
   });
 
   it('merges a singular message field that appears twice', () => {
-    const decoded = readMessage(objectType('v1', 'Namespace')!, Buffer.concat([msg(1, str(1, 'a')), msg(1, str(3, 'ns'))]));
+    const decoded = readMessage(
+      objectType('v1', 'Namespace')!,
+      Buffer.concat([msg(1, str(1, 'a')), msg(1, str(3, 'ns'))]),
+    );
     const metadata = decoded.values.get('metadata') as Decoded;
     expect(Object.fromEntries(metadata.values)).toEqual({ name: 'a', namespace: 'ns' });
   });
@@ -49,9 +61,18 @@ describe('readMessage', () => {
     const entry = (...parts: Uint8Array[]) => msg(11, ...parts);
     const decoded = readMessage(
       objectType('v1', 'Namespace')!.fields.metadata.resolvedType as protobuf.Type,
-      Buffer.concat([entry(str(1, 'a'), str(2, '1')), entry(str(1, 'a'), str(2, '2')), entry(str(2, 'v')), entry(str(1, 'b'))]),
+      Buffer.concat([
+        entry(str(1, 'a'), str(2, '1')),
+        entry(str(1, 'a'), str(2, '2')),
+        entry(str(2, 'v')),
+        entry(str(1, 'b')),
+      ]),
     );
-    expect([...(decoded.values.get('labels') as Map<string, unknown>)]).toEqual([['a', '2'], ['', 'v'], ['b', '']]);
+    expect([...(decoded.values.get('labels') as Map<string, unknown>)]).toEqual([
+      ['a', '2'],
+      ['', 'v'],
+      ['b', ''],
+    ]);
   });
 
   it('rejects a wire type that does not match the field', () => {

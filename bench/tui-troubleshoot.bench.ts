@@ -1,0 +1,213 @@
+// The TUI's troubleshooting views on a big namespace set, as a user runs them (`bin/skiff.js` in a
+// pty, test/e2e/pty.ts): 5,000 pods owned by 50 Deployments through their ReplicaSets, one pod in
+// fifty crash-looping, in an API-only engine in this process. `:xray deploy -A` and `:pop -A`
+// opened at start: spawn → first tree/problem row, spawn → the whole view counted, keypress → frame;
+// `:pods -A` on the same pods in the same run is the baseline (ratios), as the machine may be loaded.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startEngine, type Engine } from '../source/engine/engine.ts';
+import { spawnTui } from '../test/e2e/pty.ts';
+import { benchHome } from './child.ts';
+import { percentile, summarize, type Figure } from './lib.ts';
+import { keyToFrame } from './tui.bench.ts';
+
+const PODS = Number(process.env.SKIFF_BENCH_TUI_PODS ?? 5000);
+const RUNS = Number(process.env.SKIFF_BENCH_TUI_RUNS ?? 3);
+const DEPLOYMENTS = 50;
+const NAMESPACES = 10;
+const KEYS = 40;
+const CRASH_EVERY = 50;
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const r1 = (x: number) => Math.round(x * 10) / 10;
+
+/** 50 Deployments, one ReplicaSet each, PODS pods spread over them; every CRASH_EVERY-th pod crash-loops. */
+export function populate(e: Engine): { crashing: number } {
+  const store = e.ctx.store;
+  for (let n = 0; n < NAMESPACES; n++) store.create('namespaces', { metadata: { name: `ns-${n}` } });
+  const sets: Array<{ ns: string; name: string; uid: string }> = [];
+  const perDeploy = Math.ceil(PODS / DEPLOYMENTS);
+  for (let d = 0; d < DEPLOYMENTS; d++) {
+    const ns = `ns-${d % NAMESPACES}`;
+    const name = `dep-${String(d).padStart(2, '0')}`;
+    const labels = { app: name };
+    const template = { metadata: { labels }, spec: { containers: [{ name: 'c', image: 'nginx:1.25' }] } };
+    const dep = store.create('deployments.apps', {
+      metadata: { name, namespace: ns },
+      spec: { replicas: perDeploy, selector: { matchLabels: labels }, template },
+    });
+    const ref = (o: { metadata: { name?: string; uid?: string } }, kind: string) => [
+      { apiVersion: 'apps/v1', kind, name: o.metadata.name!, uid: o.metadata.uid!, controller: true },
+    ];
+    const rs = store.create('replicasets.apps', {
+      metadata: {
+        name: `${name}-7d4b9c`,
+        namespace: ns,
+        labels,
+        ownerReferences: ref(dep, 'Deployment'),
+        annotations: { 'deployment.kubernetes.io/revision': '1' },
+      },
+      spec: { replicas: perDeploy, selector: { matchLabels: labels }, template },
+    });
+    sets.push({ ns, name: rs.metadata.name!, uid: rs.metadata.uid! });
+  }
+  let crashing = 0;
+  for (let i = 0; i < PODS; i++) {
+    const rs = sets[i % DEPLOYMENTS]!;
+    const name = `${rs.name}-${String(i).padStart(5, '0')}`;
+    store.create('pods', {
+      metadata: {
+        name,
+        namespace: rs.ns,
+        labels: { app: rs.name.replace(/-7d4b9c$/, '') },
+        ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: rs.name, uid: rs.uid, controller: true }],
+      },
+      spec: { nodeName: `node${1 + (i % 2)}`, containers: [{ name: 'c', image: 'nginx:1.25' }] },
+    });
+    const crash = i % CRASH_EVERY === 0;
+    if (crash) crashing++;
+    const state = crash
+      ? { waiting: { reason: 'CrashLoopBackOff' } }
+      : { running: { startedAt: new Date().toISOString() } };
+    store.mutate(
+      'pods',
+      rs.ns,
+      name,
+      (o) => {
+        o.status = {
+          phase: 'Running',
+          conditions: [{ type: 'Ready', status: crash ? 'False' : 'True' }],
+          containerStatuses: [
+            {
+              name: 'c',
+              ready: !crash,
+              restartCount: crash ? 5 : 0,
+              image: 'nginx:1.25',
+              imageID: '',
+              state,
+              lastState: crash ? { terminated: { reason: 'Error', exitCode: 1 } } : {},
+            },
+          ],
+        };
+      },
+      { subresource: 'status' },
+    );
+  }
+  return { crashing };
+}
+
+interface ViewRun {
+  firstRowMs: number;
+  allMs: number;
+  latencies: number[];
+}
+
+async function viewRun(
+  e: Engine,
+  command: string,
+  firstRow: RegExp,
+  counted: (s: string) => boolean,
+): Promise<ViewRun> {
+  const home = mkdtempSync(join(tmpdir(), 'skiff-bench-tui-home-'));
+  const t0 = performance.now();
+  const tui = spawnTui(['--kubeconfig', e.kubeconfigPath, '--command', command], {
+    cols: 200,
+    rows: 60,
+    env: { HOME: home },
+  });
+  try {
+    await tui.waitFor(firstRow, 120_000);
+    const firstRowMs = performance.now() - t0;
+    await tui.waitFor(counted, 120_000);
+    const allMs = performance.now() - t0;
+    await tui.waitQuiet(300);
+    const latencies: number[] = [];
+    for (let k = 0; k < KEYS; k++) {
+      const up = k % 3 === 2;
+      await tui.waitFor(() => tui.highlightedRows().length > 0, 5000);
+      const row = tui.highlightedRows()[0]!;
+      latencies.push(await keyToFrame(tui, up ? '\x1b[A' : 'j', row + (up ? -1 : 1)));
+      await sleep(50 + Math.random() * 100);
+    }
+    await tui.press('q');
+    return { firstRowMs, allMs, latencies };
+  } finally {
+    tui.kill();
+    rmSync(home, { recursive: true, force: true });
+  }
+}
+
+function figures(view: string, runs: ViewRun[]): Figure[] {
+  const pods = PODS.toLocaleString('en-US');
+  const lat = runs.flatMap((r) => r.latencies);
+  const s = (x: number) => x / 1000;
+  return [
+    summarize(
+      `TUI ${view} first paint: spawn → first row, ${pods} pods`,
+      's',
+      runs.map((r) => s(r.firstRowMs)),
+    ),
+    summarize(
+      `TUI ${view}: spawn → whole view counted, ${pods} pods`,
+      's',
+      runs.map((r) => s(r.allMs)),
+    ),
+    {
+      ...summarize(`TUI ${view} keypress → frame p95, ${pods} pods`, 'ms', lat),
+      median: r1(percentile(lat, 95)),
+      note: `p95 of ${lat.length} keys over ${RUNS} runs`,
+    },
+  ];
+}
+
+export async function run(): Promise<Figure[]> {
+  const home = benchHome('tui-troubleshoot');
+  const e = await startEngine({ home, port: 0, apiOnly: true, log: () => {} });
+  try {
+    const { crashing } = populate(e);
+    // Every deployment (the cluster's own too), replicaset, pod and container is a line of the tree.
+    const lines =
+      e.ctx.store.list('deployments.apps').items.length + e.ctx.store.list('replicasets.apps').items.length + PODS * 2;
+    const atLeast = (re: RegExp, n: number) => (s: string) => Number(re.exec(s)?.[1] ?? -1) >= n;
+    const xray: ViewRun[] = [];
+    const problems: ViewRun[] = [];
+    const pods: ViewRun[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      // The plain pod table on the same pods, interleaved: the baseline the two views are compared with.
+      const allPods = e.ctx.store.list('pods').items.length;
+      pods.push(await viewRun(e, 'pods -A', /dep-\d\d-7d4b9c-\d{5}/, (s) => s.includes(`Pods(all)[${allPods}]`)));
+      xray.push(await viewRun(e, 'xray deploy -A', /▾ deploy\/dep-\d\d/, (s) => s.includes(`Xray(all)[${lines}]`)));
+      // Each crashing pod is one problem, and leaves its deployment one replica short.
+      problems.push(
+        await viewRun(e, 'pop -A', /Critical\s+pod\/dep-/, atLeast(/Problems\(all\)\[(\d+)\]/, crashing + DEPLOYMENTS)),
+      );
+    }
+    const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+    const ratio = (view: string, runs: ViewRun[]): Figure => {
+      const r = (f: (x: ViewRun) => number) => r1(med(runs.map(f)) / med(pods.map(f)));
+      const p95 = (rs: ViewRun[]) =>
+        percentile(
+          rs.flatMap((x) => x.latencies),
+          95,
+        );
+      return {
+        name: `TUI ${view} vs :pods -A, same run (× the pod table)`,
+        unit: '×',
+        median: r((x) => x.firstRowMs),
+        samples: runs.length,
+        note: `first paint ×${r((x) => x.firstRowMs)}, whole view ×${r((x) => x.allMs)}, keypress p95 ×${r1(p95(runs) / p95(pods))}`,
+      };
+    };
+    return [
+      ...figures(':pods -A', pods),
+      ...figures(':xray deploy -A', xray),
+      ...figures(':pop -A', problems),
+      ratio(':xray deploy -A', xray),
+      ratio(':pop -A', problems),
+    ];
+  } finally {
+    await e.stop();
+    rmSync(home, { recursive: true, force: true });
+  }
+}

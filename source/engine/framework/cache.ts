@@ -1,0 +1,67 @@
+import type { KObject } from '../../api-types/index.ts';
+import type { StoreEvent } from '../store/store.ts';
+
+/** A local cache of one resource with secondary indexes, fed by a store watch. */
+export class Cache {
+  private objs = new Map<string, KObject>();
+  private idx = new Map<string, Map<string, Map<string, KObject>>>();
+
+  constructor(private indexers: Record<string, (o: KObject) => string[]> = {}) {
+    for (const name of Object.keys(indexers)) this.idx.set(name, new Map());
+  }
+
+  apply(ev: StoreEvent): void {
+    const k = objKey(ev.object);
+    const prev = this.objs.get(k);
+    if (prev) this.unindex(k, prev);
+    if (ev.type === 'DELETED') this.objs.delete(k);
+    else {
+      this.objs.set(k, ev.object);
+      this.index(k, ev.object);
+    }
+  }
+
+  get(namespace: string | undefined, name: string): KObject | undefined {
+    return this.objs.get(`${namespace ?? ''}/${name}`);
+  }
+
+  by(index: string, value: string): KObject[] {
+    const m = this.idx.get(index)?.get(value);
+    return m ? [...m.values()] : [];
+  }
+
+  all(): IterableIterator<KObject> {
+    return this.objs.values();
+  }
+
+  private index(k: string, o: KObject): void {
+    for (const [name, fn] of Object.entries(this.indexers)) {
+      const byValue = this.idx.get(name)!;
+      for (const v of fn(o)) {
+        let set = byValue.get(v);
+        if (!set) byValue.set(v, (set = new Map()));
+        set.set(k, o);
+      }
+    }
+  }
+
+  private unindex(k: string, o: KObject): void {
+    for (const [name, fn] of Object.entries(this.indexers)) {
+      const byValue = this.idx.get(name)!;
+      for (const v of fn(o)) {
+        const set = byValue.get(v);
+        set?.delete(k);
+        if (set && set.size === 0) byValue.delete(v);
+      }
+    }
+  }
+}
+
+export function objKey(o: KObject): string {
+  return `${o.metadata.namespace ?? ''}/${o.metadata.name}`;
+}
+
+export function splitKey(key: string): [string, string] {
+  const i = key.indexOf('/');
+  return [key.slice(0, i), key.slice(i + 1)];
+}

@@ -1,0 +1,173 @@
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { KObject } from '../../api-types/index.ts';
+import type { VolumeMount } from '../runtime/index.ts';
+import { HOSTS_HEADER } from '../runtime/rootfs.ts';
+import { CLUSTER_DOMAIN } from '../dns/cluster-records.ts';
+
+/** What the kubelet needs of the cluster DNS. */
+export interface DnsSource {
+  /** `serving`: a server answers on `ip`:53; `hosts`: service names go into /etc/hosts. */
+  readonly mode: 'starting' | 'serving' | 'hosts';
+  readonly ip: string;
+  hostEntries(): Array<{ ip: string; names: string[]; namespace: string; name: string }>;
+}
+
+const MAX_NAMESERVERS = 3;
+const MAX_SEARCH = 32;
+
+/** The host's resolv.conf, for dnsPolicy Default (empty when the host has none). */
+function hostResolvConf(): string {
+  try {
+    return readFileSync('/etc/resolv.conf', 'utf8');
+  } catch {
+    return '';
+  }
+}
+
+interface ResolvConf {
+  nameservers: string[];
+  searches: string[];
+  options: Array<{ name: string; value?: string }>;
+}
+
+function parseResolvConf(text: string): ResolvConf {
+  const out: ResolvConf = { nameservers: [], searches: [], options: [] };
+  for (const line of text.split('\n')) {
+    const [key, ...rest] = line.trim().split(/\s+/);
+    if (key === 'nameserver' && rest[0]) out.nameservers.push(rest[0]);
+    else if (key === 'search' || key === 'domain') out.searches = rest;
+    else if (key === 'options')
+      for (const o of rest)
+        out.options.push(o.includes(':') ? { name: o.split(':')[0]!, value: o.split(':')[1] } : { name: o });
+  }
+  return out;
+}
+
+/**
+ * The kubelet's resolv.conf for a pod (dns.go's GetPodDNS): ClusterFirst points at the cluster
+ * DNS with the namespace's search path and ndots:5; Default (and ClusterFirst with hostNetwork)
+ * is the host's file; None is dnsConfig alone; dnsConfig is merged into the others.
+ * Undefined when the container should keep the host's own file untouched.
+ */
+export function podResolvConf(pod: KObject, dnsIP: string, hostFile = hostResolvConf): string | undefined {
+  const spec = pod.spec ?? {};
+  let policy: string = spec.dnsPolicy ?? 'ClusterFirst';
+  if (policy === 'ClusterFirst' && spec.hostNetwork) policy = 'Default';
+  if (policy === 'ClusterFirstWithHostNet') policy = 'ClusterFirst';
+  const cfg = spec.dnsConfig ?? {};
+  if (policy === 'Default' && !cfg.nameservers?.length && !cfg.searches?.length && !cfg.options?.length)
+    return undefined;
+  let base: ResolvConf;
+  if (policy === 'None') base = { nameservers: [], searches: [], options: [] };
+  else if (policy === 'Default') base = parseResolvConf(hostFile());
+  else {
+    const ns = pod.metadata.namespace ?? 'default';
+    base = {
+      nameservers: [dnsIP],
+      searches: [`${ns}.svc.${CLUSTER_DOMAIN}`, `svc.${CLUSTER_DOMAIN}`, CLUSTER_DOMAIN],
+      options: [{ name: 'ndots', value: '5' }],
+    };
+  }
+  const nameservers = [...new Set([...base.nameservers, ...((cfg.nameservers ?? []) as string[])])].slice(
+    0,
+    MAX_NAMESERVERS,
+  );
+  const searches = [...new Set([...base.searches, ...((cfg.searches ?? []) as string[])])].slice(0, MAX_SEARCH);
+  const options = new Map(base.options.map((o) => [o.name, o.value]));
+  for (const o of (cfg.options ?? []) as Array<{ name?: string; value?: string }>)
+    if (o?.name) options.set(o.name, o.value);
+  const lines: string[] = [];
+  if (searches.length) lines.push(`search ${searches.join(' ')}`);
+  for (const n of nameservers) lines.push(`nameserver ${n}`);
+  if (options.size)
+    lines.push(`options ${[...options].map(([k, v]) => (v !== undefined ? `${k}:${v}` : k)).join(' ')}`);
+  return lines.join('\n') + '\n';
+}
+
+/**
+ * The kubelet-managed /etc/hosts: localhost, the pod's own name (with its FQDN when it has a
+ * hostname and subdomain), hostAliases, and, when no DNS server could listen, every service.
+ */
+export function podHostsFile(pod: KObject, podIP: string, dns: DnsSource | undefined): string {
+  const spec = pod.spec ?? {};
+  const ns = pod.metadata.namespace ?? 'default';
+  const hostname: string = spec.hostname || pod.metadata.name;
+  const lines = [
+    ...HOSTS_HEADER,
+    spec.subdomain
+      ? `${podIP}\t${hostname}.${spec.subdomain}.${ns}.svc.${CLUSTER_DOMAIN}\t${hostname}`
+      : `${podIP}\t${hostname}`,
+  ];
+  const aliases = (spec.hostAliases ?? []) as Array<{ ip?: string; hostnames?: string[] }>;
+  if (aliases.length) {
+    lines.push('', '# Entries added by HostAliases.');
+    for (const a of aliases) if (a?.ip && a.hostnames?.length) lines.push(`${a.ip}\t${a.hostnames.join('\t')}`);
+  }
+  if (dns?.mode === 'hosts' && (spec.dnsPolicy ?? 'ClusterFirst') !== 'None') {
+    lines.push(
+      '',
+      '# Services (skiff: no cluster DNS server could listen on port 53, so the kubelet keeps them here).',
+    );
+    for (const e of dns.hostEntries())
+      lines.push(`${e.ip}\t${[...e.names, ...(e.namespace === ns ? [e.name] : [])].join('\t')}`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+interface Tracked {
+  pod: KObject;
+  podIP: string;
+  dir: string;
+}
+
+/**
+ * Writes each pod's /etc/hosts and /etc/resolv.conf under `<rootDir>/<uid>/.dns/` and hands them
+ * to the runtime as files bound over the container's. Files are rewritten in place, so a running
+ * container sees /etc/hosts change when services come and go (the fallback without DNS).
+ */
+export class PodDnsFiles {
+  private pods = new Map<string, Tracked>();
+
+  constructor(
+    private readonly rootDir: string,
+    private readonly dns: DnsSource | undefined,
+  ) {}
+
+  /** Write the pod's files (again) and return the mounts for its containers. */
+  mounts(pod: KObject, podIP: string): VolumeMount[] {
+    const uid = pod.metadata.uid!;
+    const dir = join(this.rootDir, uid, '.dns');
+    this.pods.set(uid, { pod, podIP, dir });
+    mkdirSync(dir, { recursive: true });
+    const out: VolumeMount[] = [];
+    if (!pod.spec?.hostNetwork) {
+      writeFileSync(join(dir, 'hosts'), podHostsFile(pod, podIP, this.dns));
+      out.push({ hostPath: join(dir, 'hosts'), containerPath: '/etc/hosts', readOnly: false });
+    }
+    const resolv = podResolvConf(pod, this.dns?.ip ?? '');
+    if (resolv !== undefined) {
+      writeFileSync(join(dir, 'resolv.conf'), resolv);
+      out.push({ hostPath: join(dir, 'resolv.conf'), containerPath: '/etc/resolv.conf', readOnly: false });
+    }
+    return out;
+  }
+
+  forget(uid: string): void {
+    this.pods.delete(uid);
+  }
+
+  /** Services changed: rewrite every pod's /etc/hosts (only matters in `hosts` mode). */
+  refreshHosts(): void {
+    if (this.dns?.mode !== 'hosts') return;
+    for (const t of this.pods.values()) {
+      if (t.pod.spec?.hostNetwork) continue;
+      try {
+        // Same inode (truncate and write), so the bind mount inside the sandbox sees it.
+        writeFileSync(join(t.dir, 'hosts'), podHostsFile(t.pod, t.podIP, this.dns));
+      } catch {
+        // The pod's directory is gone (removed meanwhile).
+      }
+    }
+  }
+}

@@ -1,0 +1,213 @@
+import { cp, mkdir, realpath, rm, stat, writeFile } from 'node:fs/promises';
+import { dirname, join, posix } from 'node:path';
+import type { KObject } from '../../../api-types/index.ts';
+import type { Clock } from '../../clock.ts';
+import type { VolumeMount } from '../../runtime/index.ts';
+import type { Store } from '../../store/store.ts';
+import { expand } from '../container-env.ts';
+import { payloadDigest, writeAtomically } from './atomic-writer.ts';
+import { refuseHostPath, type HostPathPolicy } from './host-path.ts';
+import { MountError, volumePayload, type TokenProvider } from './payload.ts';
+import { claimVolumePath } from './claim.ts';
+import { checkName, podMemoryDir, SHM } from '../../runtime/paths.ts';
+
+export interface PodVolumesDeps {
+  store: Store;
+  clock: Clock;
+  /** `<pod dir>/.volumes`: removed with the pod, like /var/lib/kubelet/pods/<uid>/volumes. */
+  dir: string;
+  hostPaths: HostPathPolicy;
+  tokens?: TokenProvider;
+  /** A warning event about the pod (a volume set up differently than asked). */
+  warn?: (reason: string, message: string) => void;
+  /** The host's tmpfs for `medium: Memory` (tests point it elsewhere). */
+  shm?: string;
+}
+
+type Volume = Record<string, unknown> & { name: string };
+
+/** Kinds whose files the kubelet writes, and which it mounts read-only. */
+const PROJECTED = ['configMap', 'secret', 'downwardAPI', 'projected'];
+
+/**
+ * The kubelet's volume manager for one pod: sets each volume up on the host (written files,
+ * an emptyDir, a checked hostPath, a bound claim's directory), keeps the written ones current,
+ * and turns a container's volumeMounts into the runtime's `VolumeMount` list.
+ */
+export class PodVolumes {
+  private paths = new Map<string, string>();
+  private digests = new Map<string, string>();
+  private readOnlyClaims = new Set<string>();
+
+  constructor(private deps: PodVolumesDeps) {}
+
+  /** Set up every volume not set up yet; throws MountError naming the first that cannot be. */
+  async setUp(pod: KObject): Promise<void> {
+    for (const v of volumesOf(pod)) {
+      if (this.paths.has(v.name)) continue;
+      try {
+        this.paths.set(v.name, await this.setUpOne(pod, v));
+      } catch (err) {
+        if (err instanceof MountError)
+          throw new MountError(`MountVolume.SetUp failed for volume "${v.name}" : ${err.message}`);
+        throw new MountError(`MountVolume.SetUp failed for volume "${v.name}" : ${(err as Error).message}`);
+      }
+    }
+  }
+
+  /** Rewrite the files of ConfigMap/Secret/downward API volumes whose source changed. */
+  async refresh(pod: KObject): Promise<void> {
+    for (const v of volumesOf(pod)) {
+      if (!this.paths.has(v.name) || !PROJECTED.some((k) => v[k])) continue;
+      try {
+        await this.writeFiles(pod, v);
+      } catch {
+        // A source deleted or broken after the start: the files stay as they were (as upstream).
+      }
+    }
+  }
+
+  /** The runtime's mounts for a container; every volume it names must be set up. */
+  async mounts(
+    pod: KObject,
+    container: { name?: string; volumeMounts?: unknown[] },
+    env: Record<string, string>,
+  ): Promise<VolumeMount[]> {
+    const out: VolumeMount[] = [];
+    let index = 0;
+    const byName = new Map(volumesOf(pod).map((v) => [v.name, v]));
+    for (const raw of container.volumeMounts ?? []) {
+      const m = raw as {
+        name?: string;
+        mountPath?: string;
+        subPath?: string;
+        subPathExpr?: string;
+        readOnly?: boolean;
+      };
+      const v = byName.get(String(m.name));
+      const base = this.paths.get(String(m.name));
+      if (!v || !base || !m.mountPath) throw new MountError(`volume "${m.name}" is not set up`);
+      const sub = m.subPath || (m.subPathExpr ? expand(m.subPathExpr, env) : '');
+      if (sub && (sub.startsWith('/') || sub.split('/').includes('..')))
+        throw new MountError(`subPath "${sub}" must be a relative path inside the volume`);
+      const projected = PROJECTED.some((k) => v[k]);
+      const readOnly = m.readOnly === true || projected || this.readOnlyClaims.has(v.name);
+      let hostPath = sub ? join(base, ...sub.split('/')) : base;
+      // A subPath of written files is pinned at start, as upstream's bind of the resolved path:
+      // later ..data swaps do not reach it.
+      if (sub && projected) hostPath = await this.pin(hostPath, v.name, String(container.name ?? ''), index);
+      index++;
+      out.push({ hostPath, containerPath: posix.normalize(m.mountPath), readOnly });
+    }
+    return out;
+  }
+
+  /** A private copy of a subPath target (`.volumes/subpaths/<volume>/<container>/<n>`). */
+  private async pin(path: string, volume: string, container: string, index: number): Promise<string> {
+    const target = join(this.deps.dir, 'subpaths', volume, container || '_', String(index));
+    await rm(target, { recursive: true, force: true });
+    await mkdir(dirname(target), { recursive: true });
+    const real = await realpath(path).catch(() => undefined);
+    if (!real) throw new MountError(`subPath "${path}" does not exist in volume "${volume}"`);
+    await cp(real, target, { recursive: true, dereference: true });
+    return target;
+  }
+
+  private async setUpOne(pod: KObject, v: Volume): Promise<string> {
+    if (PROJECTED.some((k) => v[k])) return this.writeFiles(pod, v);
+    if (v.emptyDir !== undefined) return this.emptyDir(v);
+    if (v.hostPath) {
+      const hp = v.hostPath as { path?: string; type?: string };
+      return this.hostPath(String(hp.path ?? ''), hp.type ?? '');
+    }
+    if (v.persistentVolumeClaim) {
+      const ref = v.persistentVolumeClaim as { claimName?: string; readOnly?: boolean };
+      const path = claimVolumePath(this.deps.store, pod.metadata.namespace ?? 'default', String(ref.claimName ?? ''));
+      if (ref.readOnly) this.readOnlyClaims.add(v.name);
+      return this.hostPath(path, 'DirectoryOrCreate');
+    }
+    throw new MountError(
+      `volume type not supported by skiff: ${
+        Object.keys(v)
+          .filter((k) => k !== 'name')
+          .join(', ') || 'none'
+      }`,
+    );
+  }
+
+  /**
+   * An emptyDir: a directory of the pod, shared by its containers and kept across their
+   * restarts. `medium: Memory` puts it on the host's tmpfs (/dev/shm) instead of the disk.
+   */
+  private async emptyDir(v: Volume): Promise<string> {
+    const spec = (v.emptyDir ?? {}) as { medium?: string; sizeLimit?: string };
+    if (spec.medium === 'Memory') {
+      const shm = this.deps.shm ?? SHM;
+      const dir = join(podMemoryDir(dirname(this.deps.dir), shm), checkName('volume name', v.name));
+      try {
+        if (!(await stat(shm)).isDirectory()) throw new Error(`${shm} is not a directory`);
+        await mkdir(dir, { recursive: true, mode: 0o777 });
+        if (spec.sizeLimit)
+          this.deps.warn?.(
+            'SizeLimitNotEnforced',
+            `emptyDir "${v.name}" is in memory (${shm}, shared with the host): its sizeLimit ${spec.sizeLimit} is not enforced`,
+          );
+        return dir;
+      } catch (err) {
+        this.deps.warn?.(
+          'MemoryMediumOnDisk',
+          `emptyDir "${v.name}" asks for medium Memory, but ${shm} is not usable here (${(err as Error).message}): it is kept on disk`,
+        );
+      }
+    }
+    const dir = join(this.deps.dir, 'empty-dir', v.name);
+    await mkdir(dir, { recursive: true, mode: 0o777 });
+    return dir;
+  }
+
+  private async writeFiles(pod: KObject, v: Volume): Promise<string> {
+    const dir = join(this.deps.dir, 'files', v.name);
+    const payload = (await volumePayload({ store: this.deps.store, pod, tokens: this.deps.tokens }, v)) ?? [];
+    const digest = payloadDigest(payload);
+    if (this.digests.get(v.name) !== digest) {
+      await writeAtomically(dir, payload, new Date(this.deps.clock.now()));
+      this.digests.set(v.name, digest);
+    }
+    return dir;
+  }
+
+  private async hostPath(path: string, type: string): Promise<string> {
+    const why = refuseHostPath(this.deps.hostPaths, path);
+    if (why) throw new MountError(why);
+    const st = await stat(path).catch(() => undefined);
+    switch (type) {
+      case '':
+      case 'DirectoryOrCreate':
+        if (!st) await mkdir(path, { recursive: true, mode: 0o755 });
+        else if (type && !st.isDirectory())
+          throw new MountError(`hostPath type check failed: ${path} is not a directory`);
+        break;
+      case 'FileOrCreate':
+        if (!st) await writeFile(path, '', { mode: 0o644 });
+        else if (!st.isFile()) throw new MountError(`hostPath type check failed: ${path} is not a file`);
+        break;
+      case 'Directory':
+        if (!st?.isDirectory()) throw new MountError(`hostPath type check failed: ${path} is not a directory`);
+        break;
+      case 'File':
+        if (!st?.isFile()) throw new MountError(`hostPath type check failed: ${path} is not a file`);
+        break;
+      case 'Socket':
+        if (!st?.isSocket()) throw new MountError(`hostPath type check failed: ${path} is not a socket file`);
+        break;
+      default:
+        if (!st) throw new MountError(`hostPath type check failed: ${path} does not exist`);
+    }
+    return path;
+  }
+}
+
+export function volumesOf(pod: KObject): Volume[] {
+  const list = pod.spec?.volumes;
+  return Array.isArray(list) ? (list.filter((v) => v && typeof v.name === 'string') as Volume[]) : [];
+}

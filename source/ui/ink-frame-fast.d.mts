@@ -1,0 +1,2 @@
+export declare function fastStyledChars(source: string): string;
+export declare function sharedBlankCell(source: string): string;

@@ -1,0 +1,2 @@
+export declare const NARROW_TEXT: RegExp;
+export declare function narrowFastPath(source: string): string;

@@ -1,0 +1,67 @@
+import { createServer, request, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { KObject } from '../../../source/api-types/index.ts';
+import { markPretty } from '../../../source/engine/api/respond.ts';
+import { sendList } from '../../../source/engine/api/list-json.ts';
+import { deepFreeze } from '../../../source/engine/store/freeze.ts';
+
+let items: KObject[] = [];
+let server: Server;
+let port = 0;
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    if (req.url?.includes('pretty')) markPretty(res);
+    sendList(res, 'Pod', 'v1', items, { resourceVersion: '7' });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  port = (server.address() as AddressInfo).port;
+});
+afterAll(() => server.close());
+
+function get(path: string): Promise<{ length: number; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    request({ host: '127.0.0.1', port, path }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ length: Number(res.headers['content-length']), body: Buffer.concat(chunks) }));
+    })
+      .on('error', reject)
+      .end();
+  });
+}
+
+const pod = (i: number): KObject =>
+  deepFreeze({
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: `p${i}`, annotations: { a: '<b> & é \u2028' } },
+    spec: { x: 'y'.repeat(i % 300) },
+  } as KObject);
+
+describe('LIST bodies', () => {
+  it.each([0, 1, 2, 3000])(
+    'with %i items: Content-Length is the body, Go escaping, a trailing newline; twice the same',
+    async (n) => {
+      items = Array.from({ length: n }, (_, i) => pod(i));
+      for (let round = 0; round < 2; round++) {
+        const { length, body } = await get('/');
+        expect(body.length).toBe(length);
+        const text = body.toString();
+        expect(text.endsWith(']}\n')).toBe(true);
+        expect(text).not.toMatch(/[<>&\u2028]/);
+        if (n) expect(text).toContain('\\u003cb\\u003e \\u0026 é \\u2028');
+        const list = JSON.parse(text);
+        expect(list).toMatchObject({ kind: 'PodList', apiVersion: 'v1', metadata: { resourceVersion: '7' } });
+        expect(list.items).toEqual(JSON.parse(JSON.stringify(items)));
+      }
+    },
+  );
+
+  it('indents with ?pretty', async () => {
+    items = [pod(1)];
+    const { length, body } = await get('/?pretty=true');
+    expect(body.length).toBe(length);
+    expect(body.toString()).toContain('\n  "kind": "PodList"');
+  });
+});

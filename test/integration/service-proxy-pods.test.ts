@@ -1,0 +1,183 @@
+import { createSocket } from 'node:dgram';
+import { readFileSync } from 'node:fs';
+import { Agent, get } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestEngine, waitFor, type TestEngine } from '../helpers/engine.ts';
+
+let t: TestEngine;
+beforeAll(async () => {
+  t = await startTestEngine();
+});
+afterAll(async () => {
+  await t?.stop();
+});
+
+const json = async (args: string[]) => JSON.parse((await t.kubectl([...args, '-o', 'json'])).stdout);
+
+/** Two process pods answering UDP datagrams with `<pod name>:<payload>`, behind a NodePort UDP service. */
+const UDP_ECHO = `
+apiVersion: apps/v1
+kind: Deployment
+metadata: { name: udp-echo }
+spec:
+  replicas: 2
+  selector: { matchLabels: { app: udp-echo } }
+  template:
+    metadata: { labels: { app: udp-echo } }
+    spec:
+      containers:
+        - name: echo
+          image: python:3.12
+          command: [/usr/bin/python3, -c]
+          args:
+            - |
+              import os, socket
+              s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+              s.bind((os.environ['POD_IP'], 9000))
+              while True:
+                  m, a = s.recvfrom(2048)
+                  s.sendto(os.environ['HOSTNAME'].encode() + b':' + m, a)
+          env: [{ name: POD_IP, valueFrom: { fieldRef: { fieldPath: status.podIP } } }]
+          ports: [{ name: dns-ish, containerPort: 9000, protocol: UDP }]
+---
+apiVersion: v1
+kind: Service
+metadata: { name: udp-echo }
+spec:
+  type: NodePort
+  selector: { app: udp-echo }
+  ports: [{ name: echo, protocol: UDP, port: 5300, targetPort: dns-ish }]
+`;
+
+const WEB = `
+apiVersion: apps/v1
+kind: Deployment
+metadata: { name: web }
+spec:
+  replicas: 1
+  selector: { matchLabels: { app: web } }
+  template:
+    metadata: { labels: { app: web } }
+    spec:
+      containers:
+        - name: nginx
+          image: nginx
+          env: [{ name: SKIFF_CPU_MS_PER_REQUEST, value: "20" }]
+`;
+
+/** One datagram from a fresh loopback socket; the reply, or undefined after a second. */
+function udpAsk(host: string, port: number, text: string): Promise<string | undefined> {
+  const s = createSocket('udp4');
+  return new Promise((resolve) => {
+    const done = (v: string | undefined) => (clearTimeout(timer), s.close(), resolve(v));
+    const timer = setTimeout(() => done(undefined), 1000);
+    s.on('message', (m) => done(String(m)));
+    s.on('error', () => done(undefined));
+    s.bind(0, '127.0.0.1', () => s.send(text, port, host));
+  });
+}
+
+/** ESTABLISHED TCP connections of this process (the engine runs in it) to `ip:port`, from /proc. */
+function connectionsTo(ip: string, port: number): number {
+  const hex = ip
+    .split('.')
+    .map(Number)
+    .reverse()
+    .map((b) => b.toString(16).padStart(2, '0'))
+    .join('')
+    .toUpperCase();
+  const want = `${hex}:${port.toString(16).toUpperCase().padStart(4, '0')}`;
+  return readFileSync('/proc/net/tcp', 'utf8')
+    .split('\n')
+    .filter((l) => {
+      const f = l.trim().split(/\s+/);
+      return f[2] === want && f[3] === '01';
+    }).length;
+}
+
+describe('the service proxy with real pods', () => {
+  it('proxies a UDP service port to process pods on the ClusterIP and the NodePort', async () => {
+    await t.kubectl(['apply', '-f', '-'], { input: UDP_ECHO });
+    const svc = await json(['get', 'svc', 'udp-echo']);
+    const nodePort = svc.spec.ports[0].nodePort;
+    expect((await t.kubectl(['get', 'svc', 'udp-echo'])).stdout).toMatch(new RegExp(`5300:${nodePort}/UDP`));
+    const pods: string[] = (
+      await waitFor(
+        async () => {
+          const list = (await json(['get', 'pods', '-l', 'app=udp-echo'])).items.filter(
+            (p: { status?: { phase?: string } }) => p.status?.phase === 'Running',
+          );
+          return list.length === 2 ? list : undefined;
+        },
+        60_000,
+        '2 running udp-echo pods',
+      )
+    ).map((p: { metadata: { name: string } }) => p.metadata.name);
+    // Each fresh client socket is a new flow: round robin reaches both pods.
+    const seen = new Set<string>();
+    await waitFor(
+      async () => {
+        const r = await udpAsk(svc.spec.clusterIP, 5300, 'ping');
+        if (r) seen.add(r);
+        return seen.size === 2;
+      },
+      30_000,
+      'answers from both pods',
+    );
+    expect([...seen].sort()).toEqual(pods.map((p) => `${p}:ping`).sort());
+    expect(pods.map((p) => `${p}:np`)).toContain(await waitFor(() => udpAsk('127.0.0.1', nodePort, 'np'), 10_000));
+    await t.kubectl(['delete', '-f', '-'], { input: UDP_ECHO });
+  }, 120_000);
+
+  it('hands connections for built-in nginx pods to their server: no second connection to the pod', async () => {
+    // Each request burns 20 ms of CPU (the built-in nginx's load knob): it must show in kubectl top.
+    await t.kubectl(['apply', '-f', '-'], { input: WEB });
+    await t.kubectl(['expose', 'deployment', 'web', '--port=8081', '--target-port=80']);
+    const pod = await waitFor(
+      async () =>
+        (await json(['get', 'pods', '-l', 'app=web'])).items.find(
+          (p: { status?: { podIP?: string; conditions?: Array<{ type: string; status: string }> } }) =>
+            p.status?.podIP && p.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'),
+        ),
+      60_000,
+      'a ready web pod',
+    );
+    const ip = (await json(['get', 'svc', 'web'])).spec.clusterIP;
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    const fetchKeepAlive = () =>
+      new Promise<string>((resolve, reject) => {
+        get({ host: ip, port: 8081, path: '/', agent }, (res) => {
+          let body = '';
+          res.on('data', (d) => (body += d));
+          res.on('end', () => resolve(body));
+        }).on('error', reject);
+      });
+    await waitFor(
+      async () => (await fetchKeepAlive().catch(() => '')).includes('Welcome to nginx'),
+      20_000,
+      'nginx through the ClusterIP',
+    );
+    // The keep-alive connection is open now; with a splice there would be one to the pod too.
+    expect(connectionsTo(ip, 8081)).toBe(1);
+    expect(connectionsTo(pod.status.podIP, 80)).toBe(0);
+    // nginx logged the request as it does for any client.
+    expect((await t.kubectl(['logs', pod.metadata.name])).stdout).toMatch(/"GET \/ HTTP\/1\.1" 200/);
+    // Requests handed over are counted in the pod's CPU (metrics.k8s.io) like direct ones.
+    const load = setInterval(() => void fetchKeepAlive().catch(() => ''), 25);
+    try {
+      await waitFor(
+        async () => {
+          const row = (await t.kubectl(['top', 'pod', pod.metadata.name, '--no-headers'], { reject: false })).stdout
+            .trim()
+            .split(/\s+/);
+          return row[0] === pod.metadata.name && parseInt(row[1] ?? '0', 10) >= 100;
+        },
+        60_000,
+        'the web pod above 100m in kubectl top',
+      );
+    } finally {
+      clearInterval(load);
+      agent.destroy();
+    }
+  }, 120_000);
+});
