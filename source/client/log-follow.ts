@@ -72,7 +72,10 @@ export function followLogs(
         if (!pod) return;
         const s = containerStatus(pod, opts.container);
         const inst = instanceOf(s);
-        const started = !!(s?.state?.running || s?.state?.terminated);
+        // An instance that ran and ended between two looks (a short crash loop, or status writes
+        // coalesced under load) shows only as lastState while the next one waits: stream it too,
+        // since the log of a waiting container is its last terminated instance's.
+        const started = !!(s?.state?.running || s?.state?.terminated || s?.lastState?.terminated);
         if (!started || inst === streamed) {
           // The same instance may still show as running for a moment after it exited: keep looking.
           if (!willRestart(pod, s)) return;
