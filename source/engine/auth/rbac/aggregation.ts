@@ -1,4 +1,5 @@
-import type { KObject } from '../../../api-types/index.ts';
+import type { ClusterRole } from 'kubernetes-types/rbac/v1.d.ts';
+import type { Kind, KObject } from '../../../api-types/index.ts';
 import { jsonEqual } from '../../store/freeze.ts';
 import { labelSelectorToString } from '../../store/selectors.ts';
 import type { Store } from '../../store/store.ts';
@@ -6,7 +7,7 @@ import { CLUSTER_ROLES, rulesOf } from './resolver.ts';
 import type { PolicyRule } from './rules.ts';
 
 /** The rules an aggregated ClusterRole should hold: those of every ClusterRole its selectors pick. */
-function aggregatedRules(store: Store, role: KObject): PolicyRule[] {
+function aggregatedRules(store: Store, role: Kind<ClusterRole>): PolicyRule[] {
   const picked = new Map<string, KObject>();
   for (const sel of role.aggregationRule?.clusterRoleSelectors ?? []) {
     const labelSelector = labelSelectorToString(sel);
