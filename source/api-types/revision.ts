@@ -13,6 +13,8 @@ export interface StoredTemplate {
  * A ControllerRevision as the StatefulSet and DaemonSet controllers write it: `data` is the strategic
  * merge patch that puts the pod template back (`{spec: {template: {..., $patch: 'replace'}}}`).
  */
-export type RevisionObject = Kind<Omit<ControllerRevision, 'data'>> & {
-  data?: { spec?: { template?: StoredTemplate } };
-};
+export interface RevisionData {
+  spec?: { template?: StoredTemplate };
+}
+
+export type RevisionObject = Kind<Omit<ControllerRevision, 'data'>> & { data?: RevisionData };

@@ -1,5 +1,5 @@
 import type { KObject } from '../../api-types/index.ts';
-import type { RevisionObject, StoredTemplate } from '../../api-types/revision.ts';
+import type { RevisionData, RevisionObject, StoredTemplate } from '../../api-types/revision.ts';
 import type { Store } from '../store/store.ts';
 import { computeHash } from './deployment-util.ts';
 import { canonical } from './pods.ts';
@@ -14,8 +14,8 @@ import { newControllerRef } from '../framework/owner-refs.ts';
 export const REVISIONS = 'controllerrevisions.apps';
 export const REVISION_HASH_LABEL = 'controller-revision-hash';
 
-export function revisionData(template: unknown): Record<string, unknown> {
-  return { spec: { template: { ...(template as Record<string, unknown>), $patch: 'replace' } } };
+export function revisionData(template: StoredTemplate): RevisionData {
+  return { spec: { template: { ...template, $patch: 'replace' } } };
 }
 
 /** The pod template a revision holds. */
@@ -36,7 +36,7 @@ export function byRevision(a: RevisionObject, b: RevisionObject): number {
  * newest, as after an undo) or a new one named `<owner>-<hash>`.
  */
 export function ensureRevision(store: Store, owner: KObject, revisions: RevisionObject[]): KObject {
-  const template = owner.spec?.template ?? {};
+  const template: StoredTemplate = owner.spec?.template ?? {};
   const data = revisionData(template);
   const sorted = [...revisions].sort(byRevision);
   const max = sorted.length ? (sorted[sorted.length - 1]!.revision ?? 0) : 0;

@@ -35,7 +35,7 @@ export function watchServiceAccounts(store: Store, caCert: string): Array<{ stop
           data,
         });
       } else if ((cm as Kind<ConfigMap>).data?.['ca.crt'] !== caCert) {
-        store.update('configmaps', { ...structuredClone(cm), data } as KObject);
+        store.update('configmaps', { ...structuredClone(cm), data });
       }
     } catch {
       // The namespace went away meanwhile.

@@ -29,7 +29,7 @@ export function reconcileAggregation(store: Store): void {
     const rules = aggregatedRules(store, role);
     if (jsonEqual(rules, role.rules ?? [])) continue;
     try {
-      store.update(CLUSTER_ROLES, { ...structuredClone(role), rules } as KObject);
+      store.update(CLUSTER_ROLES, { ...structuredClone(role), rules });
     } catch {
       // A concurrent change triggers another pass.
     }
