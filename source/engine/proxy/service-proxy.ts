@@ -285,6 +285,17 @@ export class ServiceProxy implements Component {
       }
       f.setOpen(sp.balancer.size() > 0);
     }
+    if (sp.protocol === 'UDP') {
+      const live = new Set(sp.balancer.list().map((ep) => this.targetKey(ep)));
+      for (const f of sp.frontends.values()) f.prune((t) => live.has(`${t.host}:${t.port}`));
+    }
+  }
+
+  /** `host:port` an endpoint is dialled at (its pod's port map followed). */
+  private targetKey(ep: Endpoint): string {
+    const pod = ep.pod ? this.ctx?.store.get('pods', ep.pod.namespace, ep.pod.name) : undefined;
+    const t = mappedTarget(pod, ep.ip, ep.port);
+    return `${t.host}:${t.port}`;
   }
 
   private accept(client: Socket, sp: ServicePort, frontendHost: string): void {
