@@ -159,6 +159,8 @@ export class ProblemModel {
     if (was?.service === now?.service && was?.ready === now?.ready) return;
     if (now) this.sliceOf.set(uid, now);
     else this.sliceOf.delete(uid);
+    const before = new Map<string, number>();
+    for (const slice of [was, now]) if (slice) before.set(slice.service, this.readyOf.get(slice.service) ?? 0);
     for (const [slice, delta] of [
       [was, -1],
       [now, 1],
@@ -168,12 +170,13 @@ export class ProblemModel {
       if (n) this.readyOf.set(slice.service, n);
       else this.readyOf.delete(slice.service);
     }
-    const services = new Set([was?.service, now?.service]);
-    for (const key of services) {
-      if (!key) continue;
+    // The rule asks only whether any endpoint is ready.
+    for (const [key, n] of before) {
+      const ready = this.readyOf.get(key) ?? 0;
+      if (!n === !ready) continue;
       for (const svcUid of this.servicesAt.get(key) ?? []) {
         const svc = this.kind('services').get(svcUid)!;
-        this.produce(`services/${svcUid}`, serviceProblems(svc, this.readyOf.get(key) ?? 0), svcUid);
+        this.produce(`services/${svcUid}`, serviceProblems(svc, ready), svcUid);
       }
     }
   }
