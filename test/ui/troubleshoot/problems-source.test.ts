@@ -3,7 +3,7 @@ import type { KObject } from '../../../source/api-types/index.ts';
 import { CachePool } from '../../../source/client/cache-pool.ts';
 import { discoverResources } from '../../../source/client/discovery.ts';
 import { loadKubeConfig } from '../../../source/client/kubeconfig.ts';
-import { Registry } from '../../../source/client/registry.ts';
+import { ResourceRegistry } from '../../../source/client/registry.ts';
 import type { CacheQuery, Row, TableSnapshot } from '../../../source/client/table-cache.ts';
 import { Transport } from '../../../source/client/transport.ts';
 import type { ProblemKind } from '../../../source/ui/problems/model.ts';
@@ -64,7 +64,7 @@ const lacks = (what: string) => () => !objects(source.getSnapshot().rows).includ
 beforeAll(async () => {
   t = await startTestEngine({ apiOnly: true });
   transport = new Transport(loadKubeConfig({ path: t.engine.kubeconfigPath }));
-  const registry = new Registry(await discoverResources(transport));
+  const registry = new ResourceRegistry(await discoverResources(transport));
   pool = new CachePool(transport, { coalesceMs: 20 });
   const kinds: Array<[ProblemKind, string]> = [
     ['pods', 'pods'],
