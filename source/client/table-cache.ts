@@ -64,6 +64,8 @@ export interface TableSnapshot {
   resourceVersion?: string;
   /** Rows are already in the order to show (a tree, a ranking): no default sort by name. */
   ordered?: boolean;
+  /** The order `ordered` rows keep, when it is one: a view can place changed rows by binary search. */
+  order?: (a: Row, b: Row) => number;
   /** Why the rows may lag (no watch, a watch just restarted): for the view's title. */
   notice?: string;
   /**
