@@ -9,10 +9,12 @@
 // - measures framed lines (box-drawing borders, `…`) by their length in string-width, as it
 //   measures ASCII, instead of grapheme by grapheme: a followed log re-measures every line per frame.
 // - keeps @kubernetes/client-node's kubeconfig code from loading its whole generated API.
+// - keeps yoga-layout from loading Node's fetch (undici) to read its inlined wasm.
 import { boundInkCaches } from './ink-cache-bound.mjs';
 import { slimClientNodeConfig } from './client-node-slim.mjs';
 import { narrowFastPath } from './string-width-narrow.mjs';
 import { fastStyledChars, sharedBlankCell } from './ink-frame-fast.mjs';
+import { yogaSyncWasm } from './yoga-sync-wasm.mjs';
 
 /** The files rewritten, by their path under node_modules (the build checks that each one was). */
 export const REWRITTEN_MODULES = [
@@ -22,6 +24,7 @@ export const REWRITTEN_MODULES = [
   '@alcalzone/ansi-tokenize/build/styledChars.js',
   'string-width/index.js',
   '@kubernetes/client-node/dist/config.js',
+  'yoga-layout/dist/binaries/yoga-wasm-base64-esm.js',
 ];
 
 /**
@@ -37,5 +40,6 @@ export function rewriteModuleSource(location, source) {
   if (location.endsWith('/@alcalzone/ansi-tokenize/build/styledChars.js')) return fastStyledChars(source);
   if (location.endsWith('/node_modules/string-width/index.js')) return narrowFastPath(source);
   if (location.endsWith('/@kubernetes/client-node/dist/config.js')) return slimClientNodeConfig(source);
+  if (location.endsWith('/yoga-layout/dist/binaries/yoga-wasm-base64-esm.js')) return yogaSyncWasm(source);
   return undefined;
 }
