@@ -13,7 +13,7 @@
 import { boundInkCaches } from './ink-cache-bound.mjs';
 import { slimClientNodeConfig } from './client-node-slim.mjs';
 import { narrowFastPath } from './string-width-narrow.mjs';
-import { fastStyledChars, sharedBlankCell } from './ink-frame-fast.mjs';
+import { cachedRowStrings, fastStyledChars, sharedBlankCell } from './ink-frame-fast.mjs';
 import { yogaSyncWasm } from './yoga-sync-wasm.mjs';
 
 /** The files rewritten, by their path under node_modules (the build checks that each one was). */
@@ -35,7 +35,7 @@ export function rewriteModuleSource(location, source) {
   const m = /\/ink\/build\/(measure-text|wrap-text|output)\.js$/.exec(location);
   if (m) {
     const bounded = boundInkCaches(source, m[1]);
-    return m[1] === 'output' ? sharedBlankCell(bounded) : bounded;
+    return m[1] === 'output' ? cachedRowStrings(sharedBlankCell(bounded)) : bounded;
   }
   if (location.endsWith('/@alcalzone/ansi-tokenize/build/styledChars.js')) return fastStyledChars(source);
   if (location.endsWith('/node_modules/string-width/index.js')) return narrowFastPath(source);
