@@ -56,3 +56,44 @@ export function sharedBlankCell(source) {
       "const BLANK_CELL = Object.freeze({ type: 'char', value: ' ', fullWidth: false, styles: Object.freeze([]) });\nexport default class Output {",
     );
 }
+
+const ROW_STRINGS = `            .map(line => {
+            // See https://github.com/vadimdemedes/ink/pull/564#issuecomment-1637022742
+            const lineWithoutEmptyItems = line.filter(item => item !== undefined);
+            return styledCharsToString(lineWithoutEmptyItems).trimEnd();
+        })`;
+
+const ROW_STRINGS_CACHED = `            .map(rowString)`;
+
+// Each row's text as last built, by row index. A row whose cells are the very objects they were
+// then (cells and their styles are shared, never changed) has the same text: a key that moves
+// the selection rebuilds two rows, not the screen.
+const ROW_CACHE = `let lastRows = [];
+const rowString = (line, y) => {
+    const last = lastRows[y];
+    if (last !== undefined && last.cells.length === line.length) {
+        let same = true;
+        for (let i = 0; i < line.length; i++) {
+            if (line[i] !== last.cells[i]) {
+                same = false;
+                break;
+            }
+        }
+        if (same) return last.text;
+    }
+    // See https://github.com/vadimdemedes/ink/pull/564#issuecomment-1637022742
+    const text = styledCharsToString(line.filter(item => item !== undefined)).trimEnd();
+    lastRows[y] = { cells: line, text };
+    return text;
+};
+export default class Output {`;
+
+/**
+ * Rewrites ink's output.js so Output.get turns into text only the rows whose cells changed since
+ * the previous frame (styledCharsToString of a 200-column row diffs styles cell by cell); the
+ * source unchanged when it does not look as expected.
+ */
+export function cachedRowStrings(source) {
+  if (!source.includes(ROW_STRINGS) || !source.includes('export default class Output {')) return source;
+  return source.replace(ROW_STRINGS, ROW_STRINGS_CACHED).replace('export default class Output {', ROW_CACHE);
+}

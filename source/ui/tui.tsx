@@ -27,7 +27,9 @@ export async function runTuiNow(opts: TuiOptions): Promise<void> {
     stdout: writer ? (writer as unknown as NodeJS.WriteStream) : stdout,
     exitOnCtrlC: false,
     patchConsole: false,
-    maxFps: 60,
+    // Ink defers a frame asked for within 1000/maxFps ms of the last one: under a busy watch
+    // (a frame every 150 ms) a key often came just after a frame and waited up to 17 ms at 60.
+    maxFps: 120,
   });
 
   const teardown = () => {

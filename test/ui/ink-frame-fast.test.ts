@@ -5,7 +5,8 @@ import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { styledCharsFromTokens, styledCharsToString, tokenize } from '@alcalzone/ansi-tokenize';
 import { describe, expect, it } from 'vitest';
-import { fastStyledChars, sharedBlankCell } from '../../source/ui/ink-frame-fast.mjs';
+import { cachedRowStrings, fastStyledChars, sharedBlankCell } from '../../source/ui/ink-frame-fast.mjs';
+import { rewriteModuleSource } from '../../source/ui/module-rewrites.mjs';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const inkBuild = dirname(createRequire(import.meta.url).resolve('ink'));
@@ -29,6 +30,44 @@ describe('Ink frames without per-cell work that changes nothing', () => {
     expect(fastStyledChars(chars)).not.toBe(chars); // ansi-tokenize changed: check its styledCharsToString
     const output = readFileSync(join(inkBuild, 'output.js'), 'utf8');
     expect(sharedBlankCell(output)).not.toBe(output); // ink changed: check Output.get's grid
+    expect(cachedRowStrings(output)).not.toBe(output); // ink changed: check how Output.get joins its rows
+  });
+
+  it('builds the text of the rows whose cells changed only, and the same frames as unpatched ink', () => {
+    const path = join(inkBuild, 'output.js');
+    const source = readFileSync(path, 'utf8');
+    let rowsBuilt = 0;
+    const load = (src: string) => {
+      const body = src.replace(/^import .*$/gm, '').replace(/export default class Output/, 'return class Output');
+      return new Function('sliceAnsi', 'stringWidth', 'styledCharsFromTokens', 'styledCharsToString', 'tokenize', body)(
+        (s: string) => s,
+        (s: string) => s.length,
+        styledCharsFromTokens,
+        (chars: Parameters<typeof styledCharsToString>[0]) => (rowsBuilt++, styledCharsToString(chars)),
+        tokenize,
+      );
+    };
+    const Patched = load(rewriteModuleSource(path, source)!);
+    const Plain = load(source);
+    const frame = (Output: typeof Patched, lines: string[]) => {
+      const o = new Output({ width: 24, height: lines.length + 1 });
+      lines.forEach((l, y) => o.write(1, y, l, { transformers: [] }));
+      return o.get().output as string;
+    };
+    const frames = [
+      [SAMPLES[0]!, SAMPLES[1]!, SAMPLES[2]!],
+      [SAMPLES[0]!, SAMPLES[3]!, SAMPLES[2]!], // the middle row changes
+      [SAMPLES[0]!, SAMPLES[3]!, SAMPLES[2]!], // nothing changes
+      [SAMPLES[4]!, SAMPLES[5]!], // fewer rows
+    ];
+    const built: number[] = [];
+    for (const lines of frames) {
+      rowsBuilt = 0;
+      const patched = frame(Patched, lines);
+      built.push(rowsBuilt);
+      expect(patched).toBe(frame(Plain, lines));
+    }
+    expect(built).toEqual([4, 1, 0, 3]); // every row, the changed one, none, the new two and the blank one below
   });
 
   it('prints exactly what the unpatched tokenizer prints, through the TUI’s module hook', () => {

@@ -15,6 +15,7 @@ const SAMPLES = [
   '┌─ Logs pod/firehose ─┐',
   ' a cut line…',
   '← ↑ → ↓ · ▲',
+  '⠋ Connecting… ⠙⠹⠸⠼⠴⠦⠧⠇⠏ ⣿',
   '│ 日本語 │',
   '│ 👍🏽 ok │',
   '│ e\u0301 combining │',
@@ -28,6 +29,7 @@ describe('string-width measuring framed lines by their length', () => {
     const source = readFileSync(installed, 'utf8');
     expect(narrowFastPath(source)).not.toBe(source); // string-width changed: check its own fast paths
     expect(NARROW_TEXT.test('│ line … ─┐')).toBe(true);
+    expect(NARROW_TEXT.test('⠋ Connecting…')).toBe(true);
     expect(NARROW_TEXT.test('│ 日本 │')).toBe(false);
   });
 

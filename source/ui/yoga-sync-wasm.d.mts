@@ -1,0 +1,1 @@
+export declare function yogaSyncWasm(source: string): string;
