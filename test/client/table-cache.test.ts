@@ -23,6 +23,8 @@ afterAll(async () => {
   await t?.stop();
 });
 
+/** Waits for a condition, never a speed bound: generous, so a loaded machine only makes it slower. */
+const until = (assertion: () => void) => vi.waitFor(assertion, { timeout: 30_000, interval: 20 });
 const names = (c: TableCache) =>
   c
     .getSnapshot()
@@ -74,7 +76,7 @@ describe('TableCache on the engine', () => {
       namespace: 'kube-public',
     });
     (cache as any).pageSize = 2;
-    await vi.waitFor(() => expect(cache.getSnapshot().state).toBe('ready'));
+    await until(() => expect(cache.getSnapshot().state).toBe('ready'));
     expect(names(cache).filter((n) => n.startsWith('page-'))).toHaveLength(5);
     expect(cache.getSnapshot().columns.map((c) => c.name)).toEqual(expect.arrayContaining(['Name', 'Data', 'Age']));
     const row = cache.getSnapshot().rows.find((r) => r.name === 'page-0')!;
@@ -82,23 +84,40 @@ describe('TableCache on the engine', () => {
     expect(row.object.data).toEqual({ a: '1' });
 
     await t.kubectl(['create', 'configmap', 'late', '-n', 'kube-public', '--from-literal=x=1', '--from-literal=y=2']);
-    await vi.waitFor(() => expect(names(cache)).toContain('late'));
+    await until(() => expect(names(cache)).toContain('late'));
     expect(cache.getSnapshot().rows.find((r) => r.name === 'late')!.cells[1]).toBe('2');
     await t.kubectl(['patch', 'cm', 'page-1', '-n', 'kube-public', '--type=merge', '-p', '{"data":{"b":"2","c":"3"}}']);
-    await vi.waitFor(() => expect(cache.getSnapshot().rows.find((r) => r.name === 'page-1')!.cells[1]).toBe('3'));
+    await until(() => expect(cache.getSnapshot().rows.find((r) => r.name === 'page-1')!.cells[1]).toBe('3'));
     await t.kubectl(['delete', 'cm', 'page-2', '-n', 'kube-public']);
-    await vi.waitFor(() => expect(names(cache)).not.toContain('page-2'));
+    await until(() => expect(names(cache)).not.toContain('page-2'));
     release();
   });
 
   it('coalesces a burst of watch events into a few notifications', async () => {
-    const { cache, release } = session.pool.acquire({ resource: session.registry.resolve('cm')!, namespace: 'burst' });
+    const resource = session.registry.resolve('cm')!;
+    const { cache, release } = session.pool.acquire({ resource, namespace: 'burst' });
     await t.kubectl(['create', 'namespace', 'burst']);
-    await vi.waitFor(() => expect(cache.getSnapshot().state).toBe('ready'));
+    await until(() => expect(cache.getSnapshot().state).toBe('ready'));
+    const burst = (c: TableCache) => names(c).filter((n) => n.startsWith('b-'));
+    await Promise.all(
+      Array.from({ length: 100 }, (_, i) => {
+        const obj = cm(`b-${i}`, 'burst');
+        return create({ ...obj, metadata: { ...obj.metadata, labels: { burst: 'yes' } } });
+      }),
+    );
+    await until(() => expect(burst(cache)).toHaveLength(100));
+    // The burst comes from one request (delete the collection): its 100 watch events are written
+    // together however loaded the machine is, where 100 separate creates spread out under load.
     let notifications = 0;
     cache.subscribe(() => notifications++);
-    await Promise.all(Array.from({ length: 100 }, (_, i) => create(cm(`b-${i}`, 'burst'))));
-    await vi.waitFor(() => expect(names(cache).filter((n) => n.startsWith('b-'))).toHaveLength(100));
+    const deleted = await session.transport.json<{ items: unknown[] }>({
+      method: 'DELETE',
+      path: resourcePath(resource, 'burst'),
+      query: { labelSelector: 'burst=yes' },
+    });
+    expect(deleted.items).toHaveLength(100);
+    await until(() => expect(burst(cache)).toEqual([]));
+    expect(notifications).toBeGreaterThan(0);
     expect(notifications).toBeLessThan(25);
     release();
   });
@@ -122,7 +141,7 @@ describe('TableCache on the engine', () => {
       namespace: 'figures',
       objects: 'resources',
     });
-    await vi.waitFor(() => expect(names(cache)).toEqual(['sized']));
+    await until(() => expect(names(cache)).toEqual(['sized']));
     const row = cache.getSnapshot().rows[0]!;
     expect(row.object.kind).toBe('PartialObjectMetadata');
     expect((row.object as { spec?: unknown }).spec).toBeUndefined();
@@ -135,7 +154,7 @@ describe('TableCache on the engine', () => {
     });
     const before = cache.getSnapshot();
     await t.kubectl(['label', 'pod', 'sized', '-n', 'figures', 'tier=web']);
-    await vi.waitFor(() => expect(cache.getSnapshot().rows[0]!.object.metadata.labels?.tier).toBe('web'));
+    await until(() => expect(cache.getSnapshot().rows[0]!.object.metadata.labels?.tier).toBe('web'));
     const after = cache.getSnapshot();
     expect(after.changes?.since).toBe(before.version);
     expect(after.changes?.removed).toEqual([row]);
@@ -158,7 +177,7 @@ describe('TableCache on the engine', () => {
       namespace: 'kube-public',
       labelSelector: 'tier=x',
     });
-    await vi.waitFor(() => expect(cache.getSnapshot().state).toBe('ready'));
+    await until(() => expect(cache.getSnapshot().state).toBe('ready'));
     expect(names(cache)).toEqual(['lab-a']);
     release();
   });
@@ -184,9 +203,9 @@ describe('reconnecting', () => {
     });
     try {
       const { cache } = s.pool.acquire({ resource: s.registry.resolve('cm')!, namespace: 'default' });
-      await vi.waitFor(() => expect(cache.getSnapshot().state).toBe('ready'));
+      await until(() => expect(cache.getSnapshot().state).toBe('ready'));
       await engine.stop();
-      await vi.waitFor(() => expect(cache.getSnapshot().state).toBe('reconnecting'), { timeout: 5000 });
+      await until(() => expect(cache.getSnapshot().state).toBe('reconnecting'));
       engine = await startEngine({ home, port, timeScale: 0.05, log: () => {}, apiOnly: true });
       // Same home: same token and CA, so the old session's credentials still work.
       await s.transport.json({
@@ -194,7 +213,7 @@ describe('reconnecting', () => {
         method: 'POST',
         body: cm('after-restart'),
       });
-      await vi.waitFor(() => expect(names(cache)).toContain('after-restart'), { timeout: 10_000 });
+      await until(() => expect(names(cache)).toContain('after-restart'));
       expect(cache.getSnapshot().state).toBe('ready');
     } finally {
       s.close();
@@ -205,10 +224,9 @@ describe('reconnecting', () => {
   it('fails fast when the server is unreachable', async () => {
     const kc = loadKubeConfig({ path: t.engine.kubeconfigPath });
     kc.clusters = kc.clusters.map((c) => ({ ...c, server: 'https://127.0.0.1:1' }));
-    const t0 = Date.now();
+    // Refused, not timed out: a timeout would say so instead of "connection refused".
     await expect(connect(kc, { timeoutMs: 2000 })).rejects.toThrow(
       /cannot reach https:\/\/127\.0\.0\.1:1: connection refused/,
     );
-    expect(Date.now() - t0).toBeLessThan(3000);
   });
 });

@@ -7,6 +7,9 @@ const NS = 'durable';
 const CMS = `/api/v1/namespaces/${NS}/configmaps`;
 const WRITERS = 4;
 const KEYS = 5;
+/** Each round's kill waits for this many acknowledged writes (a random count in the range). */
+const MIN_ACKS_PER_ROUND = 5;
+const MAX_ACKS_PER_ROUND = 60;
 
 /** What a key holds: a counter value, or null when deleted. In flight: the write not yet acknowledged. */
 interface Key {
@@ -116,8 +119,12 @@ export async function killLoop(home: string, rounds: number, seed: number): Prom
         const ns = await e.client.json('POST', '/api/v1/namespaces', { metadata: { name: NS } });
         if (ns.status !== 201) throw new Error(`creating the namespace: HTTP ${ns.status}`);
       } else await verify(e, keys, out.maxRv, out.problems);
-      writers = owners.map((names) => writer(e, keys, names, new Rng(rng.int(2 ** 31)), out));
-      await new Promise((r) => setTimeout(r, rng.range(50, 400)));
+      // The kill comes after a random number of acknowledged writes, not after a random time: on
+      // a loaded machine a timed moment can fall before any write lands and prove nothing.
+      const target = out.acked + rng.range(MIN_ACKS_PER_ROUND, MAX_ACKS_PER_ROUND);
+      let running = owners.length;
+      writers = owners.map((names) => writer(e, keys, names, new Rng(rng.int(2 ** 31)), out).finally(() => running--));
+      while (out.acked < target && running > 0) await new Promise((r) => setTimeout(r, 2));
     } finally {
       await e.kill('SIGKILL');
     }
