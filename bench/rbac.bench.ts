@@ -26,8 +26,8 @@ import { describeCI, medianCI, pairedCostPct, roundOrder, type MedianCI } from '
 const SCALE = Number(process.env.SKIFF_BENCH_RBAC_SCALE ?? 1);
 const PODS = 500;
 const LIST_ROUNDS = Math.max(24, Math.round((600 * SCALE) / 6) * 6);
-const WATCH_ROUNDS = Math.max(12, Math.round((24 * SCALE) / 6) * 6);
-const WATCH_EVENTS = 1000;
+const WATCH_ROUNDS = Math.max(12, Math.round((240 * SCALE) / 6) * 6);
+const WATCH_EVENTS = 250;
 const DECISIONS = 200_000;
 
 interface Bench {
