@@ -19,7 +19,7 @@ import { ruleAllows } from '../source/engine/auth/rbac/rules.ts';
 import { resourceAttributes } from '../source/engine/auth/request-info.ts';
 import { serviceAccountGroups, serviceAccountUsername } from '../source/engine/auth/user.ts';
 import { parseApiPath } from '../source/engine/api/paths.ts';
-import { percentile, summarize, timedGet, type Figure } from './lib.ts';
+import { percentile, timedGet, type Figure } from './lib.ts';
 import { describeCI, medianCI, pairedCostPct, roundOrder, type MedianCI } from './paired.ts';
 
 // SKIFF_BENCH_RBAC_SCALE (default 1) shrinks or grows the run.
