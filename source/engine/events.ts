@@ -45,7 +45,7 @@ export class EventRecorder {
     try {
       if (existing && this.store.get('events', ns, existing)) {
         this.store.mutate('events', ns, existing, (e) => {
-          e.count = (e.count ?? 1) + 1;
+          e.count = (typeof e.count === 'number' ? e.count : 1) + 1;
           e.lastTimestamp = now;
         });
         return;

@@ -1,3 +1,5 @@
+import type { ObjectReference } from 'kubernetes-types/core/v1.d.ts';
+import type { EventObject } from '../../api-types/event.ts';
 import type { KObject } from '../../api-types/index.ts';
 import { condition, containerReason, containerStatuses, podSummary } from '../xray/pod-status.ts';
 
@@ -272,20 +274,20 @@ function pvcProblems(pvc: KObject): Problem[] {
 }
 
 /** When an event last happened (series, lastTimestamp, eventTime, creation). */
-export function eventTime(e: KObject): number {
+export function eventTime(e: EventObject): number {
   const t =
     e.series?.lastObservedTime ?? e.lastTimestamp ?? e.eventTime ?? e.firstTimestamp ?? e.metadata.creationTimestamp;
   return t ? Date.parse(t) : 0;
 }
 
 /** Recent Warning events, one per object and reason, about objects no other rule flagged. */
-function eventProblems(events: readonly KObject[], flagged: ReadonlySet<string>, now: number): Problem[] {
+function eventProblems(events: readonly EventObject[], flagged: ReadonlySet<string>, now: number): Problem[] {
   const seen = new Map<string, Problem & { t: number }>();
   for (const e of events) {
     if (e.type !== 'Warning') continue;
     const t = eventTime(e);
     if (now - t > RECENT_EVENT_MS) continue;
-    const io = e.involvedObject ?? e.regarding ?? {};
+    const io: ObjectReference = e.involvedObject ?? e.regarding ?? {};
     if (io.uid && flagged.has(io.uid)) continue;
     const key = `${io.uid ?? io.name}/${e.reason}`;
     const prev = seen.get(key);
