@@ -1,40 +1,50 @@
-// The cost of RBAC: LIST and watch throughput on two engines in the same run, one authorizing with
-// RBAC and one with AlwaysAllow (both authenticate), as the cluster admin (system:masters) and as a
-// view-bound service account (a JWT verified and rules resolved for every request). The machine is
-// shared, so the two sides are measured in short interleaved pairs (alternating which goes first)
-// and the cost is the median of the per-pair ratios; load that drifts during the run hits both
-// halves of a pair alike. A second, noise-free figure times the authorizer's decision alone against
-// the server time of the LIST it guards.
+// The cost of RBAC: LIST and watch throughput with RBAC on vs off in the same run, as the cluster
+// admin (system:masters) and as a view-bound service account (a JWT verified and rules resolved
+// for every request). One engine serves every side and the bench swaps its authorizer before each
+// measurement (RBAC, or AlwaysAllow as `SKIFF_AUTHORIZATION_MODE=AlwaysAllow` installs it): the
+// authorizer is the only thing the mode changes on reads, and two engines of the same mode were
+// seen to differ by several % on their own (their heaps, TLS keys and connections differ). The
+// machine is shared, so the sides are measured request by request in rounds (one LIST per side,
+// every order in turn) and the cost is the median of the per-round ratios with its 95 % confidence
+// interval: a preempted request spoils one round, not a side. A second AlwaysAllow side measured
+// against the first is the A/A control, what the method reads when nothing differs. A noise-free
+// figure times the authorizer's decision alone.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEngine, type Engine } from '../source/engine/engine.ts';
-import type { AuthorizationMode } from '../source/engine/auth/index.ts';
+import type { AuthContext } from '../source/engine/auth/index.ts';
 import { ruleAllows } from '../source/engine/auth/rbac/rules.ts';
 import { resourceAttributes } from '../source/engine/auth/request-info.ts';
 import { serviceAccountGroups, serviceAccountUsername } from '../source/engine/auth/user.ts';
 import { parseApiPath } from '../source/engine/api/paths.ts';
-import { percentile, summarize, timedGet, type Figure } from './lib.ts';
+import { percentile, timedGet, type Figure } from './lib.ts';
+import { describeCI, medianCI, pairedCostPct, roundOrder, type MedianCI } from './paired.ts';
 
-// SKIFF_BENCH_RBAC_SCALE (default 1) shrinks the run on a busy machine.
+// SKIFF_BENCH_RBAC_SCALE (default 1) shrinks or grows the run.
 const SCALE = Number(process.env.SKIFF_BENCH_RBAC_SCALE ?? 1);
 const PODS = 500;
-const PAIRS = Math.max(5, Math.round(21 * SCALE)) | 1;
-const LISTS_PER_HALF = 10;
-const WATCH_EVENTS = Math.max(200, Math.round(1000 * SCALE));
+const LIST_ROUNDS = Math.max(24, Math.round((600 * SCALE) / 6) * 6);
+const WATCH_ROUNDS = Math.max(12, Math.round((240 * SCALE) / 6) * 6);
+const WATCH_EVENTS = 250;
 const DECISIONS = 200_000;
 
-interface Side {
-  mode: AuthorizationMode;
+interface Bench {
   e: Engine;
   home: string;
   saToken: string;
 }
 
-async function side(mode: AuthorizationMode): Promise<Side> {
+/** A side of the comparison: the authorizer the engine uses while it is measured. */
+interface Side {
+  label: string;
+  authorize: AuthContext['authorize'];
+}
+
+async function setup(): Promise<Bench> {
   const home = mkdtempSync(join(tmpdir(), 'skiff-bench-rbac-'));
-  const e = await startEngine({ home, port: 0, apiOnly: true, log: () => {}, authorizationMode: mode });
+  const e = await startEngine({ home, port: 0, apiOnly: true, log: () => {}, authorizationMode: 'RBAC' });
   const store = e.ctx.store;
   for (let i = 0; i < PODS; i++) {
     store.create('pods', {
@@ -49,13 +59,14 @@ async function side(mode: AuthorizationMode): Promise<Side> {
     subjects: [{ kind: 'ServiceAccount', name: 'viewer', namespace: 'default' }],
   });
   const saToken = e.ctx.auth!.issuer.issue(sa, { expirationSeconds: 3600 }).token;
-  return { mode, e, home, saToken };
+  return { e, home, saToken };
 }
 
-/** Throughput and this process's CPU time per operation (client and both engines live here). */
-interface Rate {
-  perS: number;
+/** One measurement: wall time, this process's CPU time (client and engines live here), bytes. */
+interface Sample {
+  ms: number;
   cpuUs: number;
+  bytes: number;
 }
 
 const cpuUs = () => {
@@ -63,34 +74,40 @@ const cpuUs = () => {
   return u.user + u.system;
 };
 
-/** Lists per second over a few sequential LISTs. */
-async function listRate(s: Side, token: string, n = LISTS_PER_HALF): Promise<Rate> {
-  const url = `${s.e.url}/api/v1/namespaces/default/pods`;
+type Who = 'admin' | 'sa';
+
+async function list(b: Bench, s: Side, who: Who): Promise<Sample> {
+  b.e.ctx.auth!.authorize = s.authorize;
   const c0 = cpuUs();
-  const t0 = performance.now();
-  for (let i = 0; i < n; i++) {
-    const r = await timedGet(url, token, s.e.caCert);
-    if (r.status !== 200)
-      throw new Error(`LIST as ${token === s.e.token ? 'admin' : 'service account'} on ${s.mode}: HTTP ${r.status}`);
-  }
-  return { perS: n / ((performance.now() - t0) / 1000), cpuUs: (cpuUs() - c0) / n };
+  const r = await timedGet(
+    `${b.e.url}/api/v1/namespaces/default/pods`,
+    who === 'admin' ? b.e.token : b.saToken,
+    b.e.caCert,
+  );
+  const cpu = cpuUs() - c0;
+  if (r.status !== 200) throw new Error(`LIST as ${who} on ${s.label}: HTTP ${r.status}`);
+  return { ms: r.ms, cpuUs: cpu, bytes: r.bytes };
 }
 
-/** Events per second delivered to one watch of a service account while configmaps are created. */
-async function watchRate(s: Side, round: number): Promise<Rate> {
-  const rv = s.e.ctx.store.currentRV();
+/** WATCH_EVENTS events delivered to one watch of the service account while configmaps are created. */
+async function watch(b: Bench, s: Side, round: number): Promise<Sample> {
+  b.e.ctx.auth!.authorize = s.authorize;
+  const store = b.e.ctx.store;
+  const rv = store.currentRV();
   let seen = 0;
+  let bytes = 0;
   let done!: () => void;
   const finished = new Promise<void>((r) => (done = r));
   let t0 = 0;
   let c0 = 0;
   const req = request(
-    `${s.e.url}/api/v1/namespaces/default/configmaps?watch=true&resourceVersion=${rv}`,
-    { ca: s.e.caCert, headers: { Authorization: `Bearer ${s.saToken}` } },
+    `${b.e.url}/api/v1/namespaces/default/configmaps?watch=true&resourceVersion=${rv}`,
+    { ca: b.e.caCert, headers: { Authorization: `Bearer ${b.saToken}` } },
     (res) => {
-      if (res.statusCode !== 200) throw new Error(`watch on ${s.mode}: HTTP ${res.statusCode}`);
+      if (res.statusCode !== 200) throw new Error(`watch on ${s.label}: HTTP ${res.statusCode}`);
       let buf = '';
-      res.on('data', (c) => {
+      res.on('data', (c: Buffer) => {
+        bytes += c.length;
         buf += c;
         let i: number;
         while ((i = buf.indexOf('\n')) >= 0) {
@@ -102,7 +119,7 @@ async function watchRate(s: Side, round: number): Promise<Rate> {
       c0 = cpuUs();
       void (async () => {
         for (let i = 0; i < WATCH_EVENTS; i++) {
-          s.e.ctx.store.create('configmaps', {
+          store.create('configmaps', {
             metadata: { name: `cm-${round}-${i}`, namespace: 'default' },
             data: { i: String(i) },
           });
@@ -113,41 +130,71 @@ async function watchRate(s: Side, round: number): Promise<Rate> {
   );
   req.end();
   await finished;
-  const rate = { perS: WATCH_EVENTS / ((performance.now() - t0) / 1000), cpuUs: (cpuUs() - c0) / WATCH_EVENTS };
+  const sample = { ms: performance.now() - t0, cpuUs: cpuUs() - c0, bytes };
   req.destroy();
-  // Keep the namespace the same size from pair to pair.
-  for (let i = 0; i < WATCH_EVENTS; i++) s.e.ctx.store.delete('configmaps', 'default', `cm-${round}-${i}`);
-  return rate;
+  // Keep the namespace the same size from round to round.
+  for (let i = 0; i < WATCH_EVENTS; i++) store.delete('configmaps', 'default', `cm-${round}-${i}`);
+  return sample;
 }
 
-/** One measurement on each side, the order alternating with the pair's number; returns [on, off]. */
-async function pair<T>(k: number, rbac: Side, open: Side, measure: (s: Side) => Promise<T>): Promise<[T, T]> {
-  if (k % 2) {
-    const off = await measure(open);
-    return [await measure(rbac), off];
-  }
-  const on = await measure(rbac);
-  return [on, await measure(open)];
+/** `rounds` rounds of one measurement per side, in every order in turn; samples by side. */
+async function rounds(sides: Side[], n: number, measure: (s: Side, k: number) => Promise<Sample>): Promise<Sample[][]> {
+  const out: Sample[][] = sides.map(() => []);
+  for (let k = 0; k < n; k++) for (const i of roundOrder(k, sides.length)) out[i]!.push(await measure(sides[i]!, k));
+  return out;
 }
 
-interface Paired {
-  on: Rate[];
-  off: Rate[];
+interface Comparison {
+  wall: MedianCI;
+  cpu: MedianCI;
+  wallAA: MedianCI;
+  cpuAA: MedianCI;
+  /** Median per side: on, off. */
+  onMs: number;
+  offMs: number;
+  bytes: string;
 }
 
-/** Per pair, how much slower the RBAC side was in %: by throughput, and by CPU time per operation. */
-const slower = (p: Paired) => p.on.map((on, i) => 100 * (1 - on.perS / p.off[i]!.perS));
-const dearer = (p: Paired) => p.on.map((on, i) => 100 * (on.cpuUs / p.off[i]!.cpuUs - 1));
-const med = (xs: number[]) => percentile(xs, 50);
-const pct = (x: number) => `${x.toFixed(1)} %`;
-const cost = (p: Paired) =>
-  `RBAC costs ${pct(med(slower(p)))} throughput and ${pct(med(dearer(p)))} CPU per operation: medians of ${p.on.length} interleaved pairs (pairs spread ${pct(Math.min(...slower(p)))}…${pct(Math.max(...slower(p)))}); AlwaysAllow median ${med(p.off.map((r) => r.perS)).toFixed(1)}/s`;
+/** RBAC (side 0) against AlwaysAllow (side 1), and the A/A control (side 2 against side 1). */
+function compare([on, off, twin]: Sample[][], what: string): Comparison {
+  const f = (a: Sample[], b: Sample[], k: 'ms' | 'cpuUs') =>
+    medianCI(
+      pairedCostPct(
+        a.map((x) => x[k]),
+        b.map((x) => x[k]),
+      ),
+    );
+  // The sides must do the same work: responses of one size everywhere, or the ratio measures that.
+  const sizes = [on!, off!, twin!].map((xs) =>
+    percentile(
+      xs.map((x) => x.bytes),
+      50,
+    ),
+  );
+  if (Math.max(...sizes) - Math.min(...sizes) > Math.max(...sizes) * 0.001)
+    throw new Error(`${what}: the sides' responses differ in size (${sizes.join(' / ')} bytes)`);
+  return {
+    wall: f(on!, off!, 'ms'),
+    cpu: f(on!, off!, 'cpuUs'),
+    wallAA: f(twin!, off!, 'ms'),
+    cpuAA: f(twin!, off!, 'cpuUs'),
+    onMs: percentile(
+      on!.map((x) => x.ms),
+      50,
+    ),
+    offMs: percentile(
+      off!.map((x) => x.ms),
+      50,
+    ),
+    bytes: `${sizes[0]} bytes per ${what === 'watch' ? 'round' : 'response'} on every side`,
+  };
+}
 
 /** Microseconds per authorization decision for the view-bound service account's LIST, cached and resolved afresh. */
-function decisionCost(s: Side): { cachedUs: number; resolvedUs: number } {
-  const auth = s.e.ctx.auth!;
+function decisionCost(b: Bench, rbac: Side): { cachedUs: number; resolvedUs: number } {
+  const auth = b.e.ctx.auth!;
   const user = { name: serviceAccountUsername('default', 'viewer'), groups: serviceAccountGroups('default') };
-  const u = new URL(`${s.e.url}/api/v1/namespaces/default/pods`);
+  const u = new URL(`${b.e.url}/api/v1/namespaces/default/pods`);
   const a = resourceAttributes('GET', parseApiPath(u.pathname)!, u.searchParams, u.pathname);
   const time = (f: () => boolean) => {
     let ok = true;
@@ -158,78 +205,75 @@ function decisionCost(s: Side): { cachedUs: number; resolvedUs: number } {
     return ((performance.now() - t0) * 1000) / DECISIONS;
   };
   return {
-    cachedUs: time(() => auth.authorize(user, a)),
+    cachedUs: time(() => rbac.authorize(user, a)),
     // What every request paid before decisions were cached: the (cached) rule list scanned.
     resolvedUs: time(() => auth.rulesFor(user, a.namespace).some((r) => ruleAllows(a, r))),
   };
 }
 
 export async function run(): Promise<Figure[]> {
-  const rbac = await side('RBAC');
-  const open = await side('AlwaysAllow');
-  // Warm both sides (JIT, TLS sessions, caches) before anything counts.
-  for (const s of [rbac, open]) {
-    await listRate(s, s.e.token, 20);
-    await listRate(s, s.saToken, 20);
-    await watchRate(s, -1);
-  }
-  const admin: Paired = { on: [], off: [] };
-  const sa: Paired = { on: [], off: [] };
-  const watch: Paired = { on: [], off: [] };
+  const b = await setup();
+  const rbac: Side = { label: 'RBAC', authorize: b.e.ctx.auth!.authorize };
+  const allowAll: AuthContext['authorize'] = () => true;
+  const sides = [
+    rbac,
+    { label: 'AlwaysAllow', authorize: allowAll },
+    { label: 'AlwaysAllow (A/A)', authorize: allowAll },
+  ];
+  // Warm every side (JIT, TLS session, caches) before anything counts.
+  await rounds(sides, 30, (s) => list(b, s, 'admin'));
+  await rounds(sides, 30, (s) => list(b, s, 'sa'));
+  await rounds(sides, 1, (s) => watch(b, s, -1));
+  const sa = compare(await rounds(sides, LIST_ROUNDS, (s) => list(b, s, 'sa')), 'service account LIST');
+  const admin = compare(await rounds(sides, LIST_ROUNDS, (s) => list(b, s, 'admin')), 'admin LIST');
+  const ev = compare(await rounds(sides, WATCH_ROUNDS, (s, k) => watch(b, s, k)), 'watch');
+  b.e.ctx.auth!.authorize = rbac.authorize;
+  // The server's own time for one LIST, without the client and TLS.
   const serverMs: number[] = [];
-  for (let k = 0; k < PAIRS; k++) {
-    const push = (p: Paired, [on, off]: [Rate, Rate]) => (p.on.push(on), p.off.push(off));
-    push(admin, await pair(k, rbac, open, (s) => listRate(s, s.e.token)));
-    push(sa, await pair(k, rbac, open, (s) => listRate(s, s.saToken)));
-    push(watch, await pair(k, rbac, open, (s) => watchRate(s, k)));
-  }
-  // The server's own time for one LIST as the service account, without the client and TLS.
-  const store = rbac.e.ctx.store;
   for (let i = 0; i < 50; i++) {
     const t0 = performance.now();
-    JSON.stringify(store.list('pods', { namespace: 'default' }));
+    JSON.stringify(b.e.ctx.store.list('pods', { namespace: 'default' }));
     serverMs.push(performance.now() - t0);
   }
-  const d = decisionCost(rbac);
-  for (const s of [rbac, open]) {
-    await s.e.stop();
-    rmSync(s.home, { recursive: true, force: true });
-  }
+  const d = decisionCost(b, rbac);
+  await b.e.stop();
+  rmSync(b.home, { recursive: true, force: true });
   const listMs = percentile(serverMs, 50);
   const share = (us: number) =>
     `${((100 * us) / 1000 / listMs).toFixed(3)} % of the ${listMs.toFixed(2)} ms it takes to list and serialize ${PODS} pods`;
+  const perS = (ms: number, per = 1) => Math.round((per * 1000 * 100) / ms) / 100;
+  const rate = (name: string, c: Comparison, unit: string, per = 1): Figure => ({
+    name,
+    unit,
+    median: perS(c.onMs, per),
+    samples: c.wall.n,
+    note: `AlwaysAllow ${perS(c.offMs, per)} ${unit} in the same run; ${c.bytes}`,
+  });
+  const cost = (name: string, c: MedianCI, aa: MedianCI, what: string): Figure => ({
+    name,
+    unit: '%',
+    median: Math.round(c.median * 100) / 100,
+    min: Math.round(c.lo * 100) / 100,
+    max: Math.round(c.hi * 100) / 100,
+    samples: c.n,
+    goal: '< 5 %',
+    note: `median of per-round ratios RBAC/AlwaysAllow ${what}, ${describeCI(c)}; A/A control (AlwaysAllow/AlwaysAllow) ${describeCI(aa)}; spread column is the 95 % CI`,
+  });
   return [
-    summarize(
-      `LIST ${PODS} pods as admin, RBAC on`,
-      'lists/s',
-      admin.on.map((r) => r.perS),
-      { note: cost(admin) },
+    rate(`LIST ${PODS} pods as a view-bound service account, RBAC on`, sa, 'lists/s'),
+    rate(`LIST ${PODS} pods as admin, RBAC on`, admin, 'lists/s'),
+    rate(`watch events to a view-bound service account, RBAC on`, ev, 'events/s', WATCH_EVENTS),
+    cost(`RBAC cost, LIST as a view-bound service account: time per LIST`, sa.wall, sa.wallAA, 'of wall time'),
+    cost(`RBAC cost, LIST as a view-bound service account: CPU per LIST`, sa.cpu, sa.cpuAA, 'of process CPU time'),
+    cost(`RBAC cost, LIST as admin: time per LIST`, admin.wall, admin.wallAA, 'of wall time'),
+    cost(`RBAC cost, LIST as admin: CPU per LIST`, admin.cpu, admin.cpuAA, 'of process CPU time'),
+    cost(
+      `RBAC cost, watch events: time per ${WATCH_EVENTS} events`,
+      ev.wall,
+      ev.wallAA,
+      'of wall time; authorized once when the watch opens',
     ),
-    summarize(
-      `LIST ${PODS} pods as a view-bound service account, RBAC on`,
-      'lists/s',
-      sa.on.map((r) => r.perS),
-      { note: cost(sa) },
-    ),
-    summarize(
-      `watch events to a view-bound service account, RBAC on`,
-      'events/s',
-      watch.on.map((r) => r.perS),
-      { note: `${cost(watch)}; authorized once when the watch opens` },
-    ),
-    summarize(`RBAC cost, LIST as a view-bound service account: throughput, median of paired ratios`, '%', slower(sa), {
-      goal: '< 5 %',
-    }),
-    summarize(
-      `RBAC cost, LIST as a view-bound service account: CPU per LIST, median of paired ratios`,
-      '%',
-      dearer(sa),
-      { goal: '< 5 %' },
-    ),
-    summarize(`RBAC cost, LIST as admin: throughput, median of paired ratios`, '%', slower(admin), { goal: '< 5 %' }),
-    summarize(`RBAC cost, LIST as admin: CPU per LIST, median of paired ratios`, '%', dearer(admin), { goal: '< 5 %' }),
-    summarize(`RBAC cost, watch events: throughput, median of paired ratios`, '%', slower(watch), { goal: '< 5 %' }),
-    summarize(`RBAC cost, watch events: CPU per event, median of paired ratios`, '%', dearer(watch), { goal: '< 5 %' }),
+    cost(`RBAC cost, watch events: CPU per ${WATCH_EVENTS} events`, ev.cpu, ev.cpuAA, 'of process CPU time'),
     {
       name: 'RBAC decision for a view-bound service account’s LIST (cached)',
       unit: 'µs',
