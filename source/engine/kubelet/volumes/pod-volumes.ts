@@ -5,7 +5,7 @@ import type { Clock } from '../../clock.ts';
 import type { VolumeMount } from '../../runtime/index.ts';
 import type { Store } from '../../store/store.ts';
 import { expand } from '../container-env.ts';
-import { payloadDigest, writeAtomically } from './atomic-writer.ts';
+import { payloadDigest, writeAtomically, type Payload } from './atomic-writer.ts';
 import { refuseHostPath, type HostPathPolicy } from './host-path.ts';
 import { MountError, volumePayload, type TokenProvider } from './payload.ts';
 import { claimVolumePath } from './claim.ts';
@@ -36,7 +36,8 @@ const PROJECTED = ['configMap', 'secret', 'downwardAPI', 'projected'];
  */
 export class PodVolumes {
   private paths = new Map<string, string>();
-  private digests = new Map<string, string>();
+  /** The files of each written volume: on disk (`written`), or waiting for a first look. */
+  private files = new Map<string, { payload: Payload; digest: string; written: boolean }>();
   private readOnlyClaims = new Set<string>();
 
   constructor(private deps: PodVolumesDeps) {}
@@ -95,9 +96,18 @@ export class PodVolumes {
       let hostPath = sub ? join(base, ...sub.split('/')) : base;
       // A subPath of written files is pinned at start, as upstream's bind of the resolved path:
       // later ..data swaps do not reach it.
-      if (sub && projected) hostPath = await this.pin(hostPath, v.name, String(container.name ?? ''), index);
+      if (sub && projected) {
+        this.ensureWritten(v.name);
+        hostPath = await this.pin(hostPath, v.name, String(container.name ?? ''), index);
+      }
       index++;
-      out.push({ hostPath, containerPath: posix.normalize(m.mountPath), readOnly });
+      const name = v.name;
+      out.push({
+        hostPath,
+        containerPath: posix.normalize(m.mountPath),
+        readOnly,
+        ...(projected && !sub ? { prepare: () => this.ensureWritten(name) } : {}),
+      });
     }
     return out;
   }
@@ -165,15 +175,29 @@ export class PodVolumes {
     return dir;
   }
 
+  /**
+   * A ConfigMap/Secret/downward API/projected volume: its payload is built now (a missing source
+   * fails the mount, and a token is issued), its files are written when a container first looks
+   * (see VolumeMount.prepare): most built-in containers never do. Once written, a changed payload
+   * is rewritten at once.
+   */
   private async writeFiles(pod: KObject, v: Volume): Promise<string> {
     const dir = join(this.deps.dir, 'files', v.name);
     const payload = (await volumePayload({ store: this.deps.store, pod, tokens: this.deps.tokens }, v)) ?? [];
     const digest = payloadDigest(payload);
-    if (this.digests.get(v.name) !== digest) {
-      await writeAtomically(dir, payload, new Date(this.deps.clock.now()));
-      this.digests.set(v.name, digest);
-    }
+    const cur = this.files.get(v.name);
+    if (cur?.digest === digest) return dir;
+    this.files.set(v.name, { payload, digest, written: false });
+    if (cur?.written) this.ensureWritten(v.name);
     return dir;
+  }
+
+  /** Write a volume's files if they are not on disk yet. */
+  private ensureWritten(name: string): void {
+    const f = this.files.get(name);
+    if (!f || f.written) return;
+    writeAtomically(join(this.deps.dir, 'files', name), f.payload, new Date(this.deps.clock.now()));
+    f.written = true;
   }
 
   private async hostPath(path: string, type: string): Promise<string> {
