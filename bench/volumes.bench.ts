@@ -93,7 +93,7 @@ export async function run(): Promise<Figure[]> {
       .map((p) => join(home, 'pods', p.metadata.uid!, '.volumes', 'files', 'config', 'greeting'));
     const t0 = performance.now();
     store.mutate('configmaps', 'default', 'app-config', (o) => {
-      o.data.greeting = 'v2';
+      o.data = { ...(o.data as Record<string, string>), greeting: 'v2' };
     });
     const reached = new Set<string>();
     const deadline = t0 + 120_000;

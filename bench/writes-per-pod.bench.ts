@@ -5,6 +5,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { EventObject } from '../source/api-types/event.ts';
 import type { KObject } from '../source/api-types/index.ts';
 import { startEngine } from '../source/engine/engine.ts';
 import type { Figure } from './lib.ts';
@@ -78,7 +79,7 @@ export async function measure(n: number): Promise<PodCost> {
       store.watch(r, { resourceVersion: String(store.currentRV()) }, (ev) => {
         byResource[r] = (byResource[r] ?? 0) + 1;
         if (r === 'pods' && ev.object.metadata.labels?.app === 'bench') podEvents++;
-        if (r === 'events' && ev.object.involvedObject?.name?.startsWith('bench-')) {
+        if (r === 'events' && (ev.object as EventObject).involvedObject?.name?.startsWith('bench-')) {
           eventWrites++;
           if (ev.type === 'ADDED') events++;
         }

@@ -28,17 +28,28 @@ export interface ObjectMeta {
   [key: string]: unknown;
 }
 
-export interface KObject {
+/** The fields every wire object has; everything else is kept but unknown until narrowed. */
+export interface KObjectBase {
   apiVersion?: string;
   kind?: string;
   metadata: ObjectMeta;
+  [key: string]: unknown;
+}
+
+export interface KObject extends KObjectBase {
   // The one allowed `any` of the wire shape (eslint.config.js): code reads `spec`/`status` of every
-  // kind through it. Give a module real types by narrowing to a kubernetes-types kind
-  // (`Pod`, `Container`, …) where it reads fields; making these `unknown` is the next step.
+  // kind through it. Give a module real types by narrowing to a kubernetes-types kind with `Kind<T>`
+  // where it reads fields; making these `unknown` is the next step.
   spec?: any;
   status?: any;
-  [key: string]: any;
 }
+
+/**
+ * A wire object read as the kubernetes-types kind `T` (`Kind<Pod>`, `Kind<Event>`): T's own fields
+ * typed, all optional because the store keeps what clients sent. Every `KObject` is assignable to it,
+ * so a function can take `Kind<T>` and its callers keep passing `KObject`.
+ */
+export type Kind<T> = KObjectBase & Partial<Omit<T, 'apiVersion' | 'kind' | 'metadata'>>;
 
 export interface ListMeta {
   resourceVersion?: string;

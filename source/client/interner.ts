@@ -27,3 +27,23 @@ export class CellInterner {
     return s;
   }
 }
+
+/**
+ * One shared, frozen copy of each small value that many rows hold alike: a pod's label set (the
+ * pods of a ReplicaSet carry the same labels), its summed requests and limits. Keyed by a string
+ * the caller builds from the value; past `limit` different keys new values are returned as they
+ * are (and frozen), so the pool never grows with the rows.
+ */
+export class ValueInterner<T extends object> {
+  private readonly pool = new Map<string, Readonly<T>>();
+
+  constructor(private readonly limit = 2000) {}
+
+  intern(key: string, value: T): Readonly<T> {
+    const known = this.pool.get(key);
+    if (known !== undefined) return known;
+    const frozen = Object.freeze(value);
+    if (this.pool.size < this.limit) this.pool.set(key, frozen);
+    return frozen;
+  }
+}

@@ -106,7 +106,12 @@ export class MetricsPoller {
         this.transport.json<PodMetricsList>({ path: '/apis/metrics.k8s.io/v1beta1/pods', timeoutMs: 10_000 }),
         this.transport.json<NodeMetricsList>({ path: '/apis/metrics.k8s.io/v1beta1/nodes', timeoutMs: 10_000 }),
       ]);
-      this.publish(podUsage(pods), nodeUsage(nodes), false);
+      const next = { pods: podUsage(pods), nodes: nodeUsage(nodes) };
+      // The same figures again (metrics-server samples every 15–60 s, we ask every 10 s): a new
+      // version would redo the usage cells of every row, 50,000 of them on a big cluster.
+      const prev = this.snapshot;
+      if (prev.failing || !sameUsages(prev.pods, next.pods) || !sameUsages(prev.nodes, next.nodes) || !prev.version)
+        this.publish(next.pods, next.nodes, false);
     } catch {
       ok = false;
       if (!this.snapshot.failing) this.publish(new Map(), new Map(), true);
@@ -122,6 +127,25 @@ export class MetricsPoller {
     this.snapshot = { version: this.snapshot.version + 1, pods, nodes, failing };
     for (const fn of this.listeners) fn();
   }
+}
+
+function sameUsage(a: Usage, b: Usage): boolean {
+  if (a.cpu !== b.cpu || a.memory !== b.memory || a.containers?.size !== b.containers?.size) return false;
+  for (const [name, c] of a.containers ?? []) {
+    const d = b.containers?.get(name);
+    if (!d || d.cpu !== c.cpu || d.memory !== c.memory) return false;
+  }
+  return true;
+}
+
+/** The same objects with the same figures. */
+export function sameUsages(a: ReadonlyMap<string, Usage>, b: ReadonlyMap<string, Usage>): boolean {
+  if (a.size !== b.size) return false;
+  for (const [key, u] of a) {
+    const v = b.get(key);
+    if (!v || !sameUsage(u, v)) return false;
+  }
+  return true;
 }
 
 function podUsage(list: PodMetricsList): Map<string, Usage> {

@@ -1,4 +1,5 @@
 import type { KObject } from '../api-types/index.ts';
+import type { RevisionObject } from '../api-types/revision.ts';
 import { MERGE_PATCH, STRATEGIC_PATCH, rolloutUndo, type ObjectRef } from './actions.ts';
 import { resourcePath } from './resource.ts';
 import type { Transport } from './transport.ts';
@@ -51,8 +52,10 @@ export function revisionsOf(kind: WorkloadKind, owner: KObject, objects: KObject
   return objects
     .filter((o) => o && ownedBy(o, owner))
     .map((o): WorkloadRevision => {
-      const raw = kind === 'Deployment' ? o.spec?.template : o.data?.spec?.template;
-      const template: KObject = structuredClone(raw ?? {});
+      const rev: RevisionObject = o;
+      const raw = kind === 'Deployment' ? o.spec?.template : rev.data?.spec?.template;
+      // A template may lack metadata; WorkloadRevision reads it with `?.` like a stored one.
+      const template = structuredClone(raw ?? {}) as KObject;
       delete template.$patch;
       if (template.metadata?.labels) delete template.metadata.labels[label];
       const revision =
@@ -124,7 +127,7 @@ export async function undoWorkload(
 ): Promise<number> {
   if (kind === 'Deployment') return rolloutUndo(t, ref, toRevision);
   const owner = await t.json<KObject>({ path: resourcePath(ref.info, ref.namespace, ref.name) });
-  const list = await t.json<{ items: KObject[] }>({
+  const list = await t.json<{ items: RevisionObject[] }>({
     path: `/apis/apps/v1/namespaces/${encodeURIComponent(ref.namespace ?? 'default')}/controllerrevisions`,
   });
   const owned = list.items.filter((o) => ownedBy(o, owner)).sort((a, b) => (a.revision ?? 0) - (b.revision ?? 0));

@@ -1,6 +1,6 @@
 import type { KObject, ListMeta, ObjectMeta, Status, TableColumnDefinition, TableRow } from '../api-types/index.ts';
 import { KubeError, errorMessage } from './errors.ts';
-import { CellInterner } from './interner.ts';
+import { CellInterner, ValueInterner } from './interner.ts';
 import { LineSplitter } from './lines.ts';
 import { rowResources, type RowResources } from './row-resources.ts';
 import { resourcePath, type ResourceInfo } from './resource.ts';
@@ -64,6 +64,8 @@ export interface TableSnapshot {
   resourceVersion?: string;
   /** Rows are already in the order to show (a tree, a ranking): no default sort by name. */
   ordered?: boolean;
+  /** The order `ordered` rows keep, when it is one: a view can place changed rows by binary search. */
+  order?: (a: Row, b: Row) => number;
   /** Why the rows may lag (no watch, a watch just restarted): for the view's title. */
   notice?: string;
   /**
@@ -148,7 +150,7 @@ export class TableCache {
   private readonly maxBackoffMs: number;
   private readonly silenceMs: number;
   private readonly relistMs: number;
-  private readonly interner = new CellInterner();
+  private readonly interner = new RowInterner();
   /** Rows touched since the last publish: as they were then (undefined: absent), by uid. */
   private touched = new Map<string, Row | undefined>();
   /** The rows were replaced wholesale (a list): the next snapshot carries no changes. */
@@ -486,7 +488,13 @@ const CREATED = 1001;
 const LABEL_KEY = 1002;
 const LABEL_VALUE = 1003;
 
-function toRow(r: TableRow, objects: RowObjects, interner: CellInterner, kind: string): Row | undefined {
+/** What rows of one cache share: repeated cells and metadata strings, label sets, resource figures. */
+class RowInterner extends CellInterner {
+  readonly labels = new ValueInterner<Record<string, string>>();
+  readonly resources = new ValueInterner<RowResources>();
+}
+
+function toRow(r: TableRow, objects: RowObjects, interner: RowInterner, kind: string): Row | undefined {
   const obj = r.object as KObject | undefined;
   const md = obj?.metadata;
   if (!md) return undefined;
@@ -499,7 +507,8 @@ function toRow(r: TableRow, objects: RowObjects, interner: CellInterner, kind: s
   let resources: RowResources | undefined;
   if (objects === 'resources' && obj.kind !== 'PartialObjectMetadata') {
     // Keep the figures the usage columns need, drop the rest as a metadata-only row does.
-    resources = rowResources(obj, kind);
+    const figures = rowResources(obj, kind);
+    if (figures) resources = interner.resources.intern(Object.values(figures).join('|'), figures);
     object = { apiVersion: 'meta.k8s.io/v1', kind: 'PartialObjectMetadata', metadata: md };
   }
   if (object.kind === 'PartialObjectMetadata') {
@@ -508,9 +517,12 @@ function toRow(r: TableRow, objects: RowObjects, interner: CellInterner, kind: s
     if (typeof md.creationTimestamp === 'string') md.creationTimestamp = interner.intern(CREATED, md.creationTimestamp);
     if (md.labels) {
       const labels: Record<string, string> = {};
-      for (const [k, v] of Object.entries(md.labels))
+      let key = '';
+      for (const [k, v] of Object.entries(md.labels)) {
         labels[interner.intern(LABEL_KEY, k)] = interner.intern(LABEL_VALUE, v);
-      md.labels = labels;
+        key += `${k}\u0000${v}\u0000`;
+      }
+      md.labels = interner.labels.intern(key, labels);
     }
   }
   const name = md.name ?? '';
@@ -518,9 +530,9 @@ function toRow(r: TableRow, objects: RowObjects, interner: CellInterner, kind: s
     const text = cellText(v);
     return text === name ? name : interner.intern(i, text);
   });
-  const row: Row = { uid, name, namespace: md.namespace, cells, object, conditions: r.conditions };
-  if (resources) row.resources = resources;
-  return row;
+  // Every field in the literal, `resources` too: a property added later costs each row a
+  // separate property array.
+  return { uid, name, namespace: md.namespace, cells, object, conditions: r.conditions, resources };
 }
 
 function sameColumns(a: readonly TableColumnDefinition[], b: readonly TableColumnDefinition[]): boolean {

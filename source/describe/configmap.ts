@@ -1,9 +1,10 @@
-import type { KObject } from '../api-types/index.ts';
+import type { ConfigMap } from 'kubernetes-types/core/v1.d.ts';
+import type { Kind, KObject } from '../api-types/index.ts';
 import { describeEvents } from './events.ts';
 import { printAnnotationsMultiline, printLabelsMultiline } from './format.ts';
 import { PrefixWriter } from './writer.ts';
 
-export function describeConfigMap(cm: KObject, events: KObject[], now: number): string {
+export function describeConfigMap(cm: Kind<ConfigMap>, events: KObject[], now: number): string {
   const w = new PrefixWriter();
   w.write(0, `Name:\t${cm.metadata.name ?? ''}\n`);
   w.write(0, `Namespace:\t${cm.metadata.namespace ?? ''}\n`);

@@ -1,6 +1,7 @@
 import type { KObject } from '../api-types/index.ts';
+import { labelSelectorString } from '../api-types/label-selector.ts';
 import { describeEvents } from './events.ts';
-import { formatLabels, printAnnotationsMultiline, printLabelsMultiline, selectorString } from './format.ts';
+import { formatLabels, printAnnotationsMultiline, printLabelsMultiline } from './format.ts';
 import { describePodTemplate } from './podtemplate.ts';
 import { podsStatus } from './replicaset.ts';
 import { PrefixWriter } from './writer.ts';
@@ -9,7 +10,7 @@ export function describeDaemonSet(ds: KObject, pods: KObject[], events: KObject[
   const w = new PrefixWriter();
   const status = ds.status ?? {};
   w.write(0, `Name:\t${ds.metadata.name ?? ''}\n`);
-  w.write(0, `Selector:\t${selectorString(ds.spec?.selector)}\n`);
+  w.write(0, `Selector:\t${labelSelectorString(ds.spec?.selector) ?? ''}\n`);
   w.write(0, `Node-Selector:\t${formatLabels(ds.spec?.template?.spec?.nodeSelector)}\n`);
   printLabelsMultiline(w, 'Labels', ds.metadata.labels);
   printAnnotationsMultiline(w, 'Annotations', ds.metadata.annotations);

@@ -1,14 +1,8 @@
 import type { PodTemplateSpec } from 'kubernetes-types/core/v1.d.ts';
+import { labelSelectorString } from '../api-types/label-selector.ts';
 import type { KObject } from '../api-types/index.ts';
 import { describeEvents } from './events.ts';
-import {
-  controllerOf,
-  formatTime,
-  intOrString,
-  printAnnotationsMultiline,
-  printLabelsMultiline,
-  selectorString,
-} from './format.ts';
+import { controllerOf, formatTime, intOrString, printAnnotationsMultiline, printLabelsMultiline } from './format.ts';
 import { describePodTemplate } from './podtemplate.ts';
 import { PrefixWriter } from './writer.ts';
 
@@ -21,7 +15,7 @@ export function describeDeployment(d: KObject, replicaSets: KObject[], events: K
   w.write(0, `CreationTimestamp:\t${formatTime(d.metadata.creationTimestamp)}\n`);
   printLabelsMultiline(w, 'Labels', d.metadata.labels);
   printAnnotationsMultiline(w, 'Annotations', d.metadata.annotations);
-  w.write(0, `Selector:\t${selectorString(spec.selector)}\n`);
+  w.write(0, `Selector:\t${labelSelectorString(spec.selector) ?? ''}\n`);
   w.write(
     0,
     `Replicas:\t${spec.replicas ?? 0} desired | ${status.updatedReplicas ?? 0} updated | ${status.replicas ?? 0} total | ` +

@@ -1,11 +1,11 @@
-import type { KObject } from '../api-types/index.ts';
+import type { EventObject } from '../api-types/event.ts';
 import { parseTime, since } from './age.ts';
 import type { PrefixWriter } from './writer.ts';
 
 const ZERO = -Infinity;
 
 /** kubectl's DescribeEvents: oldest lastTimestamp first, `Age` as `2m (x3 over 5m)` for repeats. */
-export function describeEvents(events: KObject[], w: PrefixWriter, now: number): void {
+export function describeEvents(events: readonly EventObject[], w: PrefixWriter, now: number): void {
   if (events.length === 0) {
     w.write(0, 'Events:\t<none>\n');
     return;

@@ -1,4 +1,6 @@
+import type { LabelSelector } from 'kubernetes-types/meta/v1.d.ts';
 import type { KObject, OwnerReference } from '../api-types/index.ts';
+import { labelSelectorString } from '../api-types/label-selector.ts';
 import type { PrefixWriter } from './writer.ts';
 
 const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
@@ -58,42 +60,9 @@ export function formatLabels(m: Record<string, string> | undefined): string {
   return labelsString(m) || '<none>';
 }
 
-interface LabelSelector {
-  matchLabels?: Record<string, string>;
-  matchExpressions?: Array<{ key: string; operator: string; values?: string[] }>;
-}
-
-/** metav1.LabelSelectorAsSelector(sel).String(). */
-export function selectorString(sel: LabelSelector | undefined | null): string {
-  if (!sel) return '';
-  const reqs: Array<[string, string]> = [];
-  for (const [k, v] of Object.entries(sel.matchLabels ?? {})) reqs.push([k, `${k}=${v}`]);
-  for (const e of sel.matchExpressions ?? []) {
-    const values = [...(e.values ?? [])].sort().join(',');
-    switch (e.operator) {
-      case 'In':
-        reqs.push([e.key, `${e.key} in (${values})`]);
-        break;
-      case 'NotIn':
-        reqs.push([e.key, `${e.key} notin (${values})`]);
-        break;
-      case 'Exists':
-        reqs.push([e.key, e.key]);
-        break;
-      case 'DoesNotExist':
-        reqs.push([e.key, `!${e.key}`]);
-        break;
-    }
-  }
-  return reqs
-    .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
-    .map((r) => r[1])
-    .join(',');
-}
-
 /** metav1.FormatLabelSelector. */
 export function formatLabelSelector(sel: LabelSelector | undefined | null): string {
-  return selectorString(sel) || '<none>';
+  return labelSelectorString(sel) || '<none>';
 }
 
 const byString = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);

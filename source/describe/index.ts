@@ -1,9 +1,10 @@
 // `kubectl describe`-style text (kubectl 1.32 layout) as pure functions of API objects.
+import type { LabelSelector } from 'kubernetes-types/meta/v1.d.ts';
+import { labelSelectorString } from '../api-types/label-selector.ts';
 import type { KObject } from '../api-types/index.ts';
 import { describeConfigMap } from './configmap.ts';
 import { describeDaemonSet } from './daemonset.ts';
 import { describeDeployment } from './deployment.ts';
-import { selectorString } from './format.ts';
 import { describeGeneric } from './generic.ts';
 import { describeCronJob, describeJob } from './job.ts';
 import { describeNamespace } from './namespace.ts';
@@ -86,8 +87,8 @@ export function describe(obj: KObject, ctx: DescribeContext): string {
 export function relatedQueries(obj: KObject): RelatedQuery[] {
   const name = obj.metadata.name ?? '';
   const ns = obj.metadata.namespace ?? '';
-  const selector = (s: unknown): Record<string, string> => {
-    const str = selectorString(s as never);
+  const selector = (s: LabelSelector | undefined): Record<string, string> => {
+    const str = labelSelectorString(s);
     return str ? { labelSelector: str } : {};
   };
   switch (obj.kind) {

@@ -1,13 +1,8 @@
 import type { KObject } from '../api-types/index.ts';
+import { labelSelectorString } from '../api-types/label-selector.ts';
 import { humanDuration } from './age.ts';
 import { describeEvents } from './events.ts';
-import {
-  formatTime,
-  printAnnotationsMultiline,
-  printController,
-  printLabelsMultiline,
-  selectorString,
-} from './format.ts';
+import { formatTime, printAnnotationsMultiline, printController, printLabelsMultiline } from './format.ts';
 import { nextJobRetry, retryText } from './job-backoff.ts';
 import { describePodTemplate } from './podtemplate.ts';
 import { PrefixWriter } from './writer.ts';
@@ -33,7 +28,7 @@ export function describeJob(
   const status = job.status ?? {};
   w.write(0, `Name:\t${job.metadata.name ?? ''}\n`);
   w.write(0, `Namespace:\t${job.metadata.namespace ?? ''}\n`);
-  w.write(0, `Selector:\t${selectorString(spec.selector)}\n`);
+  w.write(0, `Selector:\t${labelSelectorString(spec.selector) ?? ''}\n`);
   printLabelsMultiline(w, 'Labels', job.metadata.labels);
   printAnnotationsMultiline(w, 'Annotations', job.metadata.annotations);
   const controlledBy = printController(job);
@@ -80,7 +75,7 @@ export function describeCronJob(cj: KObject, events: KObject[], now: number): st
     0,
     `Starting Deadline Seconds:\t${spec.startingDeadlineSeconds != null ? `${spec.startingDeadlineSeconds}s` : '<unset>'}\n`,
   );
-  w.write(0, `Selector:\t${jobSpec.selector ? selectorString(jobSpec.selector) : '<unset>'}\n`);
+  w.write(0, `Selector:\t${jobSpec.selector ? (labelSelectorString(jobSpec.selector) ?? '') : '<unset>'}\n`);
   w.write(0, `Parallelism:\t${jobSpec.parallelism ?? '<unset>'}\n`);
   w.write(0, `Completions:\t${jobSpec.completions ?? '<unset>'}\n`);
   if (jobSpec.activeDeadlineSeconds != null)

@@ -1,12 +1,8 @@
 import type { TopologySpreadConstraint } from 'kubernetes-types/core/v1.d.ts';
+import { labelSelectorString } from '../api-types/label-selector.ts';
 import type { KObject } from '../api-types/index.ts';
 import { describeContainers } from './containers.ts';
-import {
-  printAnnotationsMultiline,
-  printLabelsMultiline,
-  printTolerationsMultiline,
-  selectorString,
-} from './format.ts';
+import { printAnnotationsMultiline, printLabelsMultiline, printTolerationsMultiline } from './format.ts';
 import { describeVolumes } from './volumes.ts';
 import type { PrefixWriter } from './writer.ts';
 
@@ -42,7 +38,7 @@ export function describeTopologySpreadConstraints(
   sorted.forEach((t, i) => {
     if (i !== 0) w.write(0, `${space}\t`);
     let s = `${t.topologyKey}:${t.whenUnsatisfiable ?? ''} when max skew ${t.maxSkew ?? 0} is exceeded`;
-    if (t.labelSelector) s += ` for selector ${selectorString(t.labelSelector) || '<none>'}`;
+    if (t.labelSelector) s += ` for selector ${labelSelectorString(t.labelSelector) || '<none>'}`;
     w.write(0, s + '\n');
   });
 }

@@ -1,9 +1,10 @@
-import type { KObject } from '../api-types/index.ts';
+import type { Secret } from 'kubernetes-types/core/v1.d.ts';
+import type { Kind } from '../api-types/index.ts';
 import { printAnnotationsMultiline, printLabelsMultiline } from './format.ts';
 import { PrefixWriter } from './writer.ts';
 
 /** Values stay hidden (byte counts), except a service-account token, as in kubectl. */
-export function describeSecret(secret: KObject): string {
+export function describeSecret(secret: Kind<Secret>): string {
   const w = new PrefixWriter();
   w.write(0, `Name:\t${secret.metadata.name ?? ''}\n`);
   w.write(0, `Namespace:\t${secret.metadata.namespace ?? ''}\n`);

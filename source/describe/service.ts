@@ -1,6 +1,6 @@
 import type { LoadBalancerIngress } from 'kubernetes-types/core/v1.d.ts';
-import type { Endpoint, EndpointPort } from 'kubernetes-types/discovery/v1.d.ts';
-import type { KObject } from '../api-types/index.ts';
+import type { Endpoint, EndpointPort, EndpointSlice } from 'kubernetes-types/discovery/v1.d.ts';
+import type { Kind, KObject } from '../api-types/index.ts';
 import { describeEvents } from './events.ts';
 import { formatLabels, printAnnotationsMultiline, printLabelsMultiline } from './format.ts';
 import { PrefixWriter } from './writer.ts';
@@ -47,7 +47,7 @@ export function describeService(svc: KObject, endpointSlices: KObject[], events:
 const hostPort = (ip: string, port: number) => (ip.includes(':') ? `[${ip}]:${port}` : `${ip}:${port}`);
 
 /** Ready endpoints of the slices for one service port name: at most 3, then `+ N more...`. */
-export function formatEndpointSlices(slices: KObject[], portName: string): string {
+export function formatEndpointSlices(slices: readonly Kind<EndpointSlice>[], portName: string): string {
   if (slices.length === 0) return '<none>';
   const MAX = 3;
   const list: string[] = [];

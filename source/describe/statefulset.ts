@@ -1,7 +1,8 @@
 import type { PersistentVolumeClaim } from 'kubernetes-types/core/v1.d.ts';
+import { labelSelectorString } from '../api-types/label-selector.ts';
 import type { KObject } from '../api-types/index.ts';
 import { describeEvents } from './events.ts';
-import { formatTime, intOrString, printAnnotationsMultiline, printLabelsMultiline, selectorString } from './format.ts';
+import { formatTime, intOrString, printAnnotationsMultiline, printLabelsMultiline } from './format.ts';
 import { describePodTemplate } from './podtemplate.ts';
 import { canonicalQuantity } from './quantity.ts';
 import { podsStatus } from './replicaset.ts';
@@ -13,7 +14,7 @@ export function describeStatefulSet(set: KObject, pods: KObject[], events: KObje
   w.write(0, `Name:\t${set.metadata.name ?? ''}\n`);
   w.write(0, `Namespace:\t${set.metadata.namespace ?? ''}\n`);
   w.write(0, `CreationTimestamp:\t${formatTime(set.metadata.creationTimestamp)}\n`);
-  w.write(0, `Selector:\t${selectorString(spec.selector)}\n`);
+  w.write(0, `Selector:\t${labelSelectorString(spec.selector) ?? ''}\n`);
   printLabelsMultiline(w, 'Labels', set.metadata.labels);
   printAnnotationsMultiline(w, 'Annotations', set.metadata.annotations);
   w.write(0, `Replicas:\t${spec.replicas ?? 1} desired | ${set.status?.replicas ?? 0} total\n`);

@@ -158,7 +158,7 @@ export class EventRecorder {
       const existing = this.written.get(key);
       if (existing && this.store.get('events', p.ns, existing)) {
         this.store.mutate('events', p.ns, existing, (e) => {
-          e.count = (e.count ?? 1) + p.count;
+          e.count = (typeof e.count === 'number' ? e.count : 1) + p.count;
           e.lastTimestamp = p.last;
           e.message = p.message;
         });

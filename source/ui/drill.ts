@@ -1,5 +1,6 @@
 import type { KObject } from '../api-types/index.ts';
-import { selectorString as labelSelectorString } from '../describe/format.ts';
+import type { LabelSelector } from 'kubernetes-types/meta/v1.d.ts';
+import { labelSelectorString } from '../api-types/label-selector.ts';
 
 export interface DrillTarget {
   resource: string;
@@ -32,8 +33,8 @@ const SHORT: Record<string, string> = {
 };
 
 /** `app=web,tier in (a,b)` from a LabelSelector (kubectl's rendering); undefined when empty. */
-export function selectorString(sel: unknown): string | undefined {
-  return labelSelectorString(sel as Parameters<typeof labelSelectorString>[0]) || undefined;
+export function selectorString(sel: LabelSelector | undefined): string | undefined {
+  return labelSelectorString(sel) || undefined;
 }
 
 /** Where `enter` on an object leads: the pods behind a workload, service, node or claim; a volume's claim. */

@@ -4,6 +4,8 @@
 //   strings all the time, so unbounded they leak. When a cache reaches its limit it is cleared:
 //   measuring again is cheap. Ink's per-frame output caches become one shared, bounded cache.
 // - skips the per-cell work Ink repeats every frame that changes nothing (ink-frame-fast.mjs).
+// - keeps the layout when a truncated text changes to as many other ASCII characters, as a
+//   ticking AGE does (ink-text-dirty.mjs): an idle table's frame then runs no Yoga layout.
 // - measures framed lines (box-drawing borders, `…`) by their length in string-width, as it
 //   measures ASCII, instead of grapheme by grapheme: a followed log re-measures every line per frame.
 // - keeps @kubernetes/client-node's kubeconfig code from loading its whole generated API.
@@ -11,6 +13,7 @@ import { boundInkCaches } from './ink-cache-bound.mjs';
 import { slimClientNodeConfig } from './client-node-slim.mjs';
 import { narrowFastPath } from './string-width-narrow.mjs';
 import { fastStyledChars, sharedBlankCell } from './ink-frame-fast.mjs';
+import { keepLayoutOnSameShapeText } from './ink-text-dirty.mjs';
 
 export async function load(url, context, nextLoad) {
   const result = await nextLoad(url, context);
@@ -20,6 +23,7 @@ export async function load(url, context, nextLoad) {
     const bounded = boundInkCaches(String(result.source), m[1]);
     return { ...result, source: m[1] === 'output' ? sharedBlankCell(bounded) : bounded };
   }
+  if (url.endsWith('/ink/build/dom.js')) return { ...result, source: keepLayoutOnSameShapeText(String(result.source)) };
   if (url.endsWith('/@alcalzone/ansi-tokenize/build/styledChars.js'))
     return { ...result, source: fastStyledChars(String(result.source)) };
   if (url.endsWith('/node_modules/string-width/index.js'))

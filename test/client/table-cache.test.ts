@@ -140,6 +140,13 @@ describe('TableCache on the engine', () => {
     expect(after.changes?.since).toBe(before.version);
     expect(after.changes?.removed).toEqual([row]);
     expect(after.changes?.added).toEqual([after.rows[0]]);
+    // A pod like it shares its label set and figures (one frozen copy per cache).
+    await create({ ...pod, metadata: { ...pod.metadata, name: 'twin', labels: { app: 'x', tier: 'web' } } });
+    await vi.waitFor(() => expect(cache.getSnapshot().rows).toHaveLength(2));
+    const [a, b] = cache.getSnapshot().rows;
+    expect(b!.object.metadata.labels).toBe(a!.object.metadata.labels);
+    expect(b!.resources).toBe(a!.resources);
+    expect(Object.isFrozen(a!.resources)).toBe(true);
     release();
   });
 

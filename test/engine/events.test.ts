@@ -40,7 +40,7 @@ describe('event recorder', () => {
     for (let i = 0; i < 1000; i++) recorder.record(rs, 'Normal', 'SuccessfulCreate', `Created pod: web-${i}`, source);
     const items = store.list('events').items;
     expect(items).toHaveLength(10);
-    const combined = items.filter((e) => e.message.startsWith('(combined from similar events): '));
+    const combined = items.filter((e) => String(e.message).startsWith('(combined from similar events): '));
     expect(combined.map((e) => [e.message, e.count])).toEqual([
       ['(combined from similar events): Created pod: web-999', 991],
     ]);

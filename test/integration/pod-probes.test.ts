@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestEngine, waitFor, type TestEngine } from '../helpers/engine.ts';
+import type { EventObject } from '../../source/api-types/event.ts';
 
 // Probes over real sockets: httpGet against the built-in nginx, tcpSocket to a closed port.
 let t: TestEngine;
@@ -9,7 +10,8 @@ beforeAll(async () => {
 afterAll(async () => t?.stop());
 
 const pod = (name: string) => t.engine.ctx.store.get('pods', 'default', name);
-const events = (name: string) => t.engine.ctx.store.list('events').items.filter((e) => e.involvedObject?.name === name);
+const events = (name: string) =>
+  t.engine.ctx.store.list('events').items.filter((e: EventObject) => e.involvedObject?.name === name);
 
 describe('probes', () => {
   it('an httpGet readiness probe keeps the pod unready until the page exists', async () => {

@@ -1,4 +1,5 @@
-import type { KObject } from '../../api-types/index.ts';
+import type { Container, ResourceQuota, ResourceQuotaStatus } from 'kubernetes-types/core/v1.d.ts';
+import type { Kind, KObject } from '../../api-types/index.ts';
 import { admissionName, forbidden } from '../auth/forbidden.ts';
 import { jsonEqual } from '../store/freeze.ts';
 import type { Store } from '../store/store.ts';
@@ -17,6 +18,8 @@ const COUNTED: Record<string, string> = {
 };
 const COMPUTE = ['requests.cpu', 'requests.memory', 'limits.cpu', 'limits.memory', 'cpu', 'memory'];
 const TERMINAL = new Set(['Succeeded', 'Failed']);
+
+const quotaHard = (q: Kind<ResourceQuota>): Record<string, string> => q.spec?.hard ?? {};
 
 /** What one object adds to each quota key. */
 function usageOf(resource: string, o: KObject): Map<string, number> {
@@ -100,7 +103,7 @@ export function installResourceQuota(store: Store): void {
     if (!quotas.length) return;
     const delta = usageOf(resource, obj);
     for (const q of quotas) {
-      const hard = (q.spec?.hard ?? {}) as Record<string, string>;
+      const hard = quotaHard(q);
       const keys = Object.keys(hard).filter((k) => delta.has(k) || (resource === 'pods' && COMPUTE.includes(k)));
       if (!keys.length) continue;
       if (resource === 'pods') {
@@ -108,13 +111,14 @@ export function installResourceQuota(store: Store): void {
           .filter((k) => COMPUTE.includes(k) && !TERMINAL.has(obj.status?.phase))
           .flatMap((k) => {
             const [kind, r] = k.includes('.') ? k.split('.') : ['requests', k];
-            const names = (obj.spec?.containers ?? [])
+            const containers: Container[] = obj.spec?.containers ?? [];
+            const names = containers
               .filter(
-                (c: { resources?: Record<string, Record<string, unknown>> }) =>
-                  c?.resources?.[kind!]?.[r!] === undefined &&
+                (c) =>
+                  c?.resources?.[kind === 'limits' ? 'limits' : 'requests']?.[r!] === undefined &&
                   !(kind === 'requests' && c?.resources?.limits?.[r!] !== undefined),
               )
-              .map((c: { name?: string }) => c.name);
+              .map((c) => c.name);
             return names.length ? [`${k} for: ${names.join(',')}`] : [];
           });
         if (missing.length)
@@ -154,14 +158,14 @@ export function watchQuotaUsage(store: Store): Array<{ stop(): void }> {
   const refresh = (ns: string | undefined) => {
     if (!ns) return;
     for (const q of store.list('resourcequotas', { namespace: ns }).items) {
-      const hard = (q.spec?.hard ?? {}) as Record<string, string>;
+      const hard = quotaHard(q);
       const counts = namespaceUsage(store, ns, Object.keys(hard));
       const used: Record<string, string> = {};
       for (const [k, v] of Object.entries(counts)) used[k] = formatAmount(k, v);
-      const status = { hard: { ...hard }, used };
+      const status: ResourceQuotaStatus = { hard: { ...hard }, used };
       if (jsonEqual(status, q.status ?? {})) continue;
       try {
-        store.update('resourcequotas', { ...structuredClone(q), status } as KObject, { subresource: 'status' });
+        store.update('resourcequotas', { ...structuredClone(q), status }, { subresource: 'status' });
       } catch {
         // Changed meanwhile: the next event recomputes.
       }

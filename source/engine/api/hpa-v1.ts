@@ -33,7 +33,11 @@ export async function handleHpaV1(r: RestRequest): Promise<void> {
       });
       const meta = { resourceVersion: list.resourceVersion };
       if (wantsTable(req.headers.accept))
-        return sendJson(res, 200, toTable(r.def, list.items, ctx.clock.now(), includeObjectOf(query), meta));
+        return sendJson(
+          res,
+          200,
+          toTable(r.def, list.items, { now: ctx.clock.now(), include: includeObjectOf(query), meta }),
+        );
       return sendJson(res, 200, {
         kind: 'HorizontalPodAutoscalerList',
         apiVersion: 'autoscaling/v1',

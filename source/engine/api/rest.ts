@@ -106,7 +106,11 @@ export async function handleCollection(r: RestRequest): Promise<void> {
         ...(list.continue ? { continue: list.continue, remainingItemCount: list.remaining } : {}),
       };
       if (wantsTable(req.headers.accept))
-        return sendJson(res, 200, toTable(def, list.items, ctx.clock.now(), includeObjectOf(query), meta));
+        return sendJson(
+          res,
+          200,
+          toTable(def, list.items, { now: ctx.clock.now(), include: includeObjectOf(query), meta }),
+        );
       return sendList(res, def.kind, apiVersionOf(def), presentAll(def, list.items), meta);
     }
     case 'POST': {
@@ -216,8 +220,10 @@ export async function handleItem(r: RestRequest): Promise<void> {
         return sendJson(
           res,
           200,
-          toTable(def, [obj], ctx.clock.now(), includeObjectOf(query), {
-            resourceVersion: obj.metadata.resourceVersion,
+          toTable(def, [obj], {
+            now: ctx.clock.now(),
+            include: includeObjectOf(query),
+            meta: { resourceVersion: obj.metadata.resourceVersion },
           }),
         );
       }

@@ -1,7 +1,7 @@
 import type { KObject } from '../../api-types/index.ts';
 import { readPath } from '../apiextensions/custom-def.ts';
 import type { ResourceDef } from '../resources/types.ts';
-import { labelSelectorToString } from '../store/selectors.ts';
+import { labelSelectorString } from '../../api-types/label-selector.ts';
 
 export type ScalePaths = NonNullable<ResourceDef['scale']>;
 export const BUILTIN_SCALE: ScalePaths = { specReplicasPath: '.spec.replicas', statusReplicasPath: '.status.replicas' };
@@ -49,6 +49,6 @@ export function toScale(o: KObject, paths?: ScalePaths): unknown {
       creationTimestamp: o.metadata.creationTimestamp,
     },
     spec: { replicas: o.spec?.replicas ?? 0 },
-    status: { replicas: o.status?.replicas ?? 0, selector: labelSelectorToString(o.spec?.selector) },
+    status: { replicas: o.status?.replicas ?? 0, selector: labelSelectorString(o.spec?.selector) ?? '' },
   };
 }

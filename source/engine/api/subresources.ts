@@ -1,5 +1,6 @@
 import type { KObject } from '../../api-types/index.ts';
 import { resourceKey } from '../resources/types.ts';
+import { isObject } from '../resources/validation.ts';
 import { errors } from '../store/errors.ts';
 import { parseDocument, readBody } from './body.ts';
 import { applyPatch, patchTypeFromContentType } from './patch/index.ts';
@@ -125,7 +126,7 @@ export async function handleBinding(r: RestRequest): Promise<void> {
   const { ctx, req, res, path } = r;
   if (req.method !== 'POST') throw errors.methodNotAllowed();
   const body = await readObject(r);
-  const node = body.target?.name;
+  const node: unknown = isObject(body.target) ? body.target.name : undefined;
   if (typeof node !== 'string' || !node)
     throw errors.invalid('', 'Binding', path.name!, [
       { reason: 'FieldValueRequired', message: 'Required value', field: 'target.name' },
@@ -142,7 +143,7 @@ export async function handleEviction(
   const { ctx, req, res, path } = r;
   if (req.method !== 'POST') throw errors.methodNotAllowed();
   const body = await readObject(r);
-  const grace = body.deleteOptions?.gracePeriodSeconds;
+  const grace = isObject(body.deleteOptions) ? body.deleteOptions.gracePeriodSeconds : undefined;
   if (grace !== undefined && (!Number.isInteger(grace) || grace < 0))
     throw errors.badRequest(`invalid gracePeriodSeconds: ${JSON.stringify(grace)}`);
   ctx.store.mustGet('pods', path.namespace, path.name!);

@@ -21,14 +21,19 @@ function rowObject(obj: KObject, include: IncludeObject): unknown {
   return { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: obj.metadata };
 }
 
+export interface TableOptions {
+  now: number;
+  include: IncludeObject;
+  meta: Table['metadata'];
+  /** Whether to send the column definitions (a watch sends them with its first event only); default true. */
+  headers?: boolean;
+}
+
 /** Print objects as a server-side Table (wide columns always included, as the apiserver does). */
 export function toTable(
   def: ResourceDef,
   objs: KObject[],
-  now: number,
-  include: IncludeObject,
-  meta: Table['metadata'],
-  headers = true,
+  { now, include, meta, headers = true }: TableOptions,
 ): Table {
   const printer = def.table ?? tableFor(def.group, def.plural);
   const rows: TableRow[] = new Array(objs.length);

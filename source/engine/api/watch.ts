@@ -39,14 +39,12 @@ export function serveWatch(r: RestRequest): void {
       }
       return line;
     }
-    const table = toTable(
-      def,
-      [ev.object as KObject],
-      ctx.clock.now(),
+    const table = toTable(def, [ev.object as KObject], {
+      now: ctx.clock.now(),
       include,
-      { resourceVersion: ev.object.metadata.resourceVersion },
-      !sentHeaders,
-    );
+      meta: { resourceVersion: ev.object.metadata.resourceVersion },
+      headers: !sentHeaders,
+    });
     sentHeaders = true;
     return `${JSON.stringify({ type: ev.type, object: table })}\n`;
   };

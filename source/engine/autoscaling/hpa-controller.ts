@@ -11,7 +11,7 @@ import { Controller } from '../framework/controller.ts';
 import { splitKey } from '../framework/cache.ts';
 import { amountOf } from '../admission/quantity.ts';
 import { defaultScaleDown, defaultScaleUp } from '../resources/autoscaling.ts';
-import { labelSelectorToString } from '../store/selectors.ts';
+import { labelSelectorString } from '../../api-types/label-selector.ts';
 import { limitRate, stabilize, type Recommendation, type ScaleEvent } from './behavior.ts';
 import { unsupportedMetric } from './unsupported-metrics.ts';
 import { calculateReplicas, MetricError, type PodSample, type Proposal } from './replica-calculator.ts';
@@ -172,10 +172,14 @@ export class HpaController extends Controller {
     | { replicas: number; metricName: string; statuses: MetricStatus[] }
     | { error: string; reason: string; wrapped: string; failed: number; statuses: MetricStatus[] } {
     const ns = hpa.metadata!.namespace!;
-    const selector = labelSelectorToString(
+    const selector = labelSelectorString(
       target.kind === 'ReplicationController' ? { matchLabels: target.spec?.selector } : target.spec?.selector,
     );
-    const pods = this.store.list('pods', { namespace: ns, labelSelector: selector || undefined }).items as Pod[];
+    // A malformed selector selects no pods (upstream reports it as a conversion error).
+    const pods =
+      selector === undefined
+        ? []
+        : (this.store.list('pods', { namespace: ns, labelSelector: selector || undefined }).items as Pod[]);
     let best: { replicas: number; metricName: string } | undefined;
     const statuses: MetricStatus[] = [];
     let firstError: { error: string; reason: string; wrapped: string } | undefined;

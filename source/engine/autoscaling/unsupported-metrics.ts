@@ -1,5 +1,5 @@
 import type { MetricSpec } from 'kubernetes-types/autoscaling/v2.d.ts';
-import { labelSelectorToString } from '../store/selectors.ts';
+import { labelSelectorString } from '../../api-types/label-selector.ts';
 
 /**
  * Pods, Object and External metrics come from the custom and external metrics APIs, which skiff
@@ -31,7 +31,7 @@ export function unsupportedMetric(spec: MetricSpec, namespace: string): Unsuppor
     }
     case 'External': {
       const name = spec.external?.metric.name ?? '';
-      const selector = labelSelectorToString(spec.external?.metric.selector);
+      const selector = labelSelectorString(spec.external?.metric.selector) ?? '';
       const error = `unable to get external metric ${namespace}/${name}/${selector}: unable to fetch metrics from external metrics API: the server could not find the requested resource (get ${name}.external.metrics.k8s.io)`;
       return { reason: 'FailedGetExternalMetric', error, wrapped: `failed to get external metric value: ${error}` };
     }

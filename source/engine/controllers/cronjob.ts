@@ -1,4 +1,6 @@
+import type { CronJobStatus } from 'kubernetes-types/batch/v1.d.ts';
 import type { KObject } from '../../api-types/index.ts';
+import { withoutUndefined } from '../framework/without-undefined.ts';
 import { rfc3339 } from '../clock.ts';
 import { parseSchedule, type Schedule } from '../resources/cron-schedule.ts';
 import { jsonEqual } from '../store/freeze.ts';
@@ -105,7 +107,7 @@ export class CronJobController extends Controller {
     const [ns, name] = splitKey(key);
     const stored = this.store.get(CRONJOBS, ns, name);
     if (!stored) return;
-    const cj = structuredClone(stored) as KObject;
+    const cj = structuredClone(stored);
     cj.status ??= {};
     const jobs = this.jobs.by('owner', cj.metadata.uid!);
     this.syncActive(cj, jobs);
@@ -262,8 +264,8 @@ export class CronJobController extends Controller {
   }
 
   private saveStatus(stored: KObject, cj: KObject): void {
-    const status = cj.status;
-    for (const k of Object.keys(status)) if (status[k] === undefined) delete status[k];
+    const status: CronJobStatus = withoutUndefined(cj.status);
+    cj.status = status;
     if (jsonEqual(status, stored.status ?? {})) return;
     try {
       this.store.mutate(

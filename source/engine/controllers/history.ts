@@ -1,4 +1,5 @@
 import type { KObject } from '../../api-types/index.ts';
+import type { RevisionData, RevisionObject, StoredTemplate } from '../../api-types/revision.ts';
 import type { Store } from '../store/store.ts';
 import { computeHash } from './deployment-util.ts';
 import { canonical } from './pods.ts';
@@ -13,20 +14,20 @@ import { newControllerRef } from '../framework/owner-refs.ts';
 export const REVISIONS = 'controllerrevisions.apps';
 export const REVISION_HASH_LABEL = 'controller-revision-hash';
 
-export function revisionData(template: unknown): Record<string, unknown> {
-  return { spec: { template: { ...(template as Record<string, unknown>), $patch: 'replace' } } };
+export function revisionData(template: StoredTemplate): RevisionData {
+  return { spec: { template: { ...template, $patch: 'replace' } } };
 }
 
 /** The pod template a revision holds. */
-export function revisionTemplate(rev: KObject): KObject {
-  const t = structuredClone(rev.data?.spec?.template ?? {});
+export function revisionTemplate(rev: RevisionObject): StoredTemplate {
+  const t: StoredTemplate = structuredClone(rev.data?.spec?.template ?? {});
   delete t.$patch;
   return t;
 }
 
 const sameData = (a: unknown, b: unknown) => JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
 
-export function byRevision(a: KObject, b: KObject): number {
+export function byRevision(a: RevisionObject, b: RevisionObject): number {
   return (a.revision ?? 0) - (b.revision ?? 0) || String(a.metadata.name).localeCompare(String(b.metadata.name));
 }
 
@@ -34,8 +35,8 @@ export function byRevision(a: KObject, b: KObject): number {
  * The revision for the owner's current template: an equal existing one (renumbered to be the
  * newest, as after an undo) or a new one named `<owner>-<hash>`.
  */
-export function ensureRevision(store: Store, owner: KObject, revisions: KObject[]): KObject {
-  const template = owner.spec?.template ?? {};
+export function ensureRevision(store: Store, owner: KObject, revisions: RevisionObject[]): KObject {
+  const template: StoredTemplate = owner.spec?.template ?? {};
   const data = revisionData(template);
   const sorted = [...revisions].sort(byRevision);
   const max = sorted.length ? (sorted[sorted.length - 1]!.revision ?? 0) : 0;
@@ -80,7 +81,7 @@ export function ensureRevision(store: Store, owner: KObject, revisions: KObject[
 }
 
 /** Delete the oldest revisions beyond revisionHistoryLimit, never one in `live`. */
-export function trimHistory(store: Store, owner: KObject, revisions: KObject[], live: Set<string>): void {
+export function trimHistory(store: Store, owner: KObject, revisions: RevisionObject[], live: Set<string>): void {
   const limit = owner.spec?.revisionHistoryLimit ?? 10;
   const old = revisions.filter((r) => !live.has(r.metadata.name!)).sort(byRevision);
   for (const r of old.slice(0, Math.max(0, old.length - limit))) {

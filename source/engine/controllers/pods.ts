@@ -2,7 +2,8 @@ import type { PodCondition } from 'kubernetes-types/core/v1.d.ts';
 import type { LabelSelector } from 'kubernetes-types/meta/v1.d.ts';
 import type { KObject } from '../../api-types/index.ts';
 import { newControllerRef } from '../framework/owner-refs.ts';
-import { labelSelectorToString, parseLabelSelector } from '../store/selectors.ts';
+import { labelSelectorString } from '../../api-types/label-selector.ts';
+import { parseLabelSelector } from '../store/selectors.ts';
 
 /** Pod helpers shared by the workload controllers. */
 
@@ -18,7 +19,8 @@ export function selectorMatcher(sel: unknown): Matcher {
   let m = compiled.get(sel);
   if (!m) {
     try {
-      m = parseLabelSelector(labelSelectorToString(sel as LabelSelector)) ?? (() => true);
+      const s = labelSelectorString(sel as LabelSelector);
+      m = s === undefined ? () => false : (parseLabelSelector(s) ?? (() => true));
     } catch {
       m = () => false;
     }

@@ -1,4 +1,4 @@
-import type { ReplicaSetCondition } from 'kubernetes-types/apps/v1.d.ts';
+import type { ReplicaSetCondition, ReplicaSetStatus } from 'kubernetes-types/apps/v1.d.ts';
 import type { KObject } from '../../api-types/index.ts';
 import { rfc3339 } from '../clock.ts';
 import { jsonEqual } from '../store/freeze.ts';
@@ -263,7 +263,7 @@ export class ReplicaSetController extends Controller {
       if (isPodAvailable(p, minReady, now, this.scale)) available++;
       else nextAvailable = Math.min(nextAvailable, readySince(p) + minReady * 1000 * this.scale);
     }
-    const status: Record<string, unknown> = { replicas: pods.length };
+    const status: ReplicaSetStatus = { replicas: pods.length };
     if (fully) status.fullyLabeledReplicas = fully;
     if (ready) status.readyReplicas = ready;
     if (available) status.availableReplicas = available;

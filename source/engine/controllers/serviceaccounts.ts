@@ -1,4 +1,5 @@
-import type { KObject } from '../../api-types/index.ts';
+import type { ConfigMap } from 'kubernetes-types/core/v1.d.ts';
+import type { Kind, KObject } from '../../api-types/index.ts';
 import type { Store } from '../store/store.ts';
 
 const ROOT_CA = 'kube-root-ca.crt';
@@ -33,8 +34,8 @@ export function watchServiceAccounts(store: Store, caCert: string): Array<{ stop
           },
           data,
         });
-      } else if (cm.data?.['ca.crt'] !== caCert) {
-        store.update('configmaps', { ...structuredClone(cm), data } as KObject);
+      } else if ((cm as Kind<ConfigMap>).data?.['ca.crt'] !== caCert) {
+        store.update('configmaps', { ...structuredClone(cm), data });
       }
     } catch {
       // The namespace went away meanwhile.
@@ -48,7 +49,8 @@ export function watchServiceAccounts(store: Store, caCert: string): Array<{ stop
       if (ev.type === 'DELETED') ensure(ev.object.metadata.namespace!);
     }),
     store.watch('configmaps', { fieldSelector: `metadata.name=${ROOT_CA}` }, (ev) => {
-      if (ev.type === 'DELETED' || ev.object.data?.['ca.crt'] !== caCert) ensure(ev.object.metadata.namespace!);
+      if (ev.type === 'DELETED' || (ev.object as Kind<ConfigMap>).data?.['ca.crt'] !== caCert)
+        ensure(ev.object.metadata.namespace!);
     }),
   ];
 }

@@ -1,4 +1,6 @@
+import type { StatefulSetStatus } from 'kubernetes-types/apps/v1.d.ts';
 import type { KObject } from '../../api-types/index.ts';
+import { withoutUndefined } from '../framework/without-undefined.ts';
 import { intOrPercent } from '../resources/validation.ts';
 import { jsonEqual } from '../store/freeze.ts';
 import { Cache, objKey, splitKey } from '../framework/cache.ts';
@@ -256,7 +258,7 @@ export class StatefulSetController extends Controller {
     }
   }
 
-  private status(set: KObject, pods: KObject[], current: KObject, update: KObject): Record<string, unknown> {
+  private status(set: KObject, pods: KObject[], current: KObject, update: KObject): StatefulSetStatus {
     const now = this.clock.now();
     const minReady = set.spec.minReadySeconds ?? 0;
     let replicas = 0;
@@ -274,7 +276,7 @@ export class StatefulSetController extends Controller {
       if (rev === current.metadata.name) currentReplicas++;
       if (rev === update.metadata.name) updated++;
     }
-    const status: Record<string, unknown> = {
+    const status: StatefulSetStatus = {
       observedGeneration: set.metadata.generation,
       replicas,
       readyReplicas: ready || undefined,
@@ -291,7 +293,6 @@ export class StatefulSetController extends Controller {
       status.currentRevision = update.metadata.name;
       status.currentReplicas = updated || undefined;
     }
-    for (const k of Object.keys(status)) if (status[k] === undefined) delete status[k];
-    return status;
+    return withoutUndefined(status);
   }
 }

@@ -1,5 +1,6 @@
 import type { Answer, SoaAnswer } from 'dns-packet';
-import type { KObject } from '../../api-types/index.ts';
+import type { EndpointSlice } from 'kubernetes-types/discovery/v1.d.ts';
+import type { Kind, KObject } from '../../api-types/index.ts';
 import { ipToInt } from '../services/cidr.ts';
 import type { Store, WatchHandle } from '../store/store.ts';
 
@@ -62,7 +63,7 @@ function soa(zone: string): SoaAnswer {
  */
 export class ClusterRecords {
   private services = new Map<string, KObject>();
-  private slices = new Map<string, Map<string, KObject>>();
+  private slices = new Map<string, Map<string, Kind<EndpointSlice>>>();
   private namespaces = new Set<string>();
   private reverse?: Map<string, string[]>;
   private watches: WatchHandle[] = [];
@@ -319,8 +320,7 @@ export class ClusterRecords {
       if (headless) {
         for (const slice of this.slices.get(keyOf(svc.metadata.namespace, svc.metadata.name!))?.values() ?? []) {
           const sp = (slice.ports ?? []).find(
-            (x: { name?: string; protocol?: string }) =>
-              (x?.name ?? '') === (p.name ?? '') && (x?.protocol ?? 'TCP') === protocol,
+            (x) => (x?.name ?? '') === (p.name ?? '') && (x?.protocol ?? 'TCP') === protocol,
           );
           if (typeof sp?.port === 'number') port = sp.port;
         }

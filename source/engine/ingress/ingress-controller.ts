@@ -1,7 +1,8 @@
 import { Agent, createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import { createSecureContext, type SecureContext } from 'node:tls';
-import type { KObject } from '../../api-types/index.ts';
+import type { Secret } from 'kubernetes-types/core/v1.d.ts';
+import type { Kind, KObject } from '../../api-types/index.ts';
 import type { Component, EngineContext } from '../context.ts';
 import { assertLoopback, listenLoopback } from '../net/loopback.ts';
 import { RoundRobin } from '../proxy/round-robin.ts';
@@ -258,7 +259,9 @@ export class IngressController implements Component {
 
   private secureContext(servername: string): SecureContext | undefined {
     const ref = this.routes.secretFor(servername);
-    const secret = ref ? this.ctx?.store.get('secrets', ref.namespace, ref.secret) : undefined;
+    const secret: Kind<Secret> | undefined = ref
+      ? this.ctx?.store.get('secrets', ref.namespace, ref.secret)
+      : undefined;
     const crt = secret?.data?.['tls.crt'];
     const key = secret?.data?.['tls.key'];
     if (!secret || typeof crt !== 'string' || typeof key !== 'string') return undefined;

@@ -151,14 +151,13 @@ export class ContainerSlot {
     const wasBackoff = this.phase === 'pull-backoff';
     this.phase = 'busy';
     const policy = (this.spec.imagePullPolicy ?? 'IfNotPresent') as PullPolicy;
-    const pulled = await pullImage(
-      host,
-      `${this.key}/${this.spec.image}`,
-      this.spec.image,
+    const pulled = await pullImage(host, {
+      key: `${this.key}/${this.spec.image}`,
+      image: this.spec.image,
       policy,
-      this.fieldPath,
-      wasBackoff && this.pullWindow,
-    );
+      fieldPath: this.fieldPath,
+      inBackoffWindow: wasBackoff && this.pullWindow,
+    });
     if (this.phase !== 'busy') return;
     if (!host.active()) {
       this.phase = 'new';

@@ -19,17 +19,24 @@ export type PullOutcome =
  * back-off: a pull that fails opens a back-off window (10 s doubling) during which the container
  * waits in ImagePullBackOff; the caller retries when `retryAfterMs` has passed.
  */
+export interface PullRequest {
+  /** The back-off key (pod, container and image). */
+  key: string;
+  image: string;
+  policy: PullPolicy;
+  /** The container's field path, for the events. */
+  fieldPath: string;
+  /** Inside the back-off window of a failed pull: report ImagePullBackOff without pulling. */
+  inBackoffWindow: boolean;
+}
+
 export async function pullImage(
   host: SlotHost,
-  key: string,
-  image: string,
-  policy: PullPolicy,
-  fieldPath: string,
-  inWindow: boolean,
+  { key, image, policy, fieldPath, inBackoffWindow }: PullRequest,
 ): Promise<PullOutcome> {
   const ev = (type: 'Normal' | 'Warning', reason: string, message: string) =>
     host.event(type, reason, message, fieldPath);
-  if (inWindow) {
+  if (inBackoffWindow) {
     ev('Normal', 'BackOff', `Back-off pulling image "${image}"`);
     ev('Warning', 'Failed', 'Error: ImagePullBackOff');
     return { waiting: { reason: 'ImagePullBackOff', message: `Back-off pulling image "${image}"` } };

@@ -94,6 +94,6 @@ export function handleMetrics(r: RestRequest): void {
   );
   const meta = {};
   if (wantsTable(req.headers.accept))
-    return sendJson(res, 200, toTable(def, objs, ctx.clock.now(), includeObjectOf(query), meta));
+    return sendJson(res, 200, toTable(def, objs, { now: ctx.clock.now(), include: includeObjectOf(query), meta }));
   return sendJson(res, 200, { kind: `${def.kind}List`, apiVersion: API_VERSION, metadata: meta, items: objs });
 }

@@ -1,11 +1,14 @@
 import { createServer, type Socket } from 'node:net';
 import { listenLoopback } from '../net/loopback.ts';
+import type { HostPort } from './targets.ts';
 
 /** What a frontend opens and closes: a TCP server or a UDP socket. */
 export interface Listener {
   /** Bind host:port (0 = any free port); resolves to the bound port, rejects with the bind error. */
   bind(host: string, port: number): Promise<number>;
   close(): void;
+  /** End what is tied to endpoints that are gone (UDP flows); `live` says which targets remain. */
+  prune?(live: (target: HostPort) => boolean): void;
 }
 
 /** A TCP listener handing each accepted connection, paused, to `onConnection`. */
@@ -63,6 +66,11 @@ export class Frontend {
   setOpen(open: boolean): void {
     this.want = open && !this.disposed;
     void this.reconcile();
+  }
+
+  /** The service's endpoints changed: drop what still leads to a removed one. */
+  prune(live: (target: HostPort) => boolean): void {
+    this.server?.prune?.(live);
   }
 
   dispose(): void {

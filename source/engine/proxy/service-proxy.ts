@@ -1,7 +1,7 @@
 import type { Socket } from 'node:net';
-import type { EndpointPort } from 'kubernetes-types/discovery/v1.d.ts';
+import type { EndpointPort, EndpointSlice } from 'kubernetes-types/discovery/v1.d.ts';
 import type { ServicePort as V1ServicePort } from 'kubernetes-types/core/v1.d.ts';
-import type { KObject } from '../../api-types/index.ts';
+import type { Kind, KObject } from '../../api-types/index.ts';
 import type { Component, EngineContext } from '../context.ts';
 import { inCidr, isLoopbackV4, parseCidr } from '../services/cidr.ts';
 import type { WatchHandle } from '../store/store.ts';
@@ -59,7 +59,7 @@ export interface ProxyOptions {
 const keyOf = (o: KObject, name = o.metadata.name) => `${o.metadata.namespace}/${name}`;
 
 /** Ready endpoints of a service port; serving-but-terminating ones only when no ready one is left. */
-export function endpointsFor(slices: Iterable<KObject>, portName: string, protocol = 'TCP'): Endpoint[] {
+export function endpointsFor(slices: Iterable<Kind<EndpointSlice>>, portName: string, protocol = 'TCP'): Endpoint[] {
   const ready = new Map<string, Endpoint>();
   const terminating = new Map<string, Endpoint>();
   for (const slice of slices) {
@@ -75,7 +75,7 @@ export function endpointsFor(slices: Iterable<KObject>, portName: string, protoc
       const isReady = c.ready !== false;
       const e: Endpoint = { ip, port: sp.port };
       if (ep.targetRef?.kind === 'Pod') {
-        e.pod = { namespace: ep.targetRef.namespace ?? slice.metadata.namespace, name: ep.targetRef.name };
+        e.pod = { namespace: ep.targetRef.namespace ?? slice.metadata.namespace ?? '', name: ep.targetRef.name ?? '' };
         if (typeof ep.targetRef.uid === 'string') e.uid = ep.targetRef.uid;
       }
       if (typeof ep.nodeName === 'string') e.nodeName = ep.nodeName;
@@ -285,6 +285,17 @@ export class ServiceProxy implements Component {
       }
       f.setOpen(sp.balancer.size() > 0);
     }
+    if (sp.protocol === 'UDP') {
+      const live = new Set(sp.balancer.list().map((ep) => this.targetKey(ep)));
+      for (const f of sp.frontends.values()) f.prune((t) => live.has(`${t.host}:${t.port}`));
+    }
+  }
+
+  /** `host:port` an endpoint is dialled at (its pod's port map followed). */
+  private targetKey(ep: Endpoint): string {
+    const pod = ep.pod ? this.ctx?.store.get('pods', ep.pod.namespace, ep.pod.name) : undefined;
+    const t = mappedTarget(pod, ep.ip, ep.port);
+    return `${t.host}:${t.port}`;
   }
 
   private accept(client: Socket, sp: ServicePort, frontendHost: string): void {

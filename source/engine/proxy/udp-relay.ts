@@ -13,6 +13,7 @@ export const UDP_MAX_FLOWS = 4096;
 
 interface Flow {
   backend: UdpSocket;
+  target: HostPort;
   timer: NodeJS.Timeout;
   /** Datagrams that arrived before the backend socket was connected. */
   queue?: Buffer[];
@@ -28,8 +29,9 @@ export interface UdpOptions {
 /**
  * A UDP frontend as kube-proxy's userspace mode does it: one flow per client address and port,
  * each with its own socket connected to the endpoint picked when the flow began; replies come
- * back from the service's address. A flow ends after `idleMs` without traffic, or when its
- * endpoint refuses (ICMP port unreachable).
+ * back from the service's address. A flow ends after `idleMs` without traffic, when its
+ * endpoint refuses (ICMP port unreachable), or when its endpoint leaves the service (as
+ * kube-proxy clears conntrack entries): the client's next datagram starts a flow to a live one.
  */
 export function udpListener(opts: UdpOptions): Listener {
   const idleMs = opts.idleMs ?? UDP_IDLE_MS;
@@ -54,7 +56,7 @@ export function udpListener(opts: UdpOptions): Listener {
   const open = (client: RemoteInfo, key: string, target: HostPort): Flow => {
     assertLoopback(target.host, 'connect to');
     const backend = createSocket('udp4');
-    const f: Flow = { backend, timer: setTimeout(() => end(key), idleMs).unref(), queue: [] };
+    const f: Flow = { backend, target, timer: setTimeout(() => end(key), idleMs).unref(), queue: [] };
     backend.on('error', () => end(key));
     backend.on('message', (reply) => {
       if (flows.get(key) !== f) return;
@@ -105,6 +107,9 @@ export function udpListener(opts: UdpOptions): Listener {
           resolve(s.address().port);
         });
       }),
+    prune: (live) => {
+      for (const [key, f] of [...flows]) if (!live(f.target)) end(key);
+    },
     close: () => {
       for (const key of [...flows.keys()]) end(key);
       try {

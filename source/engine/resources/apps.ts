@@ -303,7 +303,7 @@ export const controllerrevisions: ResourceDef = {
   namespaced: true,
   validate(o, old) {
     const out: StatusCause[] = [];
-    if (!Number.isInteger(o.revision) || o.revision < 0)
+    if (typeof o.revision !== 'number' || !Number.isInteger(o.revision) || o.revision < 0)
       out.push(cause.invalid('revision', o.revision, 'must be greater than or equal to 0'));
     if (old && JSON.stringify(old.data) !== JSON.stringify(o.data)) out.push(cause.immutable('data', o.data));
     return out;

@@ -1,5 +1,6 @@
-import type { Container, PodSpec, ServicePort } from 'kubernetes-types/core/v1.d.ts';
-import type { KObject, StatusCause } from '../../api-types/index.ts';
+import type { Container, ObjectReference, PodSpec, Secret, ServicePort } from 'kubernetes-types/core/v1.d.ts';
+import type { EventObject } from '../../api-types/event.ts';
+import type { Kind, KObject, StatusCause } from '../../api-types/index.ts';
 import { DEFAULT_VERBS, type ResourceDef } from './types.ts';
 import { defaultPodOnly, defaultPodSpec, validatePodSpec } from './pod-spec.ts';
 import { cause, isObject } from './validation.ts';
@@ -318,12 +319,13 @@ export const secrets = simple('Secret', 'secrets', 'secret', {
   defaults(o: KObject) {
     o.type ??= 'Opaque';
     if (isObject(o.stringData)) {
-      o.data = { ...(o.data ?? {}) };
-      for (const [k, v] of Object.entries(o.stringData)) o.data[k] = Buffer.from(String(v)).toString('base64');
+      const data: Record<string, unknown> = isObject(o.data) ? { ...o.data } : {};
+      for (const [k, v] of Object.entries(o.stringData)) data[k] = Buffer.from(String(v)).toString('base64');
+      o.data = data;
       delete o.stringData;
     }
   },
-  fields(o: KObject) {
+  fields(o: Kind<Secret>) {
     return { type: o.type ?? '' };
   },
 });
@@ -339,8 +341,8 @@ export const endpoints = simple('Endpoints', 'endpoints', 'endpoints', { shortNa
 
 export const events = simple('Event', 'events', 'event', {
   shortNames: ['ev'],
-  fields(o: KObject) {
-    const io = o.involvedObject ?? {};
+  fields(o: EventObject) {
+    const io: ObjectReference = o.involvedObject ?? {};
     return {
       'involvedObject.kind': io.kind ?? '',
       'involvedObject.namespace': io.namespace ?? '',

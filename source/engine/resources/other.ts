@@ -1,4 +1,5 @@
 import type { ResourceDef } from './types.ts';
+import { isObject } from './validation.ts';
 
 export const endpointslices: ResourceDef = {
   group: 'discovery.k8s.io',
@@ -8,7 +9,7 @@ export const endpointslices: ResourceDef = {
   singular: 'endpointslice',
   namespaced: true,
   defaults(o) {
-    for (const p of o.ports ?? []) if (p && typeof p === 'object') p.protocol ??= 'TCP';
+    for (const p of Array.isArray(o.ports) ? o.ports : []) if (isObject(p)) p.protocol ??= 'TCP';
   },
 };
 

@@ -2,6 +2,8 @@ import type { KObject, StatusCause } from '../../api-types/index.ts';
 import { DEFAULT_VERBS, type ResourceDef } from './types.ts';
 import { cause, isObject } from './validation.ts';
 
+const oneOf = (v: unknown, allowed: readonly string[]): boolean => typeof v === 'string' && allowed.includes(v);
+
 const ACCESS_MODES = ['ReadWriteOnce', 'ReadOnlyMany', 'ReadWriteMany', 'ReadWriteOncePod'];
 const statusSub = (kind: string) => [
   { name: 'status', kind, group: '', version: 'v1', verbs: ['get', 'patch', 'update'] },
@@ -141,9 +143,9 @@ export const storageclasses: ResourceDef = {
   validate(o: KObject, old?: KObject) {
     const out: StatusCause[] = [];
     if (typeof o.provisioner !== 'string' || !o.provisioner) out.push(cause.required('provisioner', ''));
-    if (!['Delete', 'Retain'].includes(o.reclaimPolicy))
+    if (!oneOf(o.reclaimPolicy, ['Delete', 'Retain']))
       out.push(cause.notSupported('reclaimPolicy', o.reclaimPolicy, ['Delete', 'Retain']));
-    if (!['Immediate', 'WaitForFirstConsumer'].includes(o.volumeBindingMode))
+    if (!oneOf(o.volumeBindingMode, ['Immediate', 'WaitForFirstConsumer']))
       out.push(cause.notSupported('volumeBindingMode', o.volumeBindingMode, ['Immediate', 'WaitForFirstConsumer']));
     if (old) {
       if (old.provisioner !== o.provisioner)

@@ -1,4 +1,5 @@
 import type { LabelSelector } from 'kubernetes-types/meta/v1.d.ts';
+import { labelSelectorString } from '../../api-types/label-selector.ts';
 import { errors } from './errors.ts';
 
 type Requirement = { key: string; op: 'in' | 'notin'; values: string[] } | { key: string; op: 'exists' | 'notexists' };
@@ -89,28 +90,14 @@ export function parseLabelSelector(selector: string | undefined): LabelMatcher |
   };
 }
 
-/** Serialize matchLabels/matchExpressions as a selector string (`app=web,tier in (a,b)`). */
-export function labelSelectorToString(sel: LabelSelector | null | undefined): string {
-  if (!sel) return '';
-  const parts: string[] = [];
-  for (const [k, v] of Object.entries(sel.matchLabels ?? {})) parts.push(`${k}=${v}`);
-  for (const e of sel.matchExpressions ?? []) {
-    const op = String(e.operator ?? '');
-    if (op === 'In') parts.push(`${e.key} in (${(e.values ?? []).join(',')})`);
-    else if (op === 'NotIn') parts.push(`${e.key} notin (${(e.values ?? []).join(',')})`);
-    else if (op === 'Exists') parts.push(`${e.key}`);
-    else if (op === 'DoesNotExist') parts.push(`!${e.key}`);
-  }
-  return parts.join(',');
-}
-
 /** Whether labels match a metav1.LabelSelector object (empty selector matches everything). */
 export function matchesLabelSelector(
   sel: LabelSelector | null | undefined,
   labels: Record<string, string> | undefined,
 ): boolean {
   if (!sel) return false;
-  const s = labelSelectorToString(sel);
+  const s = labelSelectorString(sel);
+  if (s === undefined) return false; // malformed: matches nothing, as upstream's conversion error
   const m = parseLabelSelector(s);
   return m ? m(labels) : true;
 }

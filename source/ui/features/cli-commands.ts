@@ -6,10 +6,13 @@ import { resourcePath } from '../../client/resource.ts';
 import type { ParsedCommand } from '../commands.ts';
 import type { Controller } from '../controller.ts';
 
+/** The part of the app host (Controller) this feature uses, with what the features it calls use. */
+type Host = Pick<Controller, 'session' | 'state' | 'toast'>;
+
 type ActionCommand = Extract<ParsedCommand, { type: 'apply' | 'deleteFile' | 'createDeployment' | 'run' | 'expose' }>;
 
 /** `:apply -f`, `:delete -f`, `:create deployment`, `:run`, `:expose`: results as toast lines. */
-export function runActionCommand(c: Controller, cmd: ActionCommand): void {
+export function runActionCommand(c: Host, cmd: ActionCommand): void {
   const session = c.session;
   if (!session) return;
   if (c.state.readonly)

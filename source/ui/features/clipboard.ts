@@ -2,6 +2,9 @@ import type { Controller } from '../controller.ts';
 import type { CommandHandlers } from '../keys/keymap.ts';
 import { topView } from '../state/types.ts';
 
+/** The part of the app host (Controller) this feature uses, with what the features it calls use. */
+type Host = Pick<Controller, 'selectedRow' | 'state' | 'textLines' | 'toast' | 'writeTerminal'>;
+
 /**
  * OSC 52: the terminal puts the text on the system clipboard. It travels with the output, so it
  * works over SSH, and tmux passes it on with `set -g set-clipboard on`.
@@ -11,7 +14,7 @@ export function osc52(text: string): string {
 }
 
 /** `c`: the selected row's name in a table, the whole text (YAML, describe) in a text view. */
-export function clipboardCommands(c: Controller) {
+export function clipboardCommands(c: Host) {
   return {
     'clip.copy': () => {
       const view = topView(c.state);

@@ -2,8 +2,11 @@ import { StaticDoc } from '../docs.ts';
 import type { Controller } from '../controller.ts';
 import { formatIssue } from '../config/yaml-file.ts';
 
+/** The part of the app host (Controller) this feature uses, with what the features it calls use. */
+type Host = Pick<Controller, 'config' | 'pushText' | 'state'>;
+
 /** `:config`: where the configuration is read from, what is wrong with it, and what is in force. */
-export function showConfig(c: Controller): void {
+export function showConfig(c: Host): void {
   const { dir } = c.config;
   const active = c.config.active;
   const { settings, keys, aliases } = active;

@@ -5,7 +5,10 @@ import { topView } from '../state/types.ts';
 import { openPrompt } from './open-prompt.ts';
 import { LogDoc } from './log-doc.ts';
 
-function currentLogDoc(c: Controller): LogDoc | undefined {
+/** The part of the app host (Controller) this feature uses, with what the features it calls use. */
+type Host = Pick<Controller, 'docFor' | 'state' | 'store' | 'toast'>;
+
+function currentLogDoc(c: Host): LogDoc | undefined {
   const view = topView(c.state);
   if (view?.kind !== 'text' || view.mode !== 'logs') return undefined;
   const doc = c.docFor(view);
@@ -16,7 +19,7 @@ function currentLogDoc(c: Controller): LogDoc | undefined {
  * The logs filter: `-C N` lines of context, `-L level` (structured lines at or above it), and a
  * regex. Applied as typed; a line that does not parse yet keeps the last filter until enter.
  */
-export function applyLogFilter(c: Controller, text: string, commit = false): void {
+export function applyLogFilter(c: Host, text: string, commit = false): void {
   const doc = currentLogDoc(c);
   if (!doc) return;
   if (!text.trim()) return doc.setDisplay({ filter: undefined });
@@ -30,7 +33,7 @@ export function applyLogFilter(c: Controller, text: string, commit = false): voi
 }
 
 /** esc in a filtered logs view drops the filter first; false when there was none. */
-export function clearLogFilter(c: Controller): boolean {
+export function clearLogFilter(c: Host): boolean {
   const doc = currentLogDoc(c);
   if (!doc?.display.filter) return false;
   doc.setDisplay({ filter: undefined });
@@ -38,7 +41,7 @@ export function clearLogFilter(c: Controller): boolean {
 }
 
 /** `J` structured rendering and `/` filter of the logs view. */
-export function logViewCommands(c: Controller) {
+export function logViewCommands(c: Host) {
   return {
     'logs.structured': () => {
       const doc = currentLogDoc(c);

@@ -9,6 +9,22 @@ import { LogDoc, type LogSettings } from './log-doc.ts';
 import type { CommandHandlers } from '../keys/keymap.ts';
 import { allContainers, containerLabel, defaultContainer } from '../../api-types/pod-spec.ts';
 
+/** The part of the app host (Controller) this feature uses, with what the features it calls use. */
+type Host = Pick<
+  Controller,
+  | 'ask'
+  | 'config'
+  | 'docFor'
+  | 'fullObject'
+  | 'pushText'
+  | 'replaceTop'
+  | 'selection'
+  | 'session'
+  | 'state'
+  | 'tableModel'
+  | 'toast'
+>;
+
 /** Since/tail choices on the digit keys of the logs view. */
 export const LOG_RANGES: Record<string, { label: string; tailLines?: number; sinceSeconds?: number }> = {
   '0': { label: 'tail 200', tailLines: 200 },
@@ -19,7 +35,7 @@ export const LOG_RANGES: Record<string, { label: string; tailLines?: number; sin
   '5': { label: 'everything' },
 };
 
-export function logCommands(c: Controller) {
+export function logCommands(c: Host) {
   const open = (previous: boolean) => {
     const sel = c.selection();
     const session = c.session;

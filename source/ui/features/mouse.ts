@@ -6,6 +6,30 @@ import { topView } from '../state/types.ts';
 import { scrollTop, selectedIndex } from '../table/derive.ts';
 import { move } from './navigation.ts';
 
+/** The part of the app host (Controller) this feature uses, with what the features it calls use. */
+type Host = Pick<
+  Controller,
+  | 'docFor'
+  | 'fullObject'
+  | 'newId'
+  | 'newTable'
+  | 'push'
+  | 'pushText'
+  | 'quit'
+  | 'replaceTop'
+  | 'resetTo'
+  | 'selectedRow'
+  | 'selection'
+  | 'session'
+  | 'sourceFor'
+  | 'state'
+  | 'store'
+  | 'switchContext'
+  | 'tableModel'
+  | 'textLines'
+  | 'toast'
+>;
+
 /** Two presses on the same row within this time open it (a terminal reports no double-clicks). */
 const DOUBLE_CLICK_MS = 400;
 let lastClick: { at: number; viewId: number; uid: string } | undefined;
@@ -15,7 +39,7 @@ let lastClick: { at: number; viewId: number; uid: string } | undefined;
  * selects it and a second click opens it (as enter does), a click on an earlier crumb goes back to
  * that view. Returns a command to run, if any.
  */
-export function mouseEvent(c: Controller, ev: MouseEvent, now = Date.now()): 'table.enter' | undefined {
+export function mouseEvent(c: Host, ev: MouseEvent, now = Date.now()): 'table.enter' | undefined {
   const s = c.state;
   if (ev.release || s.dialog || s.prompt || s.conn.phase !== 'ready') return undefined;
   const view = topView(s);

@@ -3,8 +3,14 @@ import type { CommandHandlers } from '../keys/keymap.ts';
 import { joinNamespaces } from '../namespace-set.ts';
 import { topView, withRecent } from '../state/types.ts';
 
+/** The part of the app host (Controller) this feature uses, with what the features it calls use. */
+type Host = Pick<
+  Controller,
+  'newTable' | 'replaceTop' | 'resetTo' | 'selectedRow' | 'state' | 'store' | 'tableModel' | 'toast'
+>;
+
 /** In `:ns`: space marks namespaces, enter scopes every view to the marked set (or to the selected one). */
-export function namespaceCommands(c: Controller) {
+export function namespaceCommands(c: Host) {
   const nsView = () => {
     const view = topView(c.state);
     return view?.kind === 'table' && view.resource === 'namespaces' ? view : undefined;

@@ -10,9 +10,33 @@ import { openPrompt } from './open-prompt.ts';
 import { clearLogFilter } from './log-view.ts';
 import type { CommandHandlers } from '../keys/keymap.ts';
 
+/** The part of the app host (Controller) this feature uses, with what the features it calls use. */
+type Host = Pick<
+  Controller,
+  | 'docFor'
+  | 'fullObject'
+  | 'newId'
+  | 'newTable'
+  | 'push'
+  | 'pushText'
+  | 'quit'
+  | 'replaceTop'
+  | 'resetTo'
+  | 'selectedRow'
+  | 'selection'
+  | 'session'
+  | 'sourceFor'
+  | 'state'
+  | 'store'
+  | 'switchContext'
+  | 'tableModel'
+  | 'textLines'
+  | 'toast'
+>;
+
 /** Moving around: selection, scrolling, sorting, namespaces, drill-down, back, search, help. */
 
-export function move(c: Controller, delta: number): void {
+export function move(c: Host, delta: number): void {
   const view = topView(c.state);
   if (!view) return;
   const layout = layoutFor(c.state);
@@ -36,18 +60,18 @@ export function move(c: Controller, delta: number): void {
   }
 }
 
-function pageSize(c: Controller): number {
+function pageSize(c: Host): number {
   return Math.max(1, layoutFor(c.state).tableRows - 1);
 }
 
 /** The xray tree keeps its order: a sorted list of lines would tear owners from what they own. */
-function treeKeepsOrder(c: Controller, view: TableViewState): boolean {
+function treeKeepsOrder(c: Host, view: TableViewState): boolean {
   if (view.virtual?.kind !== 'xray') return false;
   c.toast('Sorting is off in xray: the tree keeps owners above what they own (children in name order)');
   return true;
 }
 
-function sortBy(c: Controller, pick: (v: TableViewState) => string | undefined): void {
+function sortBy(c: Host, pick: (v: TableViewState) => string | undefined): void {
   const view = topView(c.state);
   if (view?.kind !== 'table' || treeKeepsOrder(c, view)) return;
   const column = pick(view);
@@ -56,7 +80,7 @@ function sortBy(c: Controller, pick: (v: TableViewState) => string | undefined):
   c.replaceTop({ ...view, sort: { column, desc } });
 }
 
-function sortStep(c: Controller, dir: number): void {
+function sortStep(c: Host, dir: number): void {
   const view = topView(c.state);
   if (view?.kind !== 'table' || treeKeepsOrder(c, view)) return;
   const cols = c.tableModel(view).columns;
@@ -67,7 +91,7 @@ function sortStep(c: Controller, dir: number): void {
 }
 
 /** Sets the session's namespace scope and re-scopes the current table; null = all. */
-export function setNamespace(c: Controller, ns: string | null): void {
+export function setNamespace(c: Host, ns: string | null): void {
   c.store.update((s) => ({
     ...s,
     namespace: ns,
@@ -82,7 +106,7 @@ export function setNamespace(c: Controller, ns: string | null): void {
 }
 
 /** The filter prompt: regex text applies as typed; `-l sel` asks the server when committed. */
-export function applyFilter(c: Controller, text: string, commit = false): void {
+export function applyFilter(c: Host, text: string, commit = false): void {
   const view = topView(c.state);
   if (view?.kind !== 'table') return;
   const label = /^\s*-l\s*(.*)$/.exec(text);
@@ -97,7 +121,7 @@ export function applyFilter(c: Controller, text: string, commit = false): void {
   if (view.filter !== text) c.replaceTop({ ...view, filter: text, top: 0 });
 }
 
-export function setSearch(c: Controller, text: string): void {
+export function setSearch(c: Host, text: string): void {
   const view = topView(c.state);
   if (view?.kind !== 'text') return;
   c.replaceTop({ ...view, search: text || undefined, match: undefined });
@@ -105,7 +129,7 @@ export function setSearch(c: Controller, text: string): void {
 }
 
 /** Moves to the next (or previous) line matching the search; from the top line when starting. */
-function findMatch(c: Controller, dir: 1 | -1, fromTop = false): void {
+function findMatch(c: Host, dir: 1 | -1, fromTop = false): void {
   const view = topView(c.state);
   if (view?.kind !== 'text' || !view.search) return;
   const test = compileFilter(view.search);
@@ -124,7 +148,7 @@ function findMatch(c: Controller, dir: 1 | -1, fromTop = false): void {
 }
 
 /** esc: clear the filter or search first, then go back one view. */
-function back(c: Controller): void {
+function back(c: Host): void {
   const view = topView(c.state);
   if (view?.kind === 'table' && (view.filter || view.labelFilter)) return applyFilter(c, '');
   if (view?.kind === 'text' && view.search) return setSearch(c, '');
@@ -132,14 +156,14 @@ function back(c: Controller): void {
   if (c.state.stack.length > 1) c.store.update((s) => ({ ...s, stack: s.stack.slice(0, -1) }));
 }
 
-export function openHelp(c: Controller): void {
+export function openHelp(c: Host): void {
   const view = topView(c.state);
   if (!view || view.kind === 'help') return;
   c.push({ kind: 'help', id: c.newId(), about: { kind: viewKind(view), resource: viewResource(view) }, top: 0 });
 }
 
 /** `d` and `y`: live describe or YAML of the selected object. */
-function openObject(c: Controller, mode: 'describe' | 'yaml' | 'decoded'): void {
+function openObject(c: Host, mode: 'describe' | 'yaml' | 'decoded'): void {
   const sel = c.selection();
   const session = c.session;
   if (!sel || !session) return;
@@ -162,7 +186,7 @@ function openObject(c: Controller, mode: 'describe' | 'yaml' | 'decoded'): void 
 }
 
 /** enter: into a context or namespace, to the pods behind a workload/service/node, else describe. */
-function enter(c: Controller): void {
+function enter(c: Host): void {
   const view = topView(c.state);
   if (view?.kind !== 'table') return;
   const row = c.selectedRow(view);
@@ -175,7 +199,7 @@ function enter(c: Controller): void {
   void drill(c, view, row);
 }
 
-async function drill(c: Controller, view: TableViewState, row: Row): Promise<void> {
+async function drill(c: Host, view: TableViewState, row: Row): Promise<void> {
   const obj = await c.fullObject(view, row);
   if (!obj) return;
   const target = drillTarget(view.resource, obj);
@@ -183,7 +207,7 @@ async function drill(c: Controller, view: TableViewState, row: Row): Promise<voi
   pushDrill(c, target);
 }
 
-function pushDrill(c: Controller, target: DrillTarget | DrillRefusal): void {
+function pushDrill(c: Host, target: DrillTarget | DrillRefusal): void {
   if ('refused' in target) return c.toast(target.refused, 'error');
   const next = c.newTable(target.resource, target.namespace);
   c.push({
@@ -197,7 +221,7 @@ function pushDrill(c: Controller, target: DrillTarget | DrillRefusal): void {
 }
 
 /** `v` on a PVC: the PersistentVolume it is bound to. */
-async function claimToVolume(c: Controller): Promise<void> {
+async function claimToVolume(c: Host): Promise<void> {
   const view = topView(c.state);
   if (view?.kind !== 'table') return;
   const row = c.selectedRow(view);
@@ -205,7 +229,7 @@ async function claimToVolume(c: Controller): Promise<void> {
   if (obj) pushDrill(c, claimVolume(obj));
 }
 
-export function navigationCommands(c: Controller) {
+export function navigationCommands(c: Host) {
   const column = (pick: 'isName' | 'isAge' | 'isStatus') => (v: TableViewState) =>
     c.tableModel(v).columns.find((col) => col[pick])?.name;
   return {

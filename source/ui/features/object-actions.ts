@@ -7,8 +7,11 @@ import type { Controller } from '../controller.ts';
 import type { CommandHandlers } from '../keys/keymap.ts';
 import { askImage, askScale, confirm, confirmRestart, confirmUndo, report } from './workload-dialogs.ts';
 
+/** The part of the app host (Controller) this feature uses, with what the features it calls use. */
+type Host = Pick<Controller, 'ask' | 'config' | 'fullObject' | 'selection' | 'session' | 'state' | 'toast'>;
+
 /** Key commands acting on the selected object (see the keymap for keys and where they apply). */
-export function objectCommands(c: Controller) {
+export function objectCommands(c: Host) {
   const transport = () => c.session!.transport;
   const label = (info: { singular: string; plural: string }, name: string) => `${info.singular || info.plural}/${name}`;
 
@@ -185,7 +188,7 @@ export function objectCommands(c: Controller) {
   } satisfies CommandHandlers;
 }
 
-function nodeSchedulable(c: Controller, cordon: boolean): void {
+function nodeSchedulable(c: Host, cordon: boolean): void {
   const sel = c.selection();
   if (!sel) return;
   const node = sel.row.name;

@@ -8,8 +8,36 @@ import { topView } from '../state/types.ts';
 import { cellValue } from '../table/derive.ts';
 import { runCommand } from './command-line.ts';
 
+/** The part of the app host (Controller) this feature uses, with what the features it calls use. */
+type Host = Pick<
+  Controller,
+  | 'ask'
+  | 'config'
+  | 'docFor'
+  | 'fullObject'
+  | 'handOver'
+  | 'kubeconfigPath'
+  | 'newId'
+  | 'newTable'
+  | 'push'
+  | 'pushText'
+  | 'quit'
+  | 'replaceTop'
+  | 'resetTo'
+  | 'selectedRow'
+  | 'selection'
+  | 'session'
+  | 'sourceFor'
+  | 'state'
+  | 'store'
+  | 'switchContext'
+  | 'tableModel'
+  | 'textLines'
+  | 'toast'
+>;
+
 /** k9s's plugin variables for the selected row: $NAMESPACE, $NAME, $CONTEXT, $COL-STATUS, … */
-export async function pluginVariables(c: Controller): Promise<Record<string, string> | undefined> {
+export async function pluginVariables(c: Host): Promise<Record<string, string> | undefined> {
   const view = topView(c.state);
   if (view?.kind !== 'table') return undefined;
   const row = c.selectedRow(view);
@@ -74,7 +102,7 @@ function pluginEnv(vars: Record<string, string>): NodeJS.ProcessEnv {
 }
 
 /** Runs with the terminal handed over; the TUI comes back when the command exits (as in k9s). */
-function runForeground(c: Controller, p: Plugin, args: string[], env: NodeJS.ProcessEnv): void {
+function runForeground(c: Host, p: Plugin, args: string[], env: NodeJS.ProcessEnv): void {
   void c
     .handOver(
       () =>
@@ -95,7 +123,7 @@ function runForeground(c: Controller, p: Plugin, args: string[], env: NodeJS.Pro
 }
 
 /** Runs without the terminal; the end of its output is shown as a message. */
-function runBackground(c: Controller, p: Plugin, args: string[], env: NodeJS.ProcessEnv): void {
+function runBackground(c: Host, p: Plugin, args: string[], env: NodeJS.ProcessEnv): void {
   let out = '';
   const keep = (d: Buffer) => (out = (out + d.toString('utf8')).slice(-4000));
   const child = spawn(p.command, args, { stdio: ['ignore', 'pipe', 'pipe'], env });
@@ -111,7 +139,7 @@ function runBackground(c: Controller, p: Plugin, args: string[], env: NodeJS.Pro
   c.toast(`Plugin ${p.name} started`);
 }
 
-export function runPlugin(c: Controller, p: Plugin): void {
+export function runPlugin(c: Host, p: Plugin): void {
   void pluginVariables(c).then((vars) => {
     if (!vars) return c.toast(`Plugin ${p.name}: select a row first`, 'error');
     const args = p.args.map((a) => substitute(a, vars));

@@ -7,6 +7,12 @@ import type { CommandHandlers } from '../keys/keymap.ts';
 import { topView } from '../state/types.ts';
 import { ForwardList, PORT_FORWARDS } from './port-forward-list.ts';
 
+/** The part of the app host (Controller) this feature uses, with what the features it calls use. */
+type Host = Pick<
+  Controller,
+  'ask' | 'clientViews' | 'fullObject' | 'selectedRow' | 'selection' | 'session' | 'state' | 'toast'
+>;
+
 /** `LOCAL:REMOTE` or `PORT` (both the same), as kubectl port-forward takes them. */
 export function parsePortPair(text: string): { local: number; remote: number } | string {
   const m = /^\s*(\d*)\s*(?::\s*(\d+))?\s*$/.exec(text);
@@ -25,7 +31,7 @@ export function parseAddress(text: string): string | { error: string } {
 }
 
 /** shift-f: forward a local port to a pod or to a service (re-resolved per connection); `:pf` lists them. */
-export function portForwardCommands(c: Controller) {
+export function portForwardCommands(c: Host) {
   const list = new ForwardList();
   c.clientViews.set(PORT_FORWARDS, () => list);
 

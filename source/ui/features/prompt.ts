@@ -6,9 +6,34 @@ import { runCommand } from './command-line.ts';
 import { applyFilter, setSearch } from './navigation.ts';
 import { applyLogFilter } from './log-view.ts';
 
+/** The part of the app host (Controller) this feature uses, with what the features it calls use. */
+type Host = Pick<
+  Controller,
+  | 'config'
+  | 'docFor'
+  | 'fullObject'
+  | 'newId'
+  | 'newTable'
+  | 'push'
+  | 'pushText'
+  | 'quit'
+  | 'replaceTop'
+  | 'resetTo'
+  | 'selectedRow'
+  | 'selection'
+  | 'session'
+  | 'sourceFor'
+  | 'state'
+  | 'store'
+  | 'switchContext'
+  | 'tableModel'
+  | 'textLines'
+  | 'toast'
+>;
+
 /** The one-line prompt: `:` commands (with Tab completion and history), `/` filters and searches. */
 
-function closePrompt(c: Controller): void {
+function closePrompt(c: Host): void {
   c.store.update((s) => ({ ...s, prompt: null }));
 }
 
@@ -60,16 +85,16 @@ function promptField(p: PromptState): LineField {
 }
 
 /** Pasted text goes in at the cursor in one step (one filter pass, one completion lookup). */
-export function promptPaste(c: Controller, text: string): void {
+export function promptPaste(c: Host, text: string): void {
   const p = c.state.prompt;
   if (p) setPromptField(c, insertText(promptField(p), text));
 }
 
-function setPromptText(c: Controller, text: string): void {
+function setPromptText(c: Host, text: string): void {
   setPromptField(c, field(text));
 }
 
-function setPromptField(c: Controller, f: LineField): void {
+function setPromptField(c: Host, f: LineField): void {
   const p = c.state.prompt!;
   const text = f.text;
   const atEnd = f.cursor >= [...text].length;
@@ -82,7 +107,7 @@ function setPromptField(c: Controller, f: LineField): void {
   if (p.kind === 'logfilter' && text !== p.text) applyLogFilter(c, text);
 }
 
-function candidates(c: Controller, index: number, words: string[]): string[] {
+function candidates(c: Host, index: number, words: string[]): string[] {
   const session = c.session;
   if (index === 0) return [...BUILTIN_COMMANDS, ...(session?.registry.completions() ?? [])];
   const head = words[0]?.toLowerCase();
@@ -91,7 +116,7 @@ function candidates(c: Controller, index: number, words: string[]): string[] {
 }
 
 /** Namespace names from an open namespaces cache, plus the recent ones. */
-function knownNamespaces(c: Controller): string[] {
+function knownNamespaces(c: Host): string[] {
   const names = new Set(c.state.recentNamespaces);
   const info = c.session?.registry.get('namespaces');
   const cache = info && c.session?.pool.peek({ resource: info });

@@ -1,3 +1,5 @@
+import type { ObjectReference } from 'kubernetes-types/core/v1.d.ts';
+import type { EventObject } from '../../api-types/event.ts';
 import type { KObject } from '../../api-types/index.ts';
 
 /** `:pulses` as plain lines (pure; the live doc re-renders it on every change). */
@@ -14,7 +16,7 @@ export interface PulsesInput {
   deployments: KObject[];
   nodes: KObject[];
   /** Warning events, any order. */
-  warnings: KObject[];
+  warnings: EventObject[];
   /** Oldest first; empty when the cluster serves no metrics API. */
   history: PulseSample[];
   metricsAvailable: boolean;
@@ -158,13 +160,14 @@ export function pulsesView(input: PulsesInput): { lines: string[]; tiles: PulseT
     }
   }
   lines.push('', 'Recent warnings', '');
-  const time = (e: KObject) => Date.parse(e.lastTimestamp ?? e.eventTime ?? e.metadata.creationTimestamp ?? '') || 0;
+  const time = (e: EventObject) =>
+    Date.parse(e.lastTimestamp ?? e.eventTime ?? e.metadata.creationTimestamp ?? '') || 0;
   const warnings = [...input.warnings].sort((a, b) => time(b) - time(a)).slice(0, 10);
   if (!warnings.length) lines.push('  none');
   for (const e of warnings) {
     const obj = `${e.involvedObject?.namespace ? `${e.involvedObject.namespace}/` : ''}${String(e.involvedObject?.kind ?? '').toLowerCase()}/${e.involvedObject?.name ?? ''}`;
     const line = `  ${ago(input.now - time(e)).padStart(4)}  ${String(e.reason ?? '').padEnd(22)} ${obj}: ${String(e.message ?? '').replace(/\s+/g, ' ')}`;
-    const io = e.involvedObject ?? {};
+    const io: ObjectReference = e.involvedObject ?? {};
     const target: PulseTarget = {
       kind: 'object',
       apiVersion: io.apiVersion ?? 'v1',

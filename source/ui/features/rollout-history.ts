@@ -4,13 +4,16 @@ import { StaticDoc } from '../docs.ts';
 import { toYaml } from '../yaml.ts';
 import { diffLines, sideBySide } from './side-by-side.ts';
 
+/** The part of the app host (Controller) this feature uses, with what the features it calls use. */
+type Host = Pick<Controller, 'ask' | 'pushText' | 'state' | 'toast'>;
+
 /**
  * `h` in the rollout view: pick two revisions (each one against the one before it, or an older
  * one against the current), then their pod templates side by side with the changed lines marked
  * (`|` changed, `<` only left, `>` only right) — `kubectl rollout history --revision=N` twice, compared.
  */
 export function pickRevisionPair(
-  c: Controller,
+  c: Host,
   what: string,
   resource: string,
   revisions: WorkloadRevision[],

@@ -30,6 +30,12 @@ import {
   type WorkloadTarget,
 } from './workload-dialogs.ts';
 
+/** The part of the app host (Controller) this feature uses, with what the features it calls use. */
+type Host = Pick<
+  Controller,
+  'ask' | 'config' | 'fullObject' | 'pushText' | 'selection' | 'session' | 'sourceFor' | 'state' | 'toast'
+>;
+
 /**
  * `o` on a deployment, statefulset or daemonset: its revisions and pods as the rollout moves,
  * live from three watches — and a control room: pause/resume, undo, set image, scale, restart,
@@ -51,15 +57,15 @@ interface Room {
 }
 
 /** Open rollout views by view id, per controller (view ids are per controller). */
-const roomsByController = new WeakMap<Controller, Map<number, Room>>();
+const roomsByController = new WeakMap<Host, Map<number, Room>>();
 
-function roomsOf(c: Controller): Map<number, Room> {
+function roomsOf(c: Host): Map<number, Room> {
   let m = roomsByController.get(c);
   if (!m) roomsByController.set(c, (m = new Map()));
   return m;
 }
 
-function roomOf(c: Controller): Room | undefined {
+function roomOf(c: Host): Room | undefined {
   const view = topView(c.state);
   return view ? roomsOf(c).get(view.id) : undefined;
 }
@@ -96,7 +102,7 @@ function stopTraffic(room: Room): void {
   room.traffic = undefined;
 }
 
-function openRollout(c: Controller): void {
+function openRollout(c: Host): void {
   const sel = c.selection();
   const session = c.session;
   if (!sel || !session) return;
@@ -168,7 +174,7 @@ function openRollout(c: Controller): void {
   });
 }
 
-function startTraffic(c: Controller, room: Room): void {
+function startTraffic(c: Host, room: Room): void {
   const session = c.session!;
   const obj = room.latest!;
   c.ask(
@@ -213,7 +219,7 @@ function startTraffic(c: Controller, room: Room): void {
   );
 }
 
-export function rolloutCommands(c: Controller) {
+export function rolloutCommands(c: Host) {
   const inRoom = (fn: (room: Room) => void) => () => {
     const room = roomOf(c);
     if (room?.latest) fn(room);

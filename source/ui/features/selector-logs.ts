@@ -4,13 +4,16 @@ import { MergedSource } from '../merged-source.ts';
 import { namespaceSet } from '../namespace-set.ts';
 import { LogDoc, MAX_LOG_STREAMS } from './log-doc.ts';
 
+/** The part of the app host (Controller) this feature uses, with what the features it calls use. */
+type Host = Pick<Controller, 'pushText' | 'session' | 'state' | 'toast'>;
+
 const USAGE = 'usage: logs -l SELECTOR [-n NAMESPACE] [-c CONTAINER] [--max-log-requests N]';
 
 /**
  * `:logs -l app=web`: stern-style logs of every pod the selector matches, every container, each
  * source in its own colour; pods that appear later join while the view is open.
  */
-export function openSelectorLogs(c: Controller, text: string): boolean {
+export function openSelectorLogs(c: Host, text: string): boolean {
   const session = c.session;
   const pods = session?.registry.get('pods');
   if (!session || !pods) return false;

@@ -8,12 +8,15 @@ import { LiveDoc } from '../docs.ts';
 import type { TableViewState } from '../state/types.ts';
 import { renderSustained } from './sustained-traffic-text.ts';
 
+/** The part of the app host (Controller) this feature uses, with what the features it calls use. */
+type Host = Pick<Controller, 'fullObject' | 'pushText' | 'session' | 'state' | 'toast'>;
+
 /**
  * `t` on a service with `20/s for 60s`: a steady load through the service for that long (a load
  * generator for the autoscaling walkthrough), live per-second bars and which pod answered. Leaving
  * the view stops it.
  */
-export function startSustained(c: Controller, view: TableViewState, row: Row, rate: number, seconds: number): void {
+export function startSustained(c: Host, view: TableViewState, row: Row, rate: number, seconds: number): void {
   const session = c.session;
   const podsInfo = session?.registry.get('pods');
   if (!session || !podsInfo) return;

@@ -17,9 +17,12 @@ import {
   DEFAULT_CONTAINER_ANNOTATION,
 } from '../../api-types/pod-spec.ts';
 
+/** The part of the app host (Controller) this feature uses, with what the features it calls use. */
+type Host = Pick<Controller, 'ask' | 'fullObject' | 'handOver' | 'selection' | 'session' | 'toast'>;
+
 /** Connects the real terminal to an exec session until the remote shell exits. */
 async function runShell(
-  c: Controller,
+  c: Host,
   io: TerminalIO,
   ns: string,
   pod: string,
@@ -75,7 +78,7 @@ const EDIT_HEADER =
   '# and an empty file aborts the edit. If an error occurs while saving, this file\n' +
   '# is reopened with the relevant failures.\n#\n';
 
-export function terminalCommands(c: Controller) {
+export function terminalCommands(c: Host) {
   return {
     'pod.shell': () => {
       const sel = c.selection();

@@ -7,6 +7,9 @@ import type { CommandHandlers } from '../keys/keymap.ts';
 import { parseLoad } from './load-spec.ts';
 import { startSustained } from './sustained-traffic.ts';
 
+/** The part of the app host (Controller) this feature uses, with what the features it calls use. */
+type Host = Pick<Controller, 'ask' | 'fullObject' | 'pushText' | 'selection' | 'session' | 'state' | 'toast'>;
+
 function bar(n: number, max: number, width: number): string {
   const w = max > 0 ? Math.round((n / max) * width) : 0;
   return '█'.repeat(w) + ' '.repeat(width - w);
@@ -46,7 +49,7 @@ class TrafficDoc extends BaseDoc {
 }
 
 /** `t` on a service: send requests through it (a burst, or a rate for a time) and show which pods answered. */
-export function trafficCommands(c: Controller) {
+export function trafficCommands(c: Host) {
   return {
     'svc.traffic': () => {
       const sel = c.selection();

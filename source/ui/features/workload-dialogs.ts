@@ -4,6 +4,9 @@ import { errorMessage } from '../../client/errors.ts';
 import { setPaused, undoWorkload, type WorkloadKind } from '../../client/rollout.ts';
 import type { Controller } from '../controller.ts';
 
+/** The part of the app host (Controller) this feature uses, with what the features it calls use. */
+type Host = Pick<Controller, 'ask' | 'config' | 'session' | 'toast'>;
+
 /**
  * The questions behind scale, set image, restart, undo and pause, for one workload: asked from a
  * table row and from inside the rollout view alike.
@@ -18,7 +21,7 @@ export interface WorkloadTarget {
 export const MAX_REPLICAS = 10_000;
 
 /** Runs a mutation and reports it in a toast. */
-export async function report(c: Controller, work: () => Promise<string | void>, success: string): Promise<void> {
+export async function report(c: Host, work: () => Promise<string | void>, success: string): Promise<void> {
   try {
     const msg = await work();
     c.toast(msg || success, 'success');
@@ -28,7 +31,7 @@ export async function report(c: Controller, work: () => Promise<string | void>, 
 }
 
 /** A yes/no question with Cancel focused. */
-export function confirm(c: Controller, title: string, message: string, confirmLabel: string, run: () => void): void {
+export function confirm(c: Host, title: string, message: string, confirmLabel: string, run: () => void): void {
   // config.yaml `confirm: never`: the user asked not to be asked.
   if (c.config.active.settings.confirm === 'never') return run();
   c.ask({ kind: 'confirm', title, message, confirm: confirmLabel, focus: 0, danger: true }, (a) => {
@@ -47,7 +50,7 @@ export function containersOf(obj: KObject): Array<{ name: string; image: string;
   return [...list(spec?.initContainers, true), ...list(spec?.containers, false)];
 }
 
-export function askScale(c: Controller, t: WorkloadTarget, current: number | undefined): void {
+export function askScale(c: Host, t: WorkloadTarget, current: number | undefined): void {
   const transport = c.session!.transport;
   c.ask(
     {
@@ -66,7 +69,7 @@ export function askScale(c: Controller, t: WorkloadTarget, current: number | und
   );
 }
 
-export function askImage(c: Controller, t: WorkloadTarget, obj: KObject): void {
+export function askImage(c: Host, t: WorkloadTarget, obj: KObject): void {
   const transport = c.session!.transport;
   const list = containersOf(obj);
   const askFor = (i: number) => {
@@ -92,7 +95,7 @@ export function askImage(c: Controller, t: WorkloadTarget, obj: KObject): void {
   );
 }
 
-export function confirmRestart(c: Controller, t: WorkloadTarget): void {
+export function confirmRestart(c: Host, t: WorkloadTarget): void {
   const transport = c.session!.transport;
   confirm(
     c,
@@ -105,7 +108,7 @@ export function confirmRestart(c: Controller, t: WorkloadTarget): void {
 
 /** `kubectl rollout undo`; like kubectl, a paused deployment must be resumed first. */
 export function confirmUndo(
-  c: Controller,
+  c: Host,
   t: WorkloadTarget,
   paused: boolean,
   toRevision?: number,
@@ -129,7 +132,7 @@ export function confirmUndo(
 }
 
 /** `kubectl rollout pause` / `resume`: no question, it is undone by the same key. */
-export function togglePause(c: Controller, t: WorkloadTarget, paused: boolean): void {
+export function togglePause(c: Host, t: WorkloadTarget, paused: boolean): void {
   const transport = c.session!.transport;
   void report(c, () => setPaused(transport, t.ref, !paused), `${t.what} ${paused ? 'resumed' : 'paused'}`);
 }

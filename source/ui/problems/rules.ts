@@ -1,3 +1,5 @@
+import type { ObjectReference } from 'kubernetes-types/core/v1.d.ts';
+import type { EventObject } from '../../api-types/event.ts';
 import type { KObject } from '../../api-types/index.ts';
 import { condition, containerReason, containerStatuses, podSummary } from '../xray/pod-status.ts';
 
@@ -140,7 +142,7 @@ export function podProblems(pod: KObject): Problem[] {
   return [];
 }
 
-function deploymentProblems(d: KObject): Problem[] {
+export function deploymentProblems(d: KObject): Problem[] {
   const progressing = condition(d, 'Progressing');
   if (progressing?.reason === 'ProgressDeadlineExceeded') {
     return [
@@ -173,7 +175,7 @@ function deploymentProblems(d: KObject): Problem[] {
   return [];
 }
 
-function statefulSetProblems(s: KObject): Problem[] {
+export function statefulSetProblems(s: KObject): Problem[] {
   const want = s.spec?.replicas ?? 1;
   const ready = s.status?.readyReplicas ?? 0;
   return ready < want
@@ -191,7 +193,7 @@ function statefulSetProblems(s: KObject): Problem[] {
     : [];
 }
 
-function daemonSetProblems(s: KObject): Problem[] {
+export function daemonSetProblems(s: KObject): Problem[] {
   const want = s.status?.desiredNumberScheduled ?? 0;
   const ready = s.status?.numberReady ?? 0;
   return ready < want
@@ -201,7 +203,7 @@ function daemonSetProblems(s: KObject): Problem[] {
 
 const PRESSURE = ['MemoryPressure', 'DiskPressure', 'PIDPressure', 'NetworkUnavailable'];
 
-function nodeProblems(n: KObject): Problem[] {
+export function nodeProblems(n: KObject): Problem[] {
   const ready = condition(n, 'Ready');
   if (ready?.status !== 'True') {
     return [
@@ -221,39 +223,38 @@ function nodeProblems(n: KObject): Problem[] {
   );
 }
 
-function serviceProblems(services: readonly KObject[], slices: readonly KObject[]): Problem[] {
-  const ready = new Map<string, number>();
-  for (const s of slices) {
-    const svc = s.metadata.labels?.['kubernetes.io/service-name'];
-    if (!svc) continue;
-    const key = `${s.metadata.namespace}/${svc}`;
-    const n = ((s.endpoints ?? []) as Array<{ conditions?: { ready?: boolean } }>).filter(
-      (e) => e.conditions?.ready !== false,
-    ).length;
-    ready.set(key, (ready.get(key) ?? 0) + n);
-  }
-  return services
-    .filter(
-      (svc) => svc.spec?.type !== 'ExternalName' && svc.spec?.selector && Object.keys(svc.spec.selector).length > 0,
-    )
-    .filter((svc) => !ready.get(`${svc.metadata.namespace}/${svc.metadata.name}`))
-    .map((svc) => {
-      const sel = Object.entries(svc.spec.selector as Record<string, string>)
-        .map(([k, v]) => `${k}=${v}`)
-        .join(',');
-      return problem(
-        svc,
-        'services',
-        'svc',
-        2,
-        'NoReadyEndpoints',
-        `no ready pod matches ${sel}`,
-        ":xray svc, the pods' labels",
-      );
-    });
+/** A slice's ready endpoints and the `namespace/name` of its Service; undefined for a slice of none. */
+export function sliceReady(slice: KObject): { service: string; ready: number } | undefined {
+  const svc = slice.metadata.labels?.['kubernetes.io/service-name'];
+  if (!svc) return undefined;
+  const ready = ((slice.endpoints ?? []) as Array<{ conditions?: { ready?: boolean } }>).filter(
+    (e) => e.conditions?.ready !== false,
+  ).length;
+  return { service: `${slice.metadata.namespace}/${svc}`, ready };
 }
 
-function pvcProblems(pvc: KObject): Problem[] {
+/** A Service with a selector whose slices hold `ready` ready endpoints in all. */
+export function serviceProblems(svc: KObject, ready: number): Problem[] {
+  if (svc.spec?.type === 'ExternalName' || !svc.spec?.selector || Object.keys(svc.spec.selector).length === 0)
+    return [];
+  if (ready) return [];
+  const sel = Object.entries(svc.spec.selector as Record<string, string>)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(',');
+  return [
+    problem(
+      svc,
+      'services',
+      'svc',
+      2,
+      'NoReadyEndpoints',
+      `no ready pod matches ${sel}`,
+      ":xray svc, the pods' labels",
+    ),
+  ];
+}
+
+export function pvcProblems(pvc: KObject): Problem[] {
   if (pvc.status?.phase === 'Pending')
     return [
       problem(
@@ -272,57 +273,47 @@ function pvcProblems(pvc: KObject): Problem[] {
 }
 
 /** When an event last happened (series, lastTimestamp, eventTime, creation). */
-export function eventTime(e: KObject): number {
+export function eventTime(e: EventObject): number {
   const t =
     e.series?.lastObservedTime ?? e.lastTimestamp ?? e.eventTime ?? e.firstTimestamp ?? e.metadata.creationTimestamp;
   return t ? Date.parse(t) : 0;
 }
 
-/** Recent Warning events, one per object and reason, about objects no other rule flagged. */
-function eventProblems(events: readonly KObject[], flagged: ReadonlySet<string>, now: number): Problem[] {
-  const seen = new Map<string, Problem & { t: number }>();
-  for (const e of events) {
-    if (e.type !== 'Warning') continue;
-    const t = eventTime(e);
-    if (now - t > RECENT_EVENT_MS) continue;
-    const io = e.involvedObject ?? e.regarding ?? {};
-    if (io.uid && flagged.has(io.uid)) continue;
-    const key = `${io.uid ?? io.name}/${e.reason}`;
-    const prev = seen.get(key);
-    if (prev && prev.t >= t) continue;
-    const count = e.series?.count ?? e.count ?? 1;
-    const p = problem(
-      e,
-      'events',
-      'event',
-      1,
-      e.reason ?? 'Warning',
-      `${(io.kind ?? '').toLowerCase()}/${io.name ?? ''}: ${e.message ?? e.note ?? ''}${count > 1 ? ` (×${count})` : ''}`,
-      'enter the event, E events of the object',
-    );
-    seen.set(key, { ...p, t });
-  }
-  return [...seen.values()].map(({ t: _t, ...p }) => p);
+/**
+ * What the events rule needs of a Warning event: its group (one problem per object and reason),
+ * the uid of the object it is about (no problem when another rule flags that object) and when it
+ * last happened. Undefined for other events.
+ */
+export function warningEvent(e: EventObject): { group: string; about?: string; t: number } | undefined {
+  if (e.type !== 'Warning') return undefined;
+  const io: ObjectReference = e.involvedObject ?? e.regarding ?? {};
+  return { group: `${io.uid ?? io.name}/${e.reason}`, about: io.uid || undefined, t: eventTime(e) };
 }
 
-/** Every problem, most severe first, then by namespace, kind and name. */
-export function findProblems(input: ProblemInput, now: number): Problem[] {
-  const out: Problem[] = [];
-  for (const n of input.nodes ?? []) out.push(...nodeProblems(n));
-  for (const p of input.pods ?? []) out.push(...podProblems(p));
-  for (const d of input.deployments ?? []) out.push(...deploymentProblems(d));
-  for (const s of input.statefulsets ?? []) out.push(...statefulSetProblems(s));
-  for (const s of input.daemonsets ?? []) out.push(...daemonSetProblems(s));
-  out.push(...serviceProblems(input.services ?? [], input.endpointslices ?? []));
-  for (const c of input.persistentvolumeclaims ?? []) out.push(...pvcProblems(c));
-  const flagged = new Set(out.map((p) => p.uid));
-  out.push(...eventProblems(input.events ?? [], flagged, now));
-  return out.sort(
-    (a, b) =>
-      b.severity - a.severity ||
-      (a.namespace ?? '').localeCompare(b.namespace ?? '') ||
-      a.kind.localeCompare(b.kind) ||
-      a.name.localeCompare(b.name) ||
-      a.reason.localeCompare(b.reason),
+export function eventProblem(e: EventObject): Problem {
+  const io: ObjectReference = e.involvedObject ?? e.regarding ?? {};
+  const count = e.series?.count ?? e.count ?? 1;
+  return problem(
+    e,
+    'events',
+    'event',
+    1,
+    e.reason ?? 'Warning',
+    `${(io.kind ?? '').toLowerCase()}/${io.name ?? ''}: ${e.message ?? e.note ?? ''}${count > 1 ? ` (×${count})` : ''}`,
+    'enter the event, E events of the object',
+  );
+}
+
+// localeCompare's order, without its per-call cost.
+const collator = new Intl.Collator();
+
+/** Most severe first, then by namespace, kind, name and reason. */
+export function compareProblems(a: Problem, b: Problem): number {
+  return (
+    b.severity - a.severity ||
+    collator.compare(a.namespace ?? '', b.namespace ?? '') ||
+    collator.compare(a.kind, b.kind) ||
+    collator.compare(a.name, b.name) ||
+    collator.compare(a.reason, b.reason)
   );
 }

@@ -91,7 +91,8 @@ function applySgr(p: Pen, params: string): void {
 }
 
 // ESC [ params final: SGR when final is 'm'. Anything else starting with ESC makes the line opaque.
-const CSI = /^\x1b\[([0-9;?]*)([@-~])/;
+// Sticky: matched in place at lastIndex, without cutting a substring per escape.
+const CSI = /\x1b\[([0-9;?]*)([@-~])/y;
 const segmenter = new Intl.Segmenter();
 // Widths of the non-ASCII graphemes seen (box drawing, ellipsis, arrows…): few, and measuring is slow.
 const widths = new Map<string, number>();
@@ -116,7 +117,8 @@ export function parseLine(line: string): CellLine {
   while (i < line.length) {
     const c = line.charCodeAt(i);
     if (c === 0x1b) {
-      const m = CSI.exec(line.slice(i, i + 64));
+      CSI.lastIndex = i;
+      const m = CSI.exec(line);
       if (m && m[2] === 'm' && !m[1].includes('?')) {
         applySgr(pen, m[1]);
         style = styleKey(pen);
@@ -134,7 +136,26 @@ export function parseLine(line: string): CellLine {
       i++;
       continue;
     }
-    // Non-ASCII: take a whole grapheme up to the next escape and measure it.
+    // A box-drawing border, `…` or an arrow followed by ASCII (or nothing) is a grapheme of its
+    // own: no segmenting, which allocates for every line of every frame.
+    const next = i + 1 < line.length ? line.charCodeAt(i + 1) : 0;
+    if (next < 0x300 && (c < 0x600 || (c >= 0x2000 && c < 0x2c00))) {
+      const ch = line[i];
+      const w = widthOf(ch);
+      if (w === 0) {
+        if (chars.length) chars[chars.length - 1] += ch;
+      } else {
+        chars.push(ch);
+        styles.push(style);
+        if (w === 2) {
+          chars.push('');
+          styles.push(style);
+        }
+      }
+      i++;
+      continue;
+    }
+    // Other non-ASCII: take a whole grapheme up to the next escape and measure it.
     let end = line.indexOf('\x1b', i);
     if (end < 0) end = line.length;
     for (const { segment } of segmenter.segment(line.slice(i, end))) {

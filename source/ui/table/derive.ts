@@ -143,7 +143,7 @@ const PATCH_LIMIT = 0.1;
  * The previous result with a snapshot's watch changes applied: each removed row found by binary
  * search and cut out, each added row that passes the filter inserted at its place, the column
  * widths adjusted row by row. Undefined when the changes cannot be patched in (too many, or the
- * rows keep the source's own order).
+ * rows keep the source's own order and it gives no comparator for it).
  */
 export function patchDerived(
   prev: DerivedTable & { widths: WidthCounts },
@@ -151,12 +151,13 @@ export function patchDerived(
   opts: DeriveOptions,
 ): (DerivedTable & { widths: WidthCounts }) | undefined {
   const ch = snapshot.changes;
-  if (!ch || (snapshot.ordered && !opts.sort)) return undefined;
+  const own = snapshot.ordered && !opts.sort;
+  if (!ch || (own && !snapshot.order)) return undefined;
   if (ch.removed.length + ch.added.length > Math.max(64, PATCH_LIMIT * prev.rows.length)) return undefined;
   const columns = prev.columns;
   const f = compileFilter(opts.filter);
   const passes = (r: Row) => !f || f.test(columns.map((c) => cellValue(r, c)));
-  const order = rowOrder(columns, opts.sort);
+  const order = own ? snapshot.order! : rowOrder(columns, opts.sort);
   const rows = prev.rows.slice();
   const widths = prev.widths.clone();
   for (const r of ch.removed) {

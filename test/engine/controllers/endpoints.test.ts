@@ -3,6 +3,9 @@ import type { Component } from '../../../source/engine/context.ts';
 import { endpointsController } from '../../../source/engine/controllers/endpoints.ts';
 import { endpointSlicesController, SLICES } from '../../../source/engine/controllers/endpointslices.ts';
 import { runPod, setPodStatus, testContext, tick } from './endpoints-helpers.ts';
+import type { Endpoints, EndpointSubset } from 'kubernetes-types/core/v1.d.ts';
+import type { EndpointSlice } from 'kubernetes-types/discovery/v1.d.ts';
+import type { Kind } from '../../../source/api-types/index.ts';
 
 const running: Component[] = [];
 afterEach(async () => {
@@ -19,8 +22,18 @@ function setup() {
   return ctx;
 }
 
-const slicesOf = (ctx: ReturnType<typeof testContext>, svc: string) =>
+type Ctx = ReturnType<typeof testContext>;
+
+const slicesOf = (ctx: Ctx, svc: string): Kind<EndpointSlice>[] =>
   ctx.store.list(SLICES, { namespace: 'default', labelSelector: `kubernetes.io/service-name=${svc}` }).items;
+
+const endpointsOf = (ctx: Ctx, name: string): Kind<Endpoints> => ctx.store.get('endpoints', 'default', name)!;
+
+/** The Endpoints' first subset; the test fails here when there is none. */
+function firstSubset(ep: Kind<Endpoints>): EndpointSubset {
+  expect(ep.subsets?.[0]).toBeDefined();
+  return ep.subsets![0]!;
+}
 
 describe('Endpoints and EndpointSlice controllers', () => {
   it('list ready and not-ready pods with unnamed ports as name ""', async () => {
@@ -34,16 +47,16 @@ describe('Endpoints and EndpointSlice controllers', () => {
     runPod(ctx.store, 'c', { ip: '127.244.1.11', ready: false });
     runPod(ctx.store, 'other', { ip: '127.244.1.12', labels: { app: 'other' } });
     await tick();
-    const ep = ctx.store.get('endpoints', 'default', 'web')!;
+    const ep = endpointsOf(ctx, 'web');
     expect(ep.metadata.labels).toEqual({ app: 'web' });
     expect(ep.subsets).toHaveLength(1);
-    expect(ep.subsets[0].addresses.map((a: any) => a.ip)).toEqual(['127.244.1.10', '127.244.2.10']);
-    expect(ep.subsets[0].addresses[1]).toMatchObject({
+    expect(firstSubset(ep).addresses?.map((a) => a.ip)).toEqual(['127.244.1.10', '127.244.2.10']);
+    expect(firstSubset(ep).addresses?.[1]).toMatchObject({
       nodeName: 'node2',
       targetRef: { kind: 'Pod', namespace: 'default', name: 'b' },
     });
-    expect(ep.subsets[0].notReadyAddresses.map((a: any) => a.ip)).toEqual(['127.244.1.11']);
-    expect(ep.subsets[0].ports).toEqual([{ port: 80, protocol: 'TCP' }]);
+    expect(firstSubset(ep).notReadyAddresses?.map((a) => a.ip)).toEqual(['127.244.1.11']);
+    expect(firstSubset(ep).ports).toEqual([{ port: 80, protocol: 'TCP' }]);
 
     const [slice, ...rest] = slicesOf(ctx, 'web');
     expect(rest).toHaveLength(0);
@@ -102,11 +115,11 @@ describe('Endpoints and EndpointSlice controllers', () => {
     runPod(ctx.store, 'b', { ip: '127.244.1.11', ports: [{ name: 'web', containerPort: 9090 }] });
     runPod(ctx.store, 'c', { ip: '127.244.1.12', ports: [{ containerPort: 80 }] });
     await tick();
-    const ep = ctx.store.get('endpoints', 'default', 'web')!;
+    const ep = endpointsOf(ctx, 'web');
     const byPort = Object.fromEntries(
-      ep.subsets.map((s: any) => [
-        s.ports.map((p: any) => `${p.name}:${p.port}`).join(','),
-        s.addresses.map((a: any) => a.ip),
+      (ep.subsets ?? []).map((s) => [
+        s.ports?.map((p) => `${p.name}:${p.port}`).join(','),
+        s.addresses?.map((a) => a.ip),
       ]),
     );
     expect(byPort).toEqual({
@@ -137,17 +150,17 @@ describe('Endpoints and EndpointSlice controllers', () => {
     ctx.store.delete('pods', 'default', 'a');
     expect(ctx.store.get('pods', 'default', 'a')!.metadata.deletionTimestamp).toBeTruthy();
     await tick();
-    const ep = ctx.store.get('endpoints', 'default', 'web')!;
-    expect(ep.subsets[0].addresses.map((a: any) => a.ip)).toEqual(['127.244.1.11']);
-    expect(ep.subsets[0].notReadyAddresses).toBeUndefined();
+    const ep = endpointsOf(ctx, 'web');
+    expect(firstSubset(ep).addresses?.map((a) => a.ip)).toEqual(['127.244.1.11']);
+    expect(firstSubset(ep).notReadyAddresses).toBeUndefined();
     const [slice] = slicesOf(ctx, 'web');
-    expect(slice!.endpoints[0]).toMatchObject({
+    expect(slice!.endpoints?.[0]).toMatchObject({
       addresses: ['127.244.1.10'],
       conditions: { ready: false, serving: true, terminating: true },
     });
     ctx.store.forceRemove('pods', 'default', 'a');
     await tick();
-    expect(slicesOf(ctx, 'web')[0]!.endpoints.map((e: any) => e.addresses[0])).toEqual(['127.244.1.11']);
+    expect(slicesOf(ctx, 'web')[0]!.endpoints?.map((e) => e.addresses[0])).toEqual(['127.244.1.11']);
   });
 
   it('follow readiness, relabeling and scale to zero; keep an empty slice', async () => {
@@ -157,19 +170,19 @@ describe('Endpoints and EndpointSlice controllers', () => {
       spec: { selector: { app: 'web' }, ports: [{ port: 80 }] },
     });
     await tick();
-    expect(ctx.store.get('endpoints', 'default', 'web')!.subsets).toBeUndefined();
+    expect(endpointsOf(ctx, 'web').subsets).toBeUndefined();
     expect(slicesOf(ctx, 'web')).toMatchObject([{ endpoints: [] }]);
     runPod(ctx.store, 'a', { ip: '127.244.1.10', ready: false });
     await tick();
-    expect(ctx.store.get('endpoints', 'default', 'web')!.subsets[0].notReadyAddresses).toHaveLength(1);
+    expect(firstSubset(endpointsOf(ctx, 'web')).notReadyAddresses).toHaveLength(1);
     setPodStatus(ctx.store, 'a', '127.244.1.10', true);
     await tick();
-    expect(ctx.store.get('endpoints', 'default', 'web')!.subsets[0].addresses).toHaveLength(1);
+    expect(firstSubset(endpointsOf(ctx, 'web')).addresses).toHaveLength(1);
     ctx.store.mutate('pods', 'default', 'a', (p) => {
       p.metadata.labels = { app: 'moved' };
     });
     await tick();
-    expect(ctx.store.get('endpoints', 'default', 'web')!.subsets).toBeUndefined();
+    expect(endpointsOf(ctx, 'web').subsets).toBeUndefined();
     expect(slicesOf(ctx, 'web')).toMatchObject([{ endpoints: [] }]);
     expect(slicesOf(ctx, 'web')[0]!.ports).toBeUndefined();
   });
@@ -205,7 +218,7 @@ describe('Endpoints and EndpointSlice controllers', () => {
       subsets: [{ addresses: [{ ip: '127.0.0.5' }], ports: [{ port: 80 }] }],
     });
     await tick();
-    expect(ctx.store.get('endpoints', 'default', 'manual')!.subsets[0].addresses[0].ip).toBe('127.0.0.5');
+    expect(firstSubset(endpointsOf(ctx, 'manual')).addresses?.[0]?.ip).toBe('127.0.0.5');
     expect(slicesOf(ctx, 'manual')).toHaveLength(0);
   });
 
@@ -218,7 +231,7 @@ describe('Endpoints and EndpointSlice controllers', () => {
     await tick();
     const t0 = performance.now();
     runPod(ctx.store, 'a', { ip: '127.244.1.10' });
-    while (!slicesOf(ctx, 'web')[0]?.endpoints.length) await new Promise((r) => setTimeout(r, 1));
+    while (!slicesOf(ctx, 'web')[0]?.endpoints?.length) await new Promise((r) => setTimeout(r, 1));
     expect(performance.now() - t0).toBeLessThan(100);
   });
 

@@ -1,3 +1,4 @@
+import type { EventObject } from '../../../source/api-types/event.ts';
 import type { KObject } from '../../../source/api-types/index.ts';
 import { FakeClock, rfc3339 } from '../../../source/engine/clock.ts';
 import type { Component, EngineConfig, EngineContext, NodeConfig } from '../../../source/engine/context.ts';
@@ -215,6 +216,6 @@ export function livePods(store: Store, app: string, ns = 'default'): KObject[] {
     .items.filter((p) => !p.metadata.deletionTimestamp);
 }
 
-export function events(store: Store, name?: string): KObject[] {
-  return store.list('events').items.filter((e) => !name || e.involvedObject?.name === name);
+export function events(store: Store, name?: string): EventObject[] {
+  return store.list('events').items.filter((e: EventObject) => !name || e.involvedObject?.name === name);
 }

@@ -2,6 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { hostPathPolicy } from '../../../source/engine/kubelet/volumes/host-path.ts';
+import type { EventObject } from '../../../source/api-types/event.ts';
 import type { KObject } from '../../../source/api-types/index.ts';
 import { FakeClock } from '../../../source/engine/clock.ts';
 import type { NodeConfig } from '../../../source/engine/context.ts';
@@ -34,7 +35,7 @@ export interface Harness {
   /** Move the clock in steps, settling after each. */
   advance(ms: number, step?: number): Promise<void>;
   pod(name: string): KObject | undefined;
-  events(name: string): KObject[];
+  events(name: string): EventObject[];
   /** Restart the kubelet over the same store (engine restart). */
   restart(): Promise<void>;
   stop(): Promise<void>;
@@ -91,7 +92,7 @@ export async function startHarness(): Promise<Harness> {
       }
     },
     pod: (name) => store.get('pods', 'default', name),
-    events: (name) => store.list('events').items.filter((e) => e.involvedObject?.name === name),
+    events: (name) => store.list('events').items.filter((e: EventObject) => e.involvedObject?.name === name),
     async restart() {
       watch.stop();
       writer.stop();
@@ -109,5 +110,5 @@ export async function startHarness(): Promise<Harness> {
 }
 
 export function reasons(h: Harness, name: string): string[] {
-  return h.events(name).map((e) => e.reason);
+  return h.events(name).map((e) => e.reason ?? '');
 }

@@ -60,7 +60,7 @@ describe('pod worker', () => {
     expect(pulled.message).toBe(
       'Successfully pulled image "nginx:1.25" in 1s (1s including waiting). Image size: 72950530 bytes.',
     );
-    expect(pulled.involvedObject.fieldPath).toBe('spec.containers{nginx}');
+    expect(pulled.involvedObject?.fieldPath).toBe('spec.containers{nginx}');
     expect(pulled.source).toEqual({ component: 'kubelet', host: 'node1' });
 
     // The image is now on the node.

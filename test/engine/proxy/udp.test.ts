@@ -126,6 +126,25 @@ describe('service proxy: UDP ports', () => {
     expect([...seen].sort()).toEqual(['a:y', 'b:y']);
   });
 
+  it('ends a flow whose endpoint leaves the service: the next datagram goes to a live endpoint', async () => {
+    const t = setup();
+    for (const [n, ip] of [
+      ['a', '127.246.4.10'],
+      ['b', '127.246.4.11'],
+    ] as const) {
+      runPod(t.ctx.store, n, { labels: { app: 'echo' }, ip, ports: [{ containerPort: 9000, protocol: 'UDP' }] });
+      await echo(n, ip);
+    }
+    await waitFor(async () => (await ask(t.ip, 5353)) !== undefined);
+    const c = await client();
+    const first = (await c.send(t.ip, 5353, '1'))!.split(':')[0]!;
+    const other = first === 'a' ? 'b' : 'a';
+    // The pod goes away while its server still answers: only the proxy can move the flow.
+    t.ctx.store.forceRemove('pods', 'default', first);
+    expect(await waitFor(async () => (await c.send(t.ip, 5353, '2')) === `${other}:2`, 5000)).toBe(true);
+    for (let i = 0; i < 3; i++) expect(await c.send(t.ip, 5353, String(i))).toBe(`${other}:${i}`);
+  });
+
   it('sends a client to the same endpoint under sessionAffinity ClientIP', async () => {
     const t = setup({ sessionAffinity: 'ClientIP' });
     for (const [n, ip] of [

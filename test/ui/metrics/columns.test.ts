@@ -95,4 +95,42 @@ describe('usage columns', () => {
     expect(calls).toBe(4);
     expect(seen).toEqual([true]);
   });
+
+  it('the poller publishes a new version only when the figures changed', async () => {
+    const info = (plural: string, namespaced: boolean) => ({
+      group: 'metrics.k8s.io',
+      version: 'v1beta1',
+      kind: plural,
+      plural,
+      singular: '',
+      namespaced,
+      shortNames: [],
+      verbs: ['get', 'list'],
+      categories: [],
+      subresources: [],
+    });
+    let polls = 0;
+    const podList = (cpu: string) => ({
+      items: [
+        { metadata: { name: 'web', namespace: 'a' }, containers: [{ name: 'c', usage: { cpu, memory: '1Mi' } }] },
+      ],
+    });
+    const transport = {
+      json: async ({ path }: { path: string }) => {
+        if (path.endsWith('/nodes'))
+          return { items: [{ metadata: { name: 'n1' }, usage: { cpu: '1', memory: '1Gi' } }] };
+        polls++;
+        return podList(polls < 3 ? '5m' : '7m'); // the same twice, then changed
+      },
+    } as unknown as Transport;
+    const p = new MetricsPoller(transport, new ResourceRegistry([info('pods', true), info('nodes', false)]), 10, 10);
+    const versions: number[] = [];
+    const off = p.subscribe(() => versions.push(p.getSnapshot().version));
+    await new Promise<void>((resolve) => {
+      const check = setInterval(() => polls >= 4 && (clearInterval(check), resolve()), 5);
+    });
+    off();
+    expect(versions).toEqual([1, 2]); // the first figures, then the change; the repeats published nothing
+    expect(p.getSnapshot().pods.get('a/web')?.cpu).toBeCloseTo(0.007);
+  });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { KObject } from '../../../source/api-types/index.ts';
-import { findProblems, RECENT_EVENT_MS } from '../../../source/ui/problems/rules.ts';
+import { findProblems } from '../../../source/ui/problems/model.ts';
+import { RECENT_EVENT_MS } from '../../../source/ui/problems/rules.ts';
 import { deployment, meta, pod } from '../xray/fixtures.ts';
 
 const NOW = Date.parse('2026-06-01T12:00:00Z');

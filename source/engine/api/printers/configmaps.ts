@@ -1,4 +1,5 @@
-import type { KObject } from '../../../api-types/index.ts';
+import type { ConfigMap } from 'kubernetes-types/core/v1.d.ts';
+import type { Kind } from '../../../api-types/index.ts';
 import { translateTimestampSince } from './age.ts';
 import { ageColumn, column, nameColumn, type TablePrinter } from './common.ts';
 
@@ -8,7 +9,7 @@ function size(map: Record<string, unknown> | undefined): number {
 
 export const table: TablePrinter = {
   columns: [nameColumn, column('Data', 'string', 'Data contains the configuration data.'), ageColumn],
-  row(obj: KObject, now: number) {
+  row(obj: Kind<ConfigMap>, now: number) {
     return [
       obj.metadata.name,
       size(obj.data) + size(obj.binaryData),

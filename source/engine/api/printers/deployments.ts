@@ -1,4 +1,5 @@
 import type { KObject } from '../../../api-types/index.ts';
+import { labelSelectorString } from '../../../api-types/label-selector.ts';
 import { translateTimestampSince } from './age.ts';
 import {
   ageColumn,
@@ -7,7 +8,6 @@ import {
   containerNames,
   containersColumn,
   imagesColumn,
-  labelSelectorString,
   nameColumn,
   type TablePrinter,
 } from './common.ts';

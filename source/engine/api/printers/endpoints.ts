@@ -1,5 +1,5 @@
-import type { EndpointAddress, EndpointSubset } from 'kubernetes-types/core/v1.d.ts';
-import type { KObject } from '../../../api-types/index.ts';
+import type { EndpointAddress, Endpoints, EndpointSubset } from 'kubernetes-types/core/v1.d.ts';
+import type { Kind } from '../../../api-types/index.ts';
 import { translateTimestampSince } from './age.ts';
 import { ageColumn, column, listWithMore, nameColumn, type TablePrinter } from './common.ts';
 
@@ -50,7 +50,7 @@ export const table: TablePrinter = {
     column('Endpoints', 'string', 'The set of all endpoints is the union of all subsets.'),
     ageColumn,
   ],
-  row(obj: KObject, now: number) {
+  row(obj: Kind<Endpoints>, now: number) {
     return [
       obj.metadata.name,
       formatEndpoints(obj.subsets),

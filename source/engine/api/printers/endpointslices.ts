@@ -1,5 +1,5 @@
-import type { Endpoint, EndpointPort } from 'kubernetes-types/discovery/v1.d.ts';
-import type { KObject } from '../../../api-types/index.ts';
+import type { Endpoint, EndpointPort, EndpointSlice } from 'kubernetes-types/discovery/v1.d.ts';
+import type { Kind } from '../../../api-types/index.ts';
 import { translateTimestampSince } from './age.ts';
 import { ageColumn, column, listWithMore, nameColumn, type TablePrinter } from './common.ts';
 
@@ -39,7 +39,7 @@ export const table: TablePrinter = {
     column('Endpoints', 'string', 'endpoints is a list of unique endpoints in this slice.'),
     ageColumn,
   ],
-  row(obj: KObject, now: number) {
+  row(obj: Kind<EndpointSlice>, now: number) {
     return [
       obj.metadata.name,
       obj.addressType ?? '',

@@ -1,9 +1,10 @@
-import type { KObject } from '../../../api-types/index.ts';
+import type { ObjectReference } from 'kubernetes-types/core/v1.d.ts';
+import type { EventObject } from '../../../api-types/event.ts';
 import { humanDuration, timestampMs, translateTimestampSince } from './age.ts';
 import { column, type TablePrinter } from './common.ts';
 
 /** `component, host`, falling back to reportingComponent/reportingInstance; no `, ` without a host. */
-function source(ev: KObject): string {
+function source(ev: EventObject): string {
   const component = ev.source?.component || ev.reportingComponent || '';
   const instance = ev.source?.host || ev.reportingInstance || '';
   return instance ? `${component}, ${instance}` : component;
@@ -32,7 +33,7 @@ export const table: TablePrinter = {
     column('Count', 'string', 'The number of times this event has occurred.', 1),
     column('Name', 'string', 'Name must be unique within a namespace.', 1, 'name'),
   ],
-  row(ev: KObject, now: number) {
+  row(ev: EventObject, now: number) {
     const first = timestampMs(ev.firstTimestamp);
     const firstSeen = Number.isNaN(first) ? translateTimestampSince(ev.eventTime, now) : humanDuration(now - first);
     const last = timestampMs(ev.lastTimestamp);
@@ -44,7 +45,7 @@ export const table: TablePrinter = {
     } else if (count === 0) {
       count = 1; // singleton events from the events.k8s.io API carry no count
     }
-    const involved = ev.involvedObject ?? {};
+    const involved: ObjectReference = ev.involvedObject ?? {};
     const kind = String(involved.kind ?? '').toLowerCase();
     return [
       lastSeen,

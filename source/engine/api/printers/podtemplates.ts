@@ -1,4 +1,5 @@
-import type { KObject } from '../../../api-types/index.ts';
+import type { PodTemplate } from 'kubernetes-types/core/v1.d.ts';
+import type { Kind } from '../../../api-types/index.ts';
 import { column, containerImages, containerNames, formatLabels, nameColumn, type TablePrinter } from './common.ts';
 
 export const table: TablePrinter = {
@@ -8,7 +9,7 @@ export const table: TablePrinter = {
     column('Images', 'string', 'Images referenced by each container in the template.'),
     column('Pod Labels', 'string', 'The labels for the pod template.'),
   ],
-  row(obj: KObject) {
+  row(obj: Kind<PodTemplate>) {
     const containers = obj.template?.spec?.containers;
     return [
       obj.metadata.name,

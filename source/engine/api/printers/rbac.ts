@@ -1,13 +1,12 @@
-import type { KObject } from '../../../api-types/index.ts';
+import type { RoleBinding } from 'kubernetes-types/rbac/v1.d.ts';
+import type { Kind, KObject } from '../../../api-types/index.ts';
 import { translateTimestampSince } from './age.ts';
 import { ageColumn, column, nameColumn, type TablePrinter } from './common.ts';
 
-const subjects = (o: KObject, kind: string) =>
+const subjects = (o: Kind<RoleBinding>, kind: string) =>
   (o.subjects ?? [])
-    .filter((s: { kind?: string }) => s?.kind === kind)
-    .map((s: { name?: string; namespace?: string }) =>
-      kind === 'ServiceAccount' ? `${s.namespace ?? ''}/${s.name}` : s.name,
-    )
+    .filter((s) => s?.kind === kind)
+    .map((s) => (kind === 'ServiceAccount' ? `${s.namespace ?? ''}/${s.name}` : s.name))
     .join(', ');
 
 /** RoleBindings and ClusterRoleBindings: NAME ROLE AGE, wide USERS GROUPS SERVICEACCOUNTS. */
@@ -20,7 +19,7 @@ export const bindingTable: TablePrinter = {
     column('Groups', 'string', 'Groups in this binding.', 1),
     column('ServiceAccounts', 'string', 'ServiceAccounts in this binding.', 1),
   ],
-  row(o: KObject, now: number) {
+  row(o: Kind<RoleBinding>, now: number) {
     return [
       o.metadata.name,
       `${o.roleRef?.kind ?? ''}/${o.roleRef?.name ?? ''}`,

@@ -1,4 +1,5 @@
-import type { KObject } from '../../../api-types/index.ts';
+import type { ServiceAccount } from 'kubernetes-types/core/v1.d.ts';
+import type { Kind } from '../../../api-types/index.ts';
 import { translateTimestampSince } from './age.ts';
 import { ageColumn, column, nameColumn, type TablePrinter } from './common.ts';
 
@@ -8,7 +9,7 @@ export const table: TablePrinter = {
     column('Secrets', 'string', 'Secrets pods running as this ServiceAccount are allowed to use.'),
     ageColumn,
   ],
-  row(obj: KObject, now: number) {
+  row(obj: Kind<ServiceAccount>, now: number) {
     return [obj.metadata.name, obj.secrets?.length ?? 0, translateTimestampSince(obj.metadata.creationTimestamp, now)];
   },
 };

@@ -1,15 +1,16 @@
-import type { KObject } from '../../../api-types/index.ts';
+import type { ClusterRole } from 'kubernetes-types/rbac/v1.d.ts';
+import type { Kind, KObject } from '../../../api-types/index.ts';
 import { jsonEqual } from '../../store/freeze.ts';
-import { labelSelectorToString } from '../../store/selectors.ts';
+import { labelSelectorString } from '../../../api-types/label-selector.ts';
 import type { Store } from '../../store/store.ts';
 import { CLUSTER_ROLES, rulesOf } from './resolver.ts';
 import type { PolicyRule } from './rules.ts';
 
 /** The rules an aggregated ClusterRole should hold: those of every ClusterRole its selectors pick. */
-function aggregatedRules(store: Store, role: KObject): PolicyRule[] {
+function aggregatedRules(store: Store, role: Kind<ClusterRole>): PolicyRule[] {
   const picked = new Map<string, KObject>();
   for (const sel of role.aggregationRule?.clusterRoleSelectors ?? []) {
-    const labelSelector = labelSelectorToString(sel);
+    const labelSelector = labelSelectorString(sel);
     if (!labelSelector) continue;
     for (const o of store.list(CLUSTER_ROLES, { labelSelector }).items)
       if (o.metadata.name !== role.metadata.name) picked.set(o.metadata.name!, o);
@@ -28,7 +29,7 @@ export function reconcileAggregation(store: Store): void {
     const rules = aggregatedRules(store, role);
     if (jsonEqual(rules, role.rules ?? [])) continue;
     try {
-      store.update(CLUSTER_ROLES, { ...structuredClone(role), rules } as KObject);
+      store.update(CLUSTER_ROLES, { ...structuredClone(role), rules });
     } catch {
       // A concurrent change triggers another pass.
     }

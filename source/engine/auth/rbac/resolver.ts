@@ -1,4 +1,4 @@
-import type { KObject } from '../../../api-types/index.ts';
+import type { Kind, KObject } from '../../../api-types/index.ts';
 import type { Store } from '../../store/store.ts';
 import { serviceAccountUsername, type UserInfo } from '../user.ts';
 import type { PolicyRule } from './rules.ts';
@@ -22,6 +22,9 @@ export interface RoleRef {
   name?: string;
   apiGroup?: string;
 }
+
+/** A RoleBinding or ClusterRoleBinding: the fields the resolver reads. */
+type Binding = Kind<{ subjects?: Subject[]; roleRef?: RoleRef }>;
 
 function appliesTo(user: UserInfo, s: Subject, bindingNs: string): boolean {
   if (!s?.name) return false;
@@ -56,20 +59,25 @@ export class RuleResolver {
     return role ? rulesOf(role) : undefined;
   }
 
+  private bindings(resource: string, namespace?: string): Binding[] {
+    return this.store.list(resource, namespace ? { namespace } : {}).items;
+  }
+
   /** Cluster-wide rules plus, with a namespace, that namespace's. */
   rulesFor(user: UserInfo, namespace: string): PolicyRule[] {
     const key = `${user.name}\0${user.groups.join('\0')}\0${namespace}`;
     let rules = this.cache.get(key);
     if (rules) return rules;
     rules = [];
-    for (const b of this.store.list(CLUSTER_ROLE_BINDINGS).items) {
-      if (!(b.subjects ?? []).some((s: Subject) => appliesTo(user, s, ''))) continue;
+    for (const b of this.bindings(CLUSTER_ROLE_BINDINGS)) {
+      if (!(b.subjects ?? []).some((s) => appliesTo(user, s, ''))) continue;
       if (b.roleRef?.kind !== 'ClusterRole') continue;
       rules.push(...(this.roleRefRules(b.roleRef, '') ?? []));
     }
     if (namespace) {
-      for (const b of this.store.list(ROLE_BINDINGS, { namespace }).items) {
-        if (!(b.subjects ?? []).some((s: Subject) => appliesTo(user, s, namespace))) continue;
+      for (const b of this.bindings(ROLE_BINDINGS, namespace)) {
+        if (!(b.subjects ?? []).some((s) => appliesTo(user, s, namespace))) continue;
+        if (!b.roleRef) continue;
         rules.push(...(this.roleRefRules(b.roleRef, namespace) ?? []));
       }
     }

@@ -1,13 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { labelSelectorString } from '../../../../source/api-types/label-selector.ts';
 import { table as daemonsets } from '../../../../source/engine/api/printers/daemonsets.ts';
 import { table as deployments } from '../../../../source/engine/api/printers/deployments.ts';
 import { table as replicasets } from '../../../../source/engine/api/printers/replicasets.ts';
 import { table as statefulsets } from '../../../../source/engine/api/printers/statefulsets.ts';
-import {
-  formatLabelSelector,
-  formatLabels,
-  labelSelectorString,
-} from '../../../../source/engine/api/printers/common.ts';
+import { formatLabelSelector, formatLabels } from '../../../../source/engine/api/printers/common.ts';
 import { NOW, obj } from './helpers.ts';
 
 const template = (...containers: Array<[string, string]>) => ({
