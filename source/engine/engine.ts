@@ -151,6 +151,7 @@ export async function startEngine(opts: EngineOptions): Promise<Engine> {
       }
       server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));
+      ctx.recorder.stop();
       store.close();
     },
   };

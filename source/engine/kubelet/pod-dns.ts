@@ -119,6 +119,8 @@ interface Tracked {
   pod: KObject;
   podIP: string;
   dir: string;
+  /** The files are on disk (written when a container first looks: see VolumeMount.prepare). */
+  written: boolean;
 }
 
 /**
@@ -134,22 +136,25 @@ export class PodDnsFiles {
     private readonly dns: DnsSource | undefined,
   ) {}
 
-  /** Write the pod's files (again) and return the mounts for its containers. */
+  /** The mounts of the pod's files for a container; they are (re)written before it first looks. */
   mounts(pod: KObject, podIP: string): VolumeMount[] {
     const uid = pod.metadata.uid!;
     const dir = join(this.rootDir, uid, '.dns');
-    this.pods.set(uid, { pod, podIP, dir });
-    mkdirSync(dir, { recursive: true });
-    const out: VolumeMount[] = [];
-    if (!pod.spec?.hostNetwork) {
-      writeFileSync(join(dir, 'hosts'), podHostsFile(pod, podIP, this.dns));
-      out.push({ hostPath: join(dir, 'hosts'), containerPath: '/etc/hosts', readOnly: false });
-    }
+    const t: Tracked = { pod, podIP, dir, written: false };
+    this.pods.set(uid, t);
+    const hosts = !pod.spec?.hostNetwork;
     const resolv = podResolvConf(pod, this.dns?.ip ?? '');
-    if (resolv !== undefined) {
-      writeFileSync(join(dir, 'resolv.conf'), resolv);
-      out.push({ hostPath: join(dir, 'resolv.conf'), containerPath: '/etc/resolv.conf', readOnly: false });
-    }
+    const prepare = () => {
+      if (t.written) return;
+      mkdirSync(dir, { recursive: true });
+      if (hosts) writeFileSync(join(dir, 'hosts'), podHostsFile(pod, podIP, this.dns));
+      if (resolv !== undefined) writeFileSync(join(dir, 'resolv.conf'), resolv);
+      t.written = true;
+    };
+    const out: VolumeMount[] = [];
+    if (hosts) out.push({ hostPath: join(dir, 'hosts'), containerPath: '/etc/hosts', readOnly: false, prepare });
+    if (resolv !== undefined)
+      out.push({ hostPath: join(dir, 'resolv.conf'), containerPath: '/etc/resolv.conf', readOnly: false, prepare });
     return out;
   }
 
@@ -161,7 +166,7 @@ export class PodDnsFiles {
   refreshHosts(): void {
     if (this.dns?.mode !== 'hosts') return;
     for (const t of this.pods.values()) {
-      if (t.pod.spec?.hostNetwork) continue;
+      if (t.pod.spec?.hostNetwork || !t.written) continue;
       try {
         // Same inode (truncate and write), so the bind mount inside the sandbox sees it.
         writeFileSync(join(t.dir, 'hosts'), podHostsFile(t.pod, t.podIP, this.dns));

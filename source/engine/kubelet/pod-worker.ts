@@ -9,7 +9,7 @@ import { buildPodStatus, podPhase, type ContainerStatus, type PodStatusDoc, type
 import { publishPortMappings } from './port-map.ts';
 import type { SlotHost } from './slot-host.ts';
 import type { WorkerDeps } from './worker-deps.ts';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { PodVolumes } from './volumes/pod-volumes.ts';
@@ -46,6 +46,8 @@ export class PodWorker implements SlotHost {
   /** Volume set-up and refreshes, one at a time. */
   private volumeWork: Promise<unknown> = Promise.resolve();
   private refreshTimer: unknown;
+  /** Termination message files made so far (see terminationMount). */
+  private terminationFiles = new Set<string>();
 
   constructor(
     private deps: WorkerDeps,
@@ -152,10 +154,19 @@ export class PodWorker implements SlotHost {
     const path = container?.terminationMessagePath;
     if (typeof path !== 'string' || !path.startsWith('/')) return [];
     const file = this.terminationFile(String(container.name));
-    // One empty file per start: done in place, it costs less than a trip through the I/O pool.
-    mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(file, '', { mode: 0o666 });
-    return [{ hostPath: file, containerPath: path, readOnly: false }];
+    // One empty file per start, made when the container first looks (a built-in one rarely does;
+    // no file reads as an empty message).
+    // A file an earlier instance made goes now: its message is not this instance's.
+    if (this.terminationFiles.has(file)) rmSync(file, { force: true });
+    let made = false;
+    const prepare = () => {
+      if (made) return;
+      mkdirSync(dirname(file), { recursive: true });
+      writeFileSync(file, '', { mode: 0o666 });
+      this.terminationFiles.add(file);
+      made = true;
+    };
+    return [{ hostPath: file, containerPath: path, readOnly: false, prepare }];
   }
 
   private terminationFile(container: string): string {

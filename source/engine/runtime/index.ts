@@ -179,6 +179,9 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
       workingDir,
       fresh: !spec.keepRootfs,
       linkVolumes: sandbox.available ? undefined : spec.volumes,
+      prepare: () => {
+        for (const v of spec.volumes ?? []) v.prepare?.();
+      },
     });
     // A process needs its filesystem now; a built-in container lays it out on first use.
     if (kind !== 'builtin-nginx' && kind !== 'builtin-idle') rootfs.ensure();

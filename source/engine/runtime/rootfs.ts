@@ -23,6 +23,8 @@ export interface RootfsOptions {
   fresh: boolean;
   /** Without a sandbox: volumes appear as symlinks in the rootfs (see volume-links.ts). */
   linkVolumes?: VolumeMount[];
+  /** Runs once before the rootfs is written: what else the container's view needs on disk (its volumes' files). */
+  prepare?: () => void;
 }
 
 /** A container filesystem whose layout is known at once and whose files are written on first use. */
@@ -60,6 +62,7 @@ export function lazyRootfs(rootfs: string, image: ResolvedImage, opts: RootfsOpt
     },
     ensure() {
       if (done) return;
+      opts.prepare?.();
       writeRootfs(layout, image, opts);
       done = true;
     },

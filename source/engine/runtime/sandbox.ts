@@ -47,6 +47,12 @@ export interface VolumeMount {
   hostPath: string;
   containerPath: string;
   readOnly?: boolean;
+  /**
+   * Writes what is behind `hostPath` (the kubelet's files: a token, /etc/hosts) if it is not
+   * there yet. The runtime calls it before a process starts, and for a built-in container when
+   * something first looks inside (exec, nginx serving a volume): most never do.
+   */
+  prepare?: () => void;
 }
 
 export interface SandboxView {

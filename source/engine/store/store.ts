@@ -130,6 +130,23 @@ export class Store {
     this.persistence?.close();
   }
 
+  private readers = new Map<string, () => void>();
+
+  /**
+   * Run `fn` before every read (get, list, watch) of a resource: a writer that buffers its
+   * writes (the event recorder) brings them in first, so no reader sees the store behind it.
+   * It runs outside any API request: its writes join the turn's batch instead of each
+   * committing alone (the response still commits them before its first byte leaves).
+   */
+  onRead(resource: string, fn: () => void): void {
+    this.readers.set(resource, fn);
+  }
+
+  private beforeRead(resource: string): void {
+    const fn = this.readers.get(resource);
+    if (fn) this.isolate(fn);
+  }
+
   /** Register an admission hook for a resource (see Admission). */
   admit(resource: string, hook: Admission): void {
     const list = this.admissions.get(resource) ?? [];
@@ -159,6 +176,7 @@ export class Store {
   }
 
   get(resource: string, namespace: string | undefined, name: string): KObject | undefined {
+    this.beforeRead(resource);
     return this.objects.get(resource)?.get(key(namespace, name));
   }
 
@@ -177,6 +195,7 @@ export class Store {
     resource: string,
     opts: ListOptions = {},
   ): { items: KObject[]; resourceVersion: string; continue?: string; remaining?: number } {
+    this.beforeRead(resource);
     const match = this.matcher(resource, opts);
     const all = this.sortedEntries(resource);
     let start = 0;
@@ -447,6 +466,7 @@ export class Store {
    * N is older than the log); without one (or "0") current objects arrive as ADDED first.
    */
   watch(resource: string, f: Filter & { resourceVersion?: string }, handler: (ev: StoreEvent) => void): WatchHandle {
+    this.beforeRead(resource);
     const match = this.matcher(resource, f);
     const w: Watcher = { resource, match, handler };
     const rvStr = f.resourceVersion;
@@ -471,6 +491,7 @@ export class Store {
   /** All objects of every kind (for dumps and tests). */
   dump(): Array<{ resource: string; object: KObject }> {
     const out: Array<{ resource: string; object: KObject }> = [];
+    for (const resource of this.readers.keys()) this.beforeRead(resource);
     for (const [resource, m] of this.objects) for (const o of m.values()) out.push({ resource, object: o });
     return out;
   }

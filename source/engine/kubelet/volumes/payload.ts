@@ -10,7 +10,7 @@ export class MountError extends Error {}
 export type TokenProvider = (
   pod: KObject,
   source: { audience?: string; expirationSeconds?: number },
-) => Promise<string | undefined>;
+) => string | undefined;
 
 export interface PayloadContext {
   store: Store;
@@ -115,7 +115,7 @@ function downwardPayload(ctx: PayloadContext, src: Volume, defaultMode: number):
 }
 
 /** The files of a configMap, secret, downwardAPI or projected volume; undefined for other kinds. */
-export async function volumePayload(ctx: PayloadContext, vol: Volume): Promise<Payload | undefined> {
+export function volumePayload(ctx: PayloadContext, vol: Volume): Payload | undefined {
   if (vol.configMap) {
     const src = vol.configMap as Volume;
     return keyedPayload(ctx, false, src, mode(src.defaultMode, DEFAULT_MODE));
@@ -141,7 +141,7 @@ export async function volumePayload(ctx: PayloadContext, vol: Volume): Promise<P
       else if (s.downwardAPI) out.push(...downwardPayload(ctx, s.downwardAPI as Volume, defaultMode));
       else if (s.serviceAccountToken) {
         const t = s.serviceAccountToken as { path?: string; audience?: string; expirationSeconds?: number };
-        const token = await ctx.tokens?.(ctx.pod, t);
+        const token = ctx.tokens?.(ctx.pod, t);
         // Without an issuer (an engine started without auth) the token file is left out.
         if (token !== undefined)
           out.push({ path: String(t.path ?? 'token'), data: Buffer.from(token), mode: defaultMode });

@@ -36,7 +36,10 @@ const PROJECTED = ['configMap', 'secret', 'downwardAPI', 'projected'];
  */
 export class PodVolumes {
   private paths = new Map<string, string>();
-  private digests = new Map<string, string>();
+  /** Each file volume: the digest of its files on disk, or undefined while they wait for a first look. */
+  private files = new Map<string, { volume: Volume; digest?: string }>();
+  /** The latest version of the pod (for the files written at a first look). */
+  private pod: KObject | undefined;
   private readOnlyClaims = new Set<string>();
 
   constructor(private deps: PodVolumesDeps) {}
@@ -55,12 +58,13 @@ export class PodVolumes {
     }
   }
 
-  /** Rewrite the files of ConfigMap/Secret/downward API volumes whose source changed. */
+  /** Rewrite the files of ConfigMap/Secret/downward API volumes whose source changed (files not made yet wait). */
   async refresh(pod: KObject): Promise<void> {
-    for (const v of volumesOf(pod)) {
-      if (!this.paths.has(v.name) || !PROJECTED.some((k) => v[k])) continue;
+    this.pod = pod;
+    for (const [name, f] of this.files) {
+      if (f.digest === undefined) continue;
       try {
-        await this.writeFiles(pod, v);
+        this.write(name, f);
       } catch {
         // A source deleted or broken after the start: the files stay as they were (as upstream).
       }
@@ -95,9 +99,18 @@ export class PodVolumes {
       let hostPath = sub ? join(base, ...sub.split('/')) : base;
       // A subPath of written files is pinned at start, as upstream's bind of the resolved path:
       // later ..data swaps do not reach it.
-      if (sub && projected) hostPath = await this.pin(hostPath, v.name, String(container.name ?? ''), index);
+      if (sub && projected) {
+        this.ensureWritten(v.name);
+        hostPath = await this.pin(hostPath, v.name, String(container.name ?? ''), index);
+      }
       index++;
-      out.push({ hostPath, containerPath: posix.normalize(m.mountPath), readOnly });
+      const name = v.name;
+      out.push({
+        hostPath,
+        containerPath: posix.normalize(m.mountPath),
+        readOnly,
+        ...(projected && !sub ? { prepare: () => this.ensureWritten(name) } : {}),
+      });
     }
     return out;
   }
@@ -165,15 +178,39 @@ export class PodVolumes {
     return dir;
   }
 
-  private async writeFiles(pod: KObject, v: Volume): Promise<string> {
+  /**
+   * A ConfigMap/Secret/downward API/projected volume. Its sources are checked now (a missing one
+   * fails the mount); its files (and a service-account token) are made when a container first
+   * looks (see VolumeMount.prepare): most built-in containers never do. Once on disk, they are
+   * rewritten when their content changes.
+   */
+  private writeFiles(pod: KObject, v: Volume): string {
     const dir = join(this.deps.dir, 'files', v.name);
-    const payload = (await volumePayload({ store: this.deps.store, pod, tokens: this.deps.tokens }, v)) ?? [];
-    const digest = payloadDigest(payload);
-    if (this.digests.get(v.name) !== digest) {
-      await writeAtomically(dir, payload, new Date(this.deps.clock.now()));
-      this.digests.set(v.name, digest);
+    this.pod = pod;
+    const cur = this.files.get(v.name);
+    if (cur?.digest === undefined) {
+      // The sources' checks, without the token or a digest.
+      volumePayload({ store: this.deps.store, pod }, v);
+      this.files.set(v.name, { volume: v });
+      return dir;
     }
+    this.write(v.name, cur);
     return dir;
+  }
+
+  /** Write a volume's files if they are not on disk yet. */
+  private ensureWritten(name: string): void {
+    const f = this.files.get(name);
+    if (f && f.digest === undefined) this.write(name, f);
+  }
+
+  private write(name: string, f: { volume: Volume; digest?: string }): void {
+    const pod = this.pod!;
+    const payload = volumePayload({ store: this.deps.store, pod, tokens: this.deps.tokens }, f.volume) ?? [];
+    const digest = payloadDigest(payload);
+    if (digest === f.digest) return;
+    writeAtomically(join(this.deps.dir, 'files', name), payload, new Date(this.deps.clock.now()));
+    f.digest = digest;
   }
 
   private async hostPath(path: string, type: string): Promise<string> {

@@ -11,7 +11,7 @@ import type { TokenProvider } from './payload.ts';
  */
 export function issuerTokens(store: Store, clock: Clock, issuer: TokenIssuer): TokenProvider {
   const cache = new Map<string, { token: string; refreshAt: number }>();
-  return async (pod: KObject, source) => {
+  return (pod: KObject, source) => {
     const ns = pod.metadata.namespace ?? 'default';
     const sa = store.get('serviceaccounts', ns, pod.spec?.serviceAccountName || 'default');
     if (!sa) return undefined;
@@ -20,7 +20,7 @@ export function issuerTokens(store: Store, clock: Clock, issuer: TokenIssuer): T
     const hit = cache.get(key);
     if (hit && clock.now() < hit.refreshAt) return hit.token;
     const node = store.get('nodes', undefined, pod.spec?.nodeName ?? '');
-    const { token } = await issuer.issue(sa, {
+    const { token } = issuer.issue(sa, {
       expirationSeconds: seconds,
       audiences: source.audience ? [source.audience] : undefined,
       bound: { kind: 'Pod', name: pod.metadata.name!, uid: pod.metadata.uid! },

@@ -1,0 +1,55 @@
+// Not part of `npm run bench`: `kubectl scale` 0 → N (env N, default 1,000) built-in nginx replicas
+// on an engine in this process; prints the wall time to all Ready and the engine's CPU seconds.
+// PROF=FILE.cpuprofile writes a CPU profile of just the scale (not start-up or teardown);
+// EVENTS=1 prints how many Event objects exist at the end.
+import { execa } from 'execa';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Session } from 'node:inspector/promises';
+import { startEngine } from '../source/engine/engine.ts';
+
+const N = Number(process.env.N ?? 1000);
+const FIXTURES = join(import.meta.dirname, '..', 'fixtures');
+const home = mkdtempSync(join(tmpdir(), 'skiff-probe-'));
+const kubeHome = mkdtempSync(join(tmpdir(), 'skiff-probe-kube-'));
+let yaml = readFileSync(join(FIXTURES, 'cluster.yaml'), 'utf8');
+yaml = yaml.replace(/127\.244\.1\.0\/24/, '127.244.4.0/22').replace(/127\.244\.2\.0\/24/, '127.244.8.0/22');
+yaml = yaml.replace(/(role: worker[\s\S]*?pods: )"110"/g, `$1"${N}"`);
+yaml = yaml.replace(/serviceCIDR: \S+/, `serviceCIDR: 127.${160 + Math.floor(Math.random() * 40)}.0.0/16`);
+writeFileSync(join(home, 'cluster.yaml'), yaml);
+process.env.SKIFF_PULL_DELAY_MS = '100';
+let t = performance.now();
+const e = await startEngine({ home, port: 0, timeScale: 1, log: () => {} });
+console.log('start', ((performance.now() - t) / 1000).toFixed(2));
+const env = { HOME: kubeHome, KUBECONFIG: e.kubeconfigPath, PATH: process.env.PATH };
+const k = async (...a: string[]) => (await execa('/usr/bin/kubectl', a, { env, extendEnv: false })).stdout;
+await k('create', 'deployment', 'warm', '--image=nginx', '--replicas=2');
+await k('rollout', 'status', 'deployment/warm', '--timeout=60s');
+await k('create', 'deployment', 'bench', '--image=nginx', '--replicas=0');
+const ready = () => e.ctx.store.get('deployments.apps', 'default', 'bench')?.status?.readyReplicas ?? 0;
+const sess = new Session();
+if (process.env.PROF) {
+  sess.connect();
+  await sess.post('Profiler.enable');
+  await sess.post('Profiler.setSamplingInterval', { interval: 500 });
+  await sess.post('Profiler.start');
+}
+t = performance.now();
+const cpu0 = process.cpuUsage();
+await k('scale', 'deployment', 'bench', `--replicas=${N}`);
+while (ready() < N) await new Promise((r) => setTimeout(r, 50));
+const s = (performance.now() - t) / 1000;
+const c = process.cpuUsage(cpu0);
+if (process.env.PROF) {
+  const { profile } = await sess.post('Profiler.stop');
+  writeFileSync(process.env.PROF, JSON.stringify(profile));
+}
+console.log(
+  `scale 0→${N}: ${s.toFixed(2)} s, ${(N / s).toFixed(0)} pods/s, cpu ${((c.user + c.system) / 1e6).toFixed(2)} s`,
+);
+if (process.env.EVENTS) console.log('events', e.ctx.store.list('events').items.length);
+await e.stop();
+rmSync(home, { recursive: true, force: true });
+rmSync(kubeHome, { recursive: true, force: true });
+process.exit(0);
