@@ -71,7 +71,7 @@ spec:
 });
 
 describe('a quiet Table watch', () => {
-  it('gets bookmarks from the engine (every 30 s), so the silence check never takes it for dead', async () => {
+  it('gets bookmarks from the engine (every 30 s on its clock: 1.5 s at the test time scale), so the silence check never takes it for dead', async () => {
     const lines: string[] = [];
     const stream = session.transport.stream({
       path: '/api/v1/namespaces/kube-public/configmaps',

@@ -7,6 +7,7 @@ import { present } from './versions.ts';
 import { queryBool, queryInt } from './query-params.ts';
 import { includeObjectOf, toTable, wantsTable } from './table.ts';
 
+// On the engine's clock, so a time-scaled engine (tests, demos) sends them as much sooner.
 const BOOKMARK_EVERY_MS = 30_000;
 const DEFAULT_TIMEOUT_S = 30 * 60;
 
@@ -25,6 +26,7 @@ export function serveWatch(r: RestRequest): void {
   let closed = false;
   let handle: WatchHandle | undefined;
   const timers: NodeJS.Timeout[] = [];
+  let bookmarkTimer: unknown;
   const timeout = queryInt(query, 'timeoutSeconds') ?? DEFAULT_TIMEOUT_S;
   if (timeout < 0) throw errors.badRequest(`invalid timeoutSeconds: ${timeout}`);
 
@@ -65,6 +67,7 @@ export function serveWatch(r: RestRequest): void {
     unsubscribe();
     handle?.stop();
     timers.forEach(clearTimeout);
+    if (bookmarkTimer !== undefined) ctx.clock.clearTimeout(bookmarkTimer);
     res.end();
   };
 
@@ -124,8 +127,8 @@ export function serveWatch(r: RestRequest): void {
     const tick = () => {
       if (closed) return;
       res.write(`${JSON.stringify({ type: 'BOOKMARK', object: bookmark() })}\n`);
-      timers.push(setTimeout(tick, BOOKMARK_EVERY_MS));
+      bookmarkTimer = ctx.clock.setTimeout(tick, BOOKMARK_EVERY_MS);
     };
-    timers.push(setTimeout(tick, BOOKMARK_EVERY_MS));
+    bookmarkTimer = ctx.clock.setTimeout(tick, BOOKMARK_EVERY_MS);
   }
 }
