@@ -37,4 +37,15 @@ describe('emptyHint', () => {
       }),
     ).toBe('No storageclasses yet.');
   });
+  it('says nothing is wrong in an empty problems view, and offers no way to create events', () => {
+    expect(
+      emptyHint({ resource: 'problems', plural: 'problems', namespace: 'default', namespaced: false, readonly: false }),
+    ).toBe('Nothing wrong found in namespace default.');
+    expect(
+      emptyHint({ resource: 'problems', plural: 'problems', namespace: null, namespaced: false, readonly: false }),
+    ).toBe('Nothing wrong found in any namespace.');
+    expect(
+      emptyHint({ resource: 'events', plural: 'events', namespace: 'default', namespaced: true, readonly: false }),
+    ).toBe('No events in namespace default yet; `0` shows all namespaces.');
+  });
 });
