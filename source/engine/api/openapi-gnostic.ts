@@ -82,7 +82,7 @@ function docType(): protobuf.Type {
   return documentType;
 }
 
-const named = <T>(obj: Json | undefined, f: (v: any) => T) =>
+const named = <T>(obj: Json | undefined, f: (v: Json) => T) =>
   Object.entries(obj ?? {}).map(([name, value]) => ({ name, value: f(value) }));
 
 function extensions(obj: Json): Json[] {
