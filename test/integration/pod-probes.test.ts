@@ -42,7 +42,7 @@ describe('probes', () => {
     await t.kubectl(['exec', 'ready-check', '--', 'sh', '-c', 'echo ok > /usr/share/nginx/html/healthz']);
     await waitFor(() => pod('ready-check')?.status?.containerStatuses?.[0]?.ready, 20_000, 'Ready');
     expect((await t.kubectl(['get', 'pod', 'ready-check'])).stdout).toMatch(/ready-check\s+1\/1\s+Running/);
-  });
+  }, 120_000);
 
   it('a failing tcpSocket liveness probe restarts the container', async () => {
     await t.kubectl(['apply', '-f', '-'], {
