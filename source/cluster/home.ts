@@ -1,9 +1,13 @@
-import { homedir } from 'node:os';
+import { homedir, userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
 
-/** Where the local cluster keeps everything: `$SKIFF_HOME`, default `~/.skiff`. */
+/**
+ * Where the local cluster keeps everything: `$SKIFF_HOME`, default `~/.skiff`. An empty value is
+ * unset (as a shell's `SKIFF_HOME=` is meant), never the current directory.
+ */
 export function skiffHome(explicit?: string): string {
-  return resolve(explicit ?? process.env.SKIFF_HOME ?? join(homedir(), '.skiff'));
+  // os.homedir() is "" when HOME is set empty: the passwd entry's then.
+  return resolve(explicit || process.env.SKIFF_HOME || join(homedir() || userInfo().homedir, '.skiff'));
 }
 
 export const files = (home: string) => ({

@@ -135,7 +135,12 @@ export function walkthroughSuite({ doc, minBlocks, hostLocks = [] }: Walkthrough
       // Whatever SKIFF_KUBECTL names, the blocks call it `kubectl`.
       symlinkSync(KUBECTL, join(bin, 'kubectl'));
       writeFileSync(join(state, 'vars.sh'), '');
-      writeFileSync(join(state, 'cwd'), ROOT);
+      // A reader runs the blocks from the checkout; here from a scratch directory with the checkout's
+      // fixtures/, so files the blocks write (web.yaml, …) do not land in the repository.
+      const work = join(dir, 'work');
+      mkdirSync(work);
+      symlinkSync(join(ROOT, 'fixtures'), join(work, 'fixtures'));
+      writeFileSync(join(state, 'cwd'), work);
       writeFileSync(join(dir, 'run.sh'), RUNNER);
       env = {
         HOME: t.kubeHome,
@@ -146,7 +151,7 @@ export function walkthroughSuite({ doc, minBlocks, hostLocks = [] }: Walkthrough
         TERM: 'dumb',
         SKIFF_DOC_STATE: state,
       };
-    });
+    }, 240_000); // waits for the host lock another chapter may hold, then for coredns
 
     afterAll(async () => {
       await t?.stop();
@@ -173,7 +178,7 @@ export function walkthroughSuite({ doc, minBlocks, hostLocks = [] }: Walkthrough
           const run = execa('bash', ['--noprofile', '--norc', join(dir, 'run.sh'), file], {
             env,
             extendEnv: false,
-            cwd: ROOT,
+            cwd: join(dir, 'work'),
             stdin: 'ignore',
             all: true,
             reject: false,
