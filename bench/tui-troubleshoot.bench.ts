@@ -128,7 +128,7 @@ function podStatus(crash: boolean, restarts: number): KObject['status'] {
  * 20 status writes/s as crash loops make them: a crash-looping pod's restart count goes up, a
  * healthy pod starts crash-looping and the one before it recovers. Returns a stop that restores.
  */
-export function churn(e: Engine): () => void {
+function churn(e: Engine): () => void {
   const store = e.ctx.store;
   const pods = store.list('pods').items.filter((p) => /-\d{5}$/.test(p.metadata.name!));
   const crashing = pods.filter((p) => p.status?.containerStatuses?.[0]?.restartCount);
