@@ -4,6 +4,8 @@
 // opened at start: spawn → first tree/problem row, spawn → the whole view counted, keypress → frame
 // once the TUI has settled (every list in, CPU quiet) while crash loops go on (20 pod status writes/s);
 // `:pods -A` on the same pods in the same run is the baseline (ratios), as the machine may be loaded.
+// SKIFF_BENCH_TROUBLESHOOT_BASE=DIR runs another checkout's `:xray deploy -A` beside this one's, run
+// for run (before → after in one run).
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,6 +23,7 @@ const NAMESPACES = 10;
 const KEYS = 40;
 const CRASH_EVERY = 50;
 const CHURN_MS = 50;
+const BASE = process.env.SKIFF_BENCH_TROUBLESHOOT_BASE;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const r1 = (x: number) => Math.round(x * 10) / 10;
@@ -181,6 +184,7 @@ async function viewRun(
   command: string,
   firstRow: RegExp,
   counted: (s: string) => boolean,
+  root?: string,
 ): Promise<ViewRun> {
   const home = mkdtempSync(join(tmpdir(), 'skiff-bench-tui-home-'));
   const t0 = performance.now();
@@ -188,6 +192,7 @@ async function viewRun(
     cols: 200,
     rows: 60,
     env: { HOME: home },
+    root,
   });
   try {
     await tui.waitFor(firstRow, 120_000);
@@ -252,15 +257,19 @@ export async function run(): Promise<Figure[]> {
     const xray: ViewRun[] = [];
     const problems: ViewRun[] = [];
     const pods: ViewRun[] = [];
+    const baseXray: ViewRun[] = [];
+    const allPods = e.ctx.store.list('pods').items.length;
+    const runXray = (root?: string) =>
+      viewRun(e, 'xray deploy -A', /▾ deploy\/dep-\d\d/, (s) => s.includes(`Xray(all)[${lines}]`), root);
+    // Each crashing pod is one problem, and leaves its deployment one replica short.
+    const runProblems = () =>
+      viewRun(e, 'pop -A', /Critical\s+pod\/dep-/, atLeast(/Problems\(all\)\[(\d+)\]/, crashing + DEPLOYMENTS));
     for (let i = 0; i < RUNS; i++) {
       // The plain pod table on the same pods, interleaved: the baseline the two views are compared with.
-      const allPods = e.ctx.store.list('pods').items.length;
       pods.push(await viewRun(e, 'pods -A', /dep-\d\d-7d4b9c-\d{5}/, (s) => s.includes(`Pods(all)[${allPods}]`)));
-      xray.push(await viewRun(e, 'xray deploy -A', /▾ deploy\/dep-\d\d/, (s) => s.includes(`Xray(all)[${lines}]`)));
-      // Each crashing pod is one problem, and leaves its deployment one replica short.
-      problems.push(
-        await viewRun(e, 'pop -A', /Critical\s+pod\/dep-/, atLeast(/Problems\(all\)\[(\d+)\]/, crashing + DEPLOYMENTS)),
-      );
+      if (BASE) baseXray.push(await runXray(BASE));
+      xray.push(await runXray());
+      problems.push(await runProblems());
     }
     const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
     const ratio = (view: string, runs: ViewRun[]): Figure => {
@@ -278,12 +287,14 @@ export async function run(): Promise<Figure[]> {
         note: `first paint ×${r((x) => x.firstRowMs)}, whole view ×${r((x) => x.allMs)}, keypress p95 ×${r1(p95(runs) / p95(pods))}`,
       };
     };
+    const base = ' [baseline build]';
     return [
       ...figures(':pods -A', pods),
       ...figures(':xray deploy -A', xray),
       ...figures(':pop -A', problems),
       ratio(':xray deploy -A', xray),
       ratio(':pop -A', problems),
+      ...(BASE ? [...figures(`:xray deploy -A${base}`, baseXray), ratio(`:xray deploy -A${base}`, baseXray)] : []),
     ];
   } finally {
     await e.stop();

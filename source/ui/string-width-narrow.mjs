@@ -2,11 +2,13 @@
  * Characters one cell wide that string-width 8 still measures grapheme by grapheme (segmenter,
  * emoji regexes, East Asian Width lookup): the box-drawing borders and block elements every
  * framed line carries, `…` of a cut line, `·` and the arrows (East Asian "ambiguous", so one
- * cell under string-width's default, ambiguousIsNarrow), and the Braille patterns of the
- * spinner ("neutral"). The spinner is on the first frame: measured the slow way, it paid the
- * emoji regex's compilation and the segmenter's set-up before anything was on the screen.
+ * cell under string-width's default, ambiguousIsNarrow), and, East Asian "neutral", the tree
+ * marks `▸` `▾` of xray and explain (measured the slow way on every row of every xray frame) and
+ * the Braille patterns of the spinner. The spinner is on the first frame: measured the slow way,
+ * it paid the emoji regex's compilation and the segmenter's set-up before anything was on the
+ * screen.
  */
-export const NARROW_TEXT = /^[\u0020-\u007E\u00B7\u2026\u2190-\u2193\u2500-\u259F\u2800-\u28FF]*$/;
+export const NARROW_TEXT = /^[\u0020-\u007E\u00B7\u2026\u2190-\u2193\u2500-\u259F\u25B8\u25BE\u2800-\u28FF]*$/;
 
 /**
  * Rewrites string-width's index.js so a string of only such characters (and printable ASCII) is

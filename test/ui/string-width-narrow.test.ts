@@ -15,6 +15,7 @@ const SAMPLES = [
   '┌─ Logs pod/firehose ─┐',
   ' a cut line…',
   '← ↑ → ↓ · ▲',
+  '    ▾ pod/web-1-a   ▸ rs/web-0 · container/app',
   '⠋ Connecting… ⠙⠹⠸⠼⠴⠦⠧⠇⠏ ⣿',
   '│ 日本語 │',
   '│ 👍🏽 ok │',
@@ -30,6 +31,7 @@ describe('string-width measuring framed lines by their length', () => {
     expect(narrowFastPath(source)).not.toBe(source); // string-width changed: check its own fast paths
     expect(NARROW_TEXT.test('│ line … ─┐')).toBe(true);
     expect(NARROW_TEXT.test('⠋ Connecting…')).toBe(true);
+    expect(NARROW_TEXT.test('  ▾ rs/web-1 ▸')).toBe(true);
     expect(NARROW_TEXT.test('│ 日本 │')).toBe(false);
   });
 

@@ -59,10 +59,13 @@ export const XRAY_NEEDS: Record<XrayRoot, Array<keyof XrayInput>> = {
   nodes: ['nodes', 'pods'],
 };
 
-const uidOf = (o: KObject) => o.metadata.uid ?? `${o.metadata.namespace ?? ''}/${o.metadata.name ?? ''}`;
-const byName = (a: KObject, b: KObject) =>
-  (a.metadata.namespace ?? '').localeCompare(b.metadata.namespace ?? '') ||
-  (a.metadata.name ?? '').localeCompare(b.metadata.name ?? '');
+export const uidOf = (o: KObject) => o.metadata.uid ?? `${o.metadata.namespace ?? ''}/${o.metadata.name ?? ''}`;
+// What `localeCompare` without arguments does, without making a collator per call.
+export const collate = new Intl.Collator().compare;
+/** Siblings go by namespace, then name. */
+export const byName = (a: KObject, b: KObject) =>
+  collate(a.metadata.namespace ?? '', b.metadata.namespace ?? '') ||
+  collate(a.metadata.name ?? '', b.metadata.name ?? '');
 
 /** Objects grouped by the uid of their owners (every owner reference, not only the controller). */
 function byOwner(list: readonly KObject[] | undefined): Map<string, KObject[]> {
@@ -161,7 +164,46 @@ function workloadNode(
   };
 }
 
-const revision = (o: KObject) => Number(o.metadata.annotations?.['deployment.kubernetes.io/revision'] ?? 0);
+export const revision = (o: KObject) => Number(o.metadata.annotations?.['deployment.kubernetes.io/revision'] ?? 0);
+/** A deployment's ReplicaSets: newest revision first, the one a rollout is moving to. */
+export const byRevision = (a: KObject, b: KObject) => revision(b) - revision(a) || byName(a, b);
+
+/** A Deployment's line over its ReplicaSets (`sets`, in byRevision order) and, below each, its pods. */
+export function deploymentNode(d: KObject, sets: readonly KObject[], podsOf: (rs: KObject) => XrayNode[]): XrayNode {
+  const rsNodes = sets.map((rs) => {
+    const info = `revision ${revision(rs) || '?'}`;
+    return workloadNode(
+      rs,
+      'rs',
+      XRAY_RESOURCES.replicasets,
+      rs.status?.readyReplicas ?? 0,
+      rs.spec?.replicas ?? 0,
+      info,
+      podsOf(rs),
+    );
+  });
+  const desired = d.spec?.replicas ?? 1;
+  const updated = d.status?.updatedReplicas ?? 0;
+  const progressing = condition(d, 'Progressing');
+  const info = [
+    `${updated}/${desired} updated`,
+    progressing?.reason === 'ProgressDeadlineExceeded' ? (progressing.message ?? '') : '',
+  ]
+    .filter(Boolean)
+    .join(' · ');
+  const node = workloadNode(
+    d,
+    'deploy',
+    XRAY_RESOURCES.deployments,
+    d.status?.readyReplicas ?? 0,
+    desired,
+    info,
+    rsNodes,
+  );
+  // Enough ready pods, but not all of them on the new template yet: a rollout is under way.
+  if (node.status === 'Ready' && updated < desired) node.status = 'Progressing';
+  return node;
+}
 
 function podsOf(owners: Map<string, KObject[]>, uid: string): XrayNode[] {
   return (owners.get(uid) ?? []).slice().sort(byName).map(podNode);
@@ -173,145 +215,203 @@ function deploymentTree(input: XrayInput): XrayNode[] {
   return (input.deployments ?? [])
     .slice()
     .sort(byName)
-    .map((d) => {
-      // Newest revision first: the one a rollout is moving to.
-      const sets = (rsByOwner.get(uidOf(d)) ?? []).slice().sort((a, b) => revision(b) - revision(a) || byName(a, b));
-      const rsNodes = sets.map((rs) => {
-        const info = `revision ${revision(rs) || '?'}`;
-        return workloadNode(
-          rs,
-          'rs',
-          XRAY_RESOURCES.replicasets,
-          rs.status?.readyReplicas ?? 0,
-          rs.spec?.replicas ?? 0,
-          info,
-          podsOf(podsByOwner, uidOf(rs)),
-        );
-      });
-      const desired = d.spec?.replicas ?? 1;
-      const updated = d.status?.updatedReplicas ?? 0;
-      const progressing = condition(d, 'Progressing');
-      const info = [
-        `${updated}/${desired} updated`,
-        progressing?.reason === 'ProgressDeadlineExceeded' ? (progressing.message ?? '') : '',
-      ]
-        .filter(Boolean)
-        .join(' · ');
-      const node = workloadNode(
-        d,
-        'deploy',
-        XRAY_RESOURCES.deployments,
-        d.status?.readyReplicas ?? 0,
-        desired,
-        info,
-        rsNodes,
-      );
-      // Enough ready pods, but not all of them on the new template yet: a rollout is under way.
-      if (node.status === 'Ready' && updated < desired) node.status = 'Progressing';
-      return node;
-    });
+    .map((d) =>
+      deploymentNode(d, (rsByOwner.get(uidOf(d)) ?? []).slice().sort(byRevision), (rs) =>
+        podsOf(podsByOwner, uidOf(rs)),
+      ),
+    );
 }
 
-function podOwnerTree(
-  list: readonly KObject[] | undefined,
-  pods: readonly KObject[] | undefined,
-  kind: string,
-  resource: string,
-  counts: (o: KObject) => [number, number, string],
-): XrayNode[] {
-  const podsByOwner = byOwner(pods);
-  return (list ?? [])
+/** The roots whose pods hang right below them (by owner reference). */
+export type PodOwnerRoot = 'statefulsets' | 'daemonsets' | 'jobs';
+
+const POD_OWNERS: Record<PodOwnerRoot, { kind: string; counts: (o: KObject) => [number, number, string] }> = {
+  statefulsets: {
+    kind: 'sts',
+    counts: (o) => [
+      o.status?.readyReplicas ?? 0,
+      o.spec?.replicas ?? 1,
+      `revision ${o.status?.updateRevision ?? ''}`.trim(),
+    ],
+  },
+  daemonsets: {
+    kind: 'ds',
+    counts: (o) => [
+      o.status?.numberReady ?? 0,
+      o.status?.desiredNumberScheduled ?? 0,
+      `${o.status?.updatedNumberScheduled ?? 0} updated`,
+    ],
+  },
+  jobs: {
+    kind: 'job',
+    counts: (o) => {
+      const failed = condition(o, 'Failed')?.status === 'True';
+      return [
+        o.status?.succeeded ?? 0,
+        o.spec?.completions ?? 1,
+        failed ? `Failed: ${condition(o, 'Failed')?.reason ?? ''}` : `${o.status?.active ?? 0} active`,
+      ];
+    },
+  },
+};
+
+/** A StatefulSet's, DaemonSet's or Job's line over its pods (in byName order). */
+export function podOwnerNode(root: PodOwnerRoot, o: KObject, pods: XrayNode[]): XrayNode {
+  const [ready, desired, info] = POD_OWNERS[root].counts(o);
+  return workloadNode(o, POD_OWNERS[root].kind, XRAY_RESOURCES[root], ready, desired, info, pods);
+}
+
+function podOwnerTree(root: PodOwnerRoot, input: XrayInput): XrayNode[] {
+  const podsByOwner = byOwner(input.pods);
+  return (input[root] ?? [])
     .slice()
     .sort(byName)
-    .map((o) => {
-      const [ready, desired, info] = counts(o);
-      return workloadNode(o, kind, resource, ready, desired, info, podsOf(podsByOwner, uidOf(o)));
-    });
+    .map((o) => podOwnerNode(root, o, podsOf(podsByOwner, uidOf(o))));
+}
+
+export interface SliceTarget {
+  kind?: string;
+  name?: string;
+  namespace?: string;
+  uid?: string;
 }
 
 interface SliceEndpoint {
   conditions?: { ready?: boolean };
-  targetRef?: { kind?: string; name?: string; namespace?: string; uid?: string };
+  targetRef?: SliceTarget;
 }
+
+/** The service an EndpointSlice belongs to, as `namespace/name`. */
+export function sliceService(s: KObject): string | undefined {
+  const svc = s.metadata.labels?.['kubernetes.io/service-name'];
+  return svc ? `${s.metadata.namespace}/${svc}` : undefined;
+}
+
+/** The keys a slice's target pod is looked up by: its uid, else namespace/name. */
+export function targetKeys(ref: SliceTarget, slice: KObject): string[] {
+  const byKey = `${ref.namespace ?? slice.metadata.namespace}/${ref.name}`;
+  return ref.uid ? [ref.uid, byKey] : [byKey];
+}
+
+/** The keys a pod is found by from a slice. */
+export const podKeys = (p: KObject) => [uidOf(p), `${p.metadata.namespace}/${p.metadata.name}`];
 
 function serviceTree(input: XrayInput): XrayNode[] {
   const slicesByService = new Map<string, KObject[]>();
   for (const s of input.endpointslices ?? []) {
-    const svc = s.metadata.labels?.['kubernetes.io/service-name'];
-    if (!svc) continue;
-    const key = `${s.metadata.namespace}/${svc}`;
+    const key = sliceService(s);
+    if (!key) continue;
     let l = slicesByService.get(key);
     if (!l) slicesByService.set(key, (l = []));
     l.push(s);
   }
   const podsByKey = new Map<string, KObject>();
-  for (const p of input.pods ?? []) {
-    podsByKey.set(uidOf(p), p);
-    podsByKey.set(`${p.metadata.namespace}/${p.metadata.name}`, p);
-  }
+  for (const p of input.pods ?? []) for (const k of podKeys(p)) podsByKey.set(k, p);
+  const find = (keys: string[]) => {
+    for (const k of keys) {
+      const p = podsByKey.get(k);
+      if (p) return p;
+    }
+    return undefined;
+  };
   return (input.services ?? [])
     .slice()
     .sort(byName)
-    .map((svc) => {
-      const slices = (slicesByService.get(`${svc.metadata.namespace}/${svc.metadata.name}`) ?? []).slice().sort(byName);
-      let ready = 0;
-      let total = 0;
-      const sliceNodes = slices.map((s) => {
-        const eps = (s.endpoints ?? []) as SliceEndpoint[];
-        const r = eps.filter((e) => e.conditions?.ready !== false).length;
-        ready += r;
-        total += eps.length;
-        const seen = new Set<string>();
-        const pods: XrayNode[] = [];
-        for (const e of eps) {
-          const ref = e.targetRef;
-          if (ref?.kind !== 'Pod') continue;
-          const pod =
-            (ref.uid && podsByKey.get(ref.uid)) ||
-            podsByKey.get(`${ref.namespace ?? s.metadata.namespace}/${ref.name}`);
-          if (!pod || seen.has(uidOf(pod))) continue;
-          seen.add(uidOf(pod));
-          pods.push(podNode(pod));
-        }
-        pods.sort((a, b) => a.name.localeCompare(b.name));
-        const ports = ((s.ports ?? []) as Array<{ port?: number; name?: string }>)
-          .map((p) => String(p.port ?? ''))
-          .join(',');
-        return {
-          id: uidOf(s),
-          resource: XRAY_RESOURCES.endpointslices,
-          kind: 'eps',
-          name: s.metadata.name ?? '',
-          namespace: s.metadata.namespace,
-          status: eps.length && r === 0 ? 'Unhealthy' : 'Ready',
-          ready: `${r}/${eps.length}`,
-          info: ports ? `ports ${ports}` : '',
-          object: s,
-          children: pods,
-        } satisfies XrayNode;
-      });
-      const selector = svc.spec?.selector && Object.keys(svc.spec.selector).length > 0;
-      const status = !selector || svc.spec?.type === 'ExternalName' ? 'Ready' : ready > 0 ? 'Ready' : 'Unhealthy';
-      const info = [
-        svc.spec?.type ?? 'ClusterIP',
-        svc.spec?.clusterIP ?? '',
-        !selector ? 'no selector' : ready === 0 ? 'no ready endpoints' : '',
-      ]
-        .filter(Boolean)
-        .join(' · ');
-      return {
-        id: uidOf(svc),
-        resource: XRAY_RESOURCES.services,
-        kind: 'svc',
-        name: svc.metadata.name ?? '',
-        namespace: svc.metadata.namespace,
-        status,
-        ready: `${ready}/${total}`,
-        info,
-        object: svc,
-        children: sliceNodes,
-      };
-    });
+    .map((svc) =>
+      serviceNode(
+        svc,
+        (slicesByService.get(`${svc.metadata.namespace}/${svc.metadata.name}`) ?? []).slice().sort(byName),
+        (ref, s) => find(targetKeys(ref, s)),
+        podNode,
+      ),
+    );
+}
+
+/**
+ * A Service's line over its EndpointSlices (in byName order) and the pods they point at; `podOf`
+ * finds a target's pod, `toNode` makes its line.
+ */
+export function serviceNode(
+  svc: KObject,
+  slices: readonly KObject[],
+  podOf: (ref: SliceTarget, slice: KObject) => KObject | undefined,
+  toNode: (pod: KObject) => XrayNode,
+): XrayNode {
+  let ready = 0;
+  let total = 0;
+  const sliceNodes = slices.map((s) => {
+    const eps = (s.endpoints ?? []) as SliceEndpoint[];
+    const r = eps.filter((e) => e.conditions?.ready !== false).length;
+    ready += r;
+    total += eps.length;
+    const seen = new Set<string>();
+    const pods: XrayNode[] = [];
+    for (const e of eps) {
+      const ref = e.targetRef;
+      if (ref?.kind !== 'Pod') continue;
+      const pod = podOf(ref, s);
+      if (!pod || seen.has(uidOf(pod))) continue;
+      seen.add(uidOf(pod));
+      pods.push(toNode(pod));
+    }
+    pods.sort((a, b) => collate(a.name, b.name));
+    const ports = ((s.ports ?? []) as Array<{ port?: number; name?: string }>)
+      .map((p) => String(p.port ?? ''))
+      .join(',');
+    return {
+      id: uidOf(s),
+      resource: XRAY_RESOURCES.endpointslices,
+      kind: 'eps',
+      name: s.metadata.name ?? '',
+      namespace: s.metadata.namespace,
+      status: eps.length && r === 0 ? 'Unhealthy' : 'Ready',
+      ready: `${r}/${eps.length}`,
+      info: ports ? `ports ${ports}` : '',
+      object: s,
+      children: pods,
+    } satisfies XrayNode;
+  });
+  const selector = svc.spec?.selector && Object.keys(svc.spec.selector).length > 0;
+  const status = !selector || svc.spec?.type === 'ExternalName' ? 'Ready' : ready > 0 ? 'Ready' : 'Unhealthy';
+  const info = [
+    svc.spec?.type ?? 'ClusterIP',
+    svc.spec?.clusterIP ?? '',
+    !selector ? 'no selector' : ready === 0 ? 'no ready endpoints' : '',
+  ]
+    .filter(Boolean)
+    .join(' · ');
+  return {
+    id: uidOf(svc),
+    resource: XRAY_RESOURCES.services,
+    kind: 'svc',
+    name: svc.metadata.name ?? '',
+    namespace: svc.metadata.namespace,
+    status,
+    ready: `${ready}/${total}`,
+    info,
+    object: svc,
+    children: sliceNodes,
+  };
+}
+
+/** A node's line over the pods bound to it (in byName order). */
+export function nodeNode(n: KObject, pods: XrayNode[]): XrayNode {
+  const ready = condition(n, 'Ready');
+  const pressure = (n.status?.conditions ?? [])
+    .filter((c: { type?: string; status?: string }) => c.type !== 'Ready' && c.status === 'True')
+    .map((c: { type: string }) => c.type);
+  const status = ready?.status === 'True' ? (n.spec?.unschedulable ? 'Ready,SchedulingDisabled' : 'Ready') : 'NotReady';
+  return {
+    id: uidOf(n),
+    resource: XRAY_RESOURCES.nodes,
+    kind: 'node',
+    name: n.metadata.name ?? '',
+    status,
+    ready: '',
+    info: [`${pods.length} pods`, ...pressure].join(' · '),
+    object: n,
+    children: pods,
+  };
 }
 
 function nodeTree(input: XrayInput): XrayNode[] {
@@ -326,26 +426,7 @@ function nodeTree(input: XrayInput): XrayNode[] {
   return (input.nodes ?? [])
     .slice()
     .sort(byName)
-    .map((n) => {
-      const ready = condition(n, 'Ready');
-      const pressure = (n.status?.conditions ?? [])
-        .filter((c: { type?: string; status?: string }) => c.type !== 'Ready' && c.status === 'True')
-        .map((c: { type: string }) => c.type);
-      const status =
-        ready?.status === 'True' ? (n.spec?.unschedulable ? 'Ready,SchedulingDisabled' : 'Ready') : 'NotReady';
-      const pods = (podsByNode.get(n.metadata.name ?? '') ?? []).slice().sort(byName).map(podNode);
-      return {
-        id: uidOf(n),
-        resource: XRAY_RESOURCES.nodes,
-        kind: 'node',
-        name: n.metadata.name ?? '',
-        status,
-        ready: '',
-        info: [`${pods.length} pods`, ...pressure].join(' · '),
-        object: n,
-        children: pods,
-      } satisfies XrayNode;
-    });
+    .map((n) => nodeNode(n, podsOf(podsByNode, n.metadata.name ?? '')));
 }
 
 /** The forest for a root kind, built from owner references (workloads), slices (services), nodeName (nodes). */
@@ -354,26 +435,9 @@ export function buildXray(root: XrayRoot, input: XrayInput): XrayNode[] {
     case 'deployments':
       return deploymentTree(input);
     case 'statefulsets':
-      return podOwnerTree(input.statefulsets, input.pods, 'sts', XRAY_RESOURCES.statefulsets, (o) => [
-        o.status?.readyReplicas ?? 0,
-        o.spec?.replicas ?? 1,
-        `revision ${o.status?.updateRevision ?? ''}`.trim(),
-      ]);
     case 'daemonsets':
-      return podOwnerTree(input.daemonsets, input.pods, 'ds', XRAY_RESOURCES.daemonsets, (o) => [
-        o.status?.numberReady ?? 0,
-        o.status?.desiredNumberScheduled ?? 0,
-        `${o.status?.updatedNumberScheduled ?? 0} updated`,
-      ]);
     case 'jobs':
-      return podOwnerTree(input.jobs, input.pods, 'job', XRAY_RESOURCES.jobs, (o) => {
-        const failed = condition(o, 'Failed')?.status === 'True';
-        return [
-          o.status?.succeeded ?? 0,
-          o.spec?.completions ?? 1,
-          failed ? `Failed: ${condition(o, 'Failed')?.reason ?? ''}` : `${o.status?.active ?? 0} active`,
-        ];
-      });
+      return podOwnerTree(root, input);
     case 'services':
       return serviceTree(input);
     case 'nodes':
