@@ -87,6 +87,7 @@ for (let round = 0; round < ROUNDS; round++)
           ),
         }),
       );
+      if (process.env.SKIFF_IDLE_DUMP) console.log(JSON.stringify(out.split(BSU).slice(-3)));
       await tui.press('q');
       await sleep(1500);
     } finally {
