@@ -88,6 +88,8 @@ for (let round = 0; round < ROUNDS; round++)
         }),
       );
       if (process.env.SKIFF_IDLE_DUMP) console.log(JSON.stringify(out.split(BSU).slice(-3)));
+      // With --trace-gc in SKIFF_PROBE_NODE_ARGS: the collections during the idle window.
+      for (const gc of out.match(/\[\d+:0x[0-9a-f]+\][^\r\n]*/g) ?? []) console.log(gc);
       await tui.press('q');
       await sleep(1500);
     } finally {
