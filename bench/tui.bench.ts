@@ -3,9 +3,9 @@
 // this process (no kubelets or controllers, so the pods are created pre-bound through the store
 // and stay Pending): first paint, keypress → frame under 20 writes/s, bytes per frame, then idle:
 // output, frames, CPU, RSS. Part 2: a 3-row table (a new user's first pods): idle output, CPU and
-// RSS, and the same idle output with Ink's full redraw (SKIFF_FULL_REDRAW=1) side by side. Part 3:
-// a full engine as its own process running a host-process pod that logs ~1,000 lines/s, followed
-// for 30 s. The pods are minutes old at most, so every visible AGE cell ticks each second: that
+// RSS, and the same idle output with Ink's full redraw (SKIFF_FULL_REDRAW=1) side by side (and the
+// baseline build's, with SKIFF_BENCH_TUI_BASE). Part 3: a full engine as its own process running a
+// host-process pod that logs ~1,000 lines/s, followed for 30 s. The pods are minutes old at most, so every visible AGE cell ticks each second: that
 // is the most an idle table has to write.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -273,7 +273,7 @@ function tableFigures(runs: TableRun[], tag: string): Figure[] {
       `TUI idle frames, ${pods} pods`,
       'frames/s',
       runs.map((r) => r.idleFps),
-      { note: 'one per AGE change of the visible rows' },
+      { note: "Ink's frames; an AGE tick is written without one (FrameWriter.patch)" },
     ),
     summarize(
       `TUI RSS, ${pods} pods (after the idle window)`,
@@ -284,11 +284,14 @@ function tableFigures(runs: TableRun[], tag: string): Figure[] {
   ].filter((f) => (f.samples ?? 0) > 0);
 }
 
-/** A new user's first table: three fresh pods in one namespace, idle; Ink's full redraw beside it. */
+/**
+ * A new user's first table: three fresh pods in one namespace, idle; Ink's full redraw beside it,
+ * and the baseline build (SKIFF_BENCH_TUI_BASE) run for run when there is one.
+ */
 async function small(): Promise<Figure[]> {
   const home = benchHome('tui-small');
   const e = await startEngine({ home, port: 0, apiOnly: true, log: () => {} });
-  const runs: Array<Idle & { full: Idle }> = [];
+  const runs: Array<Idle & { full: Idle; base?: Idle }> = [];
   try {
     e.ctx.store.create('namespaces', { metadata: { name: 'demo' } });
     for (const name of ['web-1', 'web-2', 'db-0'])
@@ -296,11 +299,12 @@ async function small(): Promise<Figure[]> {
         metadata: { name, namespace: 'demo' },
         spec: { nodeName: 'node1', containers: [{ name: 'c', image: 'nginx:1.25' }] },
       });
-    const measure = async (env: Record<string, string>) => {
+    const measure = async (env: Record<string, string>, root?: string) => {
       const dir = tuiHome();
       const tui = spawnTui(['--kubeconfig', e.kubeconfigPath, '-n', 'demo'], {
         cols: 160,
         rows: 45,
+        root,
         env: { HOME: dir, ...distEnv(), ...env },
       });
       try {
@@ -311,12 +315,18 @@ async function small(): Promise<Figure[]> {
         rmSync(dir, { recursive: true, force: true });
       }
     };
-    for (let i = 0; i < RUNS; i++)
-      runs.push({ ...(await measure({})), full: await measure({ SKIFF_FULL_REDRAW: '1' }) });
+    for (let i = 0; i < RUNS; i++) {
+      const base = BASE ? await measure({}, BASE) : undefined;
+      runs.push({ ...(await measure({})), full: await measure({ SKIFF_FULL_REDRAW: '1' }), base });
+      process.stderr.write(
+        `  3-row table run ${i + 1}: idle CPU ${r1(runs[i]!.cpu)} %${base ? ` (baseline build ${r1(base.cpu)} %)` : ''}\n`,
+      );
+    }
   } finally {
     await e.stop();
     rmSync(home, { recursive: true, force: true });
   }
+  const bases = runs.flatMap((r) => (r.base ? [r.base] : []));
   return [
     summarize(
       'TUI idle CPU over 10 s, a 3-row table',
@@ -346,6 +356,20 @@ async function small(): Promise<Figure[]> {
       runs.map((r) => r.rss),
       { goal: '≤ 120 MB' },
     ),
+    ...(bases.length
+      ? [
+          summarize(
+            'TUI idle CPU over 10 s, a 3-row table [baseline build]',
+            '% of a core',
+            bases.map((r) => r.cpu),
+          ),
+          summarize(
+            'TUI idle output, a 3-row table [baseline build]',
+            'B/s',
+            bases.map((r) => r.bytesPerS),
+          ),
+        ]
+      : []),
   ];
 }
 

@@ -49,3 +49,8 @@ export function screenLayout(
     footerRows,
   };
 }
+
+/** The screen row of a table's first data row: below the header, the prompt, the box's top border and the column header. */
+export function tableBodyTop(layout: ScreenLayout): number {
+  return layout.headerRows + layout.promptRows + 2;
+}

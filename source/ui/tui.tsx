@@ -1,6 +1,7 @@
 import { render } from 'ink';
 import { App } from './app.tsx';
 import { Controller, type TuiOptions } from './controller.ts';
+import { CellPatcherContext } from './screen/cell-patch.ts';
 import { FrameWriter } from './screen/frame-writer.ts';
 import { enterFullscreen } from './terminal.ts';
 import { pickTheme } from './theme.ts';
@@ -23,14 +24,19 @@ export async function runTuiNow(opts: TuiOptions): Promise<void> {
   });
   // Only changed cells reach the terminal (SKIFF_FULL_REDRAW=1: Ink's own full-frame repaint).
   const writer = stdout.isTTY && process.env.SKIFF_FULL_REDRAW !== '1' ? new FrameWriter(stdout) : undefined;
-  const instance = render(<App controller={controller} theme={pickTheme()} />, {
-    stdout: writer ? (writer as unknown as NodeJS.WriteStream) : stdout,
-    exitOnCtrlC: false,
-    patchConsole: false,
-    // Ink defers a frame asked for within 1000/maxFps ms of the last one: under a busy watch
-    // (a frame every 150 ms) a key often came just after a frame and waited up to 17 ms at 60.
-    maxFps: 120,
-  });
+  const instance = render(
+    <CellPatcherContext.Provider value={writer}>
+      <App controller={controller} theme={pickTheme()} />
+    </CellPatcherContext.Provider>,
+    {
+      stdout: writer ? (writer as unknown as NodeJS.WriteStream) : stdout,
+      exitOnCtrlC: false,
+      patchConsole: false,
+      // Ink defers a frame asked for within 1000/maxFps ms of the last one: under a busy watch
+      // (a frame every 150 ms) a key often came just after a frame and waited up to 17 ms at 60.
+      maxFps: 120,
+    },
+  );
 
   const teardown = () => {
     controller.dispose();

@@ -1,6 +1,7 @@
 import { render } from 'ink-testing-library';
 import { App } from '../../source/ui/app.tsx';
 import { Controller, type TuiOptions } from '../../source/ui/controller.ts';
+import { CellPatcherContext, type CellPatcher } from '../../source/ui/screen/cell-patch.ts';
 import { noColorTheme } from '../../source/ui/theme.ts';
 
 const ANSI = /\x1b\[[0-9;?]*[A-Za-z]/g;
@@ -9,6 +10,8 @@ export interface AppHarness {
   controller: Controller;
   quit: { called: boolean };
   frame(): string;
+  /** How many frames Ink has rendered so far. */
+  frameCount(): number;
   /** Polls the last frame until it contains `text` (or matches); fails with the frame. */
   waitFor(match: string | RegExp | ((frame: string) => boolean), timeoutMs?: number): Promise<string>;
   /** Sends one key and yields so Ink re-subscribes its handler before the next one. */
@@ -30,7 +33,9 @@ export const KEYS = {
 
 const tick = () => new Promise<void>((r) => setImmediate(r));
 
-export function renderApp(opts: TuiOptions & { columns?: number; rows?: number; configDir?: string }): AppHarness {
+export function renderApp(
+  opts: TuiOptions & { columns?: number; rows?: number; configDir?: string; patcher?: CellPatcher },
+): AppHarness {
   const quit = { called: false };
   const controller = new Controller({
     ...opts,
@@ -42,13 +47,18 @@ export function renderApp(opts: TuiOptions & { columns?: number; rows?: number; 
     connectTimeoutMs: 3000,
     onQuit: () => (quit.called = true),
   });
-  const r = render(<App controller={controller} theme={noColorTheme} />);
+  const r = render(
+    <CellPatcherContext.Provider value={opts.patcher}>
+      <App controller={controller} theme={noColorTheme} />
+    </CellPatcherContext.Provider>,
+  );
   void controller.start();
   const frame = () => (r.lastFrame() ?? '').replace(ANSI, '');
   return {
     controller,
     quit,
     frame,
+    frameCount: () => r.frames.length,
     async waitFor(match, timeoutMs = 10_000) {
       const test =
         typeof match === 'string'

@@ -1,12 +1,17 @@
 import { parseLine, type CellLine } from './cells.ts';
 
-/** What the terminal shows, as far as we know: the raw lines of the last frame and their cells. */
+/**
+ * What the terminal shows, as far as we know: the raw lines of the last frame and their cells.
+ * A row whose cells were patched since its line was drawn (FrameWriter.patch) has the characters
+ * it shows now in `patched`: its cells are no longer what `lines` would parse to.
+ */
 export interface Screen {
   lines: string[];
   cells: Array<CellLine | undefined>;
+  patched: Array<string | undefined>;
 }
 
-export const emptyScreen = (): Screen => ({ lines: [], cells: [] });
+export const emptyScreen = (): Screen => ({ lines: [], cells: [], patched: [] });
 
 const BLANK: CellLine = { chars: [], styles: [], opaque: false };
 // Two runs closer than this are written as one: a cursor move costs about as much.
@@ -40,7 +45,7 @@ function moveTo(cur: { row: number; col: number }, row: number, col: number): st
   return rel !== undefined && rel.length < abs.length ? rel : abs;
 }
 
-function cellsOf(screen: Screen, y: number): CellLine {
+export function cellsOf(screen: Screen, y: number): CellLine {
   const line = screen.lines[y];
   if (line === undefined) return BLANK;
   let c = screen.cells[y];
@@ -51,28 +56,38 @@ function cellsOf(screen: Screen, y: number): CellLine {
 /**
  * The bytes that turn the terminal from `prev` into `lines` (a frame's rows, top row first, at
  * the top of the screen): only the cells that differ are written, each run after the shortest
- * cursor move, each cell with its full style. `columns` is the terminal's width. Rows only in `prev` are blanked. Returns the new
- * screen and the output ('' when nothing changed). The pen is left at the default style.
+ * cursor move, each cell with its full style. `columns` is the terminal's width. Rows only in
+ * `prev` are blanked. Returns the new screen and the output ('' when nothing changed). The pen is
+ * left at the default style. `lines` may be a Screen whose patched rows carry their cells.
  */
-export function diffFrame(prev: Screen, lines: string[], columns = Infinity): { screen: Screen; out: string } {
-  const next: Screen = { lines, cells: [] };
+export function diffFrame(prev: Screen, lines: string[] | Screen, columns = Infinity): { screen: Screen; out: string } {
+  const next: Screen = Array.isArray(lines) ? { lines, cells: [], patched: [] } : lines;
+  lines = next.lines;
   let out = '';
   let pen = '';
   const cur = { row: 0, col: -1 }; // col -1: unknown
   const rows = Math.max(prev.lines.length, lines.length);
   for (let y = 0; y < rows; y++) {
-    if (prev.lines[y] === lines[y]) {
-      next.cells[y] = prev.cells[y];
+    if (prev.lines[y] === lines[y] && prev.patched[y] === next.patched[y]) {
+      next.cells[y] ??= prev.cells[y];
       continue;
     }
-    const a = cellsOf(prev, y);
+    let a = cellsOf(prev, y);
     const b = cellsOf(next, y);
-    if (a.opaque || b.opaque) {
+    if (b.opaque || (a.opaque && next.patched[y] === undefined)) {
       // Rewrite the whole row from its raw text.
       out += `${cup(y, 0)}\x1b[0m\x1b[2K${lines[y] ?? ''}\x1b[0m`;
       pen = '';
       cur.col = -1;
       continue;
+    }
+    if (a.opaque) {
+      // A patched row (its raw line is not what it shows) over an opaque one: blank it, write the cells.
+      out += `${cup(y, 0)}\x1b[0m\x1b[2K`;
+      pen = '';
+      cur.row = y;
+      cur.col = 0;
+      a = BLANK;
     }
     const width = Math.max(a.chars.length, b.chars.length);
     const same = (x: number) =>

@@ -1,8 +1,11 @@
 import { EventEmitter } from 'node:events';
-import { diffFrame, emptyScreen, type Screen } from './diff.ts';
+import type { CellLine } from './cells.ts';
+import type { CellEdit, CellPatcher } from './cell-patch.ts';
+import { cellsOf, diffFrame, emptyScreen, type Screen } from './diff.ts';
 
 const BSU = '\x1b[?2026h';
 const ESU = '\x1b[?2026l';
+const PRINTABLE = /^[\x20-\x7e]$/;
 // Ink prefixes a frame with cursor moves and line erases (log-update's eraseLines) or a clear.
 const LEADING_CONTROL = /^(?:\x1b\[[0-9;?]*[A-HJKST]|\x1b\[\?25[lh])*/;
 const ONLY_CONTROL = /^(?:\x1b\[[0-9;?]*[A-HJKST])*$/;
@@ -16,8 +19,13 @@ const ONLY_CONTROL = /^(?:\x1b\[[0-9;?]*[A-HJKST])*$/;
  *
  * Anything that may have changed the screen behind our back (a resize, a clear, an empty frame
  * while the terminal is handed to a shell or an editor) makes the next frame a full repaint.
+ *
+ * `patch` writes a few cells between Ink's frames (a ticking AGE) without a render. Ink does not
+ * know: its next frame may carry the lines as they were before the patch. A line of that frame
+ * that is exactly the line a patch was applied to is shown patched, wherever it now sits; any
+ * other line is Ink's own, newer than the patch.
  */
-export class FrameWriter extends EventEmitter {
+export class FrameWriter extends EventEmitter implements CellPatcher {
   readonly isTTY = true;
   private screen: Screen | null = null;
   private frame: string | null = null; // the frame being collected between BSU and ESU
@@ -85,6 +93,64 @@ export class FrameWriter extends EventEmitter {
     return this.out.write(s, done);
   }
 
+  patch(edits: readonly CellEdit[]): boolean {
+    const screen = this.screen;
+    if (!screen || this.frame !== null) return false;
+    const rows = new Map<number, CellLine>();
+    for (const e of edits) {
+      if (e.before.length !== e.after.length) return false;
+      if (e.row < 0 || e.row >= screen.lines.length || e.col < 0) return false;
+      let line = rows.get(e.row);
+      if (!line) {
+        const shown = cellsOf(screen, e.row);
+        if (shown.opaque) return false;
+        rows.set(e.row, (line = { chars: shown.chars.slice(), styles: shown.styles.slice(), opaque: false }));
+      }
+      // One cell per character of `before`, as the screen reads; what changes is printable ASCII.
+      for (let k = 0; k < e.before.length; k++) {
+        if ((line.chars[e.col + k] ?? ' ') !== e.before[k]) return false;
+        if (e.after[k] !== e.before[k] && !PRINTABLE.test(e.after[k])) return false;
+      }
+      for (let k = 0; k < e.after.length; k++) {
+        const x = e.col + k;
+        if (e.after[k] === e.before[k] && x < line.chars.length) continue;
+        while (line.chars.length < x) {
+          line.chars.push(' ');
+          line.styles.push('');
+        }
+        line.chars[x] = e.after[k];
+        line.styles[x] ??= '';
+      }
+    }
+    const next: Screen = { lines: screen.lines, cells: screen.cells.slice(), patched: screen.patched.slice() };
+    for (const [y, line] of rows) {
+      next.cells[y] = line;
+      next.patched[y] = line.chars.join('');
+    }
+    const { out } = diffFrame(screen, next, this.out.columns || Infinity);
+    this.screen = next;
+    // No synchronized-output markers (16 of the ~200 bytes a column of ages costs): the cells change
+    // in place, nothing is erased first, so a terminal drawing halfway through shows no torn frame.
+    if (out) this.out.write(out);
+    return true;
+  }
+
+  /** Ink's lines as a screen, the patched cells kept on the lines that are the very lines patched. */
+  private withPatches(lines: string[]): Screen {
+    const next: Screen = { lines, cells: [], patched: [] };
+    const prev = this.screen;
+    if (!prev || !prev.patched.some((p) => p !== undefined)) return next;
+    const kept = new Map<string, number>();
+    prev.patched.forEach((p, y) => p !== undefined && kept.set(prev.lines[y], y));
+    for (let y = 0; y < lines.length; y++) {
+      const from = kept.get(lines[y]);
+      if (from === undefined) continue;
+      next.cells[y] = prev.cells[from];
+      next.patched[y] = prev.patched[from];
+    }
+    return next;
+  }
+
   private draw(raw: string): void {
     const lead = LEADING_CONTROL.exec(raw)?.[0] ?? '';
     const modes = lead.match(/\x1b\[\?25[lh]/g)?.join('') ?? '';
@@ -98,7 +164,11 @@ export class FrameWriter extends EventEmitter {
       return;
     }
     const full = this.screen === null;
-    const { screen, out } = diffFrame(this.screen ?? emptyScreen(), lines, this.out.columns || Infinity);
+    const { screen, out } = diffFrame(
+      this.screen ?? emptyScreen(),
+      this.withPatches(lines),
+      this.out.columns || Infinity,
+    );
     this.screen = screen;
     const clear = full ? '\x1b[0m\x1b[H\x1b[2J' : '';
     if (!out && !clear && !modes) return;

@@ -1,11 +1,12 @@
-import React, { memo, useCallback, useMemo, useSyncExternalStore } from 'react';
+import React, { memo, useCallback, useContext, useMemo, useRef, useSyncExternalStore } from 'react';
 import { Box } from 'ink';
 import { since } from '../../describe/age.ts';
 import type { Row } from '../../client/table-cache.ts';
 import type { Controller } from '../controller.ts';
-import { useNow } from '../hooks/use-now.ts';
+import { useAgeTick } from '../hooks/use-age-tick.ts';
+import { CellPatcherContext, type CellEdit } from '../screen/cell-patch.ts';
 import { msUntilAgeChanges } from '../table/age-tick.ts';
-import type { ScreenLayout } from '../layout.ts';
+import { tableBodyTop, type ScreenLayout } from '../layout.ts';
 import type { TableViewState } from '../state/types.ts';
 import type { DisplayColumn } from '../table/columns.ts';
 import { cellValue, scrollTop, selectedIndex } from '../table/derive.ts';
@@ -87,6 +88,7 @@ export function TableView({
   const ageCol = model.columns.find((c) => c.isAge);
   // Ages on the server's timeline: a client clock behind the server would print `<invalid>`.
   const serverClock = controller.session?.transport.serverClock;
+  const now = Date.now() + (serverClock?.offsetMs ?? 0);
   const ageKey = useCallback(
     (t: number) =>
       ageCol
@@ -106,7 +108,36 @@ export function TableView({
     },
     [top, model, layout.tableRows, serverClock],
   );
-  const now = useNow(!!ageCol && visible.length > 0, ageKey, ageNext) + (serverClock?.offsetMs ?? 0);
+
+  // A tick that only changes ages writes the AGE cells straight to the screen (no render) when it
+  // can. `shown` holds each visible row's text as last drawn, by render or patch: the patch is
+  // checked against the whole row, so it lands only where the screen shows that very row.
+  const patcher = useContext(CellPatcherContext);
+  const ageCut = useMemo(() => ageColumnSpan(model.columns, cols), [model.columns, cols]);
+  const lineOf = (row: Row, t: number) =>
+    (view.marked?.includes(row.name) ? '*' : ' ') + formatLine(cellsAt(row, model.columns, t), cols, contentWidth);
+  const lines = visible.map((row) => lineOf(row, now));
+  const shown = useRef<string[]>([]);
+  shown.current = lines;
+  const drawAges = (t: number): boolean => {
+    if (!patcher || !ageCut || controller.state.dialog) return false;
+    const server = t + (serverClock?.offsetMs ?? 0);
+    const y0 = tableBodyTop(layout);
+    const [from, to] = ageCut;
+    const after = shown.current.map((before, i) => {
+      const age = lineOf(visible[i], server).slice(from, to);
+      return before.slice(0, from) + age + before.slice(to);
+    });
+    const edits: CellEdit[] = [];
+    after.forEach((text, i) => {
+      const before = shown.current[i];
+      if (text !== before) edits.push({ row: y0 + i, col: 1, before, after: text });
+    });
+    if (!patcher.patch(edits)) return false;
+    shown.current = after;
+    return true;
+  };
+  useAgeTick(!!ageCol && visible.length > 0, ageKey, ageNext, drawAges);
 
   const ns = view.namespace ?? 'all';
   const info = controller.session?.registry.get(view.resource);
@@ -136,14 +167,11 @@ export function TableView({
       contentWidth,
     );
 
-  const ageCut = useMemo(() => ageColumnSpan(model.columns, cols), [model.columns, cols]);
   const body: React.ReactNode[] = visible.map((row, i) => (
     <RowLine
       key={row.uid}
       width={width}
-      text={
-        (view.marked?.includes(row.name) ? '*' : ' ') + formatLine(cellsAt(row, model.columns, now), cols, contentWidth)
-      }
+      text={lines[i]}
       tone={view.marked?.includes(row.name) ? 'warn' : rowTone(row, model.columns)}
       selected={top + i === sel}
       cut={ageCut}

@@ -203,3 +203,132 @@ describe('FrameWriter: only changed cells reach the terminal', () => {
     writer.dispose();
   });
 });
+
+describe('FrameWriter.patch: cells written between frames', () => {
+  // A table as TableView draws it: a border, a name, a status in the row's colour, the AGE cell.
+  const TOP = 2; // rows above the table (a header), changed by the test to shift the table
+  const ROW_STYLES = ['\x1b[33m', '\x1b[32m', '\x1b[7m', '\x1b[30;43m'];
+  const AGE_COL = 24;
+  const ageText = (s: number) => (s < 60 ? `${s}s` : `${Math.floor(s / 60)}m${s % 60}s`).padEnd(6);
+  const rowLine = (i: number, status: string, age: string) =>
+    `│${ROW_STYLES[i % ROW_STYLES.length]}${` pod-${i}`.padEnd(11)}${status.padEnd(12)}${age}\x1b[0m │`;
+
+  it('leaves the terminal as a full repaint of the current ages would, whatever Ink draws next', async () => {
+    const r = rng(11);
+    const out = new FakeOut();
+    const writer = new FrameWriter(out as unknown as NodeJS.WriteStream);
+    const frame = inkLike(writer);
+    const diffed = new Terminal({ cols: COLS, rows: ROWS, allowProposedApi: true });
+    const full = new Terminal({ cols: COLS, rows: ROWS, allowProposedApi: true });
+    const born = [0, 3, 40, 55, 58, 59];
+    const status = born.map(() => 'Running');
+    let t = 60;
+    let header = TOP;
+    let footer = 'ok';
+    // What Ink's last render holds: ages as of `rendered`, with the header and footer of then.
+    let rendered = t;
+    let inkHeader = header;
+    const lines = (ages: number, top: number, foot: string) => [
+      ...Array.from({ length: top }, (_, k) => `header ${k}`),
+      ...born.map((b, i) => rowLine(i, status[i], ageText(ages - b))),
+      foot,
+    ];
+    // The line Ink draws for row i sits at `top + i`: AGE_COL cells in (the border is one cell).
+    const shown = born.map((b) => ageText(rendered - b));
+    const check = async () => {
+      await write(diffed, out.take());
+      const truth = lines(t, header, footer);
+      await write(full, '\x1b[0m\x1b[H\x1b[2J' + truth.join('\x1b[0m\r\n') + '\x1b[0m');
+      expect(cells(diffed)).toEqual(cells(full));
+    };
+    frame(lines(t, header, footer));
+    await check();
+    let patches = 0;
+    for (let step = 0; step < 300; step++) {
+      const p = r();
+      if (p < 0.5) {
+        // A tick: the rows whose age changed, each whole as the screen shows it (as TableView does).
+        t += 1 + Math.floor(r() * 3);
+        const plain = (line: string) => line.replace(/\x1b\[[0-9;]*m/g, '');
+        const edits = born
+          .map((b, i) => ({
+            row: inkHeader + i,
+            col: 0,
+            before: plain(rowLine(i, status[i], shown[i])),
+            after: plain(rowLine(i, status[i], ageText(t - b))),
+          }))
+          .filter((e) => e.before !== e.after);
+        if (edits.length === 0) continue;
+        if (inkHeader !== header) {
+          // The table moved in a frame it did not draw: the rows are not where it thinks, the patch
+          // is refused and it renders instead.
+          expect(writer.patch(edits)).toBe(false);
+          rendered = t;
+          inkHeader = header;
+          for (let i = 0; i < born.length; i++) shown[i] = ageText(t - born[i]);
+          frame(lines(t, header, footer));
+        } else {
+          expect(writer.patch(edits)).toBe(true);
+          patches++;
+          for (let i = 0; i < born.length; i++) shown[i] = ageText(t - born[i]);
+        }
+      } else if (p < 0.7) {
+        // Ink draws a frame in which the table did not re-render: its rows as of `rendered`.
+        footer = `footer ${step}`;
+        if (r() < 0.3) header = Math.floor(r() * 3);
+        frame(lines(rendered, header, footer));
+        // The screen shows the ages patched: `shown` is still right.
+      } else {
+        // The table re-renders: every row with the ages of now, maybe a status changed.
+        if (r() < 0.3) status[Math.floor(r() * born.length)] = r() < 0.5 ? 'Pending' : 'Running';
+        rendered = t;
+        inkHeader = header;
+        for (let i = 0; i < born.length; i++) shown[i] = ageText(t - born[i]);
+        frame(lines(t, header, footer));
+      }
+      await check();
+    }
+    expect(patches).toBeGreaterThan(50);
+    writer.dispose();
+  });
+
+  it('refuses (writing nothing) what the screen does not show, texts of another width, and an unknown screen', () => {
+    const out = new FakeOut();
+    const writer = new FrameWriter(out as unknown as NodeJS.WriteStream);
+    const frame = inkLike(writer);
+    expect(writer.patch([{ row: 0, col: 0, before: 'a', after: 'b' }])).toBe(false);
+    frame(['name  5s', '']);
+    out.take();
+    expect(writer.patch([{ row: 0, col: 6, before: '4s', after: '6s' }])).toBe(false);
+    expect(writer.patch([{ row: 0, col: 6, before: '5s', after: '10s' }])).toBe(false);
+    expect(writer.patch([{ row: 0, col: 6, before: '5s', after: '6…' }])).toBe(false);
+    expect(writer.patch([{ row: 5, col: 0, before: ' ', after: 'x' }])).toBe(false);
+    // All or nothing: the first edit is right, the second is not.
+    expect(
+      writer.patch([
+        { row: 0, col: 6, before: '5s', after: '6s' },
+        { row: 0, col: 0, before: 'nope', after: 'yeah' },
+      ]),
+    ).toBe(false);
+    expect(out.take()).toBe('');
+    expect(writer.patch([{ row: 0, col: 6, before: '5s', after: '6s' }])).toBe(true);
+    expect(out.take()).toBe('\x1b[1;7H6');
+    expect(writer.patch([{ row: 0, col: 6, before: '5s', after: '7s' }])).toBe(false);
+    out.emit('resize');
+    expect(writer.patch([{ row: 0, col: 6, before: '6s', after: '7s' }])).toBe(false);
+    expect(out.take()).toBe('');
+    writer.dispose();
+  });
+
+  it('costs a column of ticking ages three bytes a row', () => {
+    const out = new FakeOut();
+    const writer = new FrameWriter(out as unknown as NodeJS.WriteStream);
+    const frame = inkLike(writer);
+    frame(Array.from({ length: 8 }, (_, i) => `pod-${i}  \x1b[33m1m5s \x1b[39m│`));
+    out.take();
+    const edits = Array.from({ length: 8 }, (_, i) => ({ row: i, col: 7, before: '1m5s', after: '1m6s' }));
+    expect(writer.patch(edits)).toBe(true);
+    expect(out.take()).toBe(`\x1b[1;10H\x1b[0;33m6${'\v\b6'.repeat(7)}\x1b[0m`);
+    writer.dispose();
+  });
+});
