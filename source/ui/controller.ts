@@ -2,11 +2,11 @@ import { appendFileSync } from 'node:fs';
 import type { Key } from 'ink';
 import type { KObject } from '../api-types/index.ts';
 import { errorMessage } from '../client/errors.ts';
-import { loadKubeConfig, type KubeconfigSource } from '../client/kubeconfig.ts';
-import { kubeconfigFiles } from '../client/kubeconfig-files.ts';
+import { loadKubeConfig, localEngineSource, type KubeconfigSource } from '../client/kubeconfig.ts';
+import type { EarlyConnection } from '../client/early-connection.ts';
 import type { ObjectRef } from '../client/actions.ts';
 import { resourcePath, type ResourceInfo } from '../client/resource.ts';
-import { connect, type ClusterSession } from '../client/session.ts';
+import { connect, type ClusterSession, type Handshake } from '../client/session.ts';
 import type { Row } from '../client/table-cache.ts';
 import { helpLines, helpSections } from './help.ts';
 import { KEYMAP, lookup, type Binding, type CommandId, type ViewKind } from './keys/keymap.ts';
@@ -75,6 +75,8 @@ export interface TuiOptions {
   readonly?: boolean;
   command?: string;
   ensureLocalCluster?: () => Promise<string>;
+  /** The first connection, begun before the UI loaded (main.tsx): taken over when it is for the same kubeconfig. */
+  early?: Promise<EarlyConnection | undefined>;
 }
 
 /** The real terminal, for handing it to a shell or an editor. */
@@ -110,6 +112,9 @@ export class Controller {
   readonly config: ConfigRuntime;
   session?: ClusterSession;
   private kubeSource: KubeconfigSource = {};
+  private early?: Promise<EarlyConnection | undefined>;
+  /** The early connection's handshake, for the next connect(). */
+  private handshake?: Handshake;
   private nextId = 1;
   private readonly sources = new Map<number, { source: RowSource; release: () => void }>();
   private readonly derivers = new Map<number, ReturnType<typeof memoDerive>>();
@@ -179,6 +184,7 @@ export class Controller {
       ...troubleshootCommands(this),
     };
     attachConfig(this, !!opts.readonly);
+    this.early = opts.early;
   }
 
   get state(): UiState {
@@ -193,23 +199,27 @@ export class Controller {
     if (!context && !kubeconfigPath && ensureLocalCluster) {
       this.setConn({ phase: 'starting', message: 'Starting the local cluster…' });
       try {
-        // The engine's own file first (its current-context wins), then the user's files, so
-        // `:ctx` offers every context without the user's current-context being touched.
-        this.kubeSource = { paths: [await ensureLocalCluster(), ...kubeconfigFiles()] };
+        this.kubeSource = localEngineSource(await ensureLocalCluster());
       } catch (err) {
         this.setConn({ phase: 'error', message: 'Could not start the local cluster', detail: errorMessage(err) });
         return;
       }
     }
-    await this.connect();
+    const early = this.early;
+    this.early = undefined;
+    this.handshake = (await early)?.take(this.kubeSource);
+    if (this.disposed) this.handshake?.transport.close();
+    else await this.connect();
   }
 
   private async connect(): Promise<void> {
     const seq = ++this.connectSeq;
     this.closeSession();
+    const handshake = this.handshake;
+    this.handshake = undefined;
     let kc;
     try {
-      kc = loadKubeConfig(this.kubeSource);
+      kc = handshake?.kc ?? loadKubeConfig(this.kubeSource);
     } catch (err) {
       this.setConn({ phase: 'error', message: 'Cannot load kubeconfig', detail: errorMessage(err) });
       return;
@@ -251,6 +261,7 @@ export class Controller {
         // Requests time out from when they are sent: a plugin waiting for a login is not cut short.
         timeoutMs: this.opts.connectTimeoutMs ?? 8000,
         cache: { coalesceMs: this.opts.coalesceMs ?? Math.round(settings.refreshRate * 1000) },
+        handshake,
       });
     } catch (err) {
       if (seq !== this.connectSeq || this.disposed) return;
@@ -314,6 +325,8 @@ export class Controller {
 
   dispose(): void {
     this.disposed = true;
+    void this.early?.then((e) => e?.close());
+    this.early = undefined;
     this.config.close();
     clearTimeout(this.toastTimer);
     this.closeSession();
