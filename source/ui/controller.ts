@@ -133,6 +133,8 @@ export class Controller {
   private access: AccessReviews | undefined;
   /** The view (resource, namespace) whose permissions `denied` describes. */
   private accessKey = '';
+  /** The table view whose first rows the access reviews wait for. */
+  private accessWait?: { id: number; off: () => void };
 
   /** Ask, once per context/resource/namespace (cached), which actions the user may not run. */
   private refreshAccess(): void {
@@ -143,6 +145,23 @@ export class Controller {
     const namespace = info.namespaced ? (table.namespace ?? '') : '';
     const key = `${table.resource}\0${namespace}`;
     if (key === this.accessKey) return;
+    // Asked once the view's first rows are in: beside its first LIST page (on the server and in
+    // this process) the reviews delayed the first paint. The source opens here if the view has
+    // not rendered yet, so the LIST is sent before the frame that shows the empty table.
+    const source = this.sourceFor(table);
+    const loading = () => source.getSnapshot().state === 'loading' && source.getSnapshot().rows.length === 0;
+    if (loading()) {
+      if (this.accessWait?.id === table.id) return;
+      this.accessWait?.off();
+      const off = source.subscribe(() => {
+        if (loading()) return;
+        this.stopAccessWait();
+        this.refreshAccess();
+      });
+      this.accessWait = { id: table.id, off };
+      return;
+    }
+    this.stopAccessWait();
     this.accessKey = key;
     const access = this.access;
     // A set of namespaces: a command is denied when it is denied in any of them.
@@ -156,6 +175,11 @@ export class Controller {
       if (cur.length === denied.length && cur.every((c, i) => c === denied[i])) return;
       this.store.update((st) => ({ ...st, denied }));
     });
+  }
+
+  private stopAccessWait(): void {
+    this.accessWait?.off();
+    this.accessWait = undefined;
   }
 
   constructor(private readonly opts: ControllerOptions) {
@@ -333,6 +357,7 @@ export class Controller {
   }
 
   private closeSession(): void {
+    this.stopAccessWait();
     for (const e of this.sources.values()) e.release();
     this.sources.clear();
     for (const d of this.docs.values()) d.close();
