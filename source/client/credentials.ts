@@ -3,7 +3,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { KubeConfig } from '@kubernetes/client-node/dist/config.js';
 import { ExecCredentialPlugin, type ClusterInfo, type ExecConfig, type LendTerminal } from './exec-credential.ts';
-import { proxyAgent, proxyFor } from './proxy.ts';
+import { loadProxyAgent, proxyAgent, proxyFor } from './proxy.ts';
 
 /** The TLS identity a connection is made with; an agent's pooled sockets are only valid for one. */
 type TlsOptions = Pick<
@@ -75,6 +75,7 @@ export class Credentials {
         opts.key = cred.clientKeyData;
       }
     }
+    await loadProxyAgent(this.proxy);
     opts.agent = this.agentFor(opts);
     return opts;
   }

@@ -24,6 +24,14 @@ export interface ContextInfo {
   current: boolean;
 }
 
+/**
+ * The local engine's kubeconfig first (its current-context wins), then the user's files, so `:ctx`
+ * offers every context without the user's current-context being touched.
+ */
+export function localEngineSource(engineKubeconfig: string): KubeconfigSource {
+  return { paths: [engineKubeconfig, ...kubeconfigFiles()] };
+}
+
 /** Loads a kubeconfig and selects a context; the KubeConfig is a fresh copy each call. */
 export function loadKubeConfig(source: KubeconfigSource): KubeConfig {
   const kc = source.paths

@@ -2,7 +2,6 @@ import { isIP } from 'node:net';
 import type http from 'node:http';
 import type https from 'node:https';
 import { HttpProxyAgent, HttpsProxyAgent } from 'hpagent';
-import { SocksProxyAgent } from 'socks-proxy-agent';
 import { KubeError } from './errors.ts';
 
 /**
@@ -83,9 +82,20 @@ function inCidr(ip: string, cidr: string): boolean {
   return (n(ip) & mask) === (n(base!) & mask);
 }
 
-/** An agent that tunnels to `server` through `proxy` (HTTP CONNECT, or SOCKS5). */
+/** The SOCKS agent's module, loaded for a SOCKS proxy only: dozens of modules (ip-address, socks, debug). */
+let socks: typeof import('socks-proxy-agent') | undefined;
+
+/** Loads what proxyAgent() needs to tunnel through `proxy`. */
+export async function loadProxyAgent(proxy: URL | undefined): Promise<void> {
+  if (proxy?.protocol.startsWith('socks')) socks ??= await import('socks-proxy-agent');
+}
+
+/** An agent that tunnels to `server` through `proxy` (HTTP CONNECT, or SOCKS5); loadProxyAgent() first. */
 export function proxyAgent(server: URL, proxy: URL, tls: https.AgentOptions): http.Agent {
-  if (proxy.protocol.startsWith('socks')) return new SocksProxyAgent(proxy, { ...tls, keepAlive: true });
+  if (proxy.protocol.startsWith('socks')) {
+    if (!socks) throw new Error('proxyAgent: loadProxyAgent() was not awaited for a SOCKS proxy');
+    return new socks.SocksProxyAgent(proxy, { ...tls, keepAlive: true });
+  }
   if (proxy.protocol !== 'http:' && proxy.protocol !== 'https:') {
     throw new KubeError(`unsupported proxy scheme "${proxy.protocol}" (http, https, socks5)`, 0, 'BadProxy');
   }

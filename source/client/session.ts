@@ -91,18 +91,34 @@ export interface ConnectOptions {
   /** Gives an interactive credential plugin (interactiveMode: Always) the terminal. */
   lendTerminal?: LendTerminal;
   cache?: CacheOptions & { lingerMs?: number; discoveryRefreshMs?: number };
+  /** Version and discovery already asked for this very KubeConfig (beginHandshake): taken over. */
+  handshake?: Handshake;
 }
 
-/** Version + discovery, each bounded by a timeout so an unreachable cluster fails fast. */
+/** A transport with the server's version and discovery asked, answered or on the way. */
+export interface Handshake {
+  kc: KubeConfig;
+  transport: Transport;
+  answer: Promise<[ServerVersion, Discovery]>;
+}
+
+/** Asks version and discovery, each bounded by a timeout so an unreachable cluster fails fast. */
+export function beginHandshake(kc: KubeConfig, timeoutMs = 8_000, transport = new Transport(kc)): Handshake {
+  const answer = Promise.all([fetchVersion(transport, timeoutMs), discover(transport, timeoutMs)]);
+  return { kc, transport, answer };
+}
+
+/** Version + discovery (or the handshake begun for `kc`), then a session. */
 export async function connect(kc: KubeConfig, opts: ConnectOptions = {}): Promise<ClusterSession> {
-  const timeoutMs = opts.timeoutMs ?? 8_000;
-  const transport = new Transport(kc, { lendTerminal: opts.lendTerminal });
-  if (opts.onAuthOutput) transport.credentials.plugin?.onStderr(opts.onAuthOutput);
+  let handshake = opts.handshake?.kc === kc ? opts.handshake : undefined;
+  if (!handshake) {
+    const transport = new Transport(kc, { lendTerminal: opts.lendTerminal });
+    if (opts.onAuthOutput) transport.credentials.plugin?.onStderr(opts.onAuthOutput);
+    handshake = beginHandshake(kc, opts.timeoutMs, transport);
+  } else if (opts.onAuthOutput) handshake.transport.credentials.plugin?.onStderr(opts.onAuthOutput);
+  const { transport } = handshake;
   try {
-    const [version, discovery] = await Promise.all([
-      fetchVersion(transport, timeoutMs),
-      discover(transport, timeoutMs),
-    ]);
+    const [version, discovery] = await handshake.answer;
     return new ClusterSession(kc, transport, discovery, version, currentContextInfo(kc), opts.cache);
   } catch (err) {
     transport.close();

@@ -95,6 +95,11 @@ export interface CacheOptions {
 
 /** During a first paged list, rows are painted at most this often. */
 const PAGE_PAINT_MS = 1000;
+/**
+ * The first page of a first list asks for about a screenful: it is painted while the rest loads,
+ * and a page of 500 full pods (~0.8 MB to serialize, send and parse) delayed the first rows.
+ */
+const FIRST_PAGE_ROWS = 100;
 
 function envMs(name: string, fallback: number): number {
   const v = Number(process.env[name]);
@@ -290,7 +295,7 @@ export class TableCache {
         accept: TABLE_ACCEPT_V1,
         query: {
           includeObject: this.includeObject,
-          limit: this.pageSize,
+          limit: initial && !cont ? Math.min(this.pageSize, FIRST_PAGE_ROWS) : this.pageSize,
           continue: cont,
           labelSelector: this.query.labelSelector,
           fieldSelector: this.query.fieldSelector,

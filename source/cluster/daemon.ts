@@ -5,7 +5,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { NodeList } from 'kubernetes-types/core/v1.d.ts';
 import { files, type EngineInfo } from './home.ts';
-import { mergeIntoUserKubeconfig, removeFromUserKubeconfig } from './user-kubeconfig.ts';
+
+/** Loaded when used: it brings the yaml package (dozens of files) that the TUI's start-up does without. */
+const userKubeconfig = () => import('./user-kubeconfig.ts');
 
 const LAUNCHER = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bin', 'skiff.js');
 
@@ -124,9 +126,11 @@ export async function up(
     const s = await status(home);
     if (s.running && s.nodes?.length && s.nodes.every((n) => n.ready)) {
       const kubeconfig = files(home).kubeconfig;
-      const userKubeconfig =
-        opts.mergeUserKubeconfig === false ? undefined : mergeIntoUserKubeconfig(s.url!, token(home), caCert(home));
-      return { alreadyRunning, url: s.url!, kubeconfig, userKubeconfig };
+      const merged =
+        opts.mergeUserKubeconfig === false
+          ? undefined
+          : (await userKubeconfig()).mergeIntoUserKubeconfig(s.url!, token(home), caCert(home));
+      return { alreadyRunning, url: s.url!, kubeconfig, userKubeconfig: merged };
     }
     if (Date.now() > deadline) {
       const tail = existsSync(files(home).log)
@@ -162,5 +166,5 @@ export async function reset(home: string): Promise<void> {
   const f = files(home);
   for (const p of [f.state, `${f.state}-wal`, `${f.state}-shm`, f.kubeconfig, f.pods, f.engineInfo])
     rmSync(p, { recursive: true, force: true });
-  removeFromUserKubeconfig();
+  (await userKubeconfig()).removeFromUserKubeconfig();
 }

@@ -1,6 +1,4 @@
 import { skiffHome } from './home.ts';
-import { up } from './daemon.ts';
-import { farewell } from './farewell.ts';
 
 /** Open the TUI: on a named context/kubeconfig, or on the local engine (started if needed). */
 export async function startTui(opts: {
@@ -21,11 +19,12 @@ export async function startTui(opts: {
     readonly: opts.readonly,
     command: opts.command,
     // Only `skiff cluster up` writes the user's kubeconfig (as kind does); the TUI reads it.
+    // The daemon's module loads only for the local engine (the TUI starts it while it loads).
     ensureLocalCluster: local
-      ? async () => (await up(skiffHome(), { mergeUserKubeconfig: false })).kubeconfig
+      ? async () => (await (await import('./daemon.ts')).up(skiffHome(), { mergeUserKubeconfig: false })).kubeconfig
       : undefined,
   });
-  const note = local ? farewell(skiffHome()) : undefined;
+  const note = local ? (await import('./farewell.ts')).farewell(skiffHome()) : undefined;
   if (note) process.stdout.write(note);
   return 0;
 }

@@ -2,11 +2,11 @@ import { appendFileSync } from 'node:fs';
 import type { Key } from 'ink';
 import type { KObject } from '../api-types/index.ts';
 import { errorMessage } from '../client/errors.ts';
-import { loadKubeConfig, type KubeconfigSource } from '../client/kubeconfig.ts';
-import { kubeconfigFiles } from '../client/kubeconfig-files.ts';
+import { loadKubeConfig, localEngineSource, type KubeconfigSource } from '../client/kubeconfig.ts';
+import type { EarlyConnection } from '../client/early-connection.ts';
 import type { ObjectRef } from '../client/actions.ts';
 import { resourcePath, type ResourceInfo } from '../client/resource.ts';
-import { connect, type ClusterSession } from '../client/session.ts';
+import { connect, type ClusterSession, type Handshake } from '../client/session.ts';
 import type { Row } from '../client/table-cache.ts';
 import { helpLines, helpSections } from './help.ts';
 import { KEYMAP, lookup, type Binding, type CommandId, type ViewKind } from './keys/keymap.ts';
@@ -75,6 +75,8 @@ export interface TuiOptions {
   readonly?: boolean;
   command?: string;
   ensureLocalCluster?: () => Promise<string>;
+  /** The first connection, begun before the UI loaded (main.tsx): taken over when it is for the same kubeconfig. */
+  early?: Promise<EarlyConnection | undefined>;
 }
 
 /** The real terminal, for handing it to a shell or an editor. */
@@ -110,6 +112,9 @@ export class Controller {
   readonly config: ConfigRuntime;
   session?: ClusterSession;
   private kubeSource: KubeconfigSource = {};
+  private early?: Promise<EarlyConnection | undefined>;
+  /** The early connection's handshake, for the next connect(). */
+  private handshake?: Handshake;
   private nextId = 1;
   private readonly sources = new Map<number, { source: RowSource; release: () => void }>();
   private readonly derivers = new Map<number, ReturnType<typeof memoDerive>>();
@@ -128,6 +133,8 @@ export class Controller {
   private access: AccessReviews | undefined;
   /** The view (resource, namespace) whose permissions `denied` describes. */
   private accessKey = '';
+  /** The table view whose first rows the access reviews wait for. */
+  private accessWait?: { id: number; off: () => void };
 
   /** Ask, once per context/resource/namespace (cached), which actions the user may not run. */
   private refreshAccess(): void {
@@ -138,6 +145,23 @@ export class Controller {
     const namespace = info.namespaced ? (table.namespace ?? '') : '';
     const key = `${table.resource}\0${namespace}`;
     if (key === this.accessKey) return;
+    // Asked once the view's first rows are in: beside its first LIST page (on the server and in
+    // this process) the reviews delayed the first paint. The source opens here if the view has
+    // not rendered yet, so the LIST is sent before the frame that shows the empty table.
+    const source = this.sourceFor(table);
+    const loading = () => source.getSnapshot().state === 'loading' && source.getSnapshot().rows.length === 0;
+    if (loading()) {
+      if (this.accessWait?.id === table.id) return;
+      this.accessWait?.off();
+      const off = source.subscribe(() => {
+        if (loading()) return;
+        this.stopAccessWait();
+        this.refreshAccess();
+      });
+      this.accessWait = { id: table.id, off };
+      return;
+    }
+    this.stopAccessWait();
     this.accessKey = key;
     const access = this.access;
     // A set of namespaces: a command is denied when it is denied in any of them.
@@ -151,6 +175,11 @@ export class Controller {
       if (cur.length === denied.length && cur.every((c, i) => c === denied[i])) return;
       this.store.update((st) => ({ ...st, denied }));
     });
+  }
+
+  private stopAccessWait(): void {
+    this.accessWait?.off();
+    this.accessWait = undefined;
   }
 
   constructor(private readonly opts: ControllerOptions) {
@@ -179,6 +208,7 @@ export class Controller {
       ...troubleshootCommands(this),
     };
     attachConfig(this, !!opts.readonly);
+    this.early = opts.early;
   }
 
   get state(): UiState {
@@ -193,23 +223,27 @@ export class Controller {
     if (!context && !kubeconfigPath && ensureLocalCluster) {
       this.setConn({ phase: 'starting', message: 'Starting the local cluster…' });
       try {
-        // The engine's own file first (its current-context wins), then the user's files, so
-        // `:ctx` offers every context without the user's current-context being touched.
-        this.kubeSource = { paths: [await ensureLocalCluster(), ...kubeconfigFiles()] };
+        this.kubeSource = localEngineSource(await ensureLocalCluster());
       } catch (err) {
         this.setConn({ phase: 'error', message: 'Could not start the local cluster', detail: errorMessage(err) });
         return;
       }
     }
-    await this.connect();
+    const early = this.early;
+    this.early = undefined;
+    this.handshake = (await early)?.take(this.kubeSource);
+    if (this.disposed) this.handshake?.transport.close();
+    else await this.connect();
   }
 
   private async connect(): Promise<void> {
     const seq = ++this.connectSeq;
     this.closeSession();
+    const handshake = this.handshake;
+    this.handshake = undefined;
     let kc;
     try {
-      kc = loadKubeConfig(this.kubeSource);
+      kc = handshake?.kc ?? loadKubeConfig(this.kubeSource);
     } catch (err) {
       this.setConn({ phase: 'error', message: 'Cannot load kubeconfig', detail: errorMessage(err) });
       return;
@@ -251,6 +285,7 @@ export class Controller {
         // Requests time out from when they are sent: a plugin waiting for a login is not cut short.
         timeoutMs: this.opts.connectTimeoutMs ?? 8000,
         cache: { coalesceMs: this.opts.coalesceMs ?? Math.round(settings.refreshRate * 1000) },
+        handshake,
       });
     } catch (err) {
       if (seq !== this.connectSeq || this.disposed) return;
@@ -314,12 +349,15 @@ export class Controller {
 
   dispose(): void {
     this.disposed = true;
+    void this.early?.then((e) => e?.close());
+    this.early = undefined;
     this.config.close();
     clearTimeout(this.toastTimer);
     this.closeSession();
   }
 
   private closeSession(): void {
+    this.stopAccessWait();
     for (const e of this.sources.values()) e.release();
     this.sources.clear();
     for (const d of this.docs.values()) d.close();

@@ -22,6 +22,34 @@ export async function runTui(opts: TuiOptions): Promise<void> {
   // React's development build records a performance entry per render in Node's unbounded
   // timeline buffer (and is slower); the TUI wants the production build.
   process.env.NODE_ENV = 'production';
+  const early = await beginEarly(opts);
   const { runTuiNow } = await import('./tui.tsx');
-  return runTuiNow(opts);
+  return runTuiNow(early);
+}
+
+/**
+ * Starts what the first screen waits for before the UI's code loads (compiling and running it is
+ * most of the time to the first frame): the local engine's check, the kubeconfig read, and the
+ * server's version and discovery. The controller takes them over (TuiOptions.early).
+ */
+async function beginEarly(opts: TuiOptions): Promise<TuiOptions> {
+  const { EarlyConnection } = await import('../client/early-connection.ts');
+  const { localEngineSource } = await import('../client/kubeconfig.ts');
+  const ensure = opts.ensureLocalCluster;
+  if (opts.context || opts.kubeconfigPath || !ensure) {
+    const early = new EarlyConnection({ path: opts.kubeconfigPath, context: opts.context });
+    return { ...opts, early: Promise.resolve(early) };
+  }
+  // The controller's first ensureLocalCluster() gets this answer; a retry asks again.
+  let first: Promise<string> | undefined = ensure();
+  const early = first.then(
+    (kubeconfig) => new EarlyConnection(localEngineSource(kubeconfig)),
+    () => undefined, // the controller reports it
+  );
+  const ensureLocalCluster = () => {
+    const answer = first ?? ensure();
+    first = undefined;
+    return answer;
+  };
+  return { ...opts, ensureLocalCluster, early };
 }

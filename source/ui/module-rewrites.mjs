@@ -10,10 +10,11 @@
 //   ticking AGE does (ink-text-dirty.mjs): an idle table's frame then runs no Yoga layout.
 // - measures framed lines (box-drawing borders, `…`) by their length in string-width, as it
 //   measures ASCII, instead of grapheme by grapheme: a followed log re-measures every line per frame.
-// - keeps @kubernetes/client-node's kubeconfig code from loading its whole generated API.
+// - keeps @kubernetes/client-node's kubeconfig code from loading its whole generated API, and
+//   node-fetch and the SOCKS proxy agent until a call needs them (client-node-slim.mjs).
 // - keeps yoga-layout from loading Node's fetch (undici) to read its inlined wasm.
 import { boundInkCaches } from './ink-cache-bound.mjs';
-import { slimClientNodeConfig } from './client-node-slim.mjs';
+import { lazyClientNodeFetch, slimClientNodeConfig } from './client-node-slim.mjs';
 import { narrowFastPath } from './string-width-narrow.mjs';
 import { cachedRowStrings, fastStyledChars, sharedBlankCell } from './ink-frame-fast.mjs';
 import { yogaSyncWasm } from './yoga-sync-wasm.mjs';
@@ -28,6 +29,7 @@ export const REWRITTEN_MODULES = [
   '@alcalzone/ansi-tokenize/build/styledChars.js',
   'string-width/index.js',
   '@kubernetes/client-node/dist/config.js',
+  '@kubernetes/client-node/dist/gen/http/isomorphic-fetch.js',
   'yoga-layout/dist/binaries/yoga-wasm-base64-esm.js',
 ];
 
@@ -45,6 +47,8 @@ export function rewriteModuleSource(location, source) {
   if (location.endsWith('/@alcalzone/ansi-tokenize/build/styledChars.js')) return fastStyledChars(source);
   if (location.endsWith('/node_modules/string-width/index.js')) return narrowFastPath(source);
   if (location.endsWith('/@kubernetes/client-node/dist/config.js')) return slimClientNodeConfig(source);
+  if (location.endsWith('/@kubernetes/client-node/dist/gen/http/isomorphic-fetch.js'))
+    return lazyClientNodeFetch(source);
   if (location.endsWith('/yoga-layout/dist/binaries/yoga-wasm-base64-esm.js')) return yogaSyncWasm(source);
   return undefined;
 }

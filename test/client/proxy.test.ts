@@ -4,7 +4,7 @@ import { stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { openExec, STDOUT } from '../../source/client/exec.ts';
 import { loadKubeConfig } from '../../source/client/kubeconfig.ts';
-import { proxyFor } from '../../source/client/proxy.ts';
+import { loadProxyAgent, proxyAgent, proxyFor } from '../../source/client/proxy.ts';
 import { connect, type ClusterSession } from '../../source/client/session.ts';
 import { startConnectProxy, type ConnectProxy } from '../helpers/connect-proxy.ts';
 import { startTestEngine, waitFor, type TestEngine } from '../helpers/engine.ts';
@@ -170,5 +170,14 @@ describe('proxies', () => {
     expect(proxyFor(u('https://api.x:8443'), undefined, no)).toBeUndefined();
     expect(proxyFor(u('https://api.x:443'), undefined, no)).toBeDefined();
     expect(proxyFor(u('https://anything'), undefined, env)).toBeUndefined();
+  });
+
+  it('tunnels through a SOCKS proxy with the agent module loaded on first use', async () => {
+    const socks = new URL('socks5://127.0.0.1:1080');
+    await loadProxyAgent(socks);
+    expect(proxyAgent(new URL('https://10.0.0.1:6443'), socks, {}).constructor.name).toBe('SocksProxyAgent');
+    const http = new URL('http://127.0.0.1:3128');
+    await loadProxyAgent(http);
+    expect(proxyAgent(new URL('https://10.0.0.1:6443'), http, {}).constructor.name).toBe('HttpsProxyAgent');
   });
 });
