@@ -67,7 +67,13 @@ describe('ReplicaCounts', () => {
       pods.apply(ev);
       counts.apply(ev);
     };
-    const randomLabels = () => pick([{ app: 'web', tier: 'x' }, { app: 'web' }, { app: 'other' }, undefined]);
+    const randomLabels = (): Record<string, string> | undefined =>
+      pick<Record<string, string> | undefined>([
+        { app: 'web', tier: 'x' },
+        { app: 'web' },
+        { app: 'other' },
+        undefined,
+      ]);
     const randomOwner = () => {
       const uid = pick([...UIDS, undefined]);
       return uid ? [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: uid, uid, controller: true }] : undefined;
@@ -112,7 +118,10 @@ describe('ReplicaCounts', () => {
       } else {
         // The controller's template labels change: its counts are rebuilt under the new ones.
         const uid = pick(UIDS);
-        views.set(uid, { ...views.get(uid)!, templateLabels: pick([{ app: 'web', tier: 'x' }, { app: 'web' }]) });
+        views.set(uid, {
+          ...views.get(uid)!,
+          templateLabels: pick<Record<string, string>>([{ app: 'web', tier: 'x' }, { app: 'web' }]),
+        });
       }
       // Read only some of the time, so tallies also see events they were not asked about yet.
       if (rand() < 0.5) {
