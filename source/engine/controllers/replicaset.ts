@@ -164,7 +164,8 @@ export class ReplicaSetController extends Controller {
     for (const pod of this.pods.by('owner', `orphan/${rs.metadata.namespace}`)) {
       if (pod.metadata.deletionTimestamp || !view.matches(pod.metadata.labels)) continue;
       const adopted = this.adopt(pod, rs);
-      if (adopted && isPodActive(adopted) && !tally.has(objKey(adopted))) pendingAdoptions++;
+      if (!adopted || controllerRef(adopted)?.uid !== view.uid) continue;
+      if (isPodActive(adopted) && !tally.has(objKey(adopted))) pendingAdoptions++;
     }
     return tally.active + pendingAdoptions;
   }
