@@ -18,5 +18,7 @@ export function requestUser(): UserInfo | undefined {
 
 /** Run `fn` outside any request: what it schedules (timers, promises) does not carry the user. */
 export function outsideRequest(fn: () => void): void {
-  current.exit(fn);
+  // Already outside (a controller's write): exit() would switch the async hooks off and on again.
+  if (current.getStore() === undefined) fn();
+  else current.exit(fn);
 }

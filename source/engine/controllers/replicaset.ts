@@ -6,15 +6,8 @@ import type { StoreEvent } from '../store/store.ts';
 import { Cache, objKey, splitKey } from '../framework/cache.ts';
 import { Controller } from '../framework/controller.ts';
 import { Expectations } from '../framework/expectations.ts';
-import {
-  compareForDeletion,
-  isPodActive,
-  isPodAvailable,
-  isPodReady,
-  podFromTemplate,
-  readySince,
-  selectorMatcher,
-} from './pods.ts';
+import { compareForDeletion, isPodActive, podFromTemplate, selectorMatcher } from './pods.ts';
+import { ReplicaCounts, type ReplicaTally, type ReplicaView } from './replica-counts.ts';
 import { controllerRef, newControllerRef } from '../framework/owner-refs.ts';
 import { isNotFound } from '../store/errors.ts';
 
@@ -70,6 +63,7 @@ export class ReplicaSetController extends Controller {
     this.SOURCE = { component: kind.component };
   }
   private pods = new Cache({ owner: ownerIndex });
+  private counts = new ReplicaCounts((uid) => this.pods.by('owner', uid));
   private sets = new Cache({ ns: (o) => [o.metadata.namespace!], uid: (o) => [o.metadata.uid!], owner: ownerIndex });
   private expectations!: Expectations;
 
@@ -77,11 +71,15 @@ export class ReplicaSetController extends Controller {
     this.expectations = new Expectations(this.clock);
     this.watch(this.RS, (ev) => {
       this.sets.apply(ev);
-      if (ev.type === 'DELETED') this.expectations.delete(objKey(ev.object));
+      if (ev.type === 'DELETED') {
+        this.expectations.delete(objKey(ev.object));
+        this.counts.forget(ev.object.metadata.uid!);
+      }
       this.queue.add(objKey(ev.object));
     });
     this.watch('pods', (ev) => {
       this.pods.apply(ev);
+      this.counts.apply(ev);
       this.podEvent(ev);
     });
   }
@@ -126,37 +124,56 @@ export class ReplicaSetController extends Controller {
       return;
     }
     const ready = this.expectations.satisfied(key);
-    const active = this.claimPods(rs).filter(isPodActive);
+    const replicas = this.claimPods(rs);
     let failure: string | undefined;
     if (ready && !rs.metadata.deletionTimestamp) {
       try {
-        await this.manageReplicas(rs, active, key);
+        await this.manageReplicas(rs, replicas, key);
       } catch (e) {
         failure = (e as Error).message;
       }
     }
     const current = this.store.get(this.RS, ns, name);
     if (!current) return;
-    this.updateStatus(current, this.claimPods(current, false).filter(isPodActive), failure);
+    this.updateStatus(current, this.counts.of(this.view(current)), failure);
     if (failure) throw new Error(failure);
   }
 
-  /** Pods this ReplicaSet controls after adopting matching orphans and releasing non-matching pods. */
-  private claimPods(rs: KObject, write = true): KObject[] {
-    const match = selectorMatcher(this.kind.selector(rs));
-    const deleting = !!rs.metadata.deletionTimestamp;
-    const out: KObject[] = [];
-    for (const pod of this.pods.by('owner', rs.metadata.uid!)) {
-      if (match(pod.metadata.labels)) out.push(pod);
-      else if (write && !deleting) this.release(pod, rs);
+  private view(rs: KObject): ReplicaView {
+    return {
+      uid: rs.metadata.uid!,
+      matches: selectorMatcher(this.kind.selector(rs)),
+      templateLabels: rs.spec?.template?.metadata?.labels,
+    };
+  }
+
+  /**
+   * Adopt matching orphans and release owned pods that no longer match; returns how many active
+   * pods the ReplicaSet then controls.
+   */
+  private claimPods(rs: KObject): number {
+    const view = this.view(rs);
+    const tally = this.counts.of(view);
+    if (rs.metadata.deletionTimestamp) return tally.active;
+    for (const key of [...tally.unmatched]) {
+      const pod = this.pods.get(...splitKey(key));
+      if (pod) this.release(pod, rs);
     }
-    if (!write || deleting) return out;
+    // An adopted pod is counted when its watch event arrives; one still on its way counts here.
+    let pendingAdoptions = 0;
     for (const pod of this.pods.by('owner', `orphan/${rs.metadata.namespace}`)) {
-      if (pod.metadata.deletionTimestamp || !match(pod.metadata.labels)) continue;
+      if (pod.metadata.deletionTimestamp || !view.matches(pod.metadata.labels)) continue;
       const adopted = this.adopt(pod, rs);
-      if (adopted) out.push(adopted);
+      if (!adopted || controllerRef(adopted)?.uid !== view.uid) continue;
+      if (isPodActive(adopted) && !tally.has(objKey(adopted))) pendingAdoptions++;
     }
-    return out;
+    return tally.active + pendingAdoptions;
+  }
+
+  /** The active pods the ReplicaSet controls and selects (to choose which to delete). */
+  private activePods(rs: KObject): KObject[] {
+    const match = selectorMatcher(this.kind.selector(rs));
+    return this.pods.by('owner', rs.metadata.uid!).filter((p) => match(p.metadata.labels) && isPodActive(p));
   }
 
   private adopt(pod: KObject, rs: KObject): KObject | undefined {
@@ -183,11 +200,11 @@ export class ReplicaSetController extends Controller {
     }
   }
 
-  private async manageReplicas(rs: KObject, active: KObject[], key: string): Promise<void> {
+  private async manageReplicas(rs: KObject, active: number, key: string): Promise<void> {
     const want = rs.spec?.replicas ?? 1;
-    const diff = active.length - want;
+    const diff = active - want;
     if (diff < 0) await this.createPods(rs, Math.min(-diff, BURST), key);
-    else if (diff > 0) await this.deletePods(rs, active, Math.min(diff, BURST), key);
+    else if (diff > 0) await this.deletePods(rs, this.activePods(rs), Math.min(diff, BURST), key);
   }
 
   /** Create in doubling batches (1, 2, 4, …) and stop at the first failing batch, like upstream. */
@@ -247,23 +264,23 @@ export class ReplicaSetController extends Controller {
     return counts;
   }
 
-  private updateStatus(rs: KObject, pods: KObject[], failure?: string): void {
+  private updateStatus(rs: KObject, pods: ReplicaTally, failure?: string): void {
     const now = this.clock.now();
     const minReady = rs.spec?.minReadySeconds ?? 0;
-    const tmplLabels = rs.spec?.template?.metadata?.labels ?? {};
-    let fully = 0;
-    let ready = 0;
-    let available = 0;
+    let available = pods.ready;
     let nextAvailable = Infinity;
-    for (const p of pods) {
-      const labels = p.metadata.labels ?? {};
-      if (Object.entries(tmplLabels).every(([k, v]) => labels[k] === v)) fully++;
-      if (!isPodReady(p)) continue;
-      ready++;
-      if (isPodAvailable(p, minReady, now, this.scale)) available++;
-      else nextAvailable = Math.min(nextAvailable, readySince(p) + minReady * 1000 * this.scale);
+    if (minReady) {
+      available = 0;
+      const wait = minReady * 1000 * this.scale;
+      for (const since of pods.readySince.values()) {
+        if (Number.isNaN(since)) continue;
+        if (since + wait <= now) available++;
+        else nextAvailable = Math.min(nextAvailable, since + wait);
+      }
     }
-    const status: ReplicaSetStatus = { replicas: pods.length };
+    const fully = pods.fully;
+    const ready = pods.ready;
+    const status: ReplicaSetStatus = { replicas: pods.active };
     if (fully) status.fullyLabeledReplicas = fully;
     if (ready) status.readyReplicas = ready;
     if (available) status.availableReplicas = available;

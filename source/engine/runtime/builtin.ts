@@ -91,7 +91,7 @@ export class NginxContainer extends ServerContainer {
   static async start(ctx: ContainerContext, ports: number[], opts: ListenOptions): Promise<NginxContainer> {
     const c = new NginxContainer(ctx);
     const { log, clock, image } = ctx;
-    for (const l of image.startupLog) log.line(l.stream, l.line);
+    log.lines(image.startupLog);
     const burnMs = cpuPerRequestMs(ctx.env);
     const serve = nginxHandler({
       // A volume mounted there (a ConfigMap of pages) is what nginx serves.
@@ -111,12 +111,12 @@ export class NginxContainer extends ServerContainer {
       log.close();
       throw err;
     }
-    for (const line of startupNotices(clock.now(), image.version)) log.line('stderr', line);
+    log.lines(startupNotices(clock.now(), image.version).map((line) => ({ stream: 'stderr', line })));
     return c;
   }
 
   protected override onStop(): void {
-    for (const line of shutdownNotices(this.ctx.clock.now())) this.ctx.log.line('stderr', line);
+    this.ctx.log.lines(shutdownNotices(this.ctx.clock.now()).map((line) => ({ stream: 'stderr', line })));
   }
 }
 
@@ -130,7 +130,7 @@ export class IdleContainer extends ServerContainer {
     checks: Record<string, () => boolean> = {},
   ): Promise<IdleContainer> {
     const c = new IdleContainer(ctx);
-    for (const l of ctx.image.startupLog) ctx.log.line(l.stream, l.line);
+    ctx.log.lines(ctx.image.startupLog);
     const ports = [...new Set(ctx.image.image.http.map((h) => h.port))];
     try {
       for (const port of ports) {

@@ -109,7 +109,23 @@ export function loadCatalog(paths: string[] = [DEFAULT_CATALOG_PATH]): Catalog {
 
 export function catalogOf(images: CatalogImage[]): Catalog {
   const byRepo = new Map(images.map((i) => [i.repository, i]));
-  return { images, resolve: (image) => resolveImage(byRepo, image) };
+  // Every pod of a scale-up resolves the same reference: resolve it once (the catalog never changes).
+  const resolved = new Map<string, ResolvedImage>();
+  return {
+    images,
+    resolve: (image) => {
+      let r = resolved.get(image);
+      if (!r) resolved.set(image, (r = frozen(resolveImage(byRepo, image))));
+      return r;
+    },
+  };
+}
+
+/** A shared resolution is read-only (its catalog entry, `image`, is the catalog's own). */
+function frozen(r: ResolvedImage): ResolvedImage {
+  for (const l of r.startupLog) Object.freeze(l);
+  for (const part of [r.ref, r.env, r.files, r.startupLog]) Object.freeze(part);
+  return Object.freeze(r);
 }
 
 function resolveImage(byRepo: Map<string, CatalogImage>, image: string): ResolvedImage {

@@ -44,7 +44,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { RealClock, type Clock } from '../clock.ts';
 import { IdleContainer, NginxContainer } from './builtin.ts';
@@ -54,7 +54,7 @@ import { ExecError, LogsNotFoundError } from './errors.ts';
 import { startExec, type ExecOptions, type ExecSession } from './exec.ts';
 import { ProcessContainer } from './host-process.ts';
 import { InteractiveContainer } from './interactive.ts';
-import { logAttempts, logFiles, LogWriter, removeLogFiles, type LogLimits } from './log-file.ts';
+import { logAttempts, logAttemptsAsync, logFiles, LogWriter, removeLogFiles, type LogLimits } from './log-file.ts';
 import { readLogs, type LogReadOptions } from './log-reader.ts';
 import { containerPaths, podDir, podMemoryDir } from './paths.ts';
 import { reapOrphans as reapOrphanProcesses } from './orphans.ts';
@@ -134,6 +134,15 @@ export interface Runtime {
   reapOrphans(): Promise<number>;
 }
 
+/** 64 hex digits, like containerd's ids; random bytes drawn in blocks (one per 64 containers). */
+let idPool = Buffer.alloc(0);
+function containerId(): string {
+  if (idPool.length < 32) idPool = randomBytes(32 * 64);
+  const id = idPool.subarray(0, 32).toString('hex');
+  idPool = idPool.subarray(32);
+  return id;
+}
+
 export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
   const clock = opts.clock ?? new RealClock(1);
   const catalog =
@@ -164,8 +173,10 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
     const paths = containerPaths(opts.rootDir, spec.podUid, spec.container);
     const resolved = catalog.resolve(spec.image);
     const image = resolved.image;
-    mkdirSync(paths.logDir, { recursive: true });
-    const attempts = logAttempts(paths.logDir);
+    // Off the main thread: a scale-up starts hundreds of containers a second, and the engine's
+    // thread is what limits it. A log directory just made holds no earlier attempts.
+    const made = await mkdir(paths.logDir, { recursive: true });
+    const attempts = made === undefined ? await logAttemptsAsync(paths.logDir) : [];
     const attempt = spec.attempt ?? (attempts.length ? attempts[attempts.length - 1]! + 1 : 0);
     // Like the kubelet, keep the logs of this instance and the one before it.
     for (const a of attempts)
@@ -185,8 +196,9 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
     });
     // A process needs its filesystem now; a built-in container lays it out on first use.
     if (kind !== 'builtin-nginx' && kind !== 'builtin-idle') rootfs.ensure();
+    const log = await LogWriter.open(join(paths.logDir, `${attempt}.log`), clock, limits);
     const ctx: ContainerContext = {
-      id: randomBytes(32).toString('hex'),
+      id: containerId(),
       podUid: spec.podUid,
       podName: spec.podName,
       name: spec.container,
@@ -201,7 +213,7 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
       sandboxed: sandbox.available,
       userns: !!sandbox.userns,
       security: spec.security ?? {},
-      log: new LogWriter(join(paths.logDir, `${attempt}.log`), clock, limits),
+      log,
       clock,
     };
     let c: BaseContainer;

@@ -1,5 +1,18 @@
 import { EventEmitter } from 'node:events';
-import { closeSync, existsSync, fstatSync, openSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  fstat,
+  fstatSync,
+  open,
+  openSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  writeSync,
+} from 'node:fs';
+import { readdir } from 'node:fs/promises';
+import { promisify } from 'node:util';
 import { StringDecoder } from 'node:string_decoder';
 import type { Clock } from '../clock.ts';
 
@@ -78,11 +91,23 @@ export class LogWriter extends EventEmitter {
     readonly path: string,
     private clock: Clock,
     private limits: LogLimits,
+    opened?: { fd: number; size: number },
   ) {
     super();
     this.setMaxListeners(0);
-    this.fd = openSync(path, 'a');
-    this.size = fstatSync(this.fd).size;
+    this.fd = opened?.fd ?? openSync(path, 'a');
+    this.size = opened?.size ?? fstatSync(this.fd).size;
+  }
+
+  /** Like the constructor, with the file opened off the main thread (a container start awaits it anyway). */
+  static async open(path: string, clock: Clock, limits: LogLimits): Promise<LogWriter> {
+    const fd = await openAsync(path, 'a');
+    try {
+      return new LogWriter(path, clock, limits, { fd, size: (await fstatAsync(fd)).size });
+    } catch (e) {
+      closeSync(fd);
+      throw e;
+    }
   }
 
   /** Raw output: split into lines; an unfinished line waits for the rest. */
@@ -111,6 +136,25 @@ export class LogWriter extends EventEmitter {
     this.record(stream, false, t);
   }
 
+  /** Whole lines, written to the file at once (a container's start-up output). */
+  lines(lines: ReadonlyArray<{ stream: Stream; line: string }>): void {
+    if (this.closed) return;
+    if (lines.some((l) => l.line.length > MAX_LINE)) {
+      for (const l of lines) this.line(l.stream, l.line);
+      return;
+    }
+    const entries = lines.map((l) => this.entry(l.stream, false, l.line));
+    const buf = Buffer.from(entries.map(entryText).join(''));
+    // Rotation goes entry by entry: a batch that would cross the limit is written one by one.
+    if (this.size + buf.length > this.limits.maxBytes) {
+      for (const e of entries) this.write1(e);
+      return;
+    }
+    writeSync(this.fd, buf);
+    this.size += buf.length;
+    for (const e of entries) this.emit('entry', e);
+  }
+
   /** Write out unfinished lines (as partial entries: they had no newline) and stop. */
   close(): void {
     if (this.closed) return;
@@ -128,12 +172,19 @@ export class LogWriter extends EventEmitter {
     return logFiles(this.path, this.limits.maxFiles);
   }
 
-  private record(stream: Stream, partial: boolean, content: string): void {
+  private entry(stream: Stream, partial: boolean, content: string): LogEntry {
     let ns = BigInt(this.clock.now()) * 1_000_000n + (process.hrtime.bigint() % 1_000_000n);
     if (ns <= this.lastNs) ns = this.lastNs + 1n;
     this.lastNs = ns;
-    const entry: LogEntry = { time: rfc3339Nano(ns), ns, stream, partial, content };
-    const buf = Buffer.from(`${entry.time} ${stream} ${partial ? 'P' : 'F'} ${content}\n`);
+    return { time: rfc3339Nano(ns), ns, stream, partial, content };
+  }
+
+  private record(stream: Stream, partial: boolean, content: string): void {
+    this.write1(this.entry(stream, partial, content));
+  }
+
+  private write1(entry: LogEntry): void {
+    const buf = Buffer.from(entryText(entry));
     writeSync(this.fd, buf);
     this.size += buf.length;
     if (this.size > this.limits.maxBytes) this.rotate();
@@ -157,6 +208,13 @@ export class LogWriter extends EventEmitter {
   }
 }
 
+const openAsync = promisify(open);
+const fstatAsync = promisify(fstat);
+
+function entryText(e: LogEntry): string {
+  return `${e.time} ${e.stream} ${e.partial ? 'P' : 'F'} ${e.content}\n`;
+}
+
 /** `<n>.log.<k>` … `<n>.log.1`, `<n>.log`: the files of one instance that exist, oldest first. */
 export function logFiles(path: string, maxFiles: number): string[] {
   const files: string[] = [];
@@ -173,6 +231,19 @@ export function logAttempts(logDir: string): number[] {
   } catch {
     return [];
   }
+  return attemptsIn(names);
+}
+
+/** logAttempts off the main thread. */
+export async function logAttemptsAsync(logDir: string): Promise<number[]> {
+  try {
+    return attemptsIn(await readdir(logDir));
+  } catch {
+    return [];
+  }
+}
+
+function attemptsIn(names: string[]): number[] {
   return names
     .map((f) => /^(\d+)\.log$/.exec(f)?.[1])
     .filter((n): n is string => n !== undefined)
