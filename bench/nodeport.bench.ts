@@ -6,6 +6,7 @@
 import { execa, type ResultPromise } from 'execa';
 import { createServer } from 'node:http';
 import { connect } from 'node:net';
+import { availableParallelism } from 'node:os';
 import { FakeClock } from '../source/engine/clock.ts';
 import type { EngineContext } from '../source/engine/context.ts';
 import { endpointSlicesController } from '../source/engine/controllers/endpointslices.ts';
@@ -209,6 +210,7 @@ export async function run(): Promise<Figure[]> {
       }
       for (const [k, c] of cases.entries()) figures.push(...caseFigures(c, direct[k]!, viaNodePort[k]!));
     }
+    if (!wanted || wanted === 'hog') figures.push(...(await withHungryPod(levels, e.processNodePorts)));
     return figures;
   } finally {
     unregisterInProcess(e.inEngineUid, POD_PORT, inEngine);
@@ -218,6 +220,33 @@ export async function run(): Promise<Figure[]> {
     for (const pod of pods) pod.kill();
     await Promise.all(pods);
   }
+}
+
+/**
+ * The proxy beside a CPU-hungry pod: as many busy loops as cores, started at the niceness under
+ * test, while wrk goes through the NodePort to the process pod of the same niceness.
+ */
+async function withHungryPod(levels: number[], nodePorts: number[]): Promise<Figure[]> {
+  const rps = levels.map((): number[] => []);
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const [i, n] of levels.entries()) {
+      const hogs = Array.from({ length: availableParallelism() }, () => {
+        const [file, ...args] = [...nicePrefix(n), 'node', '-e', 'for (;;);'];
+        return execa(file!, args, { reject: false });
+      });
+      try {
+        rps[i]!.push((await wrk(`http://${NODE_IP}:${nodePorts[i]}/`, false)).rps);
+      } finally {
+        for (const h of hogs) h.kill('SIGKILL');
+        await Promise.all(hogs);
+      }
+    }
+  }
+  return levels.map((n, i) =>
+    summarize(`NodePort throughput beside a CPU-hungry pod (process pods at nice ${n}, keep-alive)`, 'req/s', rps[i]!, {
+      note: `${availableParallelism()} busy loops in the hungry pod`,
+    }),
+  );
 }
 
 function caseFigures(c: Case, direct: WrkResult[], viaNodePort: WrkResult[]): Figure[] {

@@ -56,10 +56,9 @@ for (const mode of ['bwrap', 'none'] as const) {
           args: ['sh', '-c', 'sleep 600 & wait'],
         });
         // The sandbox's leader, the shell and its child: all of the group, read on the host.
-        const pids = await waitFor(() => {
-          const m = groupMembers(c.pid!);
-          return m.length >= (mode === 'bwrap' ? 3 : 2) && m;
-        });
+        const atLeast = mode === 'bwrap' ? 3 : 2;
+        await waitFor(() => groupMembers(c.pid!).length >= atLeast);
+        const pids = groupMembers(c.pid!);
         for (const pid of pids) expect(niceOf(readFileSync(`/proc/${pid}/stat`, 'utf8')), `pid ${pid}`).toBe(expected);
 
         const s = rt.exec({ podUid: pod, container: 'c', command: ['cat', '/proc/self/stat'] });
