@@ -108,8 +108,12 @@ export async function run(): Promise<Figure[]> {
         await kubectl(undefined, 'get', 'service', v.name, '-o', 'jsonpath={.spec.ports[0].nodePort}')
       ).trim();
       const url = `http://${NODE_IP}:${port}/`;
-      const [, warm] = await traffic(url, new Promise((r) => setTimeout(r, 1000)), v.rate);
-      if (warm) throw new Error(`${warm} requests failed before any rollout`);
+      const warmWhy = new Map<string, number>();
+      const [, warm] = await traffic(url, new Promise((r) => setTimeout(r, 1000)), v.rate, warmWhy);
+      if (warm)
+        throw new Error(
+          `${warm} requests failed before any rollout: ${[...warmWhy].map(([k, n]) => `${n} ${k}`).join(', ')}`,
+        );
       const failed: number[] = [];
       const sent: number[] = [];
       const why = new Map<string, number>();
