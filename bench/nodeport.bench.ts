@@ -44,6 +44,8 @@ async function wrk(url: string, close: boolean): Promise<WrkResult> {
   const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1]);
   const p50 = ms(/^\s+50%\s+(\S+)/m.exec(out)?.[1] ?? '');
   const p99 = ms(/^\s+99%\s+(\S+)/m.exec(out)?.[1] ?? '');
+  // Nothing answered in the whole run (a starved pod on a loaded machine): a measurement of 0.
+  if (/^\s*0 requests in/m.test(out)) return { rps: 0, p50: NaN, p99: NaN };
   if (!rps) throw new Error(`could not read wrk output:\n${out}`);
   return { rps, p50, p99 };
 }
@@ -198,7 +200,9 @@ export async function run(): Promise<Figure[]> {
       ]);
     const wanted = process.env.SKIFF_BENCH_CASE;
     for (const group of groups) {
-      const cases = group.filter((x) => !wanted || `${x.kind}${x.close ? ' close' : ''}`.startsWith(wanted));
+      const cases = group.filter(
+        (x) => !wanted || wanted.split(',').some((w) => `${x.kind}${x.close ? ' close' : ''}`.startsWith(w)),
+      );
       if (!cases.length) continue;
       const direct = cases.map((): WrkResult[] => []);
       const viaNodePort = cases.map((): WrkResult[] => []);
@@ -210,7 +214,8 @@ export async function run(): Promise<Figure[]> {
       }
       for (const [k, c] of cases.entries()) figures.push(...caseFigures(c, direct[k]!, viaNodePort[k]!));
     }
-    if (!wanted || wanted === 'hog') figures.push(...(await withHungryPod(levels, e.processNodePorts)));
+    if (!wanted || wanted.split(',').includes('hog'))
+      figures.push(...(await withHungryPod(levels, e.processNodePorts)));
     return figures;
   } finally {
     unregisterInProcess(e.inEngineUid, POD_PORT, inEngine);
@@ -251,7 +256,7 @@ async function withHungryPod(levels: number[], nodePorts: number[]): Promise<Fig
 
 function caseFigures(c: Case, direct: WrkResult[], viaNodePort: WrkResult[]): Figure[] {
   const mode = `${c.kind}, ${c.close ? 'new connection per request' : '32 keep-alive connections'}`;
-  const ratios = direct.map((d, i) => (100 * viaNodePort[i]!.rps) / d.rps);
+  const ratios = direct.flatMap((d, i) => (d.rps > 0 ? [(100 * viaNodePort[i]!.rps) / d.rps] : []));
   const p99 = (rs: WrkResult[]) => rs.map((r) => r.p99).sort((a, b) => a - b)[Math.floor(rs.length / 2)];
   return [
     summarize(`NodePort / direct pod throughput (${mode})`, '%', ratios, {

@@ -32,6 +32,7 @@ async function traffic(
   until: Promise<unknown>,
   RATE: number,
   why?: Map<string, number>,
+  windows?: string[],
 ): Promise<[number, number]> {
   let done = false;
   void until.finally(() => setTimeout(() => (done = true), 2000));
@@ -41,9 +42,23 @@ async function traffic(
     replies.push(get(url));
     await new Promise((r) => setTimeout(r, Math.max(0, t0 + ((i + 1) * 1000) / RATE - performance.now())));
   }
-  const errors = (await Promise.all(replies)).filter((x) => x);
+  const results = await Promise.all(replies);
+  const errors = results.filter((x) => x);
   for (const e of errors) why?.set(e, (why.get(e) ?? 0) + 1);
+  if (errors.length && windows) windows.push(failureWindow(results, RATE));
   return [replies.length, errors.length];
+}
+
+/**
+ * When the failures were sent and what share of the requests sent then failed: all of them
+ * points at the whole path stalling, one in N at one of N endpoints.
+ */
+function failureWindow(results: string[], rate: number): string {
+  const failed = results.flatMap((r, i) => (r ? [i] : []));
+  const first = failed[0]!;
+  const last = failed.at(-1)!;
+  const share = Math.round((100 * failed.length) / (last - first + 1));
+  return `${failed.length} sent ${(first / rate).toFixed(1)}–${(last / rate).toFixed(1)} s in (${share} % of those sent then)`;
 }
 
 /** The deployment of a variant: bare, or with a readiness probe and a preStop delay. */
@@ -117,6 +132,7 @@ export async function run(): Promise<Figure[]> {
       const failed: number[] = [];
       const sent: number[] = [];
       const why = new Map<string, number>();
+      const windows: string[] = [];
       for (let i = 0; i < ROLLOUTS; i++) {
         const rollout = (async () => {
           await kubectl(
@@ -128,7 +144,7 @@ export async function run(): Promise<Figure[]> {
           );
           await kubectl(undefined, 'rollout', 'status', `deployment/${v.name}`, '--timeout=300s');
         })();
-        const [n, bad] = await traffic(url, rollout, v.rate, why);
+        const [n, bad] = await traffic(url, rollout, v.rate, why, windows);
         await rollout;
         sent.push(n);
         failed.push(bad);
@@ -136,7 +152,7 @@ export async function run(): Promise<Figure[]> {
       figures.push(
         summarize(`failed requests during a rolling update (${v.label})`, 'requests', failed, {
           anchor: 'Kubernetes: 0 with readiness probes and a preStop delay',
-          note: `of ${sent.join(' / ')} sent per rollout; 25 % surge / 25 % unavailable, ${v.note}${why.size ? `; failures: ${[...why].map(([k, n]) => `${n} ${k}`).join(', ')}` : ''}`,
+          note: `of ${sent.join(' / ')} sent per rollout; 25 % surge / 25 % unavailable, ${v.note}${why.size ? `; failures: ${[...why].map(([k, n]) => `${n} ${k}`).join(', ')}; ${windows.join('; ')}` : ''}`,
         }),
       );
     }
