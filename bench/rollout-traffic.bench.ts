@@ -20,7 +20,11 @@ function get(url: string): Promise<string> {
       res.on('end', () => resolve(res.statusCode === 200 ? '' : String(res.statusCode)));
       res.on('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? 'error'));
     });
-    req.on('timeout', () => req.destroy(Object.assign(new Error('timeout'), { code: 'timeout' })));
+    let connected = false;
+    req.on('socket', (sock) => sock.once('connect', () => (connected = true)));
+    // Whether the connection was made says which side held the request: the handshake or the reply.
+    const code = () => (connected ? 'timeout (connected, no reply)' : 'timeout (connecting)');
+    req.on('timeout', () => req.destroy(Object.assign(new Error('timeout'), { code: code() })));
     req.on('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? 'error'));
     req.end();
   });
