@@ -1,10 +1,12 @@
 // NodePort throughput and latency against hitting the pod directly, side by side with wrk, for
 // the two kinds of pod: a process pod (a separate Node process on its pod IP: the proxy splices
 // two sockets) and an in-engine pod (an HTTP server in this process, like built-in nginx: the
-// proxy hands it the accepted socket). The proxy runs in this process.
+// proxy hands it the accepted socket). The proxy runs in this process. Process pods run at niceness 0
+// (as before) and at the runtime's setting (SKIFF_BENCH_NICENESS=0,5,10,19 for others), side by side.
 import { execa, type ResultPromise } from 'execa';
 import { createServer } from 'node:http';
 import { connect } from 'node:net';
+import { availableParallelism } from 'node:os';
 import { FakeClock } from '../source/engine/clock.ts';
 import type { EngineContext } from '../source/engine/context.ts';
 import { endpointSlicesController } from '../source/engine/controllers/endpointslices.ts';
@@ -12,11 +14,11 @@ import { EventRecorder } from '../source/engine/events.ts';
 import { ServiceProxy } from '../source/engine/proxy/service-proxy.ts';
 import { createRegistry } from '../source/engine/resources/index.ts';
 import { registerInProcess, unregisterInProcess } from '../source/engine/runtime/in-process.ts';
+import { nicePrefix, podNiceness } from '../source/engine/runtime/niceness.ts';
 import { installServiceAllocations } from '../source/engine/services/allocations.ts';
 import { Store } from '../source/engine/store/store.ts';
 import { summarize, type Figure } from './lib.ts';
 
-const POD_IP = '127.244.1.50';
 const IN_ENGINE_IP = '127.244.1.51';
 const POD_PORT = 8080;
 const NODE_IP = '127.0.1.2';
@@ -42,6 +44,8 @@ async function wrk(url: string, close: boolean): Promise<WrkResult> {
   const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1]);
   const p50 = ms(/^\s+50%\s+(\S+)/m.exec(out)?.[1] ?? '');
   const p99 = ms(/^\s+99%\s+(\S+)/m.exec(out)?.[1] ?? '');
+  // Nothing answered in the whole run (a starved pod on a loaded machine): a measurement of 0.
+  if (/^\s*0 requests in/m.test(out)) return { rps: 0, p50: NaN, p99: NaN };
   if (!rps) throw new Error(`could not read wrk output:\n${out}`);
   return { rps, p50, p99 };
 }
@@ -63,11 +67,33 @@ function waitListening(host: string, port: number): Promise<void> {
   });
 }
 
-/** A store with two pods, a NodePort service in front of each, the slice controller and the proxy. */
-function engine(): {
+/** A Running, Ready pod with the given IP and a NodePort service selecting it; returns the NodePort. */
+function podBehindNodePort(store: Store, name: string, image: string, ip: string): { nodePort: number; uid: string } {
+  const pod = store.create('pods', {
+    metadata: { name, namespace: 'default', labels: { app: name } },
+    spec: { nodeName: 'node1', containers: [{ name: 'c', image }] },
+  });
+  store.mutate(
+    'pods',
+    'default',
+    name,
+    (p) => {
+      p.status = { phase: 'Running', podIP: ip, conditions: [{ type: 'Ready', status: 'True' }] };
+    },
+    { subresource: 'status' },
+  );
+  const svc = store.create('services', {
+    metadata: { name, namespace: 'default' },
+    spec: { type: 'NodePort', selector: { app: name }, ports: [{ port: 80, targetPort: POD_PORT }] },
+  });
+  return { nodePort: svc.spec.ports[0].nodePort, uid: pod.metadata.uid! };
+}
+
+/** A store with the pods, a NodePort service in front of each, the slice controller and the proxy. */
+function engine(processPodIPs: string[]): {
   ctx: EngineContext;
   stop(): void;
-  nodePort: number;
+  processNodePorts: number[];
   inEngineNodePort: number;
   inEngineUid: string;
 } {
@@ -101,141 +127,164 @@ function engine(): {
   const proxy = new ServiceProxy();
   slices.start(ctx);
   proxy.start(ctx);
-  store.create('pods', {
-    metadata: { name: 'bench', namespace: 'default', labels: { app: 'bench' } },
-    spec: { nodeName: 'node1', containers: [{ name: 'c', image: 'x' }] },
-  });
-  store.mutate(
-    'pods',
-    'default',
-    'bench',
-    (p) => {
-      p.status = { phase: 'Running', podIP: POD_IP, conditions: [{ type: 'Ready', status: 'True' }] };
-    },
-    { subresource: 'status' },
-  );
-  const svc = store.create('services', {
-    metadata: { name: 'bench', namespace: 'default' },
-    spec: { type: 'NodePort', selector: { app: 'bench' }, ports: [{ port: 80, targetPort: POD_PORT }] },
-  });
-  const inEngine = store.create('pods', {
-    metadata: { name: 'in-engine', namespace: 'default', labels: { app: 'in-engine' } },
-    spec: { nodeName: 'node1', containers: [{ name: 'c', image: 'nginx' }] },
-  });
-  store.mutate(
-    'pods',
-    'default',
-    'in-engine',
-    (p) => {
-      p.status = { phase: 'Running', podIP: IN_ENGINE_IP, conditions: [{ type: 'Ready', status: 'True' }] };
-    },
-    { subresource: 'status' },
-  );
-  const svc2 = store.create('services', {
-    metadata: { name: 'in-engine', namespace: 'default' },
-    spec: { type: 'NodePort', selector: { app: 'in-engine' }, ports: [{ port: 80, targetPort: POD_PORT }] },
-  });
+  const processNodePorts = processPodIPs.map((ip, i) => podBehindNodePort(store, `bench-${i}`, 'x', ip).nodePort);
+  const inEngine = podBehindNodePort(store, 'in-engine', 'nginx', IN_ENGINE_IP);
   return {
     ctx,
-    nodePort: svc.spec.ports[0].nodePort,
-    inEngineNodePort: svc2.spec.ports[0].nodePort,
-    inEngineUid: inEngine.metadata.uid!,
+    processNodePorts,
+    inEngineNodePort: inEngine.nodePort,
+    inEngineUid: inEngine.uid,
     stop: () => (proxy.stop(), slices.stop()),
   };
 }
 
+/**
+ * The niceness levels to run process pods at, side by side: 0 (as before pods ran nicer than
+ * the engine) and the runtime's setting, or SKIFF_BENCH_NICENESS (e.g. `0,5,10,19`).
+ */
+function nicenessLevels(): number[] {
+  const raw = process.env.SKIFF_BENCH_NICENESS;
+  const levels = raw ? raw.split(',').map(Number) : [0, podNiceness()];
+  return [...new Set(levels)];
+}
+
+interface Case {
+  kind: string;
+  close: boolean;
+  direct: string;
+  proxied: string;
+}
+
 export async function run(): Promise<Figure[]> {
-  const pod: ResultPromise = execa(
-    'node',
-    ['-e', `require('http').createServer((q, r) => r.end('hello from the pod\\n')).listen(${POD_PORT}, '${POD_IP}')`],
-    { reject: false },
-  );
-  const e = engine();
+  const levels = nicenessLevels();
+  const podIPs = levels.map((_, i) => `127.244.1.${60 + i}`);
+  // Process pods start as the runtime starts a container: through `nice -n N` (niceness.ts).
+  const pods: ResultPromise[] = levels.map((n, i) => {
+    const [file, ...args] = [
+      ...nicePrefix(n),
+      'node',
+      '-e',
+      `require('http').createServer((q, r) => r.end('hello from the pod\\n')).listen(${POD_PORT}, '${podIPs[i]}')`,
+    ];
+    return execa(file!, args, { reject: false });
+  });
+  const e = engine(podIPs);
   // The in-engine pod: served by this process, registered under its pod UID as the runtime does.
   const inEngine = createServer({ keepAliveTimeout: 65_000 }, (q, r) => r.end('hello from the pod\n'));
   await new Promise<void>((r) => inEngine.listen(POD_PORT, IN_ENGINE_IP, r));
   registerInProcess(e.inEngineUid, POD_PORT, inEngine);
   try {
-    await waitListening(POD_IP, POD_PORT);
-    await waitListening(NODE_IP, e.nodePort);
+    for (const [i, ip] of podIPs.entries()) {
+      await waitListening(ip, POD_PORT);
+      await waitListening(NODE_IP, e.processNodePorts[i]!);
+    }
     await waitListening(NODE_IP, e.inEngineNodePort);
     const figures: Figure[] = [];
-    const cases = [
-      {
-        kind: 'process pod',
-        close: false,
-        direct: `http://${POD_IP}:${POD_PORT}/`,
-        proxied: `http://${NODE_IP}:${e.nodePort}/`,
-      },
-      {
-        kind: 'process pod',
-        close: true,
-        direct: `http://${POD_IP}:${POD_PORT}/`,
-        proxied: `http://${NODE_IP}:${e.nodePort}/`,
-      },
-      {
-        kind: 'in-engine pod',
-        close: false,
-        direct: `http://${IN_ENGINE_IP}:${POD_PORT}/`,
-        proxied: `http://${NODE_IP}:${e.inEngineNodePort}/`,
-      },
-      {
-        kind: 'in-engine pod',
-        close: true,
-        direct: `http://${IN_ENGINE_IP}:${POD_PORT}/`,
-        proxied: `http://${NODE_IP}:${e.inEngineNodePort}/`,
-      },
-    ];
-    for (const c of cases.filter(
-      (x) => !process.env.SKIFF_BENCH_CASE || `${x.kind}${x.close ? ' close' : ''}` === process.env.SKIFF_BENCH_CASE,
-    )) {
-      const close = c.close;
-      const direct: WrkResult[] = [];
-      const viaNodePort: WrkResult[] = [];
-      // Alternate the two sides round by round, so machine load hits both alike.
-      for (let i = 0; i < ROUNDS; i++) {
-        direct.push(await wrk(c.direct, close));
-        viaNodePort.push(await wrk(c.proxied, close));
-      }
-      const mode = `${c.kind}, ${close ? 'new connection per request' : '32 keep-alive connections'}`;
-      const ratios = direct.map((d, i) => (100 * viaNodePort[i]!.rps) / d.rps);
-      figures.push(
-        summarize(`NodePort / direct pod throughput (${mode})`, '%', ratios, {
-          anchor: 'userspace kube-proxy ≈ 36 %, iptables ≈ 96 %',
-        }),
-        summarize(
-          `direct pod throughput (${mode})`,
-          'req/s',
-          direct.map((r) => r.rps),
-        ),
-        summarize(
-          `NodePort throughput (${mode})`,
-          'req/s',
-          viaNodePort.map((r) => r.rps),
-        ),
-        summarize(
-          `direct pod latency p50 (${mode})`,
-          'ms',
-          direct.map((r) => r.p50),
-          { note: `p99 ${direct.map((r) => r.p99).sort((a, b) => a - b)[1]} ms` },
-        ),
-        summarize(
-          `NodePort latency p50 (${mode})`,
-          'ms',
-          viaNodePort.map((r) => r.p50),
-          { note: `p99 ${viaNodePort.map((r) => r.p99).sort((a, b) => a - b)[1]} ms` },
-        ),
+    // Process pods at each niceness are measured round by round in turn, so load hits all alike.
+    const groups: Case[][] = [false, true].map((close) =>
+      levels.map((n, i) => ({
+        kind: `process pod, nice ${n}`,
+        close,
+        direct: `http://${podIPs[i]}:${POD_PORT}/`,
+        proxied: `http://${NODE_IP}:${e.processNodePorts[i]}/`,
+      })),
+    );
+    for (const close of [false, true])
+      groups.push([
+        {
+          kind: 'in-engine pod',
+          close,
+          direct: `http://${IN_ENGINE_IP}:${POD_PORT}/`,
+          proxied: `http://${NODE_IP}:${e.inEngineNodePort}/`,
+        },
+      ]);
+    const wanted = process.env.SKIFF_BENCH_CASE;
+    for (const group of groups) {
+      const cases = group.filter(
+        (x) => !wanted || wanted.split(',').some((w) => `${x.kind}${x.close ? ' close' : ''}`.startsWith(w)),
       );
+      if (!cases.length) continue;
+      const direct = cases.map((): WrkResult[] => []);
+      const viaNodePort = cases.map((): WrkResult[] => []);
+      for (let round = 0; round < ROUNDS; round++) {
+        for (const [k, c] of cases.entries()) {
+          direct[k]!.push(await wrk(c.direct, c.close));
+          viaNodePort[k]!.push(await wrk(c.proxied, c.close));
+        }
+      }
+      for (const [k, c] of cases.entries()) figures.push(...caseFigures(c, direct[k]!, viaNodePort[k]!));
     }
+    if (!wanted || wanted.split(',').includes('hog'))
+      figures.push(...(await withHungryPod(levels, e.processNodePorts)));
     return figures;
   } finally {
     unregisterInProcess(e.inEngineUid, POD_PORT, inEngine);
     inEngine.closeAllConnections();
     inEngine.close();
     e.stop();
-    pod.kill();
-    await pod;
+    for (const pod of pods) pod.kill();
+    await Promise.all(pods);
   }
+}
+
+/**
+ * The proxy beside a CPU-hungry pod: as many busy loops as cores, started at the niceness under
+ * test, while wrk goes through the NodePort to the process pod of the same niceness.
+ */
+async function withHungryPod(levels: number[], nodePorts: number[]): Promise<Figure[]> {
+  const rps = levels.map((): number[] => []);
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const [i, n] of levels.entries()) {
+      const hogs = Array.from({ length: availableParallelism() }, () => {
+        const [file, ...args] = [...nicePrefix(n), 'node', '-e', 'for (;;);'];
+        return execa(file!, args, { reject: false });
+      });
+      try {
+        rps[i]!.push((await wrk(`http://${NODE_IP}:${nodePorts[i]}/`, false)).rps);
+      } finally {
+        for (const h of hogs) h.kill('SIGKILL');
+        await Promise.all(hogs);
+      }
+    }
+  }
+  return levels.map((n, i) =>
+    summarize(`NodePort throughput beside a CPU-hungry pod (process pods at nice ${n}, keep-alive)`, 'req/s', rps[i]!, {
+      note: `${availableParallelism()} busy loops in the hungry pod`,
+    }),
+  );
+}
+
+function caseFigures(c: Case, direct: WrkResult[], viaNodePort: WrkResult[]): Figure[] {
+  const mode = `${c.kind}, ${c.close ? 'new connection per request' : '32 keep-alive connections'}`;
+  const ratios = direct.flatMap((d, i) => (d.rps > 0 ? [(100 * viaNodePort[i]!.rps) / d.rps] : []));
+  const p99 = (rs: WrkResult[]) => rs.map((r) => r.p99).sort((a, b) => a - b)[Math.floor(rs.length / 2)];
+  return [
+    summarize(`NodePort / direct pod throughput (${mode})`, '%', ratios, {
+      anchor: 'userspace kube-proxy ≈ 36 %, iptables ≈ 96 %',
+    }),
+    summarize(
+      `direct pod throughput (${mode})`,
+      'req/s',
+      direct.map((r) => r.rps),
+    ),
+    summarize(
+      `NodePort throughput (${mode})`,
+      'req/s',
+      viaNodePort.map((r) => r.rps),
+    ),
+    summarize(
+      `direct pod latency p50 (${mode})`,
+      'ms',
+      direct.map((r) => r.p50),
+      { note: `p99 ${p99(direct)} ms` },
+    ),
+    summarize(
+      `NodePort latency p50 (${mode})`,
+      'ms',
+      viaNodePort.map((r) => r.p50),
+      { note: `p99 ${p99(viaNodePort)} ms` },
+    ),
+  ];
 }
 
 // `npx tsx bench/nodeport.bench.ts` runs just this one.

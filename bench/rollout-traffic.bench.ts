@@ -20,7 +20,11 @@ function get(url: string): Promise<string> {
       res.on('end', () => resolve(res.statusCode === 200 ? '' : String(res.statusCode)));
       res.on('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? 'error'));
     });
-    req.on('timeout', () => req.destroy(Object.assign(new Error('timeout'), { code: 'timeout' })));
+    let connected = false;
+    req.on('socket', (sock) => sock.once('connect', () => (connected = true)));
+    // Whether the connection was made says which side held the request: the handshake or the reply.
+    const code = () => (connected ? 'timeout (connected, no reply)' : 'timeout (connecting)');
+    req.on('timeout', () => req.destroy(Object.assign(new Error('timeout'), { code: code() })));
     req.on('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? 'error'));
     req.end();
   });
@@ -32,6 +36,7 @@ async function traffic(
   until: Promise<unknown>,
   RATE: number,
   why?: Map<string, number>,
+  windows?: string[],
 ): Promise<[number, number]> {
   let done = false;
   void until.finally(() => setTimeout(() => (done = true), 2000));
@@ -41,9 +46,23 @@ async function traffic(
     replies.push(get(url));
     await new Promise((r) => setTimeout(r, Math.max(0, t0 + ((i + 1) * 1000) / RATE - performance.now())));
   }
-  const errors = (await Promise.all(replies)).filter((x) => x);
+  const results = await Promise.all(replies);
+  const errors = results.filter((x) => x);
   for (const e of errors) why?.set(e, (why.get(e) ?? 0) + 1);
+  if (errors.length && windows) windows.push(failureWindow(results, RATE));
   return [replies.length, errors.length];
+}
+
+/**
+ * When the failures were sent and what share of the requests sent then failed: all of them
+ * points at the whole path stalling, one in N at one of N endpoints.
+ */
+function failureWindow(results: string[], rate: number): string {
+  const failed = results.flatMap((r, i) => (r ? [i] : []));
+  const first = failed[0]!;
+  const last = failed.at(-1)!;
+  const share = Math.round((100 * failed.length) / (last - first + 1));
+  return `${failed.length} sent ${(first / rate).toFixed(1)}–${(last / rate).toFixed(1)} s in (${share} % of those sent then)`;
 }
 
 /** The deployment of a variant: bare, or with a readiness probe and a preStop delay. */
@@ -108,11 +127,16 @@ export async function run(): Promise<Figure[]> {
         await kubectl(undefined, 'get', 'service', v.name, '-o', 'jsonpath={.spec.ports[0].nodePort}')
       ).trim();
       const url = `http://${NODE_IP}:${port}/`;
-      const [, warm] = await traffic(url, new Promise((r) => setTimeout(r, 1000)), v.rate);
-      if (warm) throw new Error(`${warm} requests failed before any rollout`);
+      const warmWhy = new Map<string, number>();
+      const [, warm] = await traffic(url, new Promise((r) => setTimeout(r, 1000)), v.rate, warmWhy);
+      if (warm)
+        throw new Error(
+          `${warm} requests failed before any rollout: ${[...warmWhy].map(([k, n]) => `${n} ${k}`).join(', ')}`,
+        );
       const failed: number[] = [];
       const sent: number[] = [];
       const why = new Map<string, number>();
+      const windows: string[] = [];
       for (let i = 0; i < ROLLOUTS; i++) {
         const rollout = (async () => {
           await kubectl(
@@ -124,7 +148,7 @@ export async function run(): Promise<Figure[]> {
           );
           await kubectl(undefined, 'rollout', 'status', `deployment/${v.name}`, '--timeout=300s');
         })();
-        const [n, bad] = await traffic(url, rollout, v.rate, why);
+        const [n, bad] = await traffic(url, rollout, v.rate, why, windows);
         await rollout;
         sent.push(n);
         failed.push(bad);
@@ -132,7 +156,7 @@ export async function run(): Promise<Figure[]> {
       figures.push(
         summarize(`failed requests during a rolling update (${v.label})`, 'requests', failed, {
           anchor: 'Kubernetes: 0 with readiness probes and a preStop delay',
-          note: `of ${sent.join(' / ')} sent per rollout; 25 % surge / 25 % unavailable, ${v.note}${why.size ? `; failures: ${[...why].map(([k, n]) => `${n} ${k}`).join(', ')}` : ''}`,
+          note: `of ${sent.join(' / ')} sent per rollout; 25 % surge / 25 % unavailable, ${v.note}${why.size ? `; failures: ${[...why].map(([k, n]) => `${n} ${k}`).join(', ')}; ${windows.join('; ')}` : ''}`,
         }),
       );
     }

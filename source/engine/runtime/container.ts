@@ -36,6 +36,8 @@ export interface ContainerContext {
   sandboxed: boolean;
   /** The sandbox gives the container its own user namespace. */
   userns: boolean;
+  /** Processes (the container's and exec's) run this much nicer than the engine (niceness.ts). */
+  niceness: number;
   security: SecuritySpec;
   log: LogWriter;
   clock: Clock;

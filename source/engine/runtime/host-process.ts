@@ -3,6 +3,7 @@ import { execa, type ResultPromise } from 'execa';
 import { BaseContainer, type ContainerContext, type ExitInfo } from './container.ts';
 import { StartError } from './errors.ts';
 import { exitCodeOf, groupGone, signalGroup, startTime, terminateGroup } from './process-group.ts';
+import { nicePrefix } from './niceness.ts';
 import { inRootfs } from './paths.ts';
 import { bwrapArgs, findExecutable, hostPathOf, viewHostPathOf } from './sandbox.ts';
 
@@ -138,16 +139,22 @@ export function spawnPlan(
       userns: ctx.userns,
     };
     const sandbox = bwrapArgs(view);
-    return {
+    return lowered(ctx.niceness, {
       file: 'bwrap',
       args: [...sandbox.args, '--', ...finalize([...wrapper, ...sandbox.wrapper, command, ...rest])],
       cwd: '/',
       env: ctx.env,
-    };
+    });
   }
   // No sandbox: the container's paths are only reachable through the rootfs on the host.
   const cwd = inRootfs(ctx.layout.rootfs, ctx.workingDir);
   mkdirSync(cwd, { recursive: true });
   const env = { ...ctx.env, HOME: toHost('/root'), TMPDIR: toHost('/tmp') };
-  return { file: command.includes('/') ? toHost(found) : command, args: rest, cwd, env };
+  return lowered(ctx.niceness, { file: command.includes('/') ? toHost(found) : command, args: rest, cwd, env });
+}
+
+/** The plan run through `nice`: the engine's own work comes before the container's. */
+function lowered(niceness: number, plan: SpawnPlan): SpawnPlan {
+  const [nice, ...niceArgs] = nicePrefix(niceness);
+  return nice ? { ...plan, file: nice, args: [...niceArgs, plan.file, ...plan.args] } : plan;
 }

@@ -58,6 +58,7 @@ import { logAttempts, logAttemptsAsync, logFiles, LogWriter, removeLogFiles, typ
 import { readLogs, type LogReadOptions } from './log-reader.ts';
 import { containerPaths, podDir, podMemoryDir } from './paths.ts';
 import { reapOrphans as reapOrphanProcesses } from './orphans.ts';
+import { podNiceness } from './niceness.ts';
 import { ImagePuller, type CachedImage, type PullPolicy, type PullResult } from './pull.ts';
 import { lazyRootfs } from './rootfs.ts';
 import { detectSandbox, type SandboxInfo, type SandboxMode } from './sandbox.ts';
@@ -96,6 +97,8 @@ export interface RuntimeOptions {
   checks?: Record<string, () => boolean>;
   /** Per container instance. Default 10 MiB × 3 files. */
   logLimits?: LogLimits;
+  /** Nice increment of container and exec processes over the engine; default SKIFF_POD_NICENESS, else 10. */
+  niceness?: number;
 }
 
 export interface LogsRequest extends LogReadOptions {
@@ -149,6 +152,7 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
     opts.catalog ??
     loadCatalog([DEFAULT_CATALOG_PATH, ...(opts.skiffHome ? [join(opts.skiffHome, 'images.yaml')] : [])]);
   const sandbox = await detectSandbox(opts.sandbox ?? 'auto');
+  const niceness = opts.niceness ?? podNiceness();
   const limits = opts.logLimits ?? { maxBytes: 10 * 1024 * 1024, maxFiles: 3 };
   const puller = new ImagePuller(catalog, clock, opts.pullDelayMs ?? 1500);
   const containers = new Map<string, BaseContainer>();
@@ -212,6 +216,7 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
       volumes: spec.volumes ?? [],
       sandboxed: sandbox.available,
       userns: !!sandbox.userns,
+      niceness,
       security: spec.security ?? {},
       log,
       clock,
