@@ -91,7 +91,9 @@ export class LiveTraffic {
   private readonly sent = new Map<number, Sent>();
   private readonly streams = new Map<string, LogStream>();
   private readonly listeners = new Set<() => void>();
-  private readonly started = Date.now();
+  private started = Date.now();
+  /** Direct traffic waits for the first pod list: pods not yet known are not "no ready pods". */
+  private podsKnown = false;
   private seq = 0;
   private inFlight = 0;
   private readyPods: KObject[] = [];
@@ -125,6 +127,8 @@ export class LiveTraffic {
   /** The workload's pods as they are now: streams the logs of those that run, picks the ready ones for direct traffic. */
   setPods(pods: KObject[]): void {
     if (this.stopped) return;
+    if (!this.podsKnown && this.route.kind === 'pods') this.started = Date.now();
+    this.podsKnown = true;
     this.readyPods = pods.filter(
       (p) =>
         !p.metadata.deletionTimestamp &&
@@ -183,7 +187,7 @@ export class LiveTraffic {
   }
 
   private tick(): void {
-    if (this.done) return;
+    if (this.done || (this.route.kind === 'pods' && !this.podsKnown)) return;
     const finished = this.durationMs !== undefined && Date.now() - this.started >= this.durationMs;
     const elapsed = Math.min(Date.now() - this.started, this.durationMs ?? Infinity);
     const due = Math.floor((elapsed * this.rate) / 1000);

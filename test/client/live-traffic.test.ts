@@ -15,7 +15,7 @@ beforeAll(async () => {
   transport = new Transport(loadKubeConfig({ path: t.engine.kubeconfigPath }));
   await t.kubectl(['create', 'deployment', 'web', '--image=nginx:1.9.1', '--replicas=2']);
   await t.kubectl(['rollout', 'status', 'deploy/web', '--timeout=90s']);
-});
+}, 150_000);
 afterAll(async () => t?.stop());
 afterEach(() => {
   traffic?.stop();
@@ -32,17 +32,20 @@ const pods = async () =>
 const services = async () =>
   (await transport.json<{ items: KObject[] }>({ path: '/api/v1/namespaces/default/services' })).items;
 
+// The pods answer at once; a loaded machine may still take seconds, which is not a failure here.
+const ANSWER_WITHIN_MS = 30_000;
+
 describe('LiveTraffic', () => {
   it('with no Service, goes round robin to the ready pods and knows who answered', async () => {
     const route = routeFor(transport, await services(), { app: 'web' }, 80);
     expect(route).toEqual({ kind: 'pods', port: 80 });
-    traffic = new LiveTraffic(transport, route, 20);
+    traffic = new LiveTraffic(transport, route, 20, ANSWER_WITHIN_MS);
     const list = await pods();
     traffic.setPods(list);
     await waitFor(() => traffic!.totals.ok >= 20, 30_000, '20 answers');
     const names = list.map((p) => p.metadata.name);
     expect([...traffic.totals.byPod.keys()].sort()).toEqual(names.sort());
-    expect(traffic.totals.failed).toBe(0);
+    expect(traffic.totals.failed, traffic.totals.lastError).toBe(0);
     const secs = traffic.seconds(10);
     expect(secs).toHaveLength(10);
     expect(secs.reduce((n, s) => n + [...s.byPod.values()].reduce((a, b) => a + b, 0), 0)).toBeGreaterThan(0);
@@ -52,13 +55,13 @@ describe('LiveTraffic', () => {
     await t.kubectl(['expose', 'deployment', 'web', '--port=8080', '--target-port=80']);
     const route = routeFor(transport, await services(), { app: 'web' }, 80);
     expect(route).toMatchObject({ kind: 'service', name: 'web' });
-    traffic = new LiveTraffic(transport, route, 20);
+    traffic = new LiveTraffic(transport, route, 20, ANSWER_WITHIN_MS);
     traffic.setPods(await pods());
     await waitFor(() => traffic!.totals.ok >= 30, 30_000, '30 answers');
     // Every answer shows up in one pod's log: the round robin reaches both.
     await waitFor(() => [...traffic!.totals.byPod.values()].reduce((a, b) => a + b, 0) >= 30, 30_000, 'answers traced');
     expect(traffic.totals.byPod.size).toBe(2);
-    expect(traffic.totals.failed).toBe(0);
+    expect(traffic.totals.failed, traffic.totals.lastError).toBe(0);
   }, 90_000);
 
   it('counts refused connections as failures, with the reason', async () => {

@@ -15,14 +15,14 @@ beforeAll(async () => {
 });
 afterAll(async () => t?.stop());
 
-const k = (args: string[], input?: string) => t.kubectl(args, { bin: BIN, input, reject: false, timeout: 30_000 });
+const k = (args: string[], input?: string) => t.kubectl(args, { bin: BIN, input, reject: false, timeout: 150_000 });
 
 describe.skipIf(!present)('kubectl 1.20 (Debian)', () => {
   it('gets, creates, rolls out, scales, execs with stdin and reads logs', async () => {
     expect((await k(['version'])).stdout).toMatch(/Client Version: .*GitVersion:"v1\.20\.[\s\S]*Server Version:/);
     expect((await k(['get', 'nodes'])).stdout).toMatch(/node1\s+Ready/);
     expect((await k(['create', 'deployment', 'web', '--image=nginx'])).stdout).toContain('deployment.apps/web created');
-    expect((await k(['rollout', 'status', 'deploy/web', '--timeout=60s'])).exitCode).toBe(0);
+    expect((await k(['rollout', 'status', 'deploy/web', '--timeout=120s'])).exitCode).toBe(0);
     expect(
       (await k(['apply', '-f', '-'], 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: {a: "1"}\n')).stdout,
     ).toContain('configmap/c created');
@@ -30,7 +30,7 @@ describe.skipIf(!present)('kubectl 1.20 (Debian)', () => {
       (await k(['apply', '-f', '-'], 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: {a: "2"}\n')).stdout,
     ).toContain('configmap/c configured');
     await k(['run', 'bb', '--image=busybox', '--', 'sleep', '3600']);
-    expect((await k(['wait', '--for=condition=Ready', 'pod/bb', '--timeout=60s'])).exitCode).toBe(0);
+    expect((await k(['wait', '--for=condition=Ready', 'pod/bb', '--timeout=120s'])).exitCode).toBe(0);
     // SPDY exec, with stdin.
     expect((await k(['exec', '-i', 'bb', '--', 'sh'], 'echo "from stdin $((6*7))"\n')).stdout).toBe('from stdin 42');
     expect((await k(['logs', 'deploy/web'])).stdout).toContain('docker-entrypoint');
@@ -41,7 +41,7 @@ describe.skipIf(!present)('kubectl 1.20 (Debian)', () => {
     );
     expect((await k(['describe', 'deploy', 'web'])).stdout).toMatch(/Replicas:\s+2 desired/);
     expect((await k(['delete', 'deploy', 'web'])).stdout).toContain('deployment.apps "web" deleted');
-  }, 180_000);
+  }, 400_000);
 
   it('a resource it does not know fails at once with its own error, not a hang', async () => {
     const r = await k(['get', 'nosuchkind']);

@@ -7,7 +7,7 @@ describe('pods resolve services through the cluster DNS (port 53)', () => {
   beforeAll(async () => {
     t = await startTestEngine();
     await setup(t);
-  });
+  }, 180_000);
   afterAll(async () => {
     await t?.stop();
   });

@@ -65,12 +65,12 @@ spec:
           env: [{ name: SKIFF_CPU_MS_PER_REQUEST, value: "20" }]
 `;
 
-/** One datagram from a fresh loopback socket; the reply, or undefined after a second. */
+/** One datagram from a fresh loopback socket; the reply, or undefined after two seconds. */
 function udpAsk(host: string, port: number, text: string): Promise<string | undefined> {
   const s = createSocket('udp4');
   return new Promise((resolve) => {
     const done = (v: string | undefined) => (clearTimeout(timer), s.close(), resolve(v));
-    const timer = setTimeout(() => done(undefined), 1000);
+    const timer = setTimeout(() => done(undefined), 2000);
     s.on('message', (m) => done(String(m)));
     s.on('error', () => done(undefined));
     s.bind(0, '127.0.0.1', () => s.send(text, port, host));
@@ -101,7 +101,7 @@ describe('the service proxy with real pods', () => {
     const svc = await json(['get', 'svc', 'udp-echo']);
     const nodePort = svc.spec.ports[0].nodePort;
     expect((await t.kubectl(['get', 'svc', 'udp-echo'])).stdout).toMatch(new RegExp(`5300:${nodePort}/UDP`));
-    const pods: string[] = (
+    const running: { name: string; ip: string }[] = (
       await waitFor(
         async () => {
           const list = (await json(['get', 'pods', '-l', 'app=udp-echo'])).items.filter(
@@ -112,22 +112,34 @@ describe('the service proxy with real pods', () => {
         60_000,
         '2 running udp-echo pods',
       )
-    ).map((p: { metadata: { name: string } }) => p.metadata.name);
+    ).map((p: { metadata: { name: string }; status: { podIP: string } }) => ({
+      name: p.metadata.name,
+      ip: p.status.podIP,
+    }));
+    // Running is when the program started, not when it bound its port (python takes seconds under
+    // load): wait until each pod answers on its own address, so what follows tests the proxy.
+    for (const p of running)
+      await waitFor(() => udpAsk(p.ip, 9000, 'direct'), 90_000, `an answer from ${p.name} on ${p.ip}:9000`);
+    const pods = running.map((p) => p.name);
     // Each fresh client socket is a new flow: round robin reaches both pods.
     const seen = new Set<string>();
+    let asked = 0;
     await waitFor(
       async () => {
+        asked++;
         const r = await udpAsk(svc.spec.clusterIP, 5300, 'ping');
         if (r) seen.add(r);
         return seen.size === 2;
       },
       30_000,
-      'answers from both pods',
-    );
+      'answers from both pods through the ClusterIP',
+    ).catch((e: Error) => {
+      throw new Error(`${e.message} (${asked} asked, answers: ${[...seen].join(', ') || 'none'})`);
+    });
     expect([...seen].sort()).toEqual(pods.map((p) => `${p}:ping`).sort());
     expect(pods.map((p) => `${p}:np`)).toContain(await waitFor(() => udpAsk('127.0.0.1', nodePort, 'np'), 10_000));
     await t.kubectl(['delete', '-f', '-'], { input: UDP_ECHO });
-  }, 120_000);
+  }, 240_000);
 
   it('hands connections for built-in nginx pods to their server: no second connection to the pod', async () => {
     // Each request burns 20 ms of CPU (the built-in nginx's load knob): it must show in kubectl top.

@@ -6,6 +6,8 @@ const CLIENTS = 100;
 const INCREMENTS = 5;
 const NAMES = ['counter-a', 'counter-b', 'counter-c'];
 const CMS = '/api/v1/namespaces/default/configmaps';
+// 100 clients retrying on one engine in this process: on a loaded machine a request may wait long.
+const REQUEST_TIMEOUT_MS = 120_000;
 
 let t: TestEngine;
 let api: ApiClient;
@@ -32,7 +34,8 @@ async function client(id: number, tally: Tally): Promise<void> {
   const usePatch = id % 2 === 1;
   for (let done = 0; done < INCREMENTS;) {
     const name = NAMES[(id + done) % NAMES.length]!;
-    const cur = await api.json('GET', `${CMS}/${name}`);
+    const got = await api.request({ method: 'GET', path: `${CMS}/${name}`, timeoutMs: REQUEST_TIMEOUT_MS });
+    const cur = { body: JSON.parse(got.text) };
     const next = Number(cur.body.data.n) + 1;
     const rv = cur.body.metadata.resourceVersion;
     const r = usePatch
@@ -40,12 +43,14 @@ async function client(id: number, tally: Tally): Promise<void> {
           method: 'PATCH',
           path: `${CMS}/${name}`,
           headers: { 'Content-Type': 'application/merge-patch+json' },
+          timeoutMs: REQUEST_TIMEOUT_MS,
           body: JSON.stringify({ metadata: { resourceVersion: rv }, data: { n: String(next) } }),
         })
       : await api.request({
           method: 'PUT',
           path: `${CMS}/${name}`,
           headers: { 'Content-Type': 'application/json' },
+          timeoutMs: REQUEST_TIMEOUT_MS,
           body: JSON.stringify({ ...cur.body, data: { n: String(next) } }),
         });
     if (r.status === 200) {
@@ -77,5 +82,5 @@ describe('concurrent read-modify-write', () => {
       expect([...wins].sort((a, b) => a - b)).toEqual(Array.from({ length: wins.length }, (_, i) => i + 1));
     }
     expect(total).toBe(CLIENTS * INCREMENTS);
-  });
+  }, 300_000);
 });

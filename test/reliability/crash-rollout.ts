@@ -144,6 +144,10 @@ export async function crashRollout({
       '-c',
       `while true; do sleep 1; done # ${marker}`,
     );
+    // The engine runs 20× faster, so the default 600 s progress deadline is 30 s of real time: a
+    // loaded machine's restart can outlast that, and `rollout status` then gives up (as upstream).
+    for (const d of ['web', 'spin'])
+      await kc('patch', 'deployment', d, '-p', '{"spec":{"progressDeadlineSeconds":72000}}');
     await kc('rollout', 'status', 'deployment/web', '--timeout=300s');
     await kc('rollout', 'status', 'deployment/spin', '--timeout=120s');
     const before = byResource(await dumpAll(e));

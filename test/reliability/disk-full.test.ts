@@ -41,7 +41,7 @@ function fillDisk(): void {
 let e: ChildEngine | undefined;
 beforeAll(async () => {
   if (mounted) e = await spawnEngine(home);
-});
+}, 120_000);
 afterAll(async () => e?.kill('SIGKILL'));
 
 describe.skipIf(!mounted)('a full disk', () => {
@@ -78,5 +78,5 @@ describe.skipIf(!mounted)('a full disk', () => {
     const names: string[] = (await e.client.json('GET', CMS)).body.items.map((o: any) => o.metadata.name);
     for (const [n, s] of outcomes) expect(names.includes(n), n).toBe(s === 201);
     expect(names).toEqual(expect.arrayContaining(['before', 'after']));
-  });
+  }, 240_000); // two engine starts: slow on a loaded machine
 });

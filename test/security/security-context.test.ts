@@ -44,9 +44,9 @@ describe.skipIf(!sandbox.available)('securityContext, applied by the kubelet and
       'pod/caps',
       'pod/no-raw',
       'pod/privileged',
-      '--timeout=60s',
+      '--timeout=150s',
     ]);
-  }, 90_000);
+  }, 180_000);
   afterAll(() => t?.stop());
 
   const status = async (name: string, script: string) =>
