@@ -1,70 +1,145 @@
 #!/usr/bin/env node
-// `npm run build`: compiles cli.tsx and source/ to dist/ (tsc rewrites the .ts import specifiers),
-// then lays beside the JavaScript what it reads at run time, at the same relative places: the
-// non-TypeScript files of source/ (.proto schemas), fixtures/, and a launcher at dist/bin/skiff.js
-// for the daemon to spawn. The TUI (source/ui/main.tsx and all it imports: the client, describe,
-// Ink, React) becomes one bundle instead: loading ~400 files one by one, each through the module
-// hook's thread, took most of the TUI's start-up; the hook's rewrites are applied here instead.
-import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+// `npm run build`: bundles what runs into dist/ with esbuild (no type check here: `npm test` runs
+// tsc). Loading hundreds of modules one by one was most of the start-up of both the TUI and a
+// cold `skiff cluster up`, so there are two bundles:
+// - dist/cli.js: the command line and `skiff cluster …`; the engine is a chunk beside it that
+//   only `skiff engine` (the daemon) loads;
+// - dist/source/ui/main.js: the TUI (the client, describe, Ink, React), with the module hook's
+//   rewrites applied here instead of at run time.
+// Beside them, at the relative places the sources read them from: the non-TypeScript files of
+// source/ (.proto schemas, OpenAPI definitions), fixtures/, and a launcher at dist/bin/skiff.js for
+// the daemon to spawn.
+import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, extname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import { parse } from 'yaml';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist');
 
-rmSync(dist, { recursive: true, force: true });
-execFileSync(
-  process.execPath,
-  [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(root, 'tsconfig.build.json')],
-  {
-    stdio: 'inherit',
+const COMMON = {
+  bundle: true,
+  splitting: true, // dynamic imports stay lazy
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  tsconfig: join(root, 'tsconfig.json'),
+  // CommonJS dependencies call require(); an ES module has none of its own.
+  banner: {
+    js: "import { createRequire as skiffCreateRequire } from 'node:module';\nconst require = skiffCreateRequire(import.meta.url);",
   },
-);
+  logLevel: 'warning',
+};
+// Native modules, and the optional ones `ws` tries, stay imports.
+const NATIVE = ['better-sqlite3', 'node-pty', 'bufferutil', 'utf-8-validate'];
 
-const COMPILED = new Set(['.ts', '.tsx', '.mts']);
+rmSync(dist, { recursive: true, force: true });
+copyAssets(join(root, 'source'));
+await bundleTui();
+await bundleCli();
+cpSync(join(root, 'fixtures'), join(dist, 'fixtures'), { recursive: true });
+// The engine reads these JSON copies of its fixtures instead (source/engine/yaml-file.ts).
+for (const f of ['images.yaml', 'cluster.yaml'])
+  writeFileSync(
+    join(dist, 'fixtures', `${f}.json`),
+    JSON.stringify(parse(readFileSync(join(root, 'fixtures', f), 'utf8'))),
+  );
+mkdirSync(join(dist, 'bin'), { recursive: true });
+writeFileSync(join(dist, 'bin', 'skiff.js'), "#!/usr/bin/env node\nawait import('../cli.js');\n", { mode: 0o755 });
+checkRelativeImports(dist);
+console.log(`built ${relative(process.cwd(), dist) || '.'}/`);
+
+/** The files of source/ that are not TypeScript, at the same places under dist/source/. */
 function copyAssets(dir) {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);
     if (entry.isDirectory()) copyAssets(path);
-    else if (!COMPILED.has(extname(entry.name))) {
+    else if (!/\.(ts|tsx|mts)$/.test(entry.name)) {
       const to = join(dist, relative(root, path));
       mkdirSync(dirname(to), { recursive: true });
       cpSync(path, to);
     }
   }
 }
-copyAssets(join(root, 'source'));
-await bundleTui();
-cpSync(join(root, 'fixtures'), join(dist, 'fixtures'), { recursive: true });
-mkdirSync(join(dist, 'bin'), { recursive: true });
-writeFileSync(join(dist, 'bin', 'skiff.js'), "#!/usr/bin/env node\nawait import('../cli.js');\n", { mode: 0o755 });
-console.log(`built ${relative(process.cwd(), dist) || '.'}/`);
 
-/** Replaces the TUI's compiled modules with a bundle at dist/source/ui/main.js (and its chunks). */
+/**
+ * dist/cli.js: cli.tsx and all it imports. What it imports lazily (the cluster commands, the
+ * engine, the TUI's entry) becomes chunks beside it, loaded when a command needs them; the TUI
+ * itself is the other bundle, imported from there.
+ */
+async function bundleCli() {
+  const tui = join(root, 'source', 'ui', 'main.tsx');
+  await build({
+    ...COMMON,
+    entryPoints: [join(root, 'cli.tsx')],
+    outdir: dist,
+    external: NATIVE,
+    plugins: [
+      ownImportMetaUrl(dist),
+      {
+        name: 'skiff-tui-bundle',
+        setup(b) {
+          b.onResolve({ filter: /[\\/]ui[\\/]main\.tsx$/ }, (args) =>
+            join(args.resolveDir, args.path) === tui ? { path: './source/ui/main.js', external: true } : undefined,
+          );
+        },
+      },
+    ],
+  });
+}
+
+/**
+ * Each bundled source module sees `import.meta.url` as the URL its own compiled file would have
+ * (dist/ mirrors source/), so the files it reads beside itself
+ * (`new URL('./definitions.json', import.meta.url)`) are found. Chunks land in `outdir` itself.
+ */
+function ownImportMetaUrl(outdir) {
+  return {
+    name: 'skiff-own-import-meta-url',
+    setup(b) {
+      b.onLoad({ filter: /\.(ts|tsx|mts)$/ }, (args) => {
+        if (/[\\/]node_modules[\\/]/.test(args.path)) return undefined;
+        const source = readFileSync(args.path, 'utf8');
+        if (!source.includes('import.meta.url')) return undefined;
+        const compiled = join(dist, relative(root, args.path)).replace(/\.(ts|tsx|mts)$/, '.js');
+        let rel = relative(outdir, compiled).replaceAll('\\', '/');
+        if (!rel.startsWith('.')) rel = `./${rel}`;
+        const contents = source.replaceAll('import.meta.url', `new URL(${JSON.stringify(rel)}, import.meta.url).href`);
+        return { contents, loader: extname(args.path).slice(1) };
+      });
+    },
+  };
+}
+
+/** Fails the build when a module in dist/ imports a relative path that is not there. */
+function checkRelativeImports(dir) {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) checkRelativeImports(path);
+    else if (entry.name.endsWith('.js')) {
+      const text = readFileSync(path, 'utf8');
+      for (const m of text.matchAll(/(?:from|import\()\s*['"](\.\.?\/[^'"]+)['"]/g)) {
+        if (!existsSync(join(dirname(path), m[1])))
+          throw new Error(`${relative(root, path)} imports ${m[1]}, which the build did not produce`);
+      }
+    }
+  }
+}
+
+/** dist/source/ui/main.js (and its chunks): the TUI, with its dependencies' rewrites applied. */
 async function bundleTui() {
-  const { build } = await import('esbuild');
   const { REWRITTEN_MODULES, rewriteModuleSource } = await import('../source/ui/module-rewrites.mjs');
   const rewritten = new Set();
-  // Only the TUI imports these (nothing else in source/ does), so their compiled files go.
+  // The TUI's module hooks (.mjs) are applied here, not shipped.
   for (const dir of ['ui', 'client', 'describe']) rmSync(join(dist, 'source', dir), { recursive: true, force: true });
   await build({
+    ...COMMON,
     entryPoints: [join(root, 'source', 'ui', 'main.tsx')],
     outdir: join(dist, 'source', 'ui'),
-    bundle: true,
-    splitting: true, // dynamic imports stay lazy (tui.tsx after the process is set up; Ink's devtools)
-    format: 'esm',
-    platform: 'node',
-    target: 'node20',
-    tsconfig: join(root, 'tsconfig.json'),
-    // Native modules, optional ones `ws` tries, and Ink's devtools (only with DEV=true) stay imports.
-    external: ['better-sqlite3', 'node-pty', 'bufferutil', 'utf-8-validate', 'react-devtools-core'],
-    // CommonJS dependencies (React) call require(); an ES module has none of its own.
-    banner: {
-      js: "import { createRequire as skiffCreateRequire } from 'node:module';\nconst require = skiffCreateRequire(import.meta.url);",
-    },
+    // Ink's devtools (only with DEV=true) stay an import too.
+    external: [...NATIVE, 'react-devtools-core'],
     define: { SKIFF_BUNDLED: 'true', 'process.env.NODE_ENV': '"production"' },
-    logLevel: 'warning',
     // main.tsx still sets NODE_ENV at run time, for what the TUI spawns; the bundle reads the constant.
     logOverride: { 'assign-to-define': 'silent' },
     plugins: [

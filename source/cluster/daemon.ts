@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { NodeList } from 'kubernetes-types/core/v1.d.ts';
 import { files, type EngineInfo } from './home.ts';
+import { engineLauncher } from './launcher.ts';
 
 /** Loaded when used: it brings the yaml package (dozens of files) that the TUI's start-up does without. */
 const userKubeconfig = () => import('./user-kubeconfig.ts');
@@ -107,7 +108,7 @@ export async function up(
     rmSync(files(home).engineInfo, { force: true });
     const logFd = openSync(files(home).log, 'a', 0o600);
     const args = [
-      LAUNCHER,
+      engineLauncher(LAUNCHER),
       'engine',
       '--home',
       home,

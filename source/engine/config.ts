@@ -1,9 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parse } from 'yaml';
 import { isLoopbackV4 as isLoopback } from './services/cidr.ts';
 import type { EngineConfig, NodeConfig } from './context.ts';
+import { readYamlFile } from './yaml-file.ts';
 
 export const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'fixtures');
 
@@ -13,7 +13,7 @@ export function loadTopology(
 ): Pick<EngineConfig, 'nodes' | 'serviceCIDR' | 'nodePortRange' | 'loadBalancerCIDR'> {
   const own = join(home, 'cluster.yaml');
   const file = existsSync(own) ? own : join(FIXTURES, 'cluster.yaml');
-  const doc = parse(readFileSync(file, 'utf8')) ?? {};
+  const doc = readYamlFile(file);
   const nodes = (doc.nodes ?? []) as NodeConfig[];
   if (!nodes.length) throw new Error(`${file}: no nodes`);
   for (const n of nodes) {

@@ -18,6 +18,7 @@ import { createRegistry } from './resources/index.ts';
 import { Store } from './store/store.ts';
 import { writeKubeconfig } from './kubeconfig.ts';
 import { ensurePki } from './tls.ts';
+import { detectSandboxEarly } from './runtime/sandbox.ts';
 import { installServiceAllocations } from './services/allocations.ts';
 import { installStorageAdmission } from './controllers/storage/admission.ts';
 import { authorizationModeFrom, setupAuth, type AuthorizationMode } from './auth/index.ts';
@@ -72,6 +73,7 @@ async function listen(server: Server, host: string, port: number): Promise<numbe
 /** Start the whole local control plane in this process. */
 export async function startEngine(opts: EngineOptions): Promise<Engine> {
   const home = opts.home;
+  if (!opts.apiOnly) detectSandboxEarly();
   mkdirSync(home, { recursive: true, mode: 0o700 });
   chmodSync(home, 0o700);
   const host = opts.host ?? '127.0.0.1';

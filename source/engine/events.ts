@@ -179,7 +179,8 @@ export class EventRecorder {
         reportingInstance: p.source.host ?? '',
       });
       this.written.set(key, p.name);
-      if (this.written.size > 10_000) this.written.delete(this.written.keys().next().value!);
+      // client-go keeps 4,096 (its event cache's LRU); an older key makes a new Event, as there.
+      if (this.written.size > 4096) this.written.delete(this.written.keys().next().value!);
     } catch {
       // Events are best effort: a namespace being deleted must not break anything.
     }

@@ -11,8 +11,12 @@ import { includeObjectOf, toTable, wantsTable } from './table.ts';
 const BOOKMARK_EVERY_MS = 30_000;
 const DEFAULT_TIMEOUT_S = 30 * 60;
 
-// Serialize each store event once, however many JSON watchers receive it.
-const cache = new WeakMap<StoreEvent, string>();
+// Serialize each store event once, however many JSON watchers receive it. The store hands an
+// event to all its watchers in one go, so the last few serializations are all that is reused; a
+// cache that lived as long as the events (the store keeps up to 100,000 for resuming watches)
+// held about 5 KB of JSON per pod version.
+const RECENT = 256;
+const cache = new Map<StoreEvent, string>();
 
 /**
  * A watch stream: newline-delimited JSON events, flushed as they happen. Table watches send
@@ -38,6 +42,7 @@ export function serveWatch(r: RestRequest): void {
       if (!line) {
         line = `{"type":"${ev.type}","object":${JSON.stringify(ev.object)}}\n`;
         cache.set(ev, line);
+        if (cache.size > RECENT) cache.delete(cache.keys().next().value!);
       }
       return line;
     }

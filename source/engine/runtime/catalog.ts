@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { posix } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parse as parseYaml } from 'yaml';
+import { readYamlFile } from '../yaml-file.ts';
 import { ImagePullError } from './errors.ts';
 import { fakeDigest, parseImageRef, type ImageRef } from './image-ref.ts';
 
@@ -95,7 +95,7 @@ export function loadCatalog(paths: string[] = [DEFAULT_CATALOG_PATH]): Catalog {
   const raw = new Map<string, CatalogEntry>();
   for (const path of paths) {
     if (!existsSync(path)) continue;
-    const doc = parseYaml(readFileSync(path, 'utf8')) ?? {};
+    const doc = readYamlFile(path);
     if (!Array.isArray(doc.images)) throw new Error(`${path}: "images" must be a list`);
     for (const entry of doc.images) {
       if (typeof entry?.name !== 'string') throw new Error(`${path}: every image needs a name`);

@@ -10,7 +10,11 @@ import { groupMembers, isAlive, processGroupOf, signalGroup, startTime } from '.
 export function reapOrphans(rootDir: string, keep: (pid: number) => boolean): number {
   let reaped = 0;
   const killed = new Set<number>();
-  for (const pod of list(rootDir)) {
+  const pods = list(rootDir);
+  // Every container has its directory here while it lives: none, no orphans (and no /proc scan,
+  // which reads two files of every process of the machine).
+  if (!pods.length) return 0;
+  for (const pod of pods) {
     for (const name of list(join(rootDir, pod))) {
       const pidFile = join(rootDir, pod, name, 'pid');
       if (!existsSync(pidFile)) continue;

@@ -18,8 +18,28 @@ export interface SandboxInfo {
 
 const PROBE = ['--ro-bind', '/', '/', '--proc', '/proc', '--dev', '/dev', '--unshare-pid', '--unshare-uts'];
 
+let early: { mode: SandboxMode; path: string; probe: Promise<SandboxInfo> } | undefined;
+
+/**
+ * Starts `detectSandbox(mode)` now: its bubblewrap runs are child processes, which run while the
+ * engine does the rest of its start-up. The next `detectSandbox` of that mode (and PATH) takes
+ * the answer; nothing is kept beyond that one use.
+ */
+export function detectSandboxEarly(mode: SandboxMode = 'auto'): void {
+  const probe = probeSandbox(mode);
+  probe.catch(() => {}); // the call that takes it sees the error
+  early = { mode, path: process.env.PATH ?? '', probe };
+}
+
 /** Whether bubblewrap is installed and can create namespaces here (it may not, inside some containers). */
-export async function detectSandbox(mode: SandboxMode): Promise<SandboxInfo> {
+export function detectSandbox(mode: SandboxMode): Promise<SandboxInfo> {
+  const taken = early;
+  early = undefined;
+  if (taken && taken.mode === mode && taken.path === (process.env.PATH ?? '')) return taken.probe;
+  return probeSandbox(mode);
+}
+
+async function probeSandbox(mode: SandboxMode): Promise<SandboxInfo> {
   if (mode === 'none') return { available: false, reason: 'sandbox disabled' };
   if (!findExecutable('bwrap', process.env.PATH ?? '')) {
     return { available: false, reason: 'bwrap (bubblewrap) is not installed' };

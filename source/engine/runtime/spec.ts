@@ -63,6 +63,15 @@ export function containerEnv(image: ResolvedImage, spec: StartSpec): Record<stri
   Object.assign(env, extra);
   const path = (env.PATH ?? '').split(delimiter).filter(Boolean);
   for (const dir of (process.env.PATH ?? '').split(delimiter)) if (dir && !path.includes(dir)) path.push(dir);
-  env.PATH = path.join(delimiter);
+  env.PATH = intern(path.join(delimiter));
   return env;
+}
+
+// Every container of an image has the same PATH (the host's appended: hundreds of bytes): one copy.
+const paths = new Map<string, string>();
+function intern(s: string): string {
+  const had = paths.get(s);
+  if (had !== undefined) return had;
+  if (paths.size < 1000) paths.set(s, s);
+  return s;
 }

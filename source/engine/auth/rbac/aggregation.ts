@@ -16,10 +16,29 @@ function aggregatedRules(store: Store, role: Kind<ClusterRole>): PolicyRule[] {
       if (o.metadata.name !== role.metadata.name) picked.set(o.metadata.name!, o);
   }
   const rules: PolicyRule[] = [];
+  const seen = new Set<string>();
   for (const name of [...picked.keys()].sort()) {
-    for (const rule of rulesOf(picked.get(name)!)) if (!rules.some((have) => jsonEqual(have, rule))) rules.push(rule);
+    for (const rule of rulesOf(picked.get(name)!)) {
+      const key = canonicalJson(rule);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      rules.push(rule);
+    }
   }
   return rules;
+}
+
+/** JSON with object keys sorted and undefined members left out: equal for values `jsonEqual` calls equal. */
+function canonicalJson(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
+  if (v && typeof v === 'object') {
+    const o = v as Record<string, unknown>;
+    const keys = Object.keys(o)
+      .filter((k) => o[k] !== undefined)
+      .sort();
+    return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(o[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(v) ?? 'null';
 }
 
 /** Fill every aggregated ClusterRole's rules from the roles it selects (upstream's clusterrole-aggregation controller). */
@@ -36,10 +55,11 @@ export function reconcileAggregation(store: Store): void {
   }
 }
 
-/** Keep aggregated roles current as ClusterRoles come and go. */
+/** Keep aggregated roles current as ClusterRoles come and go (from now on: reconcile first). */
 export function watchAggregation(store: Store): { stop(): void } {
   let busy = false;
-  return store.watch(CLUSTER_ROLES, {}, () => {
+  // From the current resourceVersion: a watch from none replays every role as ADDED, a full pass each.
+  return store.watch(CLUSTER_ROLES, { resourceVersion: String(store.currentRV()) }, () => {
     if (busy) return;
     busy = true;
     try {
