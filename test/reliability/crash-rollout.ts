@@ -1,7 +1,7 @@
 // kill -9 the engine in the middle of a rolling update, start it again on the same home, and
 // list every way the cluster came back wrong (an empty list: it came back right).
 import Database from 'better-sqlite3';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { waitFor } from '../helpers/engine.ts';
@@ -64,6 +64,18 @@ function lost(
     out.push(`${what}: ${k} ${a ? `came back with uid ${a.uid}, was ${b.uid}` : 'is gone'}`);
   }
   return out;
+}
+
+/** The container directory under `home` a process runs from (its TMPDIR, or its cwd). */
+function containerDirOf(pid: number, home: string): string {
+  try {
+    const env = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
+    const tmp = env.find((e) => e.startsWith('TMPDIR='))?.slice('TMPDIR='.length);
+    const dir = tmp ?? readlinkSync(`/proc/${pid}/cwd`);
+    return dir.startsWith(home) ? dir.slice(home.length) : dir;
+  } catch {
+    return '?';
+  }
 }
 
 async function newAndOld(e: ChildEngine, image: string): Promise<{ fresh?: any; old: any[] }> {
@@ -236,10 +248,27 @@ export async function crashRollout({
     // One live shell per spin pod: none of the killed engine's containers run beside the new ones.
     const shells = processesUnder(home, marker, [e.pid]).filter((p) => /^(\S*\/)?sh -c /.test(p.cmd));
     facts.spinShells = shells.length;
-    if (shells.length !== spinners)
+    if (shells.length !== spinners) {
+      // Which container directory each shell runs from, and the pods that exist: enough to tell a
+      // second start of one pod's container from the process of a pod that is gone.
+      const spinPods = [...c]
+        .filter(([k, v]) => k.startsWith('pods ') && v.obj.metadata.labels?.app === 'spin')
+        .map(([, v]) => v.obj)
+        .map((p) => {
+          const s = p.status?.containerStatuses?.[0];
+          return `${p.metadata.name} uid=${p.metadata.uid} restarts=${s?.restartCount} id=${s?.containerID ?? '-'}`;
+        });
       problems.push(
-        `${shells.length} container shells run for ${spinners} spin pods: ${shells.map((s) => s.pid).join(' ')}`,
+        `${shells.length} container shells run for ${spinners} spin pods: ${shells
+          .map((s) => `${s.pid} (${containerDirOf(s.pid, home)})`)
+          .join(' ')}; pods: ${spinPods.join('; ')}; still there 3 s later: ${await new Promise<string>((r) =>
+          setTimeout(
+            () => r(String(processesUnder(home, marker, [e!.pid]).filter((p) => /^(\S*\/)?sh -c /.test(p.cmd)).length)),
+            3000,
+          ),
+        )}`,
       );
+    }
 
     await e.kill('SIGTERM');
     e = undefined;
