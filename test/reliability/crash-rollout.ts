@@ -66,6 +66,26 @@ function lost(
   return out;
 }
 
+/**
+ * The spin pods' shells. Each forks a child for every `sleep 1`, and until that child execs
+ * `sleep` it shows its parent's command line: a shell whose parent is one of the shells is such a
+ * child (caught between fork and exec on a loaded machine), not a second container.
+ */
+function containerShells(home: string, marker: string, enginePid: number): Array<{ pid: number; cmd: string }> {
+  const shells = processesUnder(home, marker, [enginePid]).filter((p) => /^(\S*\/)?sh -c /.test(p.cmd));
+  const pids = new Set(shells.map((s) => s.pid));
+  return shells.filter((s) => !pids.has(parentOf(s.pid)));
+}
+
+function parentOf(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+  } catch {
+    return 0;
+  }
+}
+
 /** The container directory under `home` a process runs from (its TMPDIR, or its cwd). */
 function containerDirOf(pid: number, home: string): string {
   try {
@@ -246,7 +266,7 @@ export async function crashRollout({
     if (stale.length) problems.push(`${stale.length} web pods not Ready on nginx:1.9.1`);
 
     // One live shell per spin pod: none of the killed engine's containers run beside the new ones.
-    const shells = processesUnder(home, marker, [e.pid]).filter((p) => /^(\S*\/)?sh -c /.test(p.cmd));
+    const shells = containerShells(home, marker, e.pid);
     facts.spinShells = shells.length;
     if (shells.length !== spinners) {
       // Which container directory each shell runs from, and the pods that exist: enough to tell a
@@ -262,10 +282,7 @@ export async function crashRollout({
         `${shells.length} container shells run for ${spinners} spin pods: ${shells
           .map((s) => `${s.pid} (${containerDirOf(s.pid, home)})`)
           .join(' ')}; pods: ${spinPods.join('; ')}; still there 3 s later: ${await new Promise<string>((r) =>
-          setTimeout(
-            () => r(String(processesUnder(home, marker, [e!.pid]).filter((p) => /^(\S*\/)?sh -c /.test(p.cmd)).length)),
-            3000,
-          ),
+          setTimeout(() => r(String(containerShells(home, marker, e!.pid).length)), 3000),
         )}`,
       );
     }
