@@ -51,7 +51,11 @@ export class ProcessContainer extends BaseContainer {
       signalGroup(this.pid, 'SIGKILL');
       const wait = (ms: number) => new Promise<void>((resolve) => ctx.clock.setTimeout(resolve, ms));
       const drained = Promise.all([this.child.stdout, this.child.stderr].map(closed));
-      void Promise.race([drained, wait(2000)])
+      // Real time, not the engine's clock: the pipes hold what the process wrote before it died,
+      // and a loop that ran late fires a scaled-down timer before it reads them (an empty log).
+      // A grandchild that keeps the pipes open does not hold the exit up longer than this.
+      const drainLimit = new Promise<void>((resolve) => setTimeout(resolve, 2000).unref());
+      void Promise.race([drained, drainLimit])
         .then(() => groupGone(this.pid, wait))
         .then(() => {
           ctx.clock.clearTimeout(this.killTimer);

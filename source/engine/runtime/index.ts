@@ -101,11 +101,18 @@ export interface RuntimeOptions {
   niceness?: number;
 }
 
+/**
+ * `latest`: the newest instance (running, or ended and not restarted); `previous`: the one before
+ * it; `lastEnded`: the newest instance that ran and ended — what a container waiting to restart
+ * shows, even once its next instance is being started (that one's log is still empty).
+ */
+export type LogInstance = 'latest' | 'previous' | 'lastEnded';
+
 export interface LogsRequest extends LogReadOptions {
   podUid: string;
   container: string;
-  /** The instance before the current one. */
-  previous?: boolean;
+  /** Which instance's log: see LogInstance (default `latest`). */
+  instance?: LogInstance;
   /** For error messages only. */
   podName?: string;
 }
@@ -251,12 +258,11 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
     const { logDir } = containerPaths(opts.rootDir, req.podUid, req.container);
     const attempts = logAttempts(logDir);
     const current = containers.get(key(req.podUid, req.container));
-    const latest = attempts[attempts.length - 1];
-    const attempt = req.previous ? attempts[attempts.length - 2] : latest;
+    const attempt = pickAttempt(attempts, current, req.instance ?? 'latest');
     const pod = req.podName ?? req.podUid;
     if (attempt === undefined) {
       throw new LogsNotFoundError(
-        req.previous
+        req.instance === 'previous' || req.instance === 'lastEnded'
           ? `previous terminated container "${req.container}" in pod "${pod}" not found`
           : `container "${req.container}" in pod "${pod}" is waiting to start: ContainerCreating`,
       );
@@ -307,4 +313,14 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
     shutdown,
     reapOrphans,
   };
+}
+
+function pickAttempt(attempts: number[], current: Container | undefined, instance: LogInstance): number | undefined {
+  if (instance === 'latest') return attempts.at(-1);
+  if (instance === 'previous') return attempts.at(-2);
+  // The instance in the runtime's hands has ended: that one (a restart not yet in hand may have
+  // opened the next, empty log). It runs (a restart won meanwhile): the newest before it.
+  if (current && attempts.includes(current.attempt))
+    return current.running ? attempts.filter((a) => a < current.attempt).at(-1) : current.attempt;
+  return attempts.at(-1);
 }

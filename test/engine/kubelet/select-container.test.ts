@@ -32,15 +32,17 @@ describe('logInstance', () => {
   });
   const p = pod(['c']);
   it('reads the current instance, or the previous one; waiting containers answer 400', () => {
-    expect(logInstance(p, 'c', st({ running: {} }), false)).toEqual({ previous: false });
-    expect(logInstance(p, 'c', st({ running: {} }, { terminated: { exitCode: 1 } }), true)).toEqual({ previous: true });
-    // In CrashLoopBackOff the last terminated instance is the latest one on disk.
+    expect(logInstance(p, 'c', st({ running: {} }), false)).toEqual({ instance: 'latest' });
+    expect(logInstance(p, 'c', st({ running: {} }, { terminated: { exitCode: 1 } }), true)).toEqual({
+      instance: 'previous',
+    });
+    // In CrashLoopBackOff both read the last terminated instance (the next may be starting).
     expect(
       logInstance(p, 'c', st({ waiting: { reason: 'CrashLoopBackOff' } }, { terminated: { exitCode: 1 } }), true),
-    ).toEqual({ previous: false });
+    ).toEqual({ instance: 'lastEnded' });
     expect(
       logInstance(p, 'c', st({ waiting: { reason: 'CrashLoopBackOff' } }, { terminated: { exitCode: 1 } }), false),
-    ).toEqual({ previous: false });
+    ).toEqual({ instance: 'lastEnded' });
     expect(() => logInstance(p, 'c', st({ running: {} }), true)).toThrow(
       'previous terminated container "c" in pod "p" not found',
     );

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StartError, type Runtime } from '../../../source/engine/runtime/index.ts';
@@ -16,9 +16,10 @@ const pidsIn = (text: string) => [...text.matchAll(/pid=(\d+)/g)].map((m) => Num
 for (const mode of ['bwrap', 'none'] as const) {
   describe.skipIf(mode === 'bwrap' && !bwrap)(`host-process containers (sandbox: ${mode})`, () => {
     let rt: Runtime;
+    let dir: string;
     let cleanup: () => Promise<void>;
     beforeAll(async () => {
-      ({ rt, cleanup } = await tempRuntime({ sandbox: mode === 'bwrap' ? 'auto' : 'none' }));
+      ({ rt, dir, cleanup } = await tempRuntime({ sandbox: mode === 'bwrap' ? 'auto' : 'none' }));
       expect(rt.sandbox.available).toBe(mode === 'bwrap');
     });
     afterAll(() => cleanup());
@@ -42,10 +43,21 @@ for (const mode of ['bwrap', 'none'] as const) {
       const again = await rt.start({ ...spec, attempt: 1, args: ['sh', '-c', 'echo second; exit 0'] });
       expect(await again.exited).toMatchObject({ exitCode: 0, reason: 'Completed' });
       expect(await collect(rt.logs({ podUid: pod, container: 'crash' }))).toBe('second\n');
-      expect(await collect(rt.logs({ podUid: pod, container: 'crash', previous: true }))).toBe('boom\nbang\n');
-      expect(() => rt.logs({ podUid: uid(), container: 'crash', previous: true, podName: 'crash' })).toThrow(
+      expect(await collect(rt.logs({ podUid: pod, container: 'crash', instance: 'previous' }))).toBe('boom\nbang\n');
+      expect(() => rt.logs({ podUid: uid(), container: 'crash', instance: 'previous', podName: 'crash' })).toThrow(
         'previous terminated container "crash" in pod "crash" not found',
       );
+
+      // The kubelet restarts it: the next instance's log exists (empty) before the instance is in
+      // hand. A container waiting to restart still shows the run that ended (a CrashLoopBackOff's
+      // `kubectl logs --previous` answered that empty log).
+      writeFileSync(join(dir, 'pods', pod, 'crash', 'logs', '2.log'), '');
+      expect(await collect(rt.logs({ podUid: pod, container: 'crash', instance: 'latest' }))).toBe('');
+      expect(await collect(rt.logs({ podUid: pod, container: 'crash', instance: 'lastEnded' }))).toBe('second\n');
+      // Once it runs, the run that ended is the one before it.
+      const third = await rt.start({ ...spec, attempt: 2, args: ['sh', '-c', 'echo third; sleep 600'] });
+      expect(await collect(rt.logs({ podUid: pod, container: 'crash', instance: 'lastEnded' }))).toBe('second\n');
+      await third.kill();
     });
 
     it('ticker: the log grows, follow yields new lines, stop kills the process group', async () => {

@@ -42,7 +42,7 @@ export async function serveLog(
       podUid: pod.metadata.uid!,
       podName: pod.metadata.name,
       container,
-      previous: which.previous,
+      instance: which.instance,
       ...opts,
     });
   } catch (e) {

@@ -1,3 +1,4 @@
+import type { LogInstance } from '../../runtime/index.ts';
 import type { Container, EphemeralContainer } from 'kubernetes-types/core/v1.d.ts';
 import type { KObject } from '../../../api-types/index.ts';
 import { errors } from '../../store/errors.ts';
@@ -41,26 +42,26 @@ export function storedStatus(pod: KObject, container: string): ContainerStatus |
 
 /**
  * Which log a request reads, like the kubelet's validateContainerLogStatus: the runtime's latest
- * instance (`previous: false`) or the one before it. Waiting containers have no log: 400.
+ * instance, the one before it, or — while the container waits to restart — the instance that
+ * ended last (its lastState). Waiting containers with no ended instance have no log: 400.
  */
 export function logInstance(
   pod: KObject,
   container: string,
   status: ContainerStatus | undefined,
   previous: boolean,
-): { previous: boolean } {
+): { instance: LogInstance } {
   const where = `container "${container}" in pod "${pod.metadata.name}"`;
   if (!status) throw errors.badRequest(`${where} is waiting to start: ContainerCreating`);
   const { waiting, running, terminated } = status.state ?? {};
   const last = status.lastState?.terminated;
-  // The latest instance on disk is the current one while it runs or after it ended; while the
-  // container waits to restart, the latest instance is the last terminated one.
   const current = !!(running || terminated);
   if (previous) {
     if (!last) throw errors.badRequest(`previous terminated ${where} not found`);
-    return { previous: current };
+    return { instance: current ? 'previous' : 'lastEnded' };
   }
-  if (current || last) return { previous: false };
+  if (current) return { instance: 'latest' };
+  if (last) return { instance: 'lastEnded' };
   switch (waiting?.reason) {
     case 'ErrImagePull':
       throw errors.badRequest(`${where} is waiting to start: image can't be pulled`);
