@@ -1,33 +1,39 @@
 // A probe, not a benchmark: an idle TUI on a small table (3 fresh pods, `-n demo`, 160×45) or N
 // pods (`SKIFF_IDLE_PODS`, `-A`, 200×60), one TUI per checkout in SKIFF_PROBE_ROOTS, alternating
-// for SKIFF_IDLE_ROUNDS rounds; prints idle CPU, bytes/s and frames/s of each. SKIFF_PROBE_NODE_ARGS
-// passes node flags (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`).
+// for SKIFF_IDLE_ROUNDS rounds; prints idle CPU, bytes/s and frames/s of each, and the idle CPU of
+// each of SKIFF_IDLE_WINDOWS consecutive windows (default 1; more show when start-up's leftovers,
+// V8's background compiles and collections, stop). SKIFF_PROBE_NODE_ARGS passes node flags (e.g.
+// `--cpu-prof --cpu-prof-dir=/tmp/prof`).
 // Run: npx tsx bench/idle-probe.ts
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEngine } from '../source/engine/engine.ts';
 import { spawnTui } from '../test/e2e/pty.ts';
-import { benchHome, cpuSeconds } from './child.ts';
+import { benchHome } from './child.ts';
 
 const PODS = Number(process.env.SKIFF_IDLE_PODS ?? 0);
 const IDLE_MS = Number(process.env.SKIFF_PROBE_IDLE_MS ?? 10_000);
 const ROUNDS = Number(process.env.SKIFF_IDLE_ROUNDS ?? 1);
 const WARM_MS = Number(process.env.SKIFF_IDLE_WARM_MS ?? 1500);
+const WINDOWS = Number(process.env.SKIFF_IDLE_WINDOWS ?? 1);
 const roots = (process.env.SKIFF_PROBE_ROOTS ?? join(import.meta.dirname, '..')).split(',');
 const nodeArgs = (process.env.SKIFF_PROBE_NODE_ARGS ?? '').split(' ').filter(Boolean);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const BSU = '\x1b[?2026h';
 
-/** CPU seconds by thread name (main thread, V8 workers, libuv pool …). */
+/**
+ * CPU seconds by thread name (main thread, V8 workers, libuv pool …), from the scheduler's
+ * nanosecond count (/proc/…/schedstat): /proc/…/stat counts 10 ms ticks, coarse for an idle TUI.
+ */
 function threads(pid: number): Map<string, number> {
   const m = new Map<string, number>();
   for (const tid of readdirSync(`/proc/${pid}/task`)) {
     try {
       const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
       const name = tid === String(pid) ? 'main' : `${stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'))}-${tid}`;
-      const f = stat.slice(stat.lastIndexOf(') ') + 2).split(' ');
-      m.set(name, (m.get(name) ?? 0) + (Number(f[11]) + Number(f[12])) / 100);
+      const ns = Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0]);
+      m.set(name, (m.get(name) ?? 0) + ns / 1e9);
     } catch {
       // the thread ended
     }
@@ -67,22 +73,30 @@ for (let round = 0; round < ROUNDS; round++)
       await sleep(WARM_MS);
       await tui.waitQuiet(500);
       const i0 = tui.output().length;
-      const c0 = cpuSeconds(tui.pid);
+      const cpu = () => [...threads(tui.pid).values()].reduce((a, b) => a + b, 0);
+      const c0 = cpu();
       const t0 = threads(tui.pid);
       const w0 = performance.now();
-      await sleep(IDLE_MS);
+      const windows: number[] = [];
+      for (let w = 0, c = c0, t = w0; w < WINDOWS; w++) {
+        await sleep(IDLE_MS);
+        const [c1, t1] = [cpu(), performance.now()];
+        windows.push(Math.round((1000 * (c1 - c)) / ((t1 - t) / 1000)) / 10);
+        [c, t] = [c1, t1];
+      }
       const secs = (performance.now() - w0) / 1000;
       const out = tui.output().slice(i0);
       console.log(
         JSON.stringify({
           root,
           round,
-          idleCpu: Math.round((1000 * (cpuSeconds(tui.pid) - c0)) / secs) / 10,
+          idleCpu: Math.round((1000 * (cpu() - c0)) / secs) / 10,
+          ...(WINDOWS > 1 ? { windows } : {}),
           bytesPerS: Math.round((10 * Buffer.byteLength(out)) / secs) / 10,
           fps: Math.round((100 * (out.split(BSU).length - 1)) / secs) / 100,
           threads: Object.fromEntries(
             [...threads(tui.pid)]
-              .map(([k, v]) => [k, Math.round((1000 * (v - (t0.get(k) ?? 0))) / secs) / 10] as const)
+              .map(([k, v]) => [k, Math.round((10000 * (v - (t0.get(k) ?? 0))) / secs) / 100] as const)
               .filter(([, v]) => v > 0),
           ),
         }),

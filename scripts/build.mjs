@@ -161,4 +161,14 @@ async function bundleTui() {
   // A dependency that changed shape is left as it is by its rewrite: fail here, not in a long session.
   const missed = REWRITTEN_MODULES.filter((m) => ![...rewritten].some((p) => p.endsWith(`/node_modules/${m}`)));
   if (missed.length) throw new Error(`the TUI bundle lacks the rewrites of ${missed.join(', ')}`);
+  // esbuild escapes non-ASCII in strings but not in regular expressions and comments; one such
+  // character makes V8 decode a whole chunk (the UI's is 1.6 MB) as UTF-8 into a two-byte string:
+  // time at start-up and twice the memory. Escaped, `✗` in a regular expression or a comment means
+  // what it meant.
+  const ui = join(dist, 'source', 'ui');
+  for (const f of readdirSync(ui).filter((n) => n.endsWith('.js'))) {
+    const text = readFileSync(join(ui, f), 'utf8');
+    const ascii = text.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+    if (ascii !== text) writeFileSync(join(ui, f), ascii);
+  }
 }

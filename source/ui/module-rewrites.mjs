@@ -12,7 +12,8 @@
 //   measures ASCII, instead of grapheme by grapheme: a followed log re-measures every line per frame.
 // - keeps @kubernetes/client-node's kubeconfig code from loading its whole generated API, and
 //   node-fetch and the SOCKS proxy agent until a call needs them (client-node-slim.mjs).
-// - keeps yoga-layout from loading Node's fetch (undici) to read its inlined wasm.
+// - keeps yoga-layout from loading Node's fetch (undici) to read its inlined wasm, and has it
+//   decode and instantiate that wasm synchronously (yoga-sync-wasm.mjs).
 import { boundInkCaches } from './ink-cache-bound.mjs';
 import { lazyClientNodeFetch, slimClientNodeConfig } from './client-node-slim.mjs';
 import { narrowFastPath } from './string-width-narrow.mjs';

@@ -10,10 +10,14 @@ const ROOT = join(import.meta.dirname, '..', '..');
 const yogaDir = dirname(createRequire(join(ROOT, 'node_modules', 'ink', 'package.json')).resolve('yoga-layout'));
 const loader = join(yogaDir, '..', 'binaries', 'yoga-wasm-base64-esm.js');
 
-describe('yoga-layout reading its inlined wasm without fetch', () => {
+describe('yoga-layout reading its inlined wasm without fetch, synchronously', () => {
   it('applies to the installed yoga-layout', () => {
     const source = readFileSync(loader, 'utf8');
-    expect(yogaSyncWasm(source)).not.toBe(source); // yoga-layout changed: check how it loads its wasm now
+    const rewritten = yogaSyncWasm(source);
+    expect(rewritten).not.toBe(source); // yoga-layout changed: check how it loads its wasm now
+    expect(rewritten).toContain('new WebAssembly.Instance('); // … and how it instantiates it
+    expect(rewritten).not.toContain('WebAssembly.instantiate(');
+    expect(rewritten).toContain('Buffer.from('); // … and where its base64 is
   });
 
   it('lays out through the TUI’s module hook without loading undici', () => {
