@@ -24,7 +24,7 @@ program
   .description('run the local cluster engine in the foreground')
   .option('--home <dir>', 'state directory (default $SKIFF_HOME or ~/.skiff)')
   .addOption(new Option('--port <port>', 'API port (default 6443 when free)').argParser(Number))
-  .action(async (opts) => (await commands()).runEngine(opts));
+  .action(async (opts) => (await import('./source/cluster/run-engine.ts')).runEngine(opts));
 
 const cluster = program.command('cluster').description('manage the local cluster daemon');
 for (const [name, desc] of [

@@ -1,28 +1,5 @@
-import { rmSync, writeFileSync } from 'node:fs';
-import { files, skiffHome } from './home.ts';
+import { skiffHome } from './home.ts';
 import { api, down, readEngineInfo, reset, status, up } from './daemon.ts';
-
-/** `skiff engine`: the local control plane in this process, until SIGTERM/SIGINT. */
-export async function runEngine(opts: { home?: string; port?: number }): Promise<void> {
-  const { startEngine } = await import('../engine/engine.ts');
-  const home = skiffHome(opts.home);
-  const engine = await startEngine({ home, port: opts.port });
-  writeFileSync(files(home).engineInfo, JSON.stringify({ pid: process.pid, url: engine.url, port: engine.port }), {
-    mode: 0o600,
-  });
-  let stopping = false;
-  const stop = async () => {
-    if (stopping) return;
-    stopping = true;
-    await engine.stop();
-    rmSync(files(home).engineInfo, { force: true });
-    process.exit(0);
-  };
-  process.on('SIGTERM', stop);
-  process.on('SIGINT', stop);
-  // A daemon outlives the terminal that started it.
-  process.on('SIGHUP', () => {});
-}
 
 export async function runCluster(cmd: 'up' | 'down' | 'status' | 'reset', opts: { home?: string }): Promise<number> {
   const home = skiffHome(opts.home);

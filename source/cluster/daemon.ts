@@ -2,10 +2,12 @@ import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { request as httpsRequest } from 'node:https';
 import { dirname, join } from 'node:path';
+import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import type { NodeList } from 'kubernetes-types/core/v1.d.ts';
 import { files, type EngineInfo } from './home.ts';
 import { engineLauncher } from './launcher.ts';
+import { READY_FD_ENV, readySignal } from './ready-signal.ts';
 
 /** Loaded when used: it brings the yaml package (dozens of files) that the TUI's start-up does without. */
 const userKubeconfig = () => import('./user-kubeconfig.ts');
@@ -104,6 +106,8 @@ export async function up(
   mkdirSync(home, { recursive: true, mode: 0o700 });
   const before = await status(home);
   let alreadyRunning = before.running;
+  const deadline = Date.now() + (opts.timeoutMs ?? 60_000);
+  let exitCode: number | undefined; // of the daemon spawned here, when it exited
   if (!before.running) {
     rmSync(files(home).engineInfo, { force: true });
     const logFd = openSync(files(home).log, 'a', 0o600);
@@ -116,13 +120,20 @@ export async function up(
     ];
     const child = spawn(process.execPath, args, {
       detached: true,
-      stdio: ['ignore', logFd, logFd],
-      env: { ...process.env, ...opts.env },
+      stdio: ['ignore', logFd, logFd, 'pipe'],
+      env: { ...process.env, ...opts.env, [READY_FD_ENV]: '3' },
     });
     child.unref();
     closeSync(logFd);
+    // Polling would find it up to a poll period late; without the signal (the daemon died, or an
+    // older build) the polling below still decides.
+    const pipe = child.stdio[3] as Readable;
+    child.once('exit', (code) => {
+      exitCode = code ?? -1;
+      pipe.destroy();
+    });
+    await readySignal(pipe, deadline - Date.now());
   }
-  const deadline = Date.now() + (opts.timeoutMs ?? 60_000);
   for (;;) {
     const s = await status(home);
     if (s.running && s.nodes?.length && s.nodes.every((n) => n.ready)) {
@@ -133,11 +144,12 @@ export async function up(
           : (await userKubeconfig()).mergeIntoUserKubeconfig(s.url!, token(home), caCert(home));
       return { alreadyRunning, url: s.url!, kubeconfig, userKubeconfig: merged };
     }
-    if (Date.now() > deadline) {
+    if (Date.now() > deadline || (exitCode !== undefined && !s.running)) {
       const tail = existsSync(files(home).log)
         ? readFileSync(files(home).log, 'utf8').split('\n').slice(-15).join('\n')
         : '';
-      throw new Error(`the engine did not become ready in time; last lines of ${files(home).log}:\n${tail}`);
+      const what = exitCode === undefined ? 'did not become ready in time' : `exited (code ${exitCode})`;
+      throw new Error(`the engine ${what}; last lines of ${files(home).log}:\n${tail}`);
     }
     alreadyRunning &&= s.running;
     await sleep(100);

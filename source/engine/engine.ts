@@ -21,6 +21,7 @@ import { ensurePki } from './tls.ts';
 import { detectSandboxEarly } from './runtime/sandbox.ts';
 import { installServiceAllocations } from './services/allocations.ts';
 import { installStorageAdmission } from './controllers/storage/admission.ts';
+import { ensureIngressClass, installDefaultIngressClass } from './ingress/default-class.ts';
 import { authorizationModeFrom, setupAuth, type AuthorizationMode } from './auth/index.ts';
 import { outsideRequest, requestUser } from './auth/request-context.ts';
 
@@ -38,6 +39,12 @@ export interface EngineOptions {
   dns?: EngineConfig['dns'];
   /** RBAC (default) or AlwaysAllow; `SKIFF_AUTHORIZATION_MODE` when unset. */
   authorizationMode?: AuthorizationMode;
+  /**
+   * Called once the API serves with the cluster's objects in place (nodes registered, kubeconfig
+   * written), before the components start: what waits only for that (`cluster up`) need not wait
+   * for them. The returned engine (once they all started) is unchanged.
+   */
+  onServing?: (serving: { url: string; port: number }) => void;
 }
 
 export interface Engine {
@@ -73,7 +80,6 @@ async function listen(server: Server, host: string, port: number): Promise<numbe
 /** Start the whole local control plane in this process. */
 export async function startEngine(opts: EngineOptions): Promise<Engine> {
   const home = opts.home;
-  if (!opts.apiOnly) detectSandboxEarly();
   mkdirSync(home, { recursive: true, mode: 0o700 });
   chmodSync(home, 0o700);
   const host = opts.host ?? '127.0.0.1';
@@ -102,6 +108,7 @@ export async function startEngine(opts: EngineOptions): Promise<Engine> {
   // Service IP/port allocation runs inside writes, so it must be in place before the API listens.
   installServiceAllocations(store, config);
   installStorageAdmission(store);
+  installDefaultIngressClass(store);
   installCustomResources(store);
   const ctx: EngineContext = { store, clock, config, recorder: new EventRecorder(store, clock), log };
   const components: Component[] = opts.apiOnly ? [] : createComponents(config);
@@ -124,14 +131,20 @@ export async function startEngine(opts: EngineOptions): Promise<Engine> {
   else port = await listen(server, host, 6443).catch(() => listen(server, host, 0));
   config.port = port;
   bootstrap(ctx);
+  if (!opts.apiOnly) ensureIngressClass(store);
+  const url = `https://${host}:${port}`;
+  const kubeconfigPath = join(home, 'kubeconfig');
+  writeKubeconfig(kubeconfigPath, url, config.token, pki.caCert);
+  opts.onServing?.({ url, port });
+  // Its bubblewrap runs (child processes) go on while the components before the kubelet start.
+  if (!opts.apiOnly) detectSandboxEarly();
   const started: Component[] = [];
   for (const c of components) {
     await c.start(ctx);
     started.push(c);
+    // The API already serves: let a request (`cluster up` asking for the nodes) through between starts.
+    await new Promise((r) => setImmediate(r));
   }
-  const url = `https://${host}:${port}`;
-  const kubeconfigPath = join(home, 'kubeconfig');
-  writeKubeconfig(kubeconfigPath, url, config.token, pki.caCert);
   log(`skiff engine listening on ${url} (home ${home})`);
   let stopped = false;
   return {

@@ -32,25 +32,35 @@ const FILES = {
 
 describe('engineLauncher', () => {
   it('runs the build when nothing in the sources is newer than it', () => {
-    const root = checkout({ ...FILES, 'dist/cli.js': 2000, 'dist/bin/skiff.js': 2000 });
-    expect(engineLauncher(join(root, 'bin', 'skiff.js'))).toBe(join(root, 'dist', 'bin', 'skiff.js'));
+    const root = checkout({ ...FILES, 'dist/engine.cjs': 2000, 'dist/bin/engine.cjs': 2000 });
+    expect(engineLauncher(join(root, 'bin', 'skiff.js'))).toBe(join(root, 'dist', 'bin', 'engine.cjs'));
   });
 
   it('runs the sources (tsx) when one was changed after the build, or there is no build', () => {
     const edited = checkout({
       ...FILES,
       'source/engine/engine.ts': 3000,
-      'dist/cli.js': 2000,
-      'dist/bin/skiff.js': 2000,
+      'dist/engine.cjs': 2000,
+      'dist/bin/engine.cjs': 2000,
     });
     expect(engineLauncher(join(edited, 'bin', 'skiff.js'))).toBe(join(edited, 'bin', 'skiff.js'));
-    const lock = checkout({ ...FILES, 'package-lock.json': 3000, 'dist/cli.js': 2000, 'dist/bin/skiff.js': 2000 });
+    const lock = checkout({
+      ...FILES,
+      'package-lock.json': 3000,
+      'dist/engine.cjs': 2000,
+      'dist/bin/engine.cjs': 2000,
+    });
     expect(engineLauncher(join(lock, 'bin', 'skiff.js'))).toBe(join(lock, 'bin', 'skiff.js'));
     const none = checkout(FILES);
     expect(engineLauncher(join(none, 'bin', 'skiff.js'))).toBe(join(none, 'bin', 'skiff.js'));
   });
 
-  it('runs the package itself when there are no sources around it (an installed package)', () => {
+  it('runs the daemon beside the launcher when there are no sources around it (an installed package)', () => {
+    const root = checkout({ 'dist/engine.cjs': 2000, 'dist/bin/engine.cjs': 2000, 'dist/bin/skiff.js': 2000 });
+    expect(engineLauncher(join(root, 'dist', 'bin', 'skiff.js'))).toBe(join(root, 'dist', 'bin', 'engine.cjs'));
+  });
+
+  it('keeps the launcher when a build has no daemon beside it', () => {
     const root = checkout({ 'dist/cli.js': 2000, 'dist/bin/skiff.js': 2000 });
     expect(engineLauncher(join(root, 'dist', 'bin', 'skiff.js'))).toBe(join(root, 'dist', 'bin', 'skiff.js'));
   });

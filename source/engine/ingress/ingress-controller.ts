@@ -9,18 +9,13 @@ import { RoundRobin } from '../proxy/round-robin.ts';
 import { endpointsFor } from '../proxy/service-proxy.ts';
 import { mappedTarget } from '../proxy/targets.ts';
 import { intToIp, parseCidr } from '../services/cidr.ts';
-import { ApiError } from '../store/errors.ts';
 import type { WatchHandle } from '../store/store.ts';
 import { ensurePki } from '../tls.ts';
 import { Routes, type Backend } from './routes.ts';
+import { CLASS_NAME, CLASSES, CONTROLLER, LEGACY_CLASS_ANNOTATION } from './default-class.ts';
 
 const INGRESSES = 'ingresses.networking.k8s.io';
-const CLASSES = 'ingressclasses.networking.k8s.io';
 const SLICES = 'endpointslices.discovery.k8s.io';
-export const CONTROLLER = 'skiff.dev/ingress-controller';
-export const CLASS_NAME = 'skiff';
-const DEFAULT_CLASS_ANNOTATION = 'ingressclass.kubernetes.io/is-default-class';
-const LEGACY_CLASS_ANNOTATION = 'kubernetes.io/ingress.class';
 /** Where the controller really listens when ports 80/443 could not be bound: `http://IP:PORT https://IP:PORT`. */
 export const ADDRESS_ANNOTATION = 'skiff.dev/ingress-address';
 export const DEFAULT_LB_CIDR = '127.200.0.0/24';
@@ -74,8 +69,6 @@ export class IngressController implements Component {
   async start(ctx: EngineContext): Promise<void> {
     this.ctx = ctx;
     this.ip = ingressIP(ctx.config.loadBalancerCIDR ?? DEFAULT_LB_CIDR);
-    this.ensureClass();
-    ctx.store.admit(INGRESSES, { create: (o) => this.defaultClass(o) });
     this.watches.push(
       ctx.store.watch(CLASSES, {}, (ev) => {
         if (ev.type === 'DELETED') this.classes.delete(ev.object.metadata.name!);
@@ -150,35 +143,6 @@ export class IngressController implements Component {
       if ((e as NodeJS.ErrnoException).code !== 'EACCES') throw e;
       await listenLoopback(server, this.ip, 0);
       return (server.address() as { port: number }).port;
-    }
-  }
-
-  private ensureClass(): void {
-    const store = this.ctx!.store;
-    if (store.get(CLASSES, undefined, CLASS_NAME)) return;
-    try {
-      store.create(CLASSES, {
-        metadata: {
-          name: CLASS_NAME,
-          annotations: { [DEFAULT_CLASS_ANNOTATION]: 'true' },
-          labels: { 'app.kubernetes.io/component': 'controller' },
-        },
-        spec: { controller: CONTROLLER },
-      });
-    } catch (e) {
-      if (!(e instanceof ApiError && e.reason === 'AlreadyExists')) throw e;
-    }
-  }
-
-  /** The DefaultIngressClass admission plugin: an Ingress without a class gets the default one. */
-  private defaultClass(o: KObject): void {
-    if (o.spec?.ingressClassName || o.metadata.annotations?.[LEGACY_CLASS_ANNOTATION]) return;
-    const defaults = [...this.classes.values()].filter(
-      (c) => c.metadata.annotations?.[DEFAULT_CLASS_ANNOTATION] === 'true',
-    );
-    if (defaults.length === 1) {
-      o.spec ??= {};
-      o.spec.ingressClassName = defaults[0]!.metadata.name;
     }
   }
 

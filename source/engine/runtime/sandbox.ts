@@ -1,6 +1,6 @@
+import { execFile } from 'node:child_process';
 import { statSync } from 'node:fs';
 import { delimiter, join, posix } from 'node:path';
-import { execa } from 'execa';
 import type { RootfsLayout } from './rootfs.ts';
 import { inRootfs, isUnder } from './paths.ts';
 import { canEscape, privilegeArgs, type SecuritySpec } from './privileges.ts';
@@ -44,7 +44,14 @@ async function probeSandbox(mode: SandboxMode): Promise<SandboxInfo> {
   if (!findExecutable('bwrap', process.env.PATH ?? '')) {
     return { available: false, reason: 'bwrap (bubblewrap) is not installed' };
   }
-  const run = (extra: string[]) => execa('bwrap', [...PROBE, ...extra, 'true'], { reject: false, timeout: 10_000 });
+  // Plain execFile: execa's first run (option handling, stream iteration) cost more CPU than the
+  // probe itself, at a cold start when the engine should be answering `cluster up`.
+  const run = (extra: string[]) =>
+    new Promise<{ exitCode: number; stderr: string }>((resolve) => {
+      execFile('bwrap', [...PROBE, ...extra, 'true'], { timeout: 10_000 }, (err, _stdout, stderr) =>
+        resolve({ exitCode: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stderr: String(stderr) }),
+      );
+    });
   const withUserns = await run([
     '--unshare-user',
     '--uid',

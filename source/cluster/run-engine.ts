@@ -1,0 +1,37 @@
+import { rmSync, writeFileSync } from 'node:fs';
+import { startEngine } from '../engine/engine.ts';
+import { files, skiffHome } from './home.ts';
+import { signalReady } from './ready-signal.ts';
+
+/**
+ * `skiff engine`: the local control plane in this process, until SIGTERM/SIGINT; the entry of the
+ * daemon's bundle (dist/engine.cjs). engine.json is written, and `cluster up` told, as soon as
+ * the API serves with the nodes registered; `started` runs once every component has started too.
+ */
+export async function runEngine(opts: { home?: string; port?: number; started?: () => void }): Promise<void> {
+  const home = skiffHome(opts.home);
+  const starting = startEngine({
+    home,
+    port: opts.port,
+    onServing: ({ url, port }) => {
+      writeFileSync(files(home).engineInfo, JSON.stringify({ pid: process.pid, url, port }), { mode: 0o600 });
+      signalReady();
+    },
+  });
+  let stopping = false;
+  // From the start: `cluster down` may come while the components are still starting.
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    const engine = await starting.catch(() => undefined);
+    await engine?.stop();
+    rmSync(files(home).engineInfo, { force: true });
+    process.exit(0);
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+  // A daemon outlives the terminal that started it.
+  process.on('SIGHUP', () => {});
+  await starting;
+  opts.started?.();
+}
