@@ -300,7 +300,10 @@ export class ServiceProxy implements Component {
 
   private accept(client: Socket, sp: ServicePort, frontendHost: string): void {
     this.track(client);
-    const clientIP = (client.remoteAddress ?? '').replace(/^::ffff:/, '');
+    // The client's address costs a system call (getpeername): only affinity and a Local internal
+    // traffic policy look at it.
+    const byClient = sp.affinityMs > 0 || (sp.internalLocal && frontendHost === sp.clusterIP);
+    const clientIP = byClient ? (client.remoteAddress ?? '').replace(/^::ffff:/, '') : '';
     const pick = this.picker(sp, frontendHost, clientIP);
     const chosen = pick();
     // An endpoint served inside the engine takes the accepted socket itself (DNAT-like: no second
