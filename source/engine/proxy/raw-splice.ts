@@ -96,6 +96,9 @@ function handleOf(s: Socket): TcpHandle | undefined {
 const READ_BUFFER_BYTES = 16 * 1024;
 const FREE_BUFFERS_KEPT = 128;
 const freeBuffers: Buffer[] = [];
+/** Addresses already checked to be loopback (the check parses the address). */
+const loopbackHosts = new Set<string>();
+
 const takeBuffer = (): Buffer => freeBuffers.pop() ?? Buffer.allocUnsafeSlow(READ_BUFFER_BYTES);
 
 /**
@@ -183,6 +186,11 @@ class Direction {
 
   private shutdownWhenFlushed(): void {
     if (this.pending > 0 || this.finished) return;
+    // The other way has ended already: closing both sockets (next) sends this end as well.
+    if (this.splice.otherWayFinished(this)) {
+      this.finished = true;
+      return this.splice.maybeDone();
+    }
     const req = new this.b.ShutdownWrap();
     req.oncomplete = () => {
       this.finished = true;
@@ -238,10 +246,14 @@ export class RawSplice {
       this.client.resetAndDestroy();
       return;
     }
-    try {
-      assertLoopback(target.host, 'connect to');
-    } catch {
-      return this.dial(left - 1);
+    if (!loopbackHosts.has(target.host)) {
+      try {
+        assertLoopback(target.host, 'connect to');
+      } catch {
+        return this.dial(left - 1);
+      }
+      if (loopbackHosts.size > 1000) loopbackHosts.clear();
+      loopbackHosts.add(target.host);
     }
     const h = new this.b.TCP(this.b.socketType);
     const req = new this.b.TCPConnectWrap();
@@ -270,6 +282,10 @@ export class RawSplice {
   /** Neither closed by the splice nor destroyed from outside (ServiceProxy.stop()). */
   live(): boolean {
     return !this.closed && !this.client.destroyed;
+  }
+
+  otherWayFinished(d: Direction): boolean {
+    return !!(d === this.up ? this.down : this.up)?.finished;
   }
 
   /** Both halves passed on their end: close both sides. */

@@ -48,7 +48,6 @@ export function relay(
   new Splice(client, pick, track).dial(attempts);
 }
 
-
 /**
  * One client connection and its backend. The backend's replies are read straight into the
  * connection's own buffer (net's `onread`: no stream chunk, no 'data' event, no allocation per
