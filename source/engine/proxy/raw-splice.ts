@@ -1,4 +1,4 @@
-import type { Socket } from 'node:net';
+import { Socket, type SocketConstructorOpts } from 'node:net';
 import { assertLoopback } from '../net/loopback.ts';
 import type { HostPort } from './targets.ts';
 
@@ -29,6 +29,19 @@ interface TcpHandle {
   setNoDelay(enable: boolean): number;
   connect(req: Req, host: string, port: number): number;
   close(cb?: () => void): void;
+  /** Close with a reset (RST), as Socket.resetAndDestroy(); absent in older Nodes. */
+  reset?(cb?: () => void): number;
+  getpeername?(out: { address?: string }): number;
+}
+
+/** A connection accepted on a listening handle, before (or instead of) a net.Socket. */
+export type AcceptedHandle = TcpHandle;
+
+/** The client side of a splice: its Socket, or the bare accepted handle nothing else owns. */
+interface ClientEnd {
+  readonly destroyed: boolean;
+  destroy(): void;
+  reset(): void;
 }
 
 interface Bindings {
@@ -218,10 +231,12 @@ export class RawSplice {
   private backend?: TcpHandle;
   private up?: Direction;
   private down?: Direction;
+  /** Told once the splice has closed both sides. */
+  onClose?: () => void;
 
   private constructor(
     private readonly b: Bindings,
-    private readonly client: Socket,
+    private readonly client: ClientEnd,
     private readonly clientHandle: TcpHandle,
     private readonly pick: () => HostPort | undefined,
   ) {}
@@ -231,11 +246,58 @@ export class RawSplice {
     const b = rawBindings();
     const h = handleOf(client);
     if (!b || !h) return false;
-    const s = new RawSplice(b, client, h, pick);
+    const end: ClientEnd = {
+      get destroyed() {
+        return client.destroyed;
+      },
+      destroy: () => client.destroy(),
+      reset: () => client.resetAndDestroy(),
+    };
+    const s = new RawSplice(b, end, h, pick);
     client.once('close', () => s.abort());
     client.on('error', () => s.abort());
     s.dial(attempts);
     return true;
+  }
+
+  /**
+   * Splice a connection accepted on a listening handle, never wrapped in a net.Socket (no
+   * Readable, Writable or listeners built for it). The caller keeps the splice to close it.
+   */
+  static relayHandle(
+    handle: AcceptedHandle,
+    pick: () => HostPort | undefined,
+    attempts: number,
+    onClose: () => void,
+  ): RawSplice | null {
+    const b = rawBindings();
+    if (!b) return null;
+    let destroyed = false;
+    const end: ClientEnd = {
+      get destroyed() {
+        return destroyed;
+      },
+      destroy: () => {
+        destroyed = true;
+        handle.close();
+      },
+      reset: () => {
+        destroyed = true;
+        if (typeof handle.reset !== 'function' || handle.reset(() => {}) !== 0) handle.close();
+      },
+    };
+    handle.setNoDelay(true);
+    const s = new RawSplice(b, end, handle, pick);
+    s.onClose = onClose;
+    s.dial(attempts);
+    return s;
+  }
+
+  /** The client's address (session affinity, Local traffic policies), '' if unknown. */
+  static peerAddress(handle: AcceptedHandle): string {
+    const out: { address?: string } = {};
+    if (typeof handle.getpeername !== 'function' || handle.getpeername(out) !== 0) return '';
+    return (out.address ?? '').replace(/^::ffff:/, '');
   }
 
   private dial(left: number): void {
@@ -243,7 +305,8 @@ export class RawSplice {
     const target = left > 0 ? this.pick() : undefined;
     if (!target) {
       this.closed = true;
-      this.client.resetAndDestroy();
+      this.client.reset();
+      this.onClose?.();
       return;
     }
     if (!loopbackHosts.has(target.host)) {
@@ -279,6 +342,11 @@ export class RawSplice {
     }
   }
 
+  /** Ended before its constructor returned (no backend to try). */
+  closedAlready(): boolean {
+    return this.closed;
+  }
+
   /** Neither closed by the splice nor destroyed from outside (ServiceProxy.stop()). */
   live(): boolean {
     return !this.closed && !this.client.destroyed;
@@ -301,5 +369,14 @@ export class RawSplice {
     this.up?.release();
     this.down?.release();
     if (!this.client.destroyed) this.client.destroy();
+    this.onClose?.();
   }
+}
+
+/** A net.Socket for an accepted handle, as net.Server would build it for the proxy's listeners (paused). */
+export function socketOf(handle: AcceptedHandle): Socket {
+  const opts = { handle, allowHalfOpen: true, pauseOnCreate: true, readable: true, writable: true };
+  const socket = new Socket(opts as SocketConstructorOpts);
+  socket.setNoDelay(true);
+  return socket;
 }
