@@ -1,4 +1,4 @@
-import { connect, type Server, type Socket } from 'node:net';
+import { connect, type OnReadOpts, type Server, type Socket } from 'node:net';
 import { isLoopbackV4 } from '../services/cidr.ts';
 
 /** skiff's network rule: every address the engine binds or dials is IPv4 in 127.0.0.0/8. */
@@ -24,8 +24,8 @@ export function listenLoopback(server: Server, host: string, port: number): Prom
   });
 }
 
-/** Dial host:port; the address must be loopback. */
-export function connectLoopback(host: string, port: number): Socket {
+/** Dial host:port; the address must be loopback. `onread` reads into a buffer of the caller's (net's option). */
+export function connectLoopback(host: string, port: number, onread?: OnReadOpts): Socket {
   assertLoopback(host, 'connect to');
-  return connect({ host, port, allowHalfOpen: true, noDelay: true });
+  return connect({ host, port, allowHalfOpen: true, noDelay: true, onread });
 }

@@ -1,4 +1,5 @@
-import { createServer, type Socket } from 'node:net';
+import { createServer, type Server, type Socket } from 'node:net';
+import { rawBindings, type AcceptedHandle } from './raw-splice.ts';
 import { listenLoopback } from '../net/loopback.ts';
 import type { HostPort } from './targets.ts';
 
@@ -11,16 +12,35 @@ export interface Listener {
   prune?(live: (target: HostPort) => boolean): void;
 }
 
-/** A TCP listener handing each accepted connection, paused, to `onConnection`. */
-export function tcpListener(onConnection: (socket: Socket) => void, onError: (e: Error) => void): Listener {
+/**
+ * A TCP listener handing each accepted connection, paused, to `onConnection`; with `onHandle`,
+ * the bare accepted handle goes there instead, before net.Server builds a Socket for it (where
+ * Node's bindings allow: raw-splice.ts).
+ */
+export function tcpListener(
+  onConnection: (socket: Socket) => void,
+  onError: (e: Error) => void,
+  onHandle?: (handle: AcceptedHandle) => void,
+): Listener {
   const server = createServer({ allowHalfOpen: true, noDelay: true, pauseOnConnect: true }, onConnection);
   server.on('error', onError);
   return {
     bind: async (host, port) => {
       await listenLoopback(server, host, port);
+      if (onHandle) takeOverAccept(server, onHandle, onError);
       return (server.address() as { port: number }).port;
     },
     close: () => server.close(),
+  };
+}
+
+/** Replace net.Server's accept callback on its listening handle (set up by listen()). */
+function takeOverAccept(server: Server, onHandle: (handle: AcceptedHandle) => void, onError: (e: Error) => void): void {
+  const listening = (server as unknown as { _handle?: { onconnection?: unknown } | null })._handle;
+  if (!listening || typeof listening.onconnection !== 'function' || !rawBindings()) return;
+  listening.onconnection = (status: number, handle: AcceptedHandle) => {
+    if (status !== 0) onError(new Error(`accept failed: ${status}`));
+    else onHandle(handle);
   };
 }
 

@@ -1,4 +1,4 @@
-import type { Socket } from 'node:net';
+import type { Server, Socket } from 'node:net';
 import type { EndpointPort, EndpointSlice } from 'kubernetes-types/discovery/v1.d.ts';
 import type { ServicePort as V1ServicePort } from 'kubernetes-types/core/v1.d.ts';
 import type { Kind, KObject } from '../../api-types/index.ts';
@@ -8,6 +8,7 @@ import type { WatchHandle } from '../store/store.ts';
 import { Frontend, tcpListener } from './frontend.ts';
 import { inProcessServer } from '../runtime/in-process.ts';
 import { handOff, relay } from './relay.ts';
+import { RawSplice, socketOf, type AcceptedHandle } from './raw-splice.ts';
 import { RoundRobin } from './round-robin.ts';
 import { udpListener } from './udp-relay.ts';
 import { mappedTarget, PORT_MAP_ANNOTATION, type HostPort } from './targets.ts';
@@ -58,6 +59,16 @@ export interface ProxyOptions {
 
 const keyOf = (o: KObject, name = o.metadata.name) => `${o.metadata.namespace}/${name}`;
 
+/** The backends to dial, in order: the endpoint already chosen, then the picker's next ones. */
+function firstThen(chosen: Picked | undefined, pick: () => Picked | undefined): () => HostPort | undefined {
+  let first = true;
+  return () => {
+    if (!first) return pick()?.target;
+    first = false;
+    return chosen?.target;
+  };
+}
+
 /** Ready endpoints of a service port; serving-but-terminating ones only when no ready one is left. */
 export function endpointsFor(slices: Iterable<Kind<EndpointSlice>>, portName: string, protocol = 'TCP'): Endpoint[] {
   const ready = new Map<string, Endpoint>();
@@ -101,6 +112,8 @@ export class ServiceProxy implements Component {
   private slices = new Map<string, Map<string, KObject>>();
   private ports = new Map<string, Map<string, ServicePort>>();
   private sockets = new Set<Socket>();
+  /** Connections spliced from a bare accepted handle (no Socket to track). */
+  private splices = new Set<RawSplice>();
 
   constructor(private readonly opts: ProxyOptions = {}) {}
 
@@ -132,6 +145,8 @@ export class ServiceProxy implements Component {
     this.ports.clear();
     for (const s of this.sockets) s.destroy();
     this.sockets.clear();
+    for (const s of this.splices) s.abort();
+    this.splices.clear();
   }
 
   /** Every frontend, for tests and status: `host:port` → listening. */
@@ -273,7 +288,11 @@ export class ServiceProxy implements Component {
                     idleMs: this.opts.udpIdleMs,
                     onError,
                   })
-                : tcpListener((s) => this.accept(s, sp, host), onError),
+                : tcpListener(
+                    (s) => this.accept(s, sp, host),
+                    onError,
+                    (h) => this.acceptHandle(h, sp, host),
+                  ),
             onMapped: (mapped) =>
               this.recordMapping(svcKey, host, sp.protocol === 'UDP' ? `${port}/UDP` : String(port), mapped),
             onError,
@@ -298,26 +317,61 @@ export class ServiceProxy implements Component {
     return `${t.host}:${t.port}`;
   }
 
+  /** A connection net.Server wrapped in a Socket (where the bare handle is not taken over). */
   private accept(client: Socket, sp: ServicePort, frontendHost: string): void {
     this.track(client);
-    const clientIP = (client.remoteAddress ?? '').replace(/^::ffff:/, '');
+    const clientIP = this.byClient(sp, frontendHost) ? (client.remoteAddress ?? '').replace(/^::ffff:/, '') : '';
     const pick = this.picker(sp, frontendHost, clientIP);
     const chosen = pick();
-    // An endpoint served inside the engine takes the accepted socket itself (DNAT-like: no second
-    // socket, no copy) — only the server registered for that very pod UID, and only while the
-    // pod object the endpoint names is still that pod (a recycled name or address never matches).
-    const server =
-      chosen?.ep.uid && chosen.pod?.metadata.uid === chosen.ep.uid
-        ? inProcessServer(chosen.ep.uid, chosen.ep.port)
-        : undefined;
+    const server = this.inEngineServer(chosen);
     if (server) return handOff(client, server);
-    let first = true;
-    const next = (): HostPort | undefined => {
-      if (!first) return pick()?.target;
-      first = false;
-      return chosen?.target;
-    };
-    relay(client, next, Math.min(3, Math.max(1, sp.balancer.size())), (b) => this.track(b));
+    relay(client, firstThen(chosen, pick), this.attempts(sp), (b) => this.track(b));
+  }
+
+  /**
+   * A connection as the listening handle accepted it: spliced to a process pod without ever
+   * building a net.Socket for it; wrapped in one only for an in-engine server's hand-off.
+   */
+  private acceptHandle(handle: AcceptedHandle, sp: ServicePort, frontendHost: string): void {
+    const clientIP = this.byClient(sp, frontendHost) ? RawSplice.peerAddress(handle) : '';
+    const pick = this.picker(sp, frontendHost, clientIP);
+    const chosen = pick();
+    const server = this.inEngineServer(chosen);
+    if (server) {
+      const client = socketOf(handle);
+      this.track(client);
+      return handOff(client, server);
+    }
+    let splice: RawSplice | null = null;
+    const done = () => splice && this.splices.delete(splice);
+    splice = RawSplice.relayHandle(handle, firstThen(chosen, pick), this.attempts(sp), done);
+    if (splice && !splice.closedAlready()) this.splices.add(splice);
+    else if (!splice) {
+      const client = socketOf(handle);
+      this.track(client);
+      relay(client, firstThen(chosen, pick), this.attempts(sp), (b) => this.track(b), { streams: true });
+    }
+  }
+
+  /** The client's address costs a system call (getpeername): only affinity and a Local internal traffic policy look at it. */
+  private byClient(sp: ServicePort, frontendHost: string): boolean {
+    return sp.affinityMs > 0 || (sp.internalLocal && frontendHost === sp.clusterIP);
+  }
+
+  /** Backends a connection tries before the client gets a reset. */
+  private attempts(sp: ServicePort): number {
+    return Math.min(3, Math.max(1, sp.balancer.size()));
+  }
+
+  /**
+   * An endpoint served inside the engine takes the accepted socket itself (DNAT-like: no second
+   * socket, no copy) — only the server registered for that very pod UID, and only while the
+   * pod object the endpoint names is still that pod (a recycled name or address never matches).
+   */
+  private inEngineServer(chosen: Picked | undefined): Server | undefined {
+    return chosen?.ep.uid && chosen.pod?.metadata.uid === chosen.ep.uid
+      ? inProcessServer(chosen.ep.uid, chosen.ep.port)
+      : undefined;
   }
 
   /**
