@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import { ApiError, errors } from '../store/errors.ts';
+import { escapeHtml } from '../store/stored-json.ts';
 
 const pretty = new WeakSet<ServerResponse>();
 
@@ -22,11 +23,6 @@ export function goJson(text: string, res?: ServerResponse): string {
   return `${escapeHtml(text)}\n`;
 }
 
-const HTML = /[<>&\u2028\u2029]/;
-const HTML_ALL = /[<>&\u2028\u2029]/g;
-function escapeHtml(text: string): string {
-  return HTML.test(text) ? text.replace(HTML_ALL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`) : text;
-}
 
 /** Send already-serialized JSON (lists are stringified by hand). */
 export function sendRawJson(res: ServerResponse, code: number, json: string, contentType = 'application/json'): void {

@@ -6,6 +6,7 @@ import { ApiError, errors } from './errors.ts';
 import { cloneJson, deepFreeze, jsonEqual, shareUnchanged } from './freeze.ts';
 import { generateName, nameError } from './names.ts';
 import { Persistence } from './persistence.ts';
+import { forgetText, rememberText, storedText } from './stored-json.ts';
 import type { Registry } from './registry.ts';
 import { parseFieldSelector, parseLabelSelector, type FieldMatcher, type LabelMatcher } from './selectors.ts';
 
@@ -130,6 +131,7 @@ export class Store {
         for (const other of this.recent.get(row.resource) ?? []) shareUnchanged(row.object, other);
         this.bucket(row.resource).set(key(row.namespace, row.name), deepFreeze(row.object));
         this.remember(row.resource, row.object);
+        if (row.resource !== 'events') rememberText(row.object, row.text);
       }
     }
     this.logStart = this.rv;
@@ -549,11 +551,15 @@ export class Store {
       const now = this.persistence ? this.acknowledged() : false;
       if (type === 'DELETED')
         this.persistence?.remove(resource, obj.metadata.namespace ?? '', obj.metadata.name!, rv, now);
-      else this.persistence?.put(resource, obj.metadata.namespace ?? '', obj.metadata.name!, obj, rv, now);
+      else if (this.persistence) {
+        const text = storedText(obj, resource !== 'events');
+        this.persistence.put(resource, obj.metadata.namespace ?? '', obj.metadata.name!, text, rv, now);
+      }
     } catch (e) {
       throw errors.internal(`storage write failed: ${(e as Error).message}`);
     }
     this.rv = rv;
+    if (prev) forgetText(prev);
     if (type === 'ADDED' || type === 'DELETED') this.sortedKeys.delete(resource);
     if (type === 'DELETED') {
       this.bucket(resource).delete(k);
