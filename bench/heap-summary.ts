@@ -1,7 +1,9 @@
 // Not part of `npm run bench`: what a V8 heap snapshot holds, for finding where memory goes.
 // `node --max-old-space-size=8000 --import tsx bench/heap-summary.ts FILE.heapsnapshot [MIN_MB]`
 // prints the live heap by node type and by constructor, the dominator tree down to subtrees of
-// MIN_MB (default 1) with the edges that reach them, and the most duplicated strings.
+// MIN_MB (default 1) with the edges that reach them, the most duplicated strings, who holds
+// strings (by the retaining object and property), and HEAP_GROUPS="A,B;C" what each group of
+// constructors keeps alive together (the heap that would go if they went).
 import { readFileSync } from 'node:fs';
 
 interface Snapshot {
@@ -115,11 +117,116 @@ for (let v = 0; v < N; v++)
     if (s.edges[e + eType] !== WEAK) predCount[s.edges[e + eTo]! / NF + 1]!++;
 for (let i = 0; i < N; i++) predCount[i + 1]! += predCount[i]!;
 const preds = new Uint32Array(predCount[N]!);
+const predEdges = new Uint32Array(predCount[N]!);
 {
   const fill = predCount.slice();
   for (let v = 0; v < N; v++)
     for (let e = first[v]!; e < first[v + 1]!; e += EF)
-      if (s.edges[e + eType] !== WEAK) preds[fill[s.edges[e + eTo]! / NF]!++] = v;
+      if (s.edges[e + eType] !== WEAK) {
+        const at = fill[s.edges[e + eTo]! / NF]!++;
+        preds[at] = v;
+        predEdges[at] = e;
+      }
+}
+
+// Who holds strings: bytes by the retaining object's constructor and property (each retainer counted).
+const holders = (types: string[]) => {
+  const m = new Map<string, [number, number]>();
+  for (let v = 0; v < N; v++) {
+    if (!types.includes(type(v))) continue;
+    for (let p = predCount[v]!; p < predCount[v + 1]!; p++) {
+      const u = preds[p]!;
+      const k = `${type(u)} ${name(u).slice(0, 40)} .${edgeName(predEdges[p]!).slice(0, 40)}`;
+      const a = m.get(k) ?? [0, 0];
+      a[0] += size(v);
+      a[1]++;
+      m.set(k, a);
+    }
+  }
+  return m;
+};
+for (const types of [['concatenated string'], ['sliced string'], ['string']]) {
+  console.log(`\nheld by (MB, count) for ${types.join(', ')}:`);
+  for (const [k, [b, c]] of top(holders(types), 25)) console.log(`${mb(b)} ${String(c).padStart(9)}  ${k}`);
+}
+
+// Trees of concatenated strings, by who holds their top (the bytes of the whole tree).
+{
+  const CONS = 'concatenated string';
+  const m = new Map<string, [number, number]>();
+  for (let v = 0; v < N; v++) {
+    if (type(v) !== CONS) continue;
+    let holder = '';
+    let top = true;
+    for (let p = predCount[v]!; p < predCount[v + 1]!; p++) {
+      const u = preds[p]!;
+      if (type(u) === CONS) top = false;
+      else holder ||= `${type(u)} ${name(u).slice(0, 40)} .${edgeName(predEdges[p]!).slice(0, 40)}`;
+    }
+    if (!top) continue;
+    let bytes = 0;
+    const stack = [v];
+    while (stack.length) {
+      const w = stack.pop()!;
+      bytes += size(w);
+      if (type(w) !== CONS && type(w) !== 'sliced string') continue;
+      for (let e = first[w]!; e < first[w + 1]!; e += EF) stack.push(s.edges[e + eTo]! / NF);
+    }
+    const a = m.get(holder) ?? [0, 0];
+    a[0] += bytes;
+    a[1]++;
+    m.set(holder, a);
+  }
+  console.log('\nconcatenated strings by who holds the whole string (MB with its parts, count):');
+  for (const [k, [b, c]] of top(m, 30)) console.log(`${mb(b)} ${String(c).padStart(9)}  ${k}`);
+}
+
+// What a group of constructors keeps alive: the nodes no longer reachable from the root without them.
+const reachable = (blocked: (v: number) => boolean) => {
+  const seen = new Uint8Array(N);
+  const stack = [0];
+  seen[0] = 1;
+  let bytes = 0;
+  while (stack.length) {
+    const v = stack.pop()!;
+    bytes += size(v);
+    for (let e = first[v]!; e < first[v + 1]!; e += EF) {
+      if (s.edges[e + eType] === WEAK) continue;
+      const w = s.edges[e + eTo]! / NF;
+      if (seen[w] || blocked(w)) continue;
+      seen[w] = 1;
+      stack.push(w);
+    }
+  }
+  return bytes;
+};
+const all = reachable(() => false);
+for (const group of (process.env.HEAP_GROUPS ?? '').split(';').filter(Boolean)) {
+  const names = new Set(group.split(','));
+  const kept = all - reachable((v) => names.has(name(v)) && (type(v) === 'object' || type(v) === 'closure'));
+  const from: number[] = [];
+  for (let v = 0; v < N; v++) if (names.has(name(v)) && (type(v) === 'object' || type(v) === 'closure')) from.push(v);
+  const seen = new Uint8Array(N);
+  let reach = 0;
+  for (const v of from) seen[v] = 1;
+  while (from.length) {
+    const v = from.pop()!;
+    reach += size(v);
+    for (let e = first[v]!; e < first[v + 1]!; e += EF) {
+      const w = s.edges[e + eTo]! / NF;
+      if (
+        s.edges[e + eType] !== WEAK &&
+        !seen[w] &&
+        type(w) !== 'code' &&
+        type(w) !== 'closure' &&
+        name(w) !== 'system / Context'
+      ) {
+        seen[w] = 1;
+        from.push(w);
+      }
+    }
+  }
+  console.log(`group ${group}: keeps ${mb(kept)} MB alive, reaches ${mb(reach)} MB (data only)`);
 }
 const idom = new Int32Array(N).fill(-1);
 idom[0] = 0;
@@ -130,7 +237,7 @@ const intersect = (a: number, b: number) => {
   }
   return a;
 };
-for (let changed = true; changed; ) {
+for (let changed = true; changed;) {
   changed = false;
   for (let k = order.length - 2; k >= 0; k--) {
     const v = order[k]!;

@@ -41,7 +41,10 @@ export async function createPods(e: ChildEngine, n: number, image: string): Prom
 export async function startPods(e: ChildEngine, n: number, image: string): Promise<number> {
   const ready = new Set<string>();
   const stopWatch = e.watch('/api/v1/namespaces/default/pods?watch=true&labelSelector=bench%3Drss', (ev) => {
-    if (ev.type !== 'DELETED' && ev.object.status?.conditions?.some((c: any) => c.type === 'Ready' && c.status === 'True'))
+    if (
+      ev.type !== 'DELETED' &&
+      ev.object.status?.conditions?.some((c: any) => c.type === 'Ready' && c.status === 'True')
+    )
       ready.add(ev.object.metadata.name);
   });
   const t0 = performance.now();
@@ -49,7 +52,8 @@ export async function startPods(e: ChildEngine, n: number, image: string): Promi
   let progress = { ready: 0, at: Date.now() };
   while (ready.size < n) {
     if (ready.size > progress.ready) progress = { ready: ready.size, at: Date.now() };
-    if (Date.now() - progress.at > 120_000) throw new Error(`only ${ready.size}/${n} pods Ready, none more for 2 minutes`);
+    if (Date.now() - progress.at > 120_000)
+      throw new Error(`only ${ready.size}/${n} pods Ready, none more for 2 minutes`);
     await sleep(500);
   }
   stopWatch();

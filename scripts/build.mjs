@@ -65,7 +65,10 @@ function asciiOnly(dir) {
     else if (entry.name.endsWith('.js')) {
       const text = readFileSync(path, 'utf8');
       if (!/[^\x00-\x7f]/.test(text)) continue;
-      writeFileSync(path, text.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
+      writeFileSync(
+        path,
+        text.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`),
+      );
     }
   }
 }

@@ -23,7 +23,6 @@ export function goJson(text: string, res?: ServerResponse): string {
   return `${escapeHtml(text)}\n`;
 }
 
-
 /** Send already-serialized JSON (lists are stringified by hand). */
 export function sendRawJson(res: ServerResponse, code: number, json: string, contentType = 'application/json'): void {
   const data = goJson(json, res);

@@ -61,7 +61,8 @@ export function cloneJson<T>(value: T): T {
   for (const k of Object.keys(value)) {
     const v = cloneJson((value as Record<string, unknown>)[k]);
     // An own "__proto__" (JSON.parse makes one) stays a property, as structuredClone keeps it.
-    if (k === '__proto__') Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
+    if (k === '__proto__')
+      Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
     else out[k] = v;
   }
   return out as T;
