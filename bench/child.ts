@@ -26,18 +26,28 @@ export interface ChildEngine {
  */
 export async function childEngine(
   home: string,
-  opts: { env?: Record<string, string>; nofile?: number } = {},
+  opts: { env?: Record<string, string>; nofile?: number; root?: string; nodeArgs?: string[] } = {},
 ): Promise<ChildEngine> {
-  const argv = [process.execPath, join(ROOT, 'bin', 'skiff.js'), 'engine', '--home', home, '--port', '0'];
+  const root = opts.root ?? ROOT;
+  const argv = [
+    process.execPath,
+    ...(opts.nodeArgs ?? []),
+    join(root, 'bin', 'skiff.js'),
+    'engine',
+    '--home',
+    home,
+    '--port',
+    '0',
+  ];
   const script = `ulimit -n ${opts.nofile} 2>/dev/null; exec "$@"`;
   const proc: ChildProcess = opts.nofile
     ? spawn('sh', ['-c', script, 'sh', ...argv], {
-        cwd: ROOT,
+        cwd: root,
         env: { ...process.env, ...opts.env },
         stdio: ['ignore', 'ignore', 'pipe'],
       })
     : spawn(argv[0]!, argv.slice(1), {
-        cwd: ROOT,
+        cwd: root,
         env: { ...process.env, ...opts.env },
         stdio: ['ignore', 'ignore', 'pipe'],
       });

@@ -11,18 +11,17 @@ import { summarize, type Figure } from './lib.ts';
 
 const PODS = Number(process.env.SKIFF_BENCH_RSS_PODS ?? 10_000);
 const NODES = ['node1', 'node2'];
-const PER_NODE = Math.ceil(PODS / NODES.length) + 100;
 
 // Two workers with a /18 of pod IPs each (16,382 addresses).
-const CLUSTER = `serviceCIDR: 127.${160 + Math.floor(Math.random() * 40)}.0.0/16
+export const clusterYaml = (pods: number) => `serviceCIDR: 127.${160 + Math.floor(Math.random() * 40)}.0.0/16
 nodePortRange: 30000-32767
 nodes:
-${NODES.map((n, i) => `  - {name: ${n}, role: worker, ip: 127.0.1.${i + 2}, podCIDR: 127.244.${(i + 1) * 64}.0/18, cpu: "256", memory: 1Ti, pods: "${PER_NODE}"}`).join('\n')}
+${NODES.map((n, i) => `  - {name: ${n}, role: worker, ip: 127.0.1.${i + 2}, podCIDR: 127.244.${(i + 1) * 64}.0/18, cpu: "256", memory: 1Ti, pods: "${Math.ceil(pods / NODES.length) + 100}"}`).join('\n')}
 `;
 
 const NOFILE = 65_536;
 
-async function createPods(e: ChildEngine, n: number, image: string): Promise<void> {
+export async function createPods(e: ChildEngine, n: number, image: string): Promise<void> {
   let next = 0;
   const worker = async () => {
     for (let i = next++; i < n; i = next++) {
@@ -38,6 +37,29 @@ async function createPods(e: ChildEngine, n: number, image: string): Promise<voi
   await Promise.all(Array.from({ length: 16 }, worker));
 }
 
+/** Create `n` pods and wait, watching as kubectl would, until all are Ready; returns the seconds taken. */
+export async function startPods(e: ChildEngine, n: number, image: string): Promise<number> {
+  const ready = new Set<string>();
+  const stopWatch = e.watch('/api/v1/namespaces/default/pods?watch=true&labelSelector=bench%3Drss', (ev) => {
+    if (
+      ev.type !== 'DELETED' &&
+      ev.object.status?.conditions?.some((c: any) => c.type === 'Ready' && c.status === 'True')
+    )
+      ready.add(ev.object.metadata.name);
+  });
+  const t0 = performance.now();
+  await createPods(e, n, image);
+  let progress = { ready: 0, at: Date.now() };
+  while (ready.size < n) {
+    if (ready.size > progress.ready) progress = { ready: ready.size, at: Date.now() };
+    if (Date.now() - progress.at > 120_000)
+      throw new Error(`only ${ready.size}/${n} pods Ready, none more for 2 minutes`);
+    await sleep(500);
+  }
+  stopWatch();
+  return (performance.now() - t0) / 1000;
+}
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const sample = async (pid: number, n: number) => {
   const xs: number[] = [];
@@ -47,7 +69,7 @@ const sample = async (pid: number, n: number) => {
 
 export async function run(): Promise<Figure[]> {
   const home = mkdtempSync(join(tmpdir(), 'skiff-bench-rss-'));
-  writeFileSync(join(home, 'cluster.yaml'), CLUSTER);
+  writeFileSync(join(home, 'cluster.yaml'), clusterYaml(PODS));
   const e = await childEngine(home, { nofile: NOFILE, env: { SKIFF_PULL_DELAY_MS: '100' } });
   const limit = Number(/Max open files\s+(\d+)/.exec(readFileSync(`/proc/${e.pid}/limits`, 'utf8'))?.[1]);
   const nginx = limit >= 2 * PODS + 2000;
@@ -55,25 +77,7 @@ export async function run(): Promise<Figure[]> {
   try {
     await sleep(3000);
     const empty = await sample(e.pid, 5);
-    const ready = new Set<string>();
-    const stopWatch = e.watch('/api/v1/namespaces/default/pods?watch=true&labelSelector=bench%3Drss', (ev) => {
-      if (
-        ev.type !== 'DELETED' &&
-        ev.object.status?.conditions?.some((c: any) => c.type === 'Ready' && c.status === 'True')
-      )
-        ready.add(ev.object.metadata.name);
-    });
-    const t0 = performance.now();
-    await createPods(e, PODS, image);
-    let progress = { ready: 0, at: Date.now() };
-    while (ready.size < PODS) {
-      if (ready.size > progress.ready) progress = { ready: ready.size, at: Date.now() };
-      if (Date.now() - progress.at > 120_000)
-        throw new Error(`only ${ready.size}/${PODS} pods Ready, none more for 2 minutes`);
-      await sleep(500);
-    }
-    stopWatch();
-    const seconds = (performance.now() - t0) / 1000;
+    const seconds = await startPods(e, PODS, image);
     await sleep(5000);
     const full = await sample(e.pid, 10);
     return [

@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import { ApiError, errors } from '../store/errors.ts';
+import { escapeHtml } from '../store/stored-json.ts';
 
 const pretty = new WeakSet<ServerResponse>();
 
@@ -20,12 +21,6 @@ export function isPretty(res: ServerResponse): boolean {
 export function goJson(text: string, res?: ServerResponse): string {
   if (res && pretty.has(res)) return escapeHtml(JSON.stringify(JSON.parse(text), null, 2));
   return `${escapeHtml(text)}\n`;
-}
-
-const HTML = /[<>&\u2028\u2029]/;
-const HTML_ALL = /[<>&\u2028\u2029]/g;
-function escapeHtml(text: string): string {
-  return HTML.test(text) ? text.replace(HTML_ALL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`) : text;
 }
 
 /** Send already-serialized JSON (lists are stringified by hand). */

@@ -2,6 +2,7 @@ import type { KObject } from '../../api-types/index.ts';
 import { apiVersionOf, resourceKey } from '../resources/types.ts';
 import { ApiError, errors } from '../store/errors.ts';
 import type { StoreEvent, WatchHandle } from '../store/store.ts';
+import { serialize } from '../store/stored-json.ts';
 import type { RestRequest } from './types.ts';
 import { present } from './versions.ts';
 import { queryBool, queryInt } from './query-params.ts';
@@ -40,7 +41,7 @@ export function serveWatch(r: RestRequest): void {
     if (!asTable) {
       let line = cache.get(ev);
       if (!line) {
-        line = `{"type":"${ev.type}","object":${JSON.stringify(ev.object)}}\n`;
+        line = `{"type":"${ev.type}","object":${serialize(ev.object)}}\n`;
         cache.set(ev, line);
         if (cache.size > RECENT) cache.delete(cache.keys().next().value!);
       }

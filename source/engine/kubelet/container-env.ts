@@ -38,7 +38,16 @@ export function containerEnv(
   return env;
 }
 
+/** Each stored version of a service, its variables: every container of the namespace shares the strings. */
+const serviceEnvs = new WeakMap<KObject, Record<string, string>>();
+
 function serviceEnv(svc: KObject): Record<string, string> {
+  let env = serviceEnvs.get(svc);
+  if (!env) serviceEnvs.set(svc, (env = serviceEnvOf(svc)));
+  return env;
+}
+
+function serviceEnvOf(svc: KObject): Record<string, string> {
   const ip = svc.spec?.clusterIP;
   const ports: ServicePort[] = svc.spec?.ports ?? [];
   if (!ip || ip === 'None' || !ports.length) return {};

@@ -24,9 +24,10 @@ export function jsonEqual(a: unknown, b: unknown): boolean {
 }
 
 /**
- * Let `next` reuse the subtrees of `prev` (a stored, frozen version) that it equals, so the
- * versions of an object held by the watch log share memory: a status write keeps one copy of
- * the spec and metadata. Only unfrozen parts of `next` are replaced.
+ * Let `next` reuse the subtrees and strings of `prev` (a stored, frozen object) that it equals at
+ * the same place, so the versions of an object held by the watch log share memory (a status
+ * write keeps one copy of the spec and metadata), and so do objects made from one template.
+ * Only unfrozen parts of `next` are replaced.
  */
 export function shareUnchanged(next: object, prev: object): void {
   const n = next as Record<string, unknown>;
@@ -34,9 +35,35 @@ export function shareUnchanged(next: object, prev: object): void {
   for (const k of Object.keys(n)) {
     const a = n[k];
     const b = p[k];
-    if (a === b || !a || typeof a !== 'object' || !b || typeof b !== 'object' || Object.isFrozen(a)) continue;
+    if (a === b) {
+      // Equal strings are often separate copies (parsed or cloned): keep one.
+      if (typeof a === 'string') n[k] = b;
+      continue;
+    }
+    if (!a || typeof a !== 'object' || !b || typeof b !== 'object' || Object.isFrozen(a)) continue;
     if (Array.isArray(a) !== Array.isArray(b)) continue;
     if (jsonEqual(a, b)) n[k] = b;
     else shareUnchanged(a, b);
   }
+}
+
+/**
+ * A deep copy of JSON data (plain objects and arrays) that keeps its strings: they are immutable,
+ * and structuredClone makes a new copy of every one (an Event would hold its own copy of the pod's
+ * name and uid). Anything else (a Date, a Map) goes through structuredClone.
+ */
+export function cloneJson<T>(value: T): T {
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map(cloneJson) as T;
+  const proto = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) return structuredClone(value);
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(value)) {
+    const v = cloneJson((value as Record<string, unknown>)[k]);
+    // An own "__proto__" (JSON.parse makes one) stays a property, as structuredClone keeps it.
+    if (k === '__proto__')
+      Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
+    else out[k] = v;
+  }
+  return out as T;
 }

@@ -68,7 +68,7 @@ export class Persistence {
 
   load(): {
     rv: number;
-    objects: Array<{ resource: string; namespace: string | undefined; name: string; object: KObject }>;
+    objects: Array<{ resource: string; namespace: string | undefined; name: string; object: KObject; text: string }>;
   } {
     const rvRow = this.db.prepare("SELECT value FROM meta WHERE key = 'rv'").get() as { value: string } | undefined;
     const maxRow = this.db.prepare('SELECT MAX(rv) AS rv FROM objects').get() as { rv: number | null };
@@ -85,13 +85,14 @@ export class Persistence {
         namespace: r.namespace || undefined,
         name: r.name,
         object: JSON.parse(r.data),
+        text: r.data,
       })),
     };
   }
 
-  /** Upsert; with `now`, commit before returning (a write to acknowledge), else with the batch. */
-  put(resource: string, ns: string, name: string, obj: KObject, rv: number, now = false): void {
-    this.write({ resource, ns, name, rv, data: JSON.stringify(obj) }, now);
+  /** Upsert the object's JSON; with `now`, commit before returning (a write to acknowledge), else with the batch. */
+  put(resource: string, ns: string, name: string, text: string, rv: number, now = false): void {
+    this.write({ resource, ns, name, rv, data: text }, now);
   }
 
   remove(resource: string, ns: string, name: string, rv: number, now = false): void {

@@ -3,9 +3,10 @@ import type { KObject, ObjectMeta } from '../../api-types/index.ts';
 import { rfc3339, type Clock } from '../clock.ts';
 import { apiVersionOf, resourceKey, type ResourceDef } from '../resources/types.ts';
 import { ApiError, errors } from './errors.ts';
-import { deepFreeze, jsonEqual, shareUnchanged } from './freeze.ts';
+import { cloneJson, deepFreeze, jsonEqual, shareUnchanged } from './freeze.ts';
 import { generateName, nameError } from './names.ts';
 import { Persistence } from './persistence.ts';
+import { forgetText, rememberText, storedText } from './stored-json.ts';
 import type { Registry } from './registry.ts';
 import { parseFieldSelector, parseLabelSelector, type FieldMatcher, type LabelMatcher } from './selectors.ts';
 
@@ -78,6 +79,16 @@ type Watcher = {
 const BASE_FIELDS = ['metadata.name', 'metadata.namespace'];
 
 /**
+ * How long the change log keeps an event for resuming watches, as upstream's watch cache does
+ * (its eventFreshDuration, 75 s). Past that, and past the log's size, a resume gets 410 Gone
+ * and the client lists again. The newest LOG_MIN events stay whatever their age.
+ */
+const LOG_AGE_MS = 75_000;
+const LOG_MIN = 1_000;
+/** Objects of one resource written last, whose equal subtrees and strings a new object shares. */
+const RECENT = 2;
+
+/**
  * The object store: every object in memory, written through to SQLite, one global
  * resourceVersion, and a bounded in-memory change log for watch replay.
  */
@@ -85,6 +96,8 @@ export class Store {
   private objects = new Map<string, Map<string, KObject>>();
   private rv = 0;
   private log: StoreEvent[] = [];
+  /** When each event of the log was written (the clock's ms), to drop the ones past LOG_AGE_MS. */
+  private logTimes: number[] = [];
   private logStart = 0;
   private watchers = new Set<Watcher>();
   private pending: StoreEvent[] = [];
@@ -98,6 +111,8 @@ export class Store {
     opts: {
       path?: string;
       logSize?: number;
+      /** How long (ms) the change log keeps an event beyond its newest LOG_MIN (75 s). */
+      logAge?: number;
       /** True while serving an API request: its writes commit to disk before they return. */
       acknowledged?: () => boolean;
       /** Runs watch handlers outside the request that wrote: controllers then write as themselves. */
@@ -107,17 +122,23 @@ export class Store {
     this.acknowledged = opts.acknowledged ?? (() => true);
     this.isolate = opts.isolate ?? ((fn) => fn());
     this.logSize = opts.logSize ?? 100_000;
+    this.logAge = opts.logAge ?? LOG_AGE_MS;
     if (opts.path) {
       this.persistence = new Persistence(opts.path);
       const loaded = this.persistence.load();
       this.rv = loaded.rv;
-      for (const row of loaded.objects)
+      for (const row of loaded.objects) {
+        for (const other of this.recent.get(row.resource) ?? []) shareUnchanged(row.object, other);
         this.bucket(row.resource).set(key(row.namespace, row.name), deepFreeze(row.object));
+        this.remember(row.resource, row.object);
+        if (row.resource !== 'events') rememberText(row.object, row.text);
+      }
     }
     this.logStart = this.rv;
   }
 
   private readonly logSize: number;
+  private readonly logAge: number;
   private readonly acknowledged: () => boolean;
   private readonly isolate: (fn: () => void) => void;
 
@@ -264,7 +285,7 @@ export class Store {
   create(resource: string, input: KObject, opts: WriteOptions = {}): KObject {
     const d = this.def(resource);
     const v = opts.version ?? d;
-    const obj = structuredClone(input) as KObject;
+    const obj = cloneJson(input) as KObject;
     obj.apiVersion = apiVersionOf(v);
     obj.kind = d.kind;
     obj.metadata ??= {};
@@ -316,21 +337,21 @@ export class Store {
     if (rv && rv !== old.metadata.resourceVersion) throw errors.conflict(d.group, d.plural, name);
     let obj: KObject;
     if (opts.subresource === 'status') {
-      obj = structuredClone(old) as KObject;
-      obj.status = structuredClone(input.status);
+      obj = cloneJson(old) as KObject;
+      obj.status = cloneJson(input.status);
     } else if (opts.subresource === 'binding') {
       // pods/binding: spec.nodeName and the status (PodScheduled) in one write, as upstream's assignPod does.
-      obj = structuredClone(old) as KObject;
+      obj = cloneJson(old) as KObject;
       obj.spec.nodeName = input.spec?.nodeName;
-      obj.status = structuredClone(input.status);
+      obj.status = cloneJson(input.status);
     } else if (opts.subresource === 'ephemeralcontainers') {
-      obj = structuredClone(old) as KObject;
-      obj.spec.ephemeralContainers = structuredClone(input.spec?.ephemeralContainers);
+      obj = cloneJson(old) as KObject;
+      obj.spec.ephemeralContainers = cloneJson(input.spec?.ephemeralContainers);
       if (obj.spec.ephemeralContainers == null) delete obj.spec.ephemeralContainers;
     } else {
-      obj = structuredClone(input) as KObject;
+      obj = cloneJson(input) as KObject;
       obj.metadata ??= {};
-      if (d.hasStatus) obj.status = old.status === undefined ? undefined : structuredClone(old.status);
+      if (d.hasStatus) obj.status = old.status === undefined ? undefined : cloneJson(old.status);
       v.prepareForUpdate?.(obj, old);
     }
     obj.apiVersion = apiVersionOf(v);
@@ -380,7 +401,7 @@ export class Store {
     opts: UpdateOptions = {},
   ): KObject {
     const cur = this.mustGet(resource, namespace, name);
-    const copy = structuredClone(cur) as KObject;
+    const copy = cloneJson(cur) as KObject;
     if (mutate(copy) === false) return cur;
     return this.update(resource, copy, opts);
   }
@@ -414,7 +435,7 @@ export class Store {
         `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${old.metadata.resourceVersion}`,
       );
     }
-    const obj = structuredClone(old) as KObject;
+    const obj = cloneJson(old) as KObject;
     const meta = obj.metadata;
     const finalizers = new Set(meta.finalizers ?? []);
     if (opts.propagationPolicy === 'Orphan') finalizers.add('orphan');
@@ -458,7 +479,7 @@ export class Store {
   forceRemove(resource: string, namespace: string | undefined, name: string): void {
     const old = this.get(resource, namespace, name);
     if (!old) return;
-    this.commit('DELETED', resource, structuredClone(old) as KObject, old);
+    this.commit('DELETED', resource, cloneJson(old) as KObject, old);
   }
 
   /**
@@ -519,7 +540,10 @@ export class Store {
   private commit(type: EventType, resource: string, obj: KObject, prev?: KObject): KObject {
     const rv = this.rv + 1;
     obj.metadata.resourceVersion = String(rv);
-    if (prev && !Object.isFrozen(obj)) shareUnchanged(obj, prev);
+    if (!Object.isFrozen(obj)) {
+      if (prev) shareUnchanged(obj, prev);
+      for (const other of this.recent.get(resource) ?? []) shareUnchanged(obj, other);
+    }
     deepFreeze(obj);
     const k = key(obj.metadata.namespace, obj.metadata.name!);
     // Persist first: if the disk write fails, memory and watchers are untouched.
@@ -527,26 +551,55 @@ export class Store {
       const now = this.persistence ? this.acknowledged() : false;
       if (type === 'DELETED')
         this.persistence?.remove(resource, obj.metadata.namespace ?? '', obj.metadata.name!, rv, now);
-      else this.persistence?.put(resource, obj.metadata.namespace ?? '', obj.metadata.name!, obj, rv, now);
+      else if (this.persistence) {
+        const text = storedText(obj, resource !== 'events');
+        this.persistence.put(resource, obj.metadata.namespace ?? '', obj.metadata.name!, text, rv, now);
+      }
     } catch (e) {
       throw errors.internal(`storage write failed: ${(e as Error).message}`);
     }
     this.rv = rv;
+    if (prev) forgetText(prev);
     if (type === 'ADDED' || type === 'DELETED') this.sortedKeys.delete(resource);
     if (type === 'DELETED') {
       this.bucket(resource).delete(k);
       for (const a of this.admissions.get(resource) ?? []) a.deleted?.(obj);
-    } else this.bucket(resource).set(k, obj);
+    } else {
+      this.bucket(resource).set(k, obj);
+      this.remember(resource, obj);
+    }
     const ev: StoreEvent = { type, rv, resource, object: obj, prev };
     this.log.push(ev);
-    if (this.log.length > this.logSize) {
-      const drop = this.log.length - this.logSize;
-      this.logStart = this.log[drop - 1]!.rv;
-      this.log.splice(0, drop);
-    }
+    this.logTimes.push(this.clock.now());
+    this.trimLog();
     this.pending.push(ev);
     this.deliver();
     return obj;
+  }
+
+  /**
+   * Objects are mostly alike within a resource (pods of one template, Events of one kind): a
+   * new object shares the frozen subtrees and strings it has in common with the last ones
+   * written, besides those of its own previous version.
+   */
+  private recent = new Map<string, KObject[]>();
+
+  private remember(resource: string, obj: KObject): void {
+    let list = this.recent.get(resource);
+    if (!list) this.recent.set(resource, (list = []));
+    list.unshift(obj);
+    if (list.length > RECENT) list.pop();
+  }
+
+  /** Drop events past the log's size, and those older than its age beyond the newest LOG_MIN. */
+  private trimLog(): void {
+    const now = this.clock.now();
+    let drop = Math.max(0, this.log.length - this.logSize);
+    while (drop < this.log.length - LOG_MIN && now - this.logTimes[drop]! > this.logAge) drop++;
+    if (!drop) return;
+    this.logStart = this.log[drop - 1]!.rv;
+    this.log.splice(0, drop);
+    this.logTimes.splice(0, drop);
   }
 
   /** Deliver events in order, even when a handler writes to the store while being notified. */

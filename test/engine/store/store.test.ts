@@ -106,6 +106,52 @@ describe('Store', () => {
     expect(() => s.watch('pods', { resourceVersion: String(start) }, () => {})).toThrow(/too old resource version/);
   });
 
+  it('keeps watch events for 75 s beyond its newest 1,000, as the watch cache does', () => {
+    const clock = new FakeClock();
+    const s = new Store(createRegistry(), clock);
+    s.create('namespaces', { metadata: { name: 'default' } });
+    const start = s.currentRV();
+    s.create('configmaps', { metadata: { name: 'first', namespace: 'default' } });
+    clock.advance(74_000);
+    for (let i = 0; i < 1000; i++) s.create('configmaps', { metadata: { name: `cm-${i}`, namespace: 'default' } });
+    const seen: string[] = [];
+    s.watch('configmaps', { resourceVersion: String(start) }, (e) => seen.push(e.object.metadata.name!)).stop();
+    expect(seen[0]).toBe('first');
+    expect(seen).toHaveLength(1001);
+    clock.advance(2_000);
+    const middle = s.currentRV();
+    s.create('configmaps', { metadata: { name: 'last', namespace: 'default' } });
+    expect(() => s.watch('configmaps', { resourceVersion: String(start) }, () => {})).toThrow(
+      /too old resource version/,
+    );
+    const after: string[] = [];
+    s.watch('configmaps', { resourceVersion: String(middle) }, (e) => after.push(e.object.metadata.name!)).stop();
+    expect(after).toEqual(['last']);
+    // Older than 75 s but among the newest 1,000: still there.
+    clock.advance(80_000);
+    s.create('configmaps', { metadata: { name: 'later', namespace: 'default' } });
+    const again: string[] = [];
+    s.watch('configmaps', { resourceVersion: String(middle) }, (e) => again.push(e.object.metadata.name!)).stop();
+    expect(again).toEqual(['last', 'later']);
+  });
+
+  it('shares equal subtrees between objects of one template, and each stays its own', () => {
+    const s = newStore();
+    const a = s.create('pods', pod('a', { app: 'web' }));
+    const b = s.create('pods', pod('b', { app: 'web' }));
+    expect(b.spec).toBe(a.spec);
+    expect(b.metadata.labels).toBe(a.metadata.labels);
+    const c = s.mutate('pods', 'default', 'b', (o) => {
+      o.spec.containers[0].image = 'nginx:2';
+    });
+    expect(c.spec.containers[0].image).toBe('nginx:2');
+    expect(s.get('pods', 'default', 'a')!.spec.containers[0].image).toBe('nginx');
+    expect(c.spec.tolerations).toBe(a.spec.tolerations);
+    expect(Object.isFrozen(c.spec.containers[0])).toBe(true);
+    const d = s.create('pods', pod('d', { app: 'db' }));
+    expect(d.metadata.labels).toEqual({ app: 'db' });
+  });
+
   it('turns selector exits into DELETED for a watcher', () => {
     const s = newStore();
     s.create('pods', pod('a', { app: 'x' }));
