@@ -56,11 +56,11 @@ export function bindPod(store: Store, namespace: string, name: string, node: str
       { name, kind: 'pods/binding' },
     );
   }
-  // Only the status is copied: the store shares the rest of the stored pod.
+  // setPodCondition replaces a condition or appends one; the store shares the rest of the stored pod.
   const next = {
     metadata: { name, namespace, resourceVersion: pod.metadata.resourceVersion },
     spec: { nodeName: node },
-    status: structuredClone(pod.status ?? {}),
+    status: { ...pod.status, conditions: [...(pod.status?.conditions ?? [])] },
   } as KObject;
   const scheduled = setPodCondition(next, { type: 'PodScheduled', status: 'True' }, store.clock.now());
   if (!scheduled && pod.spec?.nodeName) return pod;

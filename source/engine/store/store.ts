@@ -3,6 +3,7 @@ import type { KObject, ObjectMeta } from '../../api-types/index.ts';
 import { rfc3339, type Clock } from '../clock.ts';
 import { apiVersionOf, resourceKey, type ResourceDef } from '../resources/types.ts';
 import { ApiError, errors } from './errors.ts';
+import { copyJson } from './copy.ts';
 import { deepFreeze, jsonEqual, shareUnchanged } from './freeze.ts';
 import { generateName, nameError } from './names.ts';
 import { Persistence } from './persistence.ts';
@@ -265,7 +266,7 @@ export class Store {
   create(resource: string, input: KObject, opts: WriteOptions = {}): KObject {
     const d = this.def(resource);
     const v = opts.version ?? d;
-    const obj = structuredClone(input) as KObject;
+    const obj = copyJson(input) as KObject;
     obj.apiVersion = apiVersionOf(v);
     obj.kind = d.kind;
     obj.metadata ??= {};
@@ -320,21 +321,21 @@ export class Store {
       return this.updateStatusOnly(resource, d, old, statusOnlyCopy(old, input, sub), opts);
     let obj: KObject;
     if (opts.subresource === 'status') {
-      obj = structuredClone(old) as KObject;
-      obj.status = structuredClone(input.status);
+      obj = copyJson(old) as KObject;
+      obj.status = copyJson(input.status);
     } else if (opts.subresource === 'binding') {
       // pods/binding: spec.nodeName and the status (PodScheduled) in one write, as upstream's assignPod does.
-      obj = structuredClone(old) as KObject;
+      obj = copyJson(old) as KObject;
       obj.spec.nodeName = input.spec?.nodeName;
-      obj.status = structuredClone(input.status);
+      obj.status = copyJson(input.status);
     } else if (opts.subresource === 'ephemeralcontainers') {
-      obj = structuredClone(old) as KObject;
-      obj.spec.ephemeralContainers = structuredClone(input.spec?.ephemeralContainers);
+      obj = copyJson(old) as KObject;
+      obj.spec.ephemeralContainers = copyJson(input.spec?.ephemeralContainers);
       if (obj.spec.ephemeralContainers == null) delete obj.spec.ephemeralContainers;
     } else {
-      obj = structuredClone(input) as KObject;
+      obj = copyJson(input) as KObject;
       obj.metadata ??= {};
-      if (d.hasStatus) obj.status = old.status === undefined ? undefined : structuredClone(old.status);
+      if (d.hasStatus) obj.status = old.status === undefined ? undefined : copyJson(old.status);
       v.prepareForUpdate?.(obj, old);
     }
     obj.apiVersion = apiVersionOf(v);
@@ -403,7 +404,7 @@ export class Store {
     opts: UpdateOptions = {},
   ): KObject {
     const cur = this.mustGet(resource, namespace, name);
-    const copy = structuredClone(cur) as KObject;
+    const copy = copyJson(cur) as KObject;
     if (mutate(copy) === false) return cur;
     return this.update(resource, copy, opts);
   }
@@ -437,7 +438,7 @@ export class Store {
         `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${old.metadata.resourceVersion}`,
       );
     }
-    const obj = structuredClone(old) as KObject;
+    const obj = copyJson(old) as KObject;
     const meta = obj.metadata;
     const finalizers = new Set(meta.finalizers ?? []);
     if (opts.propagationPolicy === 'Orphan') finalizers.add('orphan');
@@ -481,7 +482,7 @@ export class Store {
   forceRemove(resource: string, namespace: string | undefined, name: string): void {
     const old = this.get(resource, namespace, name);
     if (!old) return;
-    this.commit('DELETED', resource, structuredClone(old) as KObject, old);
+    this.commit('DELETED', resource, copyJson(old) as KObject, old);
   }
 
   /**
