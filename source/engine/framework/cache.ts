@@ -5,9 +5,15 @@ import type { StoreEvent } from '../store/store.ts';
 export class Cache {
   private objs = new Map<string, KObject>();
   private idx = new Map<string, Map<string, Map<string, KObject>>>();
+  /** Each indexer with its index, looked up once (apply runs for every watch event). */
+  private indexes: Array<[(o: KObject) => string[], Map<string, Map<string, KObject>>]> = [];
 
-  constructor(private indexers: Record<string, (o: KObject) => string[]> = {}) {
-    for (const name of Object.keys(indexers)) this.idx.set(name, new Map());
+  constructor(indexers: Record<string, (o: KObject) => string[]> = {}) {
+    for (const [name, fn] of Object.entries(indexers)) {
+      const byValue = new Map<string, Map<string, KObject>>();
+      this.idx.set(name, byValue);
+      this.indexes.push([fn, byValue]);
+    }
   }
 
   apply(ev: StoreEvent): void {
@@ -35,8 +41,7 @@ export class Cache {
   }
 
   private index(k: string, o: KObject): void {
-    for (const [name, fn] of Object.entries(this.indexers)) {
-      const byValue = this.idx.get(name)!;
+    for (const [fn, byValue] of this.indexes) {
       for (const v of fn(o)) {
         let set = byValue.get(v);
         if (!set) byValue.set(v, (set = new Map()));
@@ -46,8 +51,7 @@ export class Cache {
   }
 
   private unindex(k: string, o: KObject): void {
-    for (const [name, fn] of Object.entries(this.indexers)) {
-      const byValue = this.idx.get(name)!;
+    for (const [fn, byValue] of this.indexes) {
       for (const v of fn(o)) {
         const set = byValue.get(v);
         set?.delete(k);

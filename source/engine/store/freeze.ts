@@ -2,25 +2,34 @@
 export function deepFreeze<T>(o: T): T {
   if (o && typeof o === 'object' && !Object.isFrozen(o)) {
     Object.freeze(o);
-    for (const v of Object.values(o as object)) deepFreeze(v);
+    // for…in, not Object.values: no array per object (stored objects are plain JSON, no inherited keys).
+    for (const k in o) deepFreeze((o as Record<string, unknown>)[k]);
   }
   return o;
 }
 
-/** Structural equality of two JSON values. */
+/** Structural equality of two JSON values (keys whose value is undefined count as absent). */
 export function jsonEqual(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (typeof a !== typeof b || a === null || b === null || typeof a !== 'object') return false;
   if (Array.isArray(a) !== Array.isArray(b)) return false;
   if (Array.isArray(a)) {
     const bb = b as unknown[];
-    return a.length === bb.length && a.every((v, i) => jsonEqual(v, bb[i]));
+    if (a.length !== bb.length) return false;
+    for (let i = 0; i < a.length; i++) if (!jsonEqual(a[i], bb[i])) return false;
+    return true;
   }
   const ao = a as Record<string, unknown>;
   const bo = b as Record<string, unknown>;
-  const ak = Object.keys(ao).filter((k) => ao[k] !== undefined);
-  const bk = Object.keys(bo).filter((k) => bo[k] !== undefined);
-  return ak.length === bk.length && ak.every((k) => jsonEqual(ao[k], bo[k]));
+  let defined = 0;
+  for (const k in ao) {
+    const v = ao[k];
+    if (v === undefined) continue;
+    defined++;
+    if (!jsonEqual(v, bo[k])) return false;
+  }
+  for (const k in bo) if (bo[k] !== undefined) defined--;
+  return defined === 0;
 }
 
 /**
@@ -31,7 +40,7 @@ export function jsonEqual(a: unknown, b: unknown): boolean {
 export function shareUnchanged(next: object, prev: object): void {
   const n = next as Record<string, unknown>;
   const p = prev as Record<string, unknown>;
-  for (const k of Object.keys(n)) {
+  for (const k in n) {
     const a = n[k];
     const b = p[k];
     if (a === b || !a || typeof a !== 'object' || !b || typeof b !== 'object' || Object.isFrozen(a)) continue;
