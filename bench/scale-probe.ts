@@ -2,7 +2,8 @@
 // on an engine in this process; prints the wall time to all Ready and the engine's CPU seconds.
 // PROF=FILE.cpuprofile writes a CPU profile of just the scale (not start-up or teardown), ALLOC=FILE.heapprofile
 // a sampling allocation profile of it;
-// EVENTS=1 prints how many Event objects exist at the end. `main` is the engine thread's own CPU
+// EVENTS=1 prints how many Event objects exist at the end; TIMELINE=1 when the 10/50/90/100th
+// percentile pod was created, bound, running (status) and Ready, in seconds from the scale. `main` is the engine thread's own CPU
 // (/proc, Linux), without the I/O pool's and GC helpers' threads.
 import { execa } from 'execa';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -51,6 +52,29 @@ if (process.env.ALLOC) {
     includeObjectsCollectedByMinorGC: true,
   });
 }
+const stages = { created: [] as number[], bound: [] as number[], running: [] as number[], ready: [] as number[] };
+const seen = new Map<string, Set<keyof typeof stages>>();
+const timeline = process.env.TIMELINE
+  ? e.ctx.store.watch('pods', {}, (ev) => {
+      const p = ev.object;
+      if (!p.metadata.name?.startsWith('bench-') || ev.type === 'DELETED') return;
+      const at = (performance.now() - t) / 1000;
+      const got = seen.get(p.metadata.uid!) ?? new Set();
+      seen.set(p.metadata.uid!, got);
+      const mark = (k: keyof typeof stages, yes: boolean) => {
+        if (yes && !got.has(k)) got.add(k) && stages[k].push(at);
+      };
+      mark('created', true);
+      mark('bound', !!p.spec?.nodeName);
+      mark('running', p.status?.phase === 'Running');
+      mark(
+        'ready',
+        !!p.status?.conditions?.some(
+          (c: { type?: string; status?: string }) => c?.type === 'Ready' && c.status === 'True',
+        ),
+      );
+    })
+  : undefined;
 t = performance.now();
 const cpu0 = process.cpuUsage();
 const main0 = mainThreadCpu();
@@ -70,6 +94,10 @@ if (process.env.ALLOC) {
 console.log(
   `scale 0→${N}: ${s.toFixed(2)} s, ${(N / s).toFixed(0)} pods/s, cpu ${((c.user + c.system) / 1e6).toFixed(2)} s, main ${main.toFixed(2)} s`,
 );
+timeline?.stop();
+for (const [k, v] of Object.entries(stages))
+  if (v.length)
+    console.log(k.padEnd(8), [0.1, 0.5, 0.9, 1].map((q) => v[Math.ceil(q * v.length) - 1]!.toFixed(2)).join(' '));
 if (process.env.EVENTS) console.log('events', e.ctx.store.list('events').items.length);
 await e.stop();
 rmSync(home, { recursive: true, force: true });

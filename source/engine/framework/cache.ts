@@ -19,11 +19,22 @@ export class Cache {
   apply(ev: StoreEvent): void {
     const k = objKey(ev.object);
     const prev = this.objs.get(k);
-    if (prev) this.unindex(k, prev);
-    if (ev.type === 'DELETED') this.objs.delete(k);
-    else {
-      this.objs.set(k, ev.object);
-      this.index(k, ev.object);
+    if (ev.type === 'DELETED') {
+      if (prev) this.unindex(k, prev);
+      this.objs.delete(k);
+      return;
+    }
+    const o = ev.object;
+    this.objs.set(k, o);
+    // An update mostly keeps its index values: the entry is replaced where it is.
+    for (const [fn, byValue] of this.indexes) {
+      const after = fn(o);
+      if (prev) for (const v of fn(prev)) if (!after.includes(v)) remove(byValue, v, k);
+      for (const v of after) {
+        let set = byValue.get(v);
+        if (!set) byValue.set(v, (set = new Map()));
+        set.set(k, o);
+      }
     }
   }
 
@@ -40,25 +51,15 @@ export class Cache {
     return this.objs.values();
   }
 
-  private index(k: string, o: KObject): void {
-    for (const [fn, byValue] of this.indexes) {
-      for (const v of fn(o)) {
-        let set = byValue.get(v);
-        if (!set) byValue.set(v, (set = new Map()));
-        set.set(k, o);
-      }
-    }
-  }
-
   private unindex(k: string, o: KObject): void {
-    for (const [fn, byValue] of this.indexes) {
-      for (const v of fn(o)) {
-        const set = byValue.get(v);
-        set?.delete(k);
-        if (set && set.size === 0) byValue.delete(v);
-      }
-    }
+    for (const [fn, byValue] of this.indexes) for (const v of fn(o)) remove(byValue, v, k);
   }
+}
+
+function remove(byValue: Map<string, Map<string, KObject>>, v: string, k: string): void {
+  const set = byValue.get(v);
+  set?.delete(k);
+  if (set && set.size === 0) byValue.delete(v);
 }
 
 export function objKey(o: KObject): string {
