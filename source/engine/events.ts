@@ -74,7 +74,7 @@ export class EventRecorder {
     const now = this.clock.now();
     const stamp = rfc3339(now);
     const c = this.correlator.correlate(
-      [obj.metadata.uid, fieldPath ?? '', type, reason, source.component, source.host ?? ''].join('\u0000'),
+      `${obj.metadata.uid}\u0000${fieldPath ?? ''}\u0000${type}\u0000${reason}\u0000${source.component}\u0000${source.host ?? ''}`,
       reason,
       message,
       now,

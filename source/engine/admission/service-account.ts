@@ -1,14 +1,13 @@
-import { randomBytes } from 'node:crypto';
 import type { KObject } from '../../api-types/index.ts';
 import { admissionName, forbidden } from '../auth/forbidden.ts';
 import { requestUser } from '../auth/request-context.ts';
+import { randomSuffix } from '../store/names.ts';
 import type { Store } from '../store/store.ts';
 
 export const SA_MOUNT_PATH = '/var/run/secrets/kubernetes.io/serviceaccount';
 export const SA_TOKEN_SECONDS = 3607;
 
-const SUFFIX = 'bcdfghjklmnpqrstvwxz2456789';
-const suffix = () => [...randomBytes(5)].map((b) => SUFFIX[b % SUFFIX.length]).join('');
+const suffix = () => randomSuffix();
 
 /** Whether a pod volume is the projected service-account one this admission adds. */
 export function isServiceAccountVolume(v: {

@@ -1,6 +1,6 @@
 import type { KObject } from '../../api-types/index.ts';
 import { Controller } from '../framework/controller.ts';
-import { objKey, splitKey } from '../framework/cache.ts';
+import { Cache, objKey, splitKey } from '../framework/cache.ts';
 import { ApiError } from '../store/errors.ts';
 import { jsonEqual } from '../store/freeze.ts';
 import { budgetStatus, PDB } from './eviction.ts';
@@ -13,12 +13,16 @@ import { budgetStatus, PDB } from './eviction.ts';
 export class DisruptionController extends Controller {
   readonly name = 'disruption-controller';
 
+  /** The budgets by namespace: every pod event looks here (most namespaces have none). */
+  private budgets = new Cache({ ns: (o) => [o.metadata.namespace ?? ''] });
+
   protected init(): void {
     this.watch(PDB, (ev) => {
+      this.budgets.apply(ev);
       if (ev.type !== 'DELETED') this.queue.add(objKey(ev.object));
     });
     const namespaceChanged = (o: KObject) => {
-      for (const pdb of this.store.list(PDB, { namespace: o.metadata.namespace }).items) this.queue.add(objKey(pdb));
+      for (const pdb of this.budgets.by('ns', o.metadata.namespace ?? '')) this.queue.add(objKey(pdb));
     };
     for (const r of ['pods', 'replicasets.apps', 'statefulsets.apps'])
       this.watch(r, (ev) => namespaceChanged(ev.object));

@@ -61,7 +61,7 @@ export class GarbageCollector extends Controller {
     const uids = (o.metadata.ownerReferences ?? []).map((r) => r.uid);
     const before = this.owners.get(key) ?? [];
     const refsChanged = uids.length !== before.length || uids.some((u, i) => u !== before[i]);
-    this.setOwners(key, uids);
+    if (refsChanged) this.setOwners(key, uids);
     if (uids.length && (ev.type === 'ADDED' || refsChanged)) this.queue.add(key);
     const fin = o.metadata.finalizers ?? [];
     if (o.metadata.deletionTimestamp && (fin.includes('orphan') || fin.includes('foregroundDeletion')))

@@ -3,6 +3,7 @@ import type { LabelSelector } from 'kubernetes-types/meta/v1.d.ts';
 import type { KObject } from '../../api-types/index.ts';
 import { newControllerRef } from '../framework/owner-refs.ts';
 import { labelSelectorString } from '../../api-types/label-selector.ts';
+import { copyJson } from '../store/copy.ts';
 import { parseLabelSelector } from '../store/selectors.ts';
 
 /** Pod helpers shared by the workload controllers. */
@@ -79,7 +80,7 @@ export function podFromTemplate(
   owner: KObject,
   extraLabels: Record<string, string> = {},
 ): KObject {
-  const t: TemplateLike = structuredClone(template ?? {});
+  const t: TemplateLike = copyJson(template ?? {});
   const meta = t.metadata ?? {};
   const pod: KObject = {
     apiVersion: 'v1',

@@ -5,19 +5,36 @@ import type { StoreEvent } from '../store/store.ts';
 export class Cache {
   private objs = new Map<string, KObject>();
   private idx = new Map<string, Map<string, Map<string, KObject>>>();
+  /** Each indexer with its index, looked up once (apply runs for every watch event). */
+  private indexes: Array<[(o: KObject) => string[], Map<string, Map<string, KObject>>]> = [];
 
-  constructor(private indexers: Record<string, (o: KObject) => string[]> = {}) {
-    for (const name of Object.keys(indexers)) this.idx.set(name, new Map());
+  constructor(indexers: Record<string, (o: KObject) => string[]> = {}) {
+    for (const [name, fn] of Object.entries(indexers)) {
+      const byValue = new Map<string, Map<string, KObject>>();
+      this.idx.set(name, byValue);
+      this.indexes.push([fn, byValue]);
+    }
   }
 
   apply(ev: StoreEvent): void {
     const k = objKey(ev.object);
     const prev = this.objs.get(k);
-    if (prev) this.unindex(k, prev);
-    if (ev.type === 'DELETED') this.objs.delete(k);
-    else {
-      this.objs.set(k, ev.object);
-      this.index(k, ev.object);
+    if (ev.type === 'DELETED') {
+      if (prev) this.unindex(k, prev);
+      this.objs.delete(k);
+      return;
+    }
+    const o = ev.object;
+    this.objs.set(k, o);
+    // An update mostly keeps its index values: the entry is replaced where it is.
+    for (const [fn, byValue] of this.indexes) {
+      const after = fn(o);
+      if (prev) for (const v of fn(prev)) if (!after.includes(v)) remove(byValue, v, k);
+      for (const v of after) {
+        let set = byValue.get(v);
+        if (!set) byValue.set(v, (set = new Map()));
+        set.set(k, o);
+      }
     }
   }
 
@@ -34,27 +51,15 @@ export class Cache {
     return this.objs.values();
   }
 
-  private index(k: string, o: KObject): void {
-    for (const [name, fn] of Object.entries(this.indexers)) {
-      const byValue = this.idx.get(name)!;
-      for (const v of fn(o)) {
-        let set = byValue.get(v);
-        if (!set) byValue.set(v, (set = new Map()));
-        set.set(k, o);
-      }
-    }
-  }
-
   private unindex(k: string, o: KObject): void {
-    for (const [name, fn] of Object.entries(this.indexers)) {
-      const byValue = this.idx.get(name)!;
-      for (const v of fn(o)) {
-        const set = byValue.get(v);
-        set?.delete(k);
-        if (set && set.size === 0) byValue.delete(v);
-      }
-    }
+    for (const [fn, byValue] of this.indexes) for (const v of fn(o)) remove(byValue, v, k);
   }
+}
+
+function remove(byValue: Map<string, Map<string, KObject>>, v: string, k: string): void {
+  const set = byValue.get(v);
+  set?.delete(k);
+  if (set && set.size === 0) byValue.delete(v);
 }
 
 export function objKey(o: KObject): string {

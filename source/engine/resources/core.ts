@@ -5,6 +5,7 @@ import { DEFAULT_VERBS, type ResourceDef } from './types.ts';
 import { defaultPodOnly, defaultPodSpec, validatePodSpec } from './pod-spec.ts';
 import { cause, isObject } from './validation.ts';
 import { validateEphemeralUpdate } from './ephemeral-containers.ts';
+import { validatePodStatusUpdate } from './pod-status-update.ts';
 
 const status = (kind = '', group = '', version = '') => ({
   name: 'status',
@@ -98,6 +99,7 @@ export const pods: ResourceDef = {
     }
     return out;
   },
+  validateStatusUpdate: validatePodStatusUpdate,
   gracePeriod(o, requested) {
     // Pods not on a node, or already finished, go at once; others wait for their kubelet.
     if (!o.spec?.nodeName) return 0;

@@ -35,6 +35,11 @@ export interface ResourceDef {
   defaults?(obj: KObject): void;
   /** Validate; return field causes (empty = valid). `old` is set on update. */
   validate?(obj: KObject, old?: KObject): StatusCause[];
+  /**
+   * Upstream's status strategy: when set, a status update changes only the status, shares the
+   * stored spec and metadata (no defaulting, no `validate`), and only this checks the new status.
+   */
+  validateStatusUpdate?(obj: KObject, old: KObject): StatusCause[];
   /** Extra field-selector values beyond metadata.name / metadata.namespace. */
   fields?(obj: KObject): Record<string, string>;
   /** Server-side apply's view of the kind's schema (custom resources); built-ins use the catalogue. */

@@ -207,7 +207,7 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
     });
     // A process needs its filesystem now; a built-in container lays it out on first use.
     if (kind !== 'builtin-nginx' && kind !== 'builtin-idle') rootfs.ensure();
-    const log = await LogWriter.open(join(paths.logDir, `${attempt}.log`), clock, limits);
+    const log = await LogWriter.open(join(paths.logDir, `${attempt}.log`), clock, limits, made !== undefined);
     const ctx: ContainerContext = {
       id: containerId(),
       podUid: spec.podUid,

@@ -56,16 +56,13 @@ export function bindPod(store: Store, namespace: string, name: string, node: str
       { name, kind: 'pods/binding' },
     );
   }
-  const now = store.clock.now();
-  return store.mutate(
-    'pods',
-    namespace,
-    name,
-    (p) => {
-      const assign = !p.spec.nodeName;
-      p.spec.nodeName = node;
-      return setPodCondition(p, { type: 'PodScheduled', status: 'True' }, now) || assign;
-    },
-    { subresource: 'binding' },
-  );
+  // setPodCondition replaces a condition or appends one; the store shares the rest of the stored pod.
+  const next = {
+    metadata: { name, namespace, resourceVersion: pod.metadata.resourceVersion },
+    spec: { nodeName: node },
+    status: { ...pod.status, conditions: [...(pod.status?.conditions ?? [])] },
+  } as KObject;
+  const scheduled = setPodCondition(next, { type: 'PodScheduled', status: 'True' }, store.clock.now());
+  if (!scheduled && pod.spec?.nodeName) return pod;
+  return store.update('pods', next, { subresource: 'binding' });
 }

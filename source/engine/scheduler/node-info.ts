@@ -84,10 +84,16 @@ export function portConflict(info: NodeInfo, wanted: string[]): boolean {
   return false;
 }
 
-export function usageOf(pod: KObject): PodUsage | undefined {
-  const node = pod.spec?.nodeName;
+/** The node whose resources a pod takes: its node while bound and not finished. */
+export function usageNode(pod: KObject): string | undefined {
+  const node: unknown = pod.spec?.nodeName;
   const phase = pod.status?.phase;
-  if (!node || phase === 'Succeeded' || phase === 'Failed') return undefined;
+  return typeof node === 'string' && node && phase !== 'Succeeded' && phase !== 'Failed' ? node : undefined;
+}
+
+export function usageOf(pod: KObject): PodUsage | undefined {
+  const node = usageNode(pod);
+  if (!node) return undefined;
   return {
     node,
     requests: podRequests(pod.spec),

@@ -8,7 +8,7 @@ import { jsonEqual } from '../store/freeze.ts';
 import type { StoreEvent } from '../store/store.ts';
 import { bindPod, setPodCondition } from './bind.ts';
 import { fitErrorMessage, filterNode, preFilterMessage, type Rejection } from './filters.ts';
-import { NodeInfo, hostPorts, usageOf, type PodUsage } from './node-info.ts';
+import { NodeInfo, hostPorts, usageNode, usageOf, type PodUsage } from './node-info.ts';
 import { nonZeroRequests, podRequests } from './resources.ts';
 import { pickNode } from './scores.ts';
 import { readyStatus } from './taints.ts';
@@ -90,9 +90,10 @@ export class Scheduler extends Controller {
     const pod = ev.object;
     const key = objKey(pod);
     const before = this.usage.get(key);
-    const after = ev.type === 'DELETED' ? undefined : usageOf(pod);
     // A pod's requests don't change once bound; only its node and whether it still runs do.
-    if (before?.node !== after?.node) {
+    const node = ev.type === 'DELETED' ? undefined : usageNode(pod);
+    if (before?.node !== node) {
+      const after = node === undefined ? undefined : usageOf(pod);
       if (before) this.info(before.node).add(before, -1);
       if (after) this.info(after.node).add(after, 1);
       if (after) this.usage.set(key, after);

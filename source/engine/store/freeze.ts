@@ -1,26 +1,37 @@
+import { copyJson } from './copy.ts';
+
 /** Deep-freeze a stored object: objects handed out by the store must never be changed in place. */
 export function deepFreeze<T>(o: T): T {
   if (o && typeof o === 'object' && !Object.isFrozen(o)) {
     Object.freeze(o);
-    for (const v of Object.values(o as object)) deepFreeze(v);
+    // for…in, not Object.values: no array per object (stored objects are plain JSON, no inherited keys).
+    for (const k in o) deepFreeze((o as Record<string, unknown>)[k]);
   }
   return o;
 }
 
-/** Structural equality of two JSON values. */
+/** Structural equality of two JSON values (keys whose value is undefined count as absent). */
 export function jsonEqual(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (typeof a !== typeof b || a === null || b === null || typeof a !== 'object') return false;
   if (Array.isArray(a) !== Array.isArray(b)) return false;
   if (Array.isArray(a)) {
     const bb = b as unknown[];
-    return a.length === bb.length && a.every((v, i) => jsonEqual(v, bb[i]));
+    if (a.length !== bb.length) return false;
+    for (let i = 0; i < a.length; i++) if (!jsonEqual(a[i], bb[i])) return false;
+    return true;
   }
   const ao = a as Record<string, unknown>;
   const bo = b as Record<string, unknown>;
-  const ak = Object.keys(ao).filter((k) => ao[k] !== undefined);
-  const bk = Object.keys(bo).filter((k) => bo[k] !== undefined);
-  return ak.length === bk.length && ak.every((k) => jsonEqual(ao[k], bo[k]));
+  let defined = 0;
+  for (const k in ao) {
+    const v = ao[k];
+    if (v === undefined) continue;
+    defined++;
+    if (!jsonEqual(v, bo[k])) return false;
+  }
+  for (const k in bo) if (bo[k] !== undefined) defined--;
+  return defined === 0;
 }
 
 /**
@@ -32,7 +43,7 @@ export function jsonEqual(a: unknown, b: unknown): boolean {
 export function shareUnchanged(next: object, prev: object): void {
   const n = next as Record<string, unknown>;
   const p = prev as Record<string, unknown>;
-  for (const k of Object.keys(n)) {
+  for (const k in n) {
     const a = n[k];
     const b = p[k];
     if (a === b) {
@@ -53,17 +64,5 @@ export function shareUnchanged(next: object, prev: object): void {
  * name and uid). Anything else (a Date, a Map) goes through structuredClone.
  */
 export function cloneJson<T>(value: T): T {
-  if (value === null || typeof value !== 'object') return value;
-  if (Array.isArray(value)) return value.map(cloneJson) as T;
-  const proto = Object.getPrototypeOf(value);
-  if (proto !== Object.prototype && proto !== null) return structuredClone(value);
-  const out: Record<string, unknown> = {};
-  for (const k of Object.keys(value)) {
-    const v = cloneJson((value as Record<string, unknown>)[k]);
-    // An own "__proto__" (JSON.parse makes one) stays a property, as structuredClone keeps it.
-    if (k === '__proto__')
-      Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
-    else out[k] = v;
-  }
-  return out as T;
+  return copyJson(value);
 }

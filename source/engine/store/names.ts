@@ -2,11 +2,18 @@ import { randomBytes } from 'node:crypto';
 
 const ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
 
-/** Five random characters from the apiserver's alphabet, for generateName. */
-export function randomSuffix(n = 5): string {
-  const bytes = randomBytes(n);
+/** Random bytes drawn in blocks: one randomBytes call (a syscall's worth) per 4 KiB of names, not per name. */
+let pool = Buffer.alloc(0);
+let used = 0;
+
+/** `n` random characters from `alphabet` (the apiserver's by default), for generateName. */
+export function randomSuffix(n = 5, alphabet = ALPHABET): string {
+  if (used + n > pool.length) {
+    pool = randomBytes(4096);
+    used = 0;
+  }
   let s = '';
-  for (let i = 0; i < n; i++) s += ALPHABET[bytes[i]! % ALPHABET.length];
+  for (let i = 0; i < n; i++) s += alphabet[pool[used++]! % alphabet.length];
   return s;
 }
 

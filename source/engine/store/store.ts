@@ -6,6 +6,7 @@ import { ApiError, errors } from './errors.ts';
 import { cloneJson, deepFreeze, jsonEqual, shareUnchanged } from './freeze.ts';
 import { generateName, nameError } from './names.ts';
 import { Persistence } from './persistence.ts';
+import { statusOnlyCopy } from './status-only.ts';
 import { forgetText, rememberText, storedText } from './stored-json.ts';
 import type { Registry } from './registry.ts';
 import { parseFieldSelector, parseLabelSelector, type FieldMatcher, type LabelMatcher } from './selectors.ts';
@@ -71,7 +72,6 @@ export interface WatchHandle {
 }
 
 type Watcher = {
-  resource: string;
   match: (o: KObject) => boolean;
   handler: (ev: StoreEvent) => void;
 };
@@ -99,7 +99,8 @@ export class Store {
   /** When each event of the log was written (the clock's ms), to drop the ones past LOG_AGE_MS. */
   private logTimes: number[] = [];
   private logStart = 0;
-  private watchers = new Set<Watcher>();
+  /** Watchers by resource: an event visits only its resource's (the garbage collector watches every kind). */
+  private watchers = new Map<string, Set<Watcher>>();
   private pending: StoreEvent[] = [];
   private delivering = false;
   private readonly persistence: Persistence | undefined;
@@ -335,6 +336,9 @@ export class Store {
     const old = this.mustGet(resource, ns, name);
     const rv = input.metadata.resourceVersion;
     if (rv && rv !== old.metadata.resourceVersion) throw errors.conflict(d.group, d.plural, name);
+    const sub = opts.subresource;
+    if ((sub === 'status' || sub === 'binding') && d.validateStatusUpdate && v === d)
+      return this.updateStatusOnly(resource, d, old, statusOnlyCopy(old, input, sub), opts);
     let obj: KObject;
     if (opts.subresource === 'status') {
       obj = cloneJson(old) as KObject;
@@ -379,6 +383,25 @@ export class Store {
     this.validate(v, obj, old);
     this.toStorageVersion(d, v, obj);
     if (d.hasStatus && specChanged(obj, old)) meta.generation = (oldMeta.generation ?? 1) + 1;
+    if (this.deletesDuringUpdate(d, obj, old)) {
+      if (opts.dryRun) return deepFreeze(obj);
+      return this.commit('DELETED', resource, obj, old);
+    }
+    if (jsonEqual(obj, old)) return old;
+    if (opts.dryRun) return deepFreeze(obj);
+    for (const a of this.admissions.get(resource) ?? []) a.update?.(obj, old);
+    return this.commit('MODIFIED', resource, obj, old);
+  }
+
+  /**
+   * A status (or binding) write of a kind with a status strategy, as upstream's: the spec and
+   * metadata are the stored ones, already defaulted and validated, so only the status is checked.
+   * A binding changes spec.nodeName outside the strategy (upstream's assignPod): no generation bump.
+   */
+  private updateStatusOnly(resource: string, d: ResourceDef, old: KObject, obj: KObject, opts: UpdateOptions): KObject {
+    opts.fields?.(obj, old);
+    const causes = d.validateStatusUpdate!(obj, old);
+    if (causes.length) throw errors.invalid(d.group, d.kind, old.metadata.name ?? '', causes);
     if (this.deletesDuringUpdate(d, obj, old)) {
       if (opts.dryRun) return deepFreeze(obj);
       return this.commit('DELETED', resource, obj, old);
@@ -489,7 +512,7 @@ export class Store {
   watch(resource: string, f: Filter & { resourceVersion?: string }, handler: (ev: StoreEvent) => void): WatchHandle {
     this.beforeRead(resource);
     const match = this.matcher(resource, f);
-    const w: Watcher = { resource, match, handler };
+    const w: Watcher = { match, handler };
     const rvStr = f.resourceVersion;
     if (rvStr && rvStr !== '0') {
       const from = Number(rvStr);
@@ -505,8 +528,10 @@ export class Store {
         if (match(o)) handler({ type: 'ADDED', rv: Number(o.metadata.resourceVersion), resource, object: o });
       }
     }
-    this.watchers.add(w);
-    return { stop: () => this.watchers.delete(w) };
+    let set = this.watchers.get(resource);
+    if (!set) this.watchers.set(resource, (set = new Set()));
+    set.add(w);
+    return { stop: () => set.delete(w) };
   }
 
   /** All objects of every kind (for dumps and tests). */
@@ -613,8 +638,7 @@ export class Store {
     try {
       while (this.pending.length) {
         const ev = this.pending.shift()!;
-        for (const w of this.watchers) {
-          if (w.resource !== ev.resource) continue;
+        for (const w of this.watchers.get(ev.resource) ?? []) {
           const out = filterEvent(ev, w.match);
           if (!out) continue;
           try {
