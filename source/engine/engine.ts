@@ -19,6 +19,7 @@ import { Store } from './store/store.ts';
 import { writeKubeconfig } from './kubeconfig.ts';
 import { ensurePki } from './tls.ts';
 import { detectSandboxEarly } from './runtime/sandbox.ts';
+import { reapOrphansBeforeServing } from './runtime/orphans.ts';
 import { installServiceAllocations } from './services/allocations.ts';
 import { installStorageAdmission } from './controllers/storage/admission.ts';
 import { ensureIngressClass, installDefaultIngressClass } from './ingress/default-class.ts';
@@ -125,6 +126,11 @@ export async function startEngine(opts: EngineOptions): Promise<Engine> {
     caCert: pki.caCert,
     mode: opts.authorizationMode ?? authorizationModeFrom(process.env.SKIFF_AUTHORIZATION_MODE),
   });
+  // What a killed engine left running goes before this one serves (the kubelet starts later).
+  if (!opts.apiOnly) {
+    const reaped = await reapOrphansBeforeServing(join(home, 'pods'));
+    if (reaped) log(`killed ${reaped} container process group(s) a previous engine left running`);
+  }
   const server = createApiServer(ctx, pki, hooks);
   let port: number;
   if (opts.port !== undefined) port = await listen(server, host, opts.port);

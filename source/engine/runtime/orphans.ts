@@ -8,12 +8,27 @@ import { groupMembers, isAlive, processGroupOf, signalGroup, startTime } from '.
  * together make sure a reused pid is never hit. `keep` names pids this engine runs itself.
  */
 export function reapOrphans(rootDir: string, keep: (pid: number) => boolean): number {
-  let reaped = 0;
+  return reapGroups(rootDir, keep).size;
+}
+
+/**
+ * reapOrphans before the engine serves (nothing of its own runs yet), waiting until the killed
+ * groups are gone: a client of a restarted engine never sees the dead engine's containers beside
+ * the pods it reports, and the kubelet, which starts after, finds nothing left.
+ */
+export async function reapOrphansBeforeServing(rootDir: string, waitMs = 2000): Promise<number> {
+  const killed = reapGroups(rootDir, () => false);
+  for (const deadline = Date.now() + waitMs; Date.now() < deadline; await new Promise((r) => setTimeout(r, 5)))
+    if ([...killed].every((g) => !groupMembers(g).length)) break;
+  return killed.size;
+}
+
+function reapGroups(rootDir: string, keep: (pid: number) => boolean): Set<number> {
   const killed = new Set<number>();
   const pods = list(rootDir);
   // Every container has its directory here while it lives: none, no orphans (and no /proc scan,
   // which reads two files of every process of the machine).
-  if (!pods.length) return 0;
+  if (!pods.length) return killed;
   for (const pod of pods) {
     for (const name of list(join(rootDir, pod))) {
       const pidFile = join(rootDir, pod, name, 'pid');
@@ -24,7 +39,6 @@ export function reapOrphans(rootDir: string, keep: (pid: number) => boolean): nu
       if (n > 1 && ours(n, started)) {
         signalGroup(n, 'SIGKILL');
         killed.add(n);
-        reaped++;
       }
       rmSync(pidFile, { force: true });
     }
@@ -34,9 +48,9 @@ export function reapOrphans(rootDir: string, keep: (pid: number) => boolean): nu
   // the TMPDIR in the container's directory.
   for (const pgid of strayGroups(rootDir)) {
     if (keep(pgid) || killed.has(pgid) || pgid <= 1) continue;
-    if (signalGroup(pgid, 'SIGKILL')) reaped++;
+    if (signalGroup(pgid, 'SIGKILL')) killed.add(pgid);
   }
-  return reaped;
+  return killed;
 }
 
 /** Process groups of processes that belong to containers under `rootDir` (Linux /proc). */
