@@ -9,6 +9,8 @@ import { startEngine } from '../source/engine/engine.ts';
 import { distEnv } from './dist.ts';
 import { summarize, timedGet, type Figure } from './lib.ts';
 
+/** LISTs of each kind timed: enough that p99 is not the slowest one. */
+const LISTS = 100;
 const TABLE = 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json';
 
 // SKIFF_BENCH_API_PARTS=up,list,watch picks parts (all by default).
@@ -62,16 +64,24 @@ async function lists(): Promise<Figure[]> {
     });
   }
   const url = `${e.url}/api/v1/namespaces/default/pods`;
+  // The first LIST right after the creates pays for memory the process has not touched yet (on
+  // this VM a fresh page costs ~30 µs: 7 ms a MB); it is its own row, the p99 is over warm ones.
+  const first = (await timedGet(url, e.token, e.caCert)).ms;
   const json: number[] = [];
   const table: number[] = [];
-  for (let i = 0; i < 20; i++) {
+  for (let i = 0; i < LISTS; i++) {
     json.push((await timedGet(url, e.token, e.caCert)).ms);
     table.push((await timedGet(url, e.token, e.caCert, TABLE)).ms);
   }
   await e.stop();
   rmSync(home, { recursive: true, force: true });
   return [
-    summarize('LIST 10,000 pods as JSON', 'ms', json, { anchor: 'upstream SLO: p99 ≤ 1.5 s' }),
+    summarize('LIST 10,000 pods as JSON', 'ms', json, {
+      anchor: 'upstream SLO: p99 ≤ 1.5 s',
+      goal: 'p99 < 80 ms',
+      note: `p99 of ${LISTS}, client in the same process; the first LIST after the creates ${Math.round(first)} ms`,
+    }),
+    summarize('first LIST of 10,000 pods as JSON, right after the creates', 'ms', [first]),
     summarize('LIST 10,000 pods as Table', 'ms', table, { anchor: 'upstream SLO: p99 ≤ 1.5 s' }),
   ];
 }

@@ -58,6 +58,42 @@ describe('LIST bodies', () => {
     },
   );
 
+  it('streams a body larger than it lets wait in the socket to a slow reader, whole', async () => {
+    items = Array.from({ length: 12_000 }, (_, i) => pod(i));
+    const { length, body } = await new Promise<{ length: number; body: Buffer }>((resolve, reject) => {
+      request({ host: '127.0.0.1', port, path: '/' }, (res) => {
+        const chunks: Buffer[] = [];
+        res.pause();
+        setTimeout(() => res.resume(), 200);
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ length: Number(res.headers['content-length']), body: Buffer.concat(chunks) }));
+      })
+        .on('error', reject)
+        .end();
+    });
+    expect(length).toBeGreaterThan(2 ** 21);
+    expect(body.length).toBe(length);
+    expect(JSON.parse(body.toString()).items).toHaveLength(12_000);
+  });
+
+  it('a client gone mid-body leaves the server answering the next one', async () => {
+    items = Array.from({ length: 12_000 }, (_, i) => pod(i));
+    await new Promise<void>((resolve) => {
+      const req = request({ host: '127.0.0.1', port, path: '/' }, (res) => {
+        res.once('data', () => {
+          req.destroy();
+          resolve();
+        });
+      });
+      req.on('error', () => {});
+      req.end();
+    });
+    items = [pod(1)];
+    const { length, body } = await get('/');
+    expect(body.length).toBe(length);
+    expect(JSON.parse(body.toString()).items).toHaveLength(1);
+  });
+
   it('indents with ?pretty', async () => {
     items = [pod(1)];
     const { length, body } = await get('/?pretty=true');
