@@ -1,8 +1,9 @@
 // NodePort throughput and latency against hitting the pod directly, side by side with wrk, for
 // the two kinds of pod: a process pod (a separate Node process on its pod IP: the proxy splices
 // two sockets) and an in-engine pod (an HTTP server in this process, like built-in nginx: the
-// proxy hands it the accepted socket). The proxy runs in this process. Process pods run at niceness 0
-// (as before) and at the runtime's setting (SKIFF_BENCH_NICENESS=0,5,10,19 for others), side by side.
+// proxy hands it the accepted socket). The proxy runs in this process. Process pods run at the
+// niceness the runtime gives a pod requesting a whole CPU (0) and a BestEffort one (10), side by
+// side (SKIFF_BENCH_NICENESS=0,5,10,19 for others).
 import { execa, type ResultPromise } from 'execa';
 import { createServer } from 'node:http';
 import { connect } from 'node:net';
@@ -14,7 +15,7 @@ import { EventRecorder } from '../source/engine/events.ts';
 import { ServiceProxy } from '../source/engine/proxy/service-proxy.ts';
 import { createRegistry } from '../source/engine/resources/index.ts';
 import { registerInProcess, unregisterInProcess } from '../source/engine/runtime/in-process.ts';
-import { nicePrefix, podNiceness } from '../source/engine/runtime/niceness.ts';
+import { nicePrefix, nicenessForRequest, podNiceness } from '../source/engine/runtime/niceness.ts';
 import { installServiceAllocations } from '../source/engine/services/allocations.ts';
 import { Store } from '../source/engine/store/store.ts';
 import { summarize, type Figure } from './lib.ts';
@@ -139,13 +140,25 @@ function engine(processPodIPs: string[]): {
 }
 
 /**
- * The niceness levels to run process pods at, side by side: 0 (as before pods ran nicer than
- * the engine) and the runtime's setting, or SKIFF_BENCH_NICENESS (e.g. `0,5,10,19`).
+ * The niceness levels to run process pods at, side by side: what the runtime gives a pod that
+ * requests a whole CPU and one without a request (BestEffort), or SKIFF_POD_NICENESS when set,
+ * or SKIFF_BENCH_NICENESS (e.g. `0,5,10,19`).
  */
 function nicenessLevels(): number[] {
   const raw = process.env.SKIFF_BENCH_NICENESS;
-  const levels = raw ? raw.split(',').map(Number) : [0, podNiceness()];
+  const fixed = podNiceness();
+  const levels = raw
+    ? raw.split(',').map(Number)
+    : fixed !== undefined
+      ? [fixed]
+      : [nicenessForRequest(1000), nicenessForRequest(0)];
   return [...new Set(levels)];
+}
+
+/** What gives a process pod niceness `n` by default. */
+function why(n: number): string {
+  if (podNiceness() !== undefined || process.env.SKIFF_BENCH_NICENESS) return '';
+  return n === nicenessForRequest(1000) ? ', requests.cpu 1' : n === nicenessForRequest(0) ? ', BestEffort' : '';
 }
 
 interface Case {
@@ -183,7 +196,7 @@ export async function run(): Promise<Figure[]> {
     // Process pods at each niceness are measured round by round in turn, so load hits all alike.
     const groups: Case[][] = [false, true].map((close) =>
       levels.map((n, i) => ({
-        kind: `process pod, nice ${n}`,
+        kind: `process pod, nice ${n}${why(n)}`,
         close,
         direct: `http://${podIPs[i]}:${POD_PORT}/`,
         proxied: `http://${NODE_IP}:${e.processNodePorts[i]}/`,

@@ -14,7 +14,7 @@ import { readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
-import { nicePrefix, podNiceness } from '../source/engine/runtime/niceness.ts';
+import { DEFAULT_POD_NICENESS, nicePrefix, podNiceness } from '../source/engine/runtime/niceness.ts';
 import { summarize, type Figure } from './lib.ts';
 import { roundOrder } from './paired.ts';
 
@@ -122,7 +122,7 @@ function trees(): Array<{ label: string; tree: string; env: Record<string, strin
 
 export async function run(): Promise<Figure[]> {
   const [file, ...args] = [
-    ...nicePrefix(podNiceness()),
+    ...nicePrefix(podNiceness() ?? DEFAULT_POD_NICENESS),
     'node',
     '-e',
     `require('http').createServer((q, r) => r.end('hello from the pod\\n')).listen(${POD_PORT}, '${POD_IP}')`,

@@ -25,6 +25,7 @@ import {
 } from './security-context.ts';
 import type { ContainerState, ContainerStatus } from './pod-status.ts';
 import { pullImage } from './pull-image.ts';
+import { milliCPU } from '../scheduler/resources.ts';
 import { runHook } from './lifecycle-hooks.ts';
 import type { SlotHost } from './slot-host.ts';
 
@@ -238,6 +239,8 @@ export class ContainerSlot {
       ports: this.spec.ports,
       volumes,
       security,
+      // Upstream's defaulting makes a limit without a request the request.
+      cpuRequest: milliCPU(this.spec.resources?.requests?.cpu ?? this.spec.resources?.limits?.cpu ?? 0),
       stdin: this.spec.stdin === true,
       stdinOnce: this.spec.stdinOnce === true,
       tty: this.spec.tty === true,

@@ -58,7 +58,7 @@ import { logAttempts, logAttemptsAsync, logFiles, LogWriter, removeLogFiles, typ
 import { readLogs, type LogReadOptions } from './log-reader.ts';
 import { containerPaths, podDir, podMemoryDir } from './paths.ts';
 import { reapOrphans as reapOrphanProcesses } from './orphans.ts';
-import { podNiceness } from './niceness.ts';
+import { nicenessForRequest, podNiceness } from './niceness.ts';
 import { ImagePuller, type CachedImage, type PullPolicy, type PullResult } from './pull.ts';
 import { lazyRootfs } from './rootfs.ts';
 import { detectSandbox, type SandboxInfo, type SandboxMode } from './sandbox.ts';
@@ -97,7 +97,7 @@ export interface RuntimeOptions {
   checks?: Record<string, () => boolean>;
   /** Per container instance. Default 10 MiB × 3 files. */
   logLimits?: LogLimits;
-  /** Nice increment of container and exec processes over the engine; default SKIFF_POD_NICENESS, else 10. */
+  /** Nice increment of every container's and exec's processes over the engine; default SKIFF_POD_NICENESS, else each container's CPU request decides (niceness.ts). */
   niceness?: number;
 }
 
@@ -223,7 +223,7 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
       volumes: spec.volumes ?? [],
       sandboxed: sandbox.available,
       userns: !!sandbox.userns,
-      niceness,
+      niceness: niceness ?? nicenessForRequest(spec.cpuRequest ?? 0),
       security: spec.security ?? {},
       log,
       clock,

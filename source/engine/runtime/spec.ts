@@ -34,6 +34,8 @@ export interface StartSpec {
   stdinOnce?: boolean;
   /** Run the main process in a pseudo-terminal (container `tty: true`). */
   tty?: boolean;
+  /** The container's CPU request in millicores: its processes' CPU weight follows it (niceness.ts). */
+  cpuRequest?: number;
   /** Keep the filesystem of an earlier instance (default: start from the image, like a new container). */
   keepRootfs?: boolean;
 }
