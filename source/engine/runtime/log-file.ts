@@ -114,14 +114,11 @@ export class LogWriter extends EventEmitter {
     this.size = opened?.size ?? fstatSync(this.fd).size;
   }
 
-  /**
-   * Like the constructor, with the file opened off the main thread (a container start awaits it
-   * anyway). `fresh`: the file's directory was just made, so the file is new and empty (no fstat).
-   */
-  static async open(path: string, clock: Clock, limits: LogLimits, fresh = false): Promise<LogWriter> {
+  /** Like the constructor, with the file opened off the main thread (a container start awaits it anyway). */
+  static async open(path: string, clock: Clock, limits: LogLimits): Promise<LogWriter> {
     const fd = await openAsync(path, 'a');
     try {
-      return new LogWriter(path, clock, limits, { fd, size: fresh ? 0 : (await fstatAsync(fd)).size });
+      return new LogWriter(path, clock, limits, { fd, size: (await fstatAsync(fd)).size });
     } catch (e) {
       closeSync(fd);
       throw e;
