@@ -17,7 +17,7 @@ export class Cache {
   }
 
   apply(ev: StoreEvent): void {
-    const k = objKey(ev.object);
+    const k = ev.key ?? objKey(ev.object);
     const prev = this.objs.get(k);
     if (ev.type === 'DELETED') {
       if (prev) this.unindex(k, prev);
