@@ -113,7 +113,13 @@ export class NginxContainer extends ServerContainer {
       throw err;
     }
     log.lines(startupNotices(clock.now(), image.version).map((line) => ({ stream: 'stderr', line })));
-    log.release();
+    try {
+      await log.releaseOffThread();
+    } catch (err) {
+      c.abort();
+      log.close();
+      throw err;
+    }
     return c;
   }
 

@@ -54,7 +54,7 @@ import { ExecError, LogsNotFoundError } from './errors.ts';
 import { startExec, type ExecOptions, type ExecSession } from './exec.ts';
 import { ProcessContainer } from './host-process.ts';
 import { InteractiveContainer } from './interactive.ts';
-import { prepareLogDir } from './log-dirs.ts';
+import { prepareLogDir } from './log-worker.ts';
 import { logAttempts, logAttemptsAsync, logFiles, LogWriter, removeLogFiles, type LogLimits } from './log-file.ts';
 import { readLogs, type LogReadOptions } from './log-reader.ts';
 import { containerPaths, podDir, podMemoryDir } from './paths.ts';

@@ -15,6 +15,7 @@ import { readdir } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { StringDecoder } from 'node:string_decoder';
 import type { Clock } from '../clock.ts';
+import { writeLog } from './log-worker.ts';
 
 export type Stream = 'stdout' | 'stderr';
 
@@ -175,6 +176,23 @@ export class LogWriter extends EventEmitter {
     const held = this.held;
     this.held = undefined;
     if (held?.length && !this.closed) this.writeAll(held);
+  }
+
+  /**
+   * `release`, with the write made on the log worker (a container's start awaits it): entries that
+   * come meanwhile stay held and follow. Nothing else may write or close the file until it resolves.
+   */
+  async releaseOffThread(): Promise<void> {
+    while (this.held?.length && !this.closed) {
+      const entries = this.held;
+      const text = entries.map(entryText).join('');
+      // At most 3 bytes per UTF-16 unit: a batch that may cross the limit goes the synchronous way.
+      if (this.size + text.length * 3 > this.limits.maxBytes) break;
+      this.held = [];
+      this.size += await writeLog(this.fd, text);
+      for (const e of entries) this.emit('entry', e);
+    }
+    this.release();
   }
 
   private writeAll(entries: LogEntry[]): void {

@@ -2,7 +2,7 @@ import { closeSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { prepareLogDir } from '../../../source/engine/runtime/log-dirs.ts';
+import { prepareLogDir } from '../../../source/engine/runtime/log-worker.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'skiff-logdirs-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));

@@ -70,6 +70,25 @@ describe('log files', () => {
     expect(readFileSync(w.path, 'utf8').trim().split('\n').pop()).toMatch(/ stdout F four$/);
   });
 
+  it('writes held entries on the log worker, entries that come meanwhile after them', async () => {
+    const { w } = writer();
+    const seen: string[] = [];
+    w.on('entry', (e: LogEntry) => seen.push(e.content));
+    w.hold();
+    w.lines([
+      { stream: 'stdout', line: 'one' },
+      { stream: 'stderr', line: 'two' },
+    ]);
+    const released = w.releaseOffThread();
+    w.line('stdout', 'three');
+    await released;
+    w.line('stdout', 'four');
+    const lines = readFileSync(w.path, 'utf8').trim().split('\n');
+    expect(lines.map((l) => parseEntry(l)!.content)).toEqual(['one', 'two', 'three', 'four']);
+    expect(seen).toEqual(['one', 'two', 'three', 'four']);
+    w.close();
+  });
+
   it('reads with tailLines, timestamps, since and limitBytes', async () => {
     const { w, clock } = writer();
     for (let i = 1; i <= 5; i++) {
