@@ -19,22 +19,23 @@ const CACHE_SIZE = 4096;
  * writes 10 Events, not 1,000.)
  */
 export class EventCorrelator {
-  private similar = new Map<string, { messages: Set<string>; last: number }>();
+  private similar = new Map<string, { messages: string[]; last: number }>();
 
   /** `group`: the object, type, reason and source of the event, without its message. */
   correlate(group: string, reason: string, message: string, now: number): Correlated {
     let rec = this.similar.get(group);
-    if (!rec || now - rec.last > WINDOW_MS) {
-      rec = { messages: new Set(), last: now };
+    if (rec) {
+      // Most recently used last, so the oldest group goes first when the cache is full.
       this.similar.delete(group);
+      if (now - rec.last > WINDOW_MS) rec = undefined;
     }
-    // Most recently used last, so the oldest group goes first when the cache is full.
-    this.similar.delete(group);
+    rec ??= { messages: [], last: now };
     this.similar.set(group, rec);
     if (this.similar.size > CACHE_SIZE) this.similar.delete(this.similar.keys().next().value!);
     rec.last = now;
-    if (rec.messages.size < MAX_SIMILAR) rec.messages.add(message);
-    if (rec.messages.size < MAX_SIMILAR) return { key: `${group}\u0000${message}`, reason, message };
+    const messages = rec.messages;
+    if (messages.length < MAX_SIMILAR && !messages.includes(message)) messages.push(message);
+    if (messages.length < MAX_SIMILAR) return { key: `${group}\u0000${message}`, reason, message };
     return { key: group, reason, message: `(combined from similar events): ${message}` };
   }
 }

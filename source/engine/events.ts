@@ -86,19 +86,22 @@ export class EventRecorder {
       queued.message = c.message;
       return;
     }
+    const involvedObject: Record<string, unknown> = {
+      kind: obj.kind,
+      namespace: obj.metadata.namespace,
+      name: obj.metadata.name,
+      uid: obj.metadata.uid,
+      apiVersion: obj.apiVersion,
+      resourceVersion: obj.metadata.resourceVersion,
+    };
+    if (fieldPath) involvedObject.fieldPath = fieldPath;
     this.pending.set(c.key, {
-      ...c,
+      key: c.key,
+      reason: c.reason,
+      message: c.message,
       ns: obj.metadata.namespace || 'default',
       name: `${obj.metadata.name}.${this.nextStamp()}`,
-      involvedObject: {
-        kind: obj.kind,
-        namespace: obj.metadata.namespace,
-        name: obj.metadata.name,
-        uid: obj.metadata.uid,
-        apiVersion: obj.apiVersion,
-        resourceVersion: obj.metadata.resourceVersion,
-        ...(fieldPath ? { fieldPath } : {}),
-      },
+      involvedObject,
       type,
       source,
       first: stamp,

@@ -60,12 +60,15 @@ export class DaemonSetController extends Controller {
   readonly name = 'daemonset-controller';
   private sets = new Cache({ uid: (o) => [o.metadata.uid!] });
   private nodes = new Cache();
-  private pods = new Cache({
-    owner: (o) => {
-      const r = controllerRef(o);
-      return r?.kind === 'DaemonSet' ? [r.uid] : [];
+  private pods = new Cache(
+    {
+      owner: (o) => {
+        const r = controllerRef(o);
+        return r?.kind === 'DaemonSet' ? [r.uid] : [];
+      },
     },
-  });
+    { indexedOnly: true },
+  );
   private revisions = new Cache({
     owner: (o) => {
       const r = controllerRef(o);

@@ -57,7 +57,7 @@ const jobOwner = (o: KObject) => {
 export class JobController extends Controller {
   readonly name = 'job-controller';
   private jobs = new Cache({ uid: (o) => [o.metadata.uid!] });
-  private pods = new Cache({ owner: jobOwner });
+  private pods = new Cache({ owner: jobOwner }, { indexedOnly: true });
   private backoff = new Map<string, Backoff>();
 
   protected init(): void {

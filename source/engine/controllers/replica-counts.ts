@@ -122,7 +122,7 @@ export class ReplicaCounts {
 
   /** Call after the pod cache has applied the event. */
   apply(ev: StoreEvent): void {
-    const key = objKey(ev.object);
+    const key = ev.key ?? objKey(ev.object);
     const was = this.counted.get(key);
     if (was !== undefined) {
       this.tallies.get(was)?.remove(key);

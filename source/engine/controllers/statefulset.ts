@@ -42,7 +42,7 @@ const isRunningReady = (p: KObject) => p.status?.phase === 'Running' && isPodRea
 export class StatefulSetController extends Controller {
   readonly name = 'statefulset-controller';
   private sets = new Cache({ uid: (o) => [o.metadata.uid!] });
-  private pods = new Cache({ owner: owner('StatefulSet') });
+  private pods = new Cache({ owner: owner('StatefulSet') }, { indexedOnly: true });
   private revisions = new Cache({ owner: owner('StatefulSet') });
 
   protected init(): void {

@@ -8,7 +8,15 @@ export class Cache {
   /** Each indexer with its index, looked up once (apply runs for every watch event). */
   private indexes: Array<[(o: KObject) => string[], Map<string, Map<string, KObject>>]> = [];
 
-  constructor(indexers: Record<string, (o: KObject) => string[]> = {}) {
+  /**
+   * `indexedOnly`: keep an object only once an index lists it, for a controller that reads the cache
+   * through its indexes alone (the StatefulSet controller's pods by StatefulSet owner: a
+   * ReplicaSet's thousand pods are nothing to it). `get` and `all` then see only those objects.
+   */
+  constructor(
+    indexers: Record<string, (o: KObject) => string[]> = {},
+    private readonly opts: { indexedOnly?: boolean } = {},
+  ) {
     for (const [name, fn] of Object.entries(indexers)) {
       const byValue = new Map<string, Map<string, KObject>>();
       this.idx.set(name, byValue);
@@ -17,7 +25,7 @@ export class Cache {
   }
 
   apply(ev: StoreEvent): void {
-    const k = objKey(ev.object);
+    const k = ev.key ?? objKey(ev.object);
     const prev = this.objs.get(k);
     if (ev.type === 'DELETED') {
       if (prev) this.unindex(k, prev);
@@ -25,10 +33,13 @@ export class Cache {
       return;
     }
     const o = ev.object;
+    const afters = this.indexes.map(([fn]) => fn(o));
+    if (!prev && this.opts.indexedOnly && afters.every((a) => a.length === 0)) return;
     this.objs.set(k, o);
     // An update mostly keeps its index values: the entry is replaced where it is.
-    for (const [fn, byValue] of this.indexes) {
-      const after = fn(o);
+    for (let i = 0; i < afters.length; i++) {
+      const [fn, byValue] = this.indexes[i]!;
+      const after = afters[i]!;
       if (prev) for (const v of fn(prev)) if (!after.includes(v)) remove(byValue, v, k);
       for (const v of after) {
         let set = byValue.get(v);

@@ -91,6 +91,7 @@ export class NginxContainer extends ServerContainer {
   static async start(ctx: ContainerContext, ports: number[], opts: ListenOptions): Promise<NginxContainer> {
     const c = new NginxContainer(ctx);
     const { log, clock, image } = ctx;
+    log.hold();
     log.lines(image.startupLog);
     const burnMs = cpuPerRequestMs(ctx.env);
     const serve = nginxHandler({
@@ -112,6 +113,13 @@ export class NginxContainer extends ServerContainer {
       throw err;
     }
     log.lines(startupNotices(clock.now(), image.version).map((line) => ({ stream: 'stderr', line })));
+    try {
+      await log.releaseOffThread();
+    } catch (err) {
+      c.abort();
+      log.close();
+      throw err;
+    }
     return c;
   }
 

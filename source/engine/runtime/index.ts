@@ -44,7 +44,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import { mkdir, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { RealClock, type Clock } from '../clock.ts';
 import { IdleContainer, NginxContainer } from './builtin.ts';
@@ -54,6 +54,7 @@ import { ExecError, LogsNotFoundError } from './errors.ts';
 import { startExec, type ExecOptions, type ExecSession } from './exec.ts';
 import { ProcessContainer } from './host-process.ts';
 import { InteractiveContainer } from './interactive.ts';
+import { prepareLogDir } from './log-worker.ts';
 import { logAttempts, logAttemptsAsync, logFiles, LogWriter, removeLogFiles, type LogLimits } from './log-file.ts';
 import { readLogs, type LogReadOptions } from './log-reader.ts';
 import { containerPaths, podDir, podMemoryDir } from './paths.ts';
@@ -184,15 +185,6 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
     const paths = containerPaths(opts.rootDir, spec.podUid, spec.container);
     const resolved = catalog.resolve(spec.image);
     const image = resolved.image;
-    // Off the main thread: a scale-up starts hundreds of containers a second, and the engine's
-    // thread is what limits it. A log directory just made holds no earlier attempts.
-    const made = await mkdir(paths.logDir, { recursive: true });
-    const attempts = made === undefined ? await logAttemptsAsync(paths.logDir) : [];
-    const attempt = spec.attempt ?? (attempts.length ? attempts[attempts.length - 1]! + 1 : 0);
-    // Like the kubelet, keep the logs of this instance and the one before it.
-    for (const a of attempts)
-      if (a < attempt - 1 || a === attempt) removeLogFiles(join(paths.logDir, `${a}.log`), limits.maxFiles);
-
     const { kind, argv } = containerArgv(resolved, spec);
     const workingDir = spec.workingDir || image.workingDir;
     const rootfs = lazyRootfs(paths.rootfs, resolved, {
@@ -207,7 +199,25 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
     });
     // A process needs its filesystem now; a built-in container lays it out on first use.
     if (kind !== 'builtin-nginx' && kind !== 'builtin-idle') rootfs.ensure();
-    const log = await LogWriter.open(join(paths.logDir, `${attempt}.log`), clock, limits, made !== undefined);
+
+    // Off the main thread: a scale-up starts hundreds of containers a second, and the engine's
+    // thread is what limits it. A log directory just made holds no earlier attempts.
+    let attempt = spec.attempt ?? 0;
+    const prepared = await prepareLogDir(
+      [podDir(opts.rootDir, spec.podUid), paths.dir, paths.logDir],
+      join(paths.logDir, `${attempt}.log`),
+    );
+    let log: LogWriter;
+    if ('fd' in prepared) {
+      log = new LogWriter(join(paths.logDir, `${attempt}.log`), clock, limits, { fd: prepared.fd, size: 0 });
+    } else {
+      const attempts = await logAttemptsAsync(paths.logDir);
+      attempt = spec.attempt ?? (attempts.length ? attempts[attempts.length - 1]! + 1 : 0);
+      // Like the kubelet, keep the logs of this instance and the one before it.
+      for (const a of attempts)
+        if (a < attempt - 1 || a === attempt) removeLogFiles(join(paths.logDir, `${a}.log`), limits.maxFiles);
+      log = await LogWriter.open(join(paths.logDir, `${attempt}.log`), clock, limits);
+    }
     const ctx: ContainerContext = {
       id: containerId(),
       podUid: spec.podUid,

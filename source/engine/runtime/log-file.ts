@@ -15,6 +15,7 @@ import { readdir } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { StringDecoder } from 'node:string_decoder';
 import type { Clock } from '../clock.ts';
+import { writeLog } from './log-worker.ts';
 
 export type Stream = 'stdout' | 'stderr';
 
@@ -42,10 +43,23 @@ const MAX_LINE = 16 * 1024;
 
 /** RFC3339 with up to nine fractional digits, trailing zeros dropped (Go's time.RFC3339Nano). */
 export function rfc3339Nano(ns: bigint): string {
-  const ms = Number(ns / 1_000_000n);
-  const frac = (ns % 1_000_000_000n).toString().padStart(9, '0').replace(/0+$/, '');
-  return new Date(ms).toISOString().slice(0, 19) + (frac ? `.${frac}` : '') + 'Z';
+  const second = Number(ns / 1_000_000_000n);
+  // Entries written in the same second share the date part (a container's start writes 15).
+  if (second !== nanoSecond) {
+    nanoSecond = second;
+    nanoPrefix = new Date(second * 1000).toISOString().slice(0, 19);
+  }
+  let frac = Number(ns % 1_000_000_000n);
+  if (!frac) return `${nanoPrefix}Z`;
+  let digits = 9;
+  while (frac % 10 === 0) {
+    frac /= 10;
+    digits--;
+  }
+  return `${nanoPrefix}.${String(frac).padStart(digits, '0')}Z`;
 }
+let nanoSecond = NaN;
+let nanoPrefix = '';
 
 /** Parse an RFC3339 timestamp (any fraction, `Z` or an offset) to nanoseconds. */
 export function parseTime(text: string): bigint | undefined {
@@ -86,6 +100,8 @@ export class LogWriter extends EventEmitter {
     stderr: new StringDecoder('utf8'),
   };
   closed = false;
+  /** Entries kept in memory by `hold`, written together by `release`. */
+  private held: LogEntry[] | undefined;
 
   constructor(
     readonly path: string,
@@ -99,14 +115,11 @@ export class LogWriter extends EventEmitter {
     this.size = opened?.size ?? fstatSync(this.fd).size;
   }
 
-  /**
-   * Like the constructor, with the file opened off the main thread (a container start awaits it
-   * anyway). `fresh`: the file's directory was just made, so the file is new and empty (no fstat).
-   */
-  static async open(path: string, clock: Clock, limits: LogLimits, fresh = false): Promise<LogWriter> {
+  /** Like the constructor, with the file opened off the main thread (a container start awaits it anyway). */
+  static async open(path: string, clock: Clock, limits: LogLimits): Promise<LogWriter> {
     const fd = await openAsync(path, 'a');
     try {
-      return new LogWriter(path, clock, limits, { fd, size: fresh ? 0 : (await fstatAsync(fd)).size });
+      return new LogWriter(path, clock, limits, { fd, size: (await fstatAsync(fd)).size });
     } catch (e) {
       closeSync(fd);
       throw e;
@@ -147,6 +160,42 @@ export class LogWriter extends EventEmitter {
       return;
     }
     const entries = lines.map((l) => this.entry(l.stream, false, l.line));
+    if (this.held) this.held.push(...entries);
+    else this.writeAll(entries);
+  }
+
+  /**
+   * Keep entries in memory (timed as they come) until `release` writes them with one write: a
+   * starting container's lines, which nobody can follow before its start returns.
+   */
+  hold(): void {
+    this.held ??= [];
+  }
+
+  release(): void {
+    const held = this.held;
+    this.held = undefined;
+    if (held?.length && !this.closed) this.writeAll(held);
+  }
+
+  /**
+   * `release`, with the write made on the log worker (a container's start awaits it): entries that
+   * come meanwhile stay held and follow. Nothing else may write or close the file until it resolves.
+   */
+  async releaseOffThread(): Promise<void> {
+    while (this.held?.length && !this.closed) {
+      const entries = this.held;
+      const text = entries.map(entryText).join('');
+      // At most 3 bytes per UTF-16 unit: a batch that may cross the limit goes the synchronous way.
+      if (this.size + text.length * 3 > this.limits.maxBytes) break;
+      this.held = [];
+      this.size += await writeLog(this.fd, text);
+      for (const e of entries) this.emit('entry', e);
+    }
+    this.release();
+  }
+
+  private writeAll(entries: LogEntry[]): void {
     const buf = Buffer.from(entries.map(entryText).join(''));
     // Rotation goes entry by entry: a batch that would cross the limit is written one by one.
     if (this.size + buf.length > this.limits.maxBytes) {
@@ -161,6 +210,7 @@ export class LogWriter extends EventEmitter {
   /** Write out unfinished lines (as partial entries: they had no newline) and stop. */
   close(): void {
     if (this.closed) return;
+    this.release();
     for (const stream of ['stdout', 'stderr'] as const) {
       const rest = this.rest[stream] + this.decoders[stream].end();
       if (rest) this.record(stream, true, rest);
@@ -183,7 +233,9 @@ export class LogWriter extends EventEmitter {
   }
 
   private record(stream: Stream, partial: boolean, content: string): void {
-    this.write1(this.entry(stream, partial, content));
+    const entry = this.entry(stream, partial, content);
+    if (this.held) this.held.push(entry);
+    else this.write1(entry);
   }
 
   private write1(entry: LogEntry): void {

@@ -17,7 +17,8 @@ export interface ListenOptions {
   forceMap?: boolean;
 }
 
-const isRoot = () => process.getuid?.() === 0;
+const root = process.getuid?.() === 0;
+const isRoot = () => root;
 
 /** Bind `server` to ip:port, or to a free port on ip when that cannot be had. */
 export async function listenMapped(

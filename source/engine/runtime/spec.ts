@@ -58,22 +58,27 @@ export function containerArgv(image: ResolvedImage, spec: StartSpec): { kind: Ru
 
 /** Image env, then the pod's; the host PATH is appended so host tools stand in for the image's. */
 export function containerEnv(image: ResolvedImage, spec: StartSpec): Record<string, string> {
-  const env: Record<string, string> = { HOSTNAME: spec.podName, HOME: '/root', ...image.env };
-  const extra = Array.isArray(spec.env)
-    ? Object.fromEntries(spec.env.map((e) => [e.name, e.value ?? '']))
-    : (spec.env ?? {});
-  Object.assign(env, extra);
-  const path = (env.PATH ?? '').split(delimiter).filter(Boolean);
-  for (const dir of (process.env.PATH ?? '').split(delimiter)) if (dir && !path.includes(dir)) path.push(dir);
-  env.PATH = intern(path.join(delimiter));
+  const env: Record<string, string> = { HOSTNAME: spec.podName, HOME: '/root' };
+  Object.assign(env, image.env);
+  if (Array.isArray(spec.env)) for (const e of spec.env) env[e.name] = e.value ?? '';
+  else if (spec.env) Object.assign(env, spec.env);
+  env.PATH = withHostPath(env.PATH ?? '');
   return env;
 }
 
-// Every container of an image has the same PATH (the host's appended: hundreds of bytes): one copy.
+// Every container of an image has the same PATH (the host's appended: hundreds of bytes): one copy,
+// made once.
 const paths = new Map<string, string>();
-function intern(s: string): string {
-  const had = paths.get(s);
+
+/** The container's PATH with the host's directories it lacks appended. */
+function withHostPath(containerPath: string): string {
+  const host = process.env.PATH ?? '';
+  const key = `${containerPath}\u0000${host}`;
+  const had = paths.get(key);
   if (had !== undefined) return had;
-  if (paths.size < 1000) paths.set(s, s);
-  return s;
+  const path = containerPath.split(delimiter).filter(Boolean);
+  for (const dir of host.split(delimiter)) if (dir && !path.includes(dir)) path.push(dir);
+  const joined = path.join(delimiter);
+  if (paths.size < 1000) paths.set(key, joined);
+  return joined;
 }

@@ -20,6 +20,8 @@ export interface StoreEvent {
   object: KObject;
   /** The object before this change (MODIFIED/DELETED). */
   prev?: KObject;
+  /** `namespace/name` (as `objKey` makes it): one string, hashed once, for every cache the event visits. */
+  key?: string;
 }
 
 export interface Filter {
@@ -524,8 +526,8 @@ export class Store {
         if (out) handler(out);
       }
     } else {
-      for (const o of this.objects.get(resource)?.values() ?? []) {
-        if (match(o)) handler({ type: 'ADDED', rv: Number(o.metadata.resourceVersion), resource, object: o });
+      for (const [k, o] of this.objects.get(resource) ?? []) {
+        if (match(o)) handler({ type: 'ADDED', rv: Number(o.metadata.resourceVersion), resource, object: o, key: k });
       }
     }
     let set = this.watchers.get(resource);
@@ -593,7 +595,7 @@ export class Store {
       this.bucket(resource).set(k, obj);
       this.remember(resource, obj);
     }
-    const ev: StoreEvent = { type, rv, resource, object: obj, prev };
+    const ev: StoreEvent = { type, rv, resource, object: obj, prev, key: k };
     this.log.push(ev);
     this.logTimes.push(this.clock.now());
     this.trimLog();

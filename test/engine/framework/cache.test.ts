@@ -36,4 +36,20 @@ describe('Cache', () => {
     expect(c.get('ns', 'b')).toBeUndefined();
     expect(c.by('ns', 'ns').map((p) => p.metadata.name)).toEqual(['a']);
   });
+
+  it('with indexedOnly keeps an object once an index lists it, and indexes it as any other', () => {
+    const c = new Cache({ node: (o) => (o.spec?.nodeName ? [o.spec.nodeName] : []) }, { indexedOnly: true });
+    c.apply(ev('ADDED', pod('a', undefined, 1)));
+    expect(c.get('ns', 'a')).toBeUndefined();
+    const a2 = pod('a', 'n1', 2);
+    c.apply(ev('MODIFIED', a2));
+    expect(c.by('node', 'n1')).toEqual([a2]);
+    c.apply(ev('MODIFIED', pod('a', undefined, 3)));
+    expect(c.by('node', 'n1')).toEqual([]);
+    c.apply(ev('DELETED', pod('a', undefined, 4)));
+    expect(c.get('ns', 'a')).toBeUndefined();
+    // The store's key, when the event carries it, is the key.
+    c.apply({ ...ev('ADDED', pod('b', 'n2', 5)), key: 'ns/b' });
+    expect(c.get('ns', 'b')?.metadata.resourceVersion).toBe('5');
+  });
 });

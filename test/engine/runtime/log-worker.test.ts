@@ -1,0 +1,51 @@
+import { closeSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { prepareLogDir } from '../../../source/engine/runtime/log-worker.ts';
+
+const root = mkdtempSync(join(tmpdir(), 'skiff-logdirs-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+describe('prepareLogDir', () => {
+  it('makes the directories and opens the file when the last one is new', async () => {
+    const dirs = [join(root, 'pod-a'), join(root, 'pod-a', 'nginx'), join(root, 'pod-a', 'nginx', 'logs')];
+    const file = join(dirs[2]!, '0.log');
+    const p = await prepareLogDir(dirs, file);
+    expect('fd' in p).toBe(true);
+    if (!('fd' in p)) return;
+    writeSync(p.fd, 'hello\n');
+    closeSync(p.fd);
+    expect(readFileSync(file, 'utf8')).toBe('hello\n');
+  });
+
+  it('opens nothing when the last directory was there (earlier attempts may be in it)', async () => {
+    const dirs = [join(root, 'pod-b'), join(root, 'pod-b', 'nginx'), join(root, 'pod-b', 'nginx', 'logs')];
+    await prepareLogDir(dirs, join(dirs[2]!, '0.log')).then((p) => 'fd' in p && closeSync(p.fd));
+    const again = await prepareLogDir(dirs, join(dirs[2]!, '1.log'));
+    expect(again).toEqual({ existed: true });
+    expect(existsSync(join(dirs[2]!, '1.log'))).toBe(false);
+  });
+
+  it('rejects with the syscall error', async () => {
+    writeFileSync(join(root, 'a-file'), '');
+    const err = await prepareLogDir([join(root, 'a-file', 'sub')], join(root, 'a-file', 'sub', '0.log')).catch(
+      (e: NodeJS.ErrnoException) => e,
+    );
+    expect(err).toBeInstanceOf(Error);
+    expect((err as NodeJS.ErrnoException).code).toBe('ENOTDIR');
+  });
+
+  it('serves many requests of one turn, each with its own file', async () => {
+    const all = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => {
+        const pod = join(root, `many-${i}`);
+        return prepareLogDir([pod, join(pod, 'c'), join(pod, 'c', 'logs')], join(pod, 'c', 'logs', '0.log'));
+      }),
+    );
+    const fds = all.map((p) => ('fd' in p ? p.fd : -1));
+    expect(new Set(fds).size).toBe(50);
+    expect(fds.every((fd) => fd >= 0)).toBe(true);
+    for (const fd of fds) closeSync(fd);
+  });
+});
