@@ -10,7 +10,6 @@ import { evictPod } from './controllers/eviction.ts';
 import { bootstrap } from './bootstrap.ts';
 import { RealClock, type Clock } from './clock.ts';
 import { installCustomResources } from './apiextensions/crd.ts';
-import { createComponents } from './components.ts';
 import { loadTopology } from './config.ts';
 import { listenLoopback } from './net/loopback.ts';
 import type { Component, EngineConfig, EngineContext } from './context.ts';
@@ -130,7 +129,6 @@ export async function startEngine(opts: EngineOptions): Promise<Engine> {
   installDefaultIngressClass(store);
   installCustomResources(store);
   const ctx: EngineContext = { store, clock, config, recorder: new EventRecorder(store, clock), log };
-  const components: Component[] = opts.apiOnly ? [] : createComponents(config);
   const hooks: ApiServerHooks = {
     admin: adminHandler(ctx),
     evict: (ns, name, grace) => void evictPod(store, ns, name, { gracePeriodSeconds: grace }),
@@ -162,6 +160,8 @@ export async function startEngine(opts: EngineOptions): Promise<Engine> {
   await opts.onServing?.({ url, port, firstResponse: firstResponse(server) });
   // Its bubblewrap runs (child processes) go on while the components before the kubelet start.
   if (!opts.apiOnly) detectSandboxEarly();
+  // Loaded only now: nothing before serving needs the components' code (dgram, node-pty, ws, …).
+  const components: Component[] = opts.apiOnly ? [] : (await import('./components.ts')).createComponents(config);
   const started: Component[] = [];
   for (const c of components) {
     await c.start(ctx);
