@@ -14,6 +14,7 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { get as httpsGet } from 'node:https';
 import { tmpdir } from 'node:os';
 import { dirname, extname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -185,6 +186,9 @@ async function warmEngineCodeCache() {
       setTimeout(() => resolve(false), 120_000).unref();
     });
     child.stdio[3].destroy();
+    // As `cluster up` does, ask for the nodes: the daemon starts its components after answering
+    // (or a while later), and the cache then holds the code of serving a request too.
+    if (ready) await getNodes(home);
     // It writes the cache once every component has started, a little after it says it is ready.
     const cache = join(dist, 'engine.cjs.cache');
     for (let i = 0; ready && !existsSync(cache) && child.exitCode === null && i < 1200; i++)
@@ -196,6 +200,19 @@ async function warmEngineCodeCache() {
   } finally {
     rmSync(home, { recursive: true, force: true });
   }
+}
+
+/** `GET /api/v1/nodes` of the daemon in `home`, over its TLS with its token (what `cluster up` asks). */
+function getNodes(home) {
+  const { url } = JSON.parse(readFileSync(join(home, 'engine.json'), 'utf8'));
+  const headers = { Authorization: `Bearer ${readFileSync(join(home, 'token'), 'utf8').trim()}` };
+  const ca = readFileSync(join(home, 'pki', 'ca.crt'), 'utf8');
+  return new Promise((resolve, reject) =>
+    httpsGet(`${url}/api/v1/nodes`, { ca, headers }, (res) => {
+      res.resume();
+      res.once('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`nodes: HTTP ${res.statusCode}`))));
+    }).once('error', reject),
+  );
 }
 
 /**

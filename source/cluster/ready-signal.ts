@@ -9,13 +9,18 @@ import type { Readable } from 'node:stream';
 export const READY_FD_ENV = 'SKIFF_READY_FD';
 const READY = 'ready\n';
 
-/** In the daemon: say it is ready (once) and close the pipe. Nothing to do when not started by `up`. */
-export function signalReady(env: NodeJS.ProcessEnv = process.env): void {
+/**
+ * In the daemon: say it is ready (once) and close the pipe. Nothing to do when not started by `up`.
+ * True when `up` was told (it asks the API for the nodes next).
+ */
+export function signalReady(env: NodeJS.ProcessEnv = process.env): boolean {
   const fd = Number(env[READY_FD_ENV]);
   delete env[READY_FD_ENV]; // not for what the engine spawns
-  if (!Number.isInteger(fd) || fd < 3) return;
+  if (!Number.isInteger(fd) || fd < 3) return false;
+  let told = false;
   try {
     writeSync(fd, READY);
+    told = true;
   } catch {
     /* `up` is gone (EPIPE): nobody waits */
   }
@@ -24,6 +29,7 @@ export function signalReady(env: NodeJS.ProcessEnv = process.env): void {
   } catch {
     /* already closed */
   }
+  return told;
 }
 
 /**

@@ -3,6 +3,15 @@ import { startEngine } from '../engine/engine.ts';
 import { files, skiffHome } from './home.ts';
 import { signalReady } from './ready-signal.ts';
 
+const UP_ASKS_WITHIN_MS = 2000;
+
+function firstAnswerOrAfter(answered: Promise<void>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([answered, new Promise<void>((r) => (timer = setTimeout(r, ms)))]).finally(() =>
+    clearTimeout(timer),
+  );
+}
+
 /**
  * `skiff engine`: the local control plane in this process, until SIGTERM/SIGINT; the entry of the
  * daemon's bundle (dist/engine.cjs). engine.json is written, and `cluster up` told, as soon as
@@ -13,9 +22,13 @@ export async function runEngine(opts: { home?: string; port?: number; started?: 
   const starting = startEngine({
     home,
     port: opts.port,
-    onServing: ({ url, port }) => {
+    onServing: ({ url, port, firstResponse }) => {
       writeFileSync(files(home).engineInfo, JSON.stringify({ pid: process.pid, url, port }), { mode: 0o600 });
-      signalReady();
+      if (!signalReady()) return;
+      // `up` asks for the nodes next, over a new TLS connection: starting the components (they
+      // create the first pods) took turns of the event loop between its round trips, and doubled
+      // the wait. Bounded, in case `up` is gone.
+      return firstAnswerOrAfter(firstResponse, UP_ASKS_WITHIN_MS);
     },
   });
   let stopping = false;

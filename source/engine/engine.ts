@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import type { ServerResponse } from 'node:http';
 import type { Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -9,7 +10,6 @@ import { evictPod } from './controllers/eviction.ts';
 import { bootstrap } from './bootstrap.ts';
 import { RealClock, type Clock } from './clock.ts';
 import { installCustomResources } from './apiextensions/crd.ts';
-import { createComponents } from './components.ts';
 import { loadTopology } from './config.ts';
 import { listenLoopback } from './net/loopback.ts';
 import type { Component, EngineConfig, EngineContext } from './context.ts';
@@ -43,9 +43,17 @@ export interface EngineOptions {
   /**
    * Called once the API serves with the cluster's objects in place (nodes registered, kubeconfig
    * written), before the components start: what waits only for that (`cluster up`) need not wait
-   * for them. The returned engine (once they all started) is unchanged.
+   * for them. The returned engine (once they all started) is unchanged. The components start once
+   * what it returns settles.
    */
-  onServing?: (serving: { url: string; port: number }) => void;
+  onServing?: (serving: Serving) => void | Promise<void>;
+}
+
+export interface Serving {
+  url: string;
+  port: number;
+  /** Settles once the API has answered its first request. */
+  firstResponse: Promise<void>;
 }
 
 export interface Engine {
@@ -71,6 +79,15 @@ function serviceIP(cidr: string, n: number): string {
   const [a, b, c, d] = cidr.split('/')[0]!.split('.').map(Number) as [number, number, number, number];
   const v = (((a << 24) >>> 0) + (b << 16) + (c << 8) + d + n) >>> 0;
   return [v >>> 24, (v >>> 16) & 255, (v >>> 8) & 255, v & 255].join('.');
+}
+
+function firstResponse(server: Server): Promise<void> {
+  return new Promise((resolve) =>
+    server.once('request', (_req, res: ServerResponse) => {
+      res.once('finish', resolve);
+      res.once('close', resolve);
+    }),
+  );
 }
 
 async function listen(server: Server, host: string, port: number): Promise<number> {
@@ -112,7 +129,6 @@ export async function startEngine(opts: EngineOptions): Promise<Engine> {
   installDefaultIngressClass(store);
   installCustomResources(store);
   const ctx: EngineContext = { store, clock, config, recorder: new EventRecorder(store, clock), log };
-  const components: Component[] = opts.apiOnly ? [] : createComponents(config);
   const hooks: ApiServerHooks = {
     admin: adminHandler(ctx),
     evict: (ns, name, grace) => void evictPod(store, ns, name, { gracePeriodSeconds: grace }),
@@ -141,9 +157,11 @@ export async function startEngine(opts: EngineOptions): Promise<Engine> {
   const url = `https://${host}:${port}`;
   const kubeconfigPath = join(home, 'kubeconfig');
   writeKubeconfig(kubeconfigPath, url, config.token, pki.caCert);
-  opts.onServing?.({ url, port });
+  await opts.onServing?.({ url, port, firstResponse: firstResponse(server) });
   // Its bubblewrap runs (child processes) go on while the components before the kubelet start.
   if (!opts.apiOnly) detectSandboxEarly();
+  // Loaded only now: nothing before serving needs the components' code (dgram, node-pty, ws, …).
+  const components: Component[] = opts.apiOnly ? [] : (await import('./components.ts')).createComponents(config);
   const started: Component[] = [];
   for (const c of components) {
     await c.start(ctx);

@@ -7,11 +7,12 @@ import { READY_FD_ENV, readySignal } from '../../source/cluster/ready-signal.ts'
 const MODULE = join(import.meta.dirname, '..', '..', 'source', 'cluster', 'ready-signal.ts');
 
 describe('the daemon ready signal', () => {
-  it('reaches `up` through the pipe it hands the daemon, and is not passed on', async () => {
-    // A stand-in daemon: signals, then reports whether the variable is still set for what it spawns.
+  it('reaches `up` through the pipe it hands the daemon, once, and is not passed on', async () => {
+    // A stand-in daemon: signals twice, then reports what each call said and whether the variable
+    // is still set for what it spawns.
     const code = `import { signalReady } from ${JSON.stringify(MODULE)};
-signalReady();
-process.stdout.write(process.env.${READY_FD_ENV} ?? 'unset');`;
+const told = [signalReady(), signalReady()];
+process.stdout.write(told.join(' ') + ' ' + (process.env.${READY_FD_ENV} ?? 'unset'));`;
     const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], {
       stdio: ['ignore', 'pipe', 'inherit', 'pipe'],
       env: { ...process.env, [READY_FD_ENV]: '3' },
@@ -21,7 +22,7 @@ process.stdout.write(process.env.${READY_FD_ENV} ?? 'unset');`;
     const exited = new Promise((r) => child.once('exit', r));
     expect(await readySignal(child.stdio[3] as Readable, 60_000)).toBe(true);
     await exited;
-    expect(out).toBe('unset');
+    expect(out).toBe('true false unset');
   });
 
   it('says not ready when the pipe closes without the line, or nothing comes in time', async () => {
