@@ -1,3 +1,5 @@
+import { flat } from './flat.ts';
+
 /** How an event is keyed after correlation, and the message it is written with. */
 export interface Correlated {
   /** Events with the same key are one Event object: a repeat bumps its count. */
@@ -22,7 +24,9 @@ export class EventCorrelator {
   private similar = new Map<string, { messages: Set<string>; last: number }>();
 
   /** `group`: the object, type, reason and source of the event, without its message. */
-  correlate(group: string, reason: string, message: string, now: number): Correlated {
+  correlate(groupText: string, reason: string, message: string, now: number): Correlated {
+    // Keys live in these maps for minutes: flat, not the trees of pieces they were built from.
+    const group = flat(groupText);
     let rec = this.similar.get(group);
     if (!rec || now - rec.last > WINDOW_MS) {
       rec = { messages: new Set(), last: now };
@@ -34,7 +38,7 @@ export class EventCorrelator {
     if (this.similar.size > CACHE_SIZE) this.similar.delete(this.similar.keys().next().value!);
     rec.last = now;
     if (rec.messages.size < MAX_SIMILAR) rec.messages.add(message);
-    if (rec.messages.size < MAX_SIMILAR) return { key: `${group}\u0000${message}`, reason, message };
+    if (rec.messages.size < MAX_SIMILAR) return { key: flat(`${group}\u0000${message}`), reason, message };
     return { key: group, reason, message: `(combined from similar events): ${message}` };
   }
 }

@@ -1,6 +1,7 @@
 import type { KObject } from '../api-types/index.ts';
 import { rfc3339, type Clock } from './clock.ts';
 import { EventCorrelator, type Correlated } from './event-correlator.ts';
+import { flat } from './flat.ts';
 import type { Store } from './store/store.ts';
 
 export interface EventSource {
@@ -89,7 +90,7 @@ export class EventRecorder {
     this.pending.set(c.key, {
       ...c,
       ns: obj.metadata.namespace || 'default',
-      name: `${obj.metadata.name}.${this.nextStamp()}`,
+      name: flat(`${obj.metadata.name}.${this.nextStamp()}`),
       involvedObject: {
         kind: obj.kind,
         namespace: obj.metadata.namespace,

@@ -12,6 +12,7 @@ import type { WorkerDeps } from './worker-deps.ts';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { flat } from '../flat.ts';
 import { PodVolumes } from './volumes/pod-volumes.ts';
 
 const PLEG_RELIST_MS = 1000;
@@ -170,7 +171,7 @@ export class PodWorker implements SlotHost {
   }
 
   private terminationFile(container: string): string {
-    return join(this.deps.volumesDir(this.uid), 'termination', container);
+    return flat(join(this.deps.volumesDir(this.uid), 'termination', container));
   }
 
   async terminationMessage(container: Container, exitCode: number): Promise<string | undefined> {

@@ -63,6 +63,7 @@ import { ImagePuller, type CachedImage, type PullPolicy, type PullResult } from 
 import { lazyRootfs } from './rootfs.ts';
 import { detectSandbox, type SandboxInfo, type SandboxMode } from './sandbox.ts';
 import { containerArgv, containerEnv, type StartSpec } from './spec.ts';
+import { flat } from '../flat.ts';
 
 export * from './errors.ts';
 export type { Catalog, CatalogImage, ResolvedImage, RuntimeKind } from './catalog.ts';
@@ -195,6 +196,7 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
 
     const { kind, argv } = containerArgv(resolved, spec);
     const workingDir = spec.workingDir || image.workingDir;
+    const volumes = spec.volumes ?? [];
     const rootfs = lazyRootfs(paths.rootfs, resolved, {
       hostname: spec.podName,
       podIP: spec.podIP,
@@ -202,12 +204,12 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
       fresh: !spec.keepRootfs,
       linkVolumes: sandbox.available ? undefined : spec.volumes,
       prepare: () => {
-        for (const v of spec.volumes ?? []) v.prepare?.();
+        for (const v of volumes) v.prepare?.();
       },
     });
     // A process needs its filesystem now; a built-in container lays it out on first use.
     if (kind !== 'builtin-nginx' && kind !== 'builtin-idle') rootfs.ensure();
-    const log = await LogWriter.open(join(paths.logDir, `${attempt}.log`), clock, limits, made !== undefined);
+    const log = await LogWriter.open(flat(join(paths.logDir, `${attempt}.log`)), clock, limits, made !== undefined);
     const ctx: ContainerContext = {
       id: containerId(),
       podUid: spec.podUid,
@@ -220,7 +222,7 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
       rootfs,
       env: containerEnv(resolved, spec),
       workingDir,
-      volumes: spec.volumes ?? [],
+      volumes,
       sandboxed: sandbox.available,
       userns: !!sandbox.userns,
       niceness,

@@ -10,6 +10,7 @@ import { refuseHostPath, type HostPathPolicy } from './host-path.ts';
 import { MountError, volumePayload, type TokenProvider } from './payload.ts';
 import { claimVolumePath } from './claim.ts';
 import { checkName, podMemoryDir, SHM } from '../../runtime/paths.ts';
+import { flat } from '../../flat.ts';
 
 export interface PodVolumesDeps {
   store: Store;
@@ -49,7 +50,7 @@ export class PodVolumes {
     for (const v of volumesOf(pod)) {
       if (this.paths.has(v.name)) continue;
       try {
-        this.paths.set(v.name, await this.setUpOne(pod, v));
+        this.paths.set(v.name, flat(await this.setUpOne(pod, v)));
       } catch (err) {
         if (err instanceof MountError)
           throw new MountError(`MountVolume.SetUp failed for volume "${v.name}" : ${err.message}`);
@@ -96,7 +97,7 @@ export class PodVolumes {
         throw new MountError(`subPath "${sub}" must be a relative path inside the volume`);
       const projected = PROJECTED.some((k) => v[k]);
       const readOnly = m.readOnly === true || projected || this.readOnlyClaims.has(v.name);
-      let hostPath = sub ? join(base, ...sub.split('/')) : base;
+      let hostPath = sub ? flat(join(base, ...sub.split('/'))) : base;
       // A subPath of written files is pinned at start, as upstream's bind of the resolved path:
       // later ..data swaps do not reach it.
       if (sub && projected) {
@@ -107,7 +108,7 @@ export class PodVolumes {
       const name = v.name;
       out.push({
         hostPath,
-        containerPath: posix.normalize(m.mountPath),
+        containerPath: flat(posix.normalize(m.mountPath)),
         readOnly,
         ...(projected && !sub ? { prepare: () => this.ensureWritten(name) } : {}),
       });
