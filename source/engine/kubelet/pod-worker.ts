@@ -48,7 +48,7 @@ export class PodWorker implements SlotHost {
   private volumeWork: Promise<unknown> = Promise.resolve();
   private refreshTimer: unknown;
   /** Termination message files made so far (see terminationMount). */
-  private terminationFiles = new Set<string>();
+  private terminationFiles?: Set<string>;
 
   constructor(
     private deps: WorkerDeps,
@@ -158,13 +158,13 @@ export class PodWorker implements SlotHost {
     // One empty file per start, made when the container first looks (a built-in one rarely does;
     // no file reads as an empty message).
     // A file an earlier instance made goes now: its message is not this instance's.
-    if (this.terminationFiles.has(file)) rmSync(file, { force: true });
+    if (this.terminationFiles?.has(file)) rmSync(file, { force: true });
     let made = false;
     const prepare = () => {
       if (made) return;
       mkdirSync(dirname(file), { recursive: true });
       writeFileSync(file, '', { mode: 0o666 });
-      this.terminationFiles.add(file);
+      (this.terminationFiles ??= new Set()).add(file);
       made = true;
     };
     return [{ hostPath: file, containerPath: path, readOnly: false, prepare }];

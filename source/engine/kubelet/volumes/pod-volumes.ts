@@ -41,7 +41,8 @@ export class PodVolumes {
   private files = new Map<string, { volume: Volume; digest?: string }>();
   /** The latest version of the pod (for the files written at a first look). */
   private pod: KObject | undefined;
-  private readOnlyClaims = new Set<string>();
+  /** Made with the first read-only claim (one set a pod adds up over thousands of pods). */
+  private readOnlyClaims?: Set<string>;
 
   constructor(private deps: PodVolumesDeps) {}
 
@@ -96,7 +97,7 @@ export class PodVolumes {
       if (sub && (sub.startsWith('/') || sub.split('/').includes('..')))
         throw new MountError(`subPath "${sub}" must be a relative path inside the volume`);
       const projected = PROJECTED.some((k) => v[k]);
-      const readOnly = m.readOnly === true || projected || this.readOnlyClaims.has(v.name);
+      const readOnly = m.readOnly === true || projected || this.readOnlyClaims?.has(v.name) === true;
       let hostPath = sub ? flat(join(base, ...sub.split('/'))) : base;
       // A subPath of written files is pinned at start, as upstream's bind of the resolved path:
       // later ..data swaps do not reach it.
@@ -137,7 +138,7 @@ export class PodVolumes {
     if (v.persistentVolumeClaim) {
       const ref = v.persistentVolumeClaim as { claimName?: string; readOnly?: boolean };
       const path = claimVolumePath(this.deps.store, pod.metadata.namespace ?? 'default', String(ref.claimName ?? ''));
-      if (ref.readOnly) this.readOnlyClaims.add(v.name);
+      if (ref.readOnly) (this.readOnlyClaims ??= new Set()).add(v.name);
       return this.hostPath(path, 'DirectoryOrCreate');
     }
     throw new MountError(
