@@ -1,9 +1,10 @@
 // The engine as its own process (`skiff engine`), so its memory and CPU are measured alone.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 const ROOT = join(import.meta.dirname, '..');
 
@@ -19,8 +20,16 @@ export interface ChildEngine {
   stop(): Promise<void>;
 }
 
+/** The Node flags a checkout's daemon runs its engine with (none before it had any). */
+async function engineFlags(root: string): Promise<readonly string[]> {
+  const file = join(root, 'source', 'cluster', 'engine-flags.ts');
+  if (!existsSync(file)) return [];
+  return ((await import(pathToFileURL(file).href)) as { ENGINE_NODE_FLAGS: readonly string[] }).ENGINE_NODE_FLAGS;
+}
+
 /**
- * Start `skiff engine --home DIR --port 0` and wait until it serves. `nofile` raises the
+ * Start `skiff engine --home DIR --port 0` with the Node flags that checkout's daemon uses, and
+ * wait until it serves. `nofile` raises the
  * open-file limit first (each built-in nginx pod holds a socket and a log file); that needs root
  * beyond the hard limit, otherwise the engine runs with what it gets.
  */
@@ -31,6 +40,7 @@ export async function childEngine(
   const root = opts.root ?? ROOT;
   const argv = [
     process.execPath,
+    ...(await engineFlags(root)),
     ...(opts.nodeArgs ?? []),
     join(root, 'bin', 'skiff.js'),
     'engine',

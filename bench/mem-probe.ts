@@ -4,7 +4,7 @@
 // seconds to start them, then LIST of all pods as JSON (the first is cold: no item serialized yet)
 // and RSS after. SKIFF_PROBE_SNAPSHOTS=DIR writes a heap snapshot of each engine with the pods
 // running (summarize it with bench/heap-summary.ts); SKIFF_PROBE_SETTLE=S waits S seconds (default 5)
-// after the last pod is Ready before measuring.
+// after the last pod is Ready before measuring; SKIFF_PROBE_NODE_ARGS="--a --b" adds Node/V8 flags to each engine.
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -16,6 +16,7 @@ const PODS = Number(process.env.SKIFF_PROBE_PODS ?? 2000);
 const ROUNDS = Number(process.env.SKIFF_PROBE_ROUNDS ?? 1);
 const ROOTS = (process.env.SKIFF_PROBE_ROOTS ?? join(import.meta.dirname, '..')).split(',').map((r) => resolve(r));
 const SNAPSHOTS = process.env.SKIFF_PROBE_SNAPSHOTS;
+const NODE_ARGS = (process.env.SKIFF_PROBE_NODE_ARGS ?? '').split(' ').filter(Boolean);
 const LISTS = 5;
 /** Seconds between the last pod Ready and the measurement (the watch log keeps 75 s of events). */
 const SETTLE = Number(process.env.SKIFF_PROBE_SETTLE ?? 5);
@@ -51,7 +52,7 @@ async function probe(root: string, round: number): Promise<void> {
     root,
     nofile: 65_536,
     env: { SKIFF_PULL_DELAY_MS: '100', SKIFF_DIST: '1' },
-    nodeArgs: dir ? ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${dir}`] : [],
+    nodeArgs: [...NODE_ARGS, ...(dir ? ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${dir}`] : [])],
   });
   try {
     await sleep(3000);

@@ -6,6 +6,7 @@ import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import type { NodeList } from 'kubernetes-types/core/v1.d.ts';
 import { files, type EngineInfo } from './home.ts';
+import { ENGINE_NODE_FLAGS } from './engine-flags.ts';
 import { engineLauncher } from './launcher.ts';
 import { READY_FD_ENV, readySignal } from './ready-signal.ts';
 
@@ -112,6 +113,7 @@ export async function up(
     rmSync(files(home).engineInfo, { force: true });
     const logFd = openSync(files(home).log, 'a', 0o600);
     const args = [
+      ...ENGINE_NODE_FLAGS,
       engineLauncher(LAUNCHER),
       'engine',
       '--home',

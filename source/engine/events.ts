@@ -1,6 +1,7 @@
 import type { KObject } from '../api-types/index.ts';
 import { rfc3339, type Clock } from './clock.ts';
 import { EventCorrelator, type Correlated } from './event-correlator.ts';
+import { flat } from './flat.ts';
 import type { Store } from './store/store.ts';
 
 export interface EventSource {
@@ -100,7 +101,7 @@ export class EventRecorder {
       reason: c.reason,
       message: c.message,
       ns: obj.metadata.namespace || 'default',
-      name: `${obj.metadata.name}.${this.nextStamp()}`,
+      name: flat(`${obj.metadata.name}.${this.nextStamp()}`),
       involvedObject,
       type,
       source,

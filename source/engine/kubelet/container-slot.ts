@@ -28,6 +28,7 @@ import { pullImage } from './pull-image.ts';
 import { milliCPU } from '../scheduler/resources.ts';
 import { runHook } from './lifecycle-hooks.ts';
 import type { SlotHost } from './slot-host.ts';
+import { flat } from '../flat.ts';
 
 /** A container of a stored pod: admission made `image` required. */
 export type ContainerSpec = V1Container & { image: string };
@@ -83,7 +84,10 @@ export class ContainerSlot {
   }
 
   get fieldPath(): string {
-    return `spec.${this.init ? 'initContainers' : this.ephemeral ? 'ephemeralContainers' : 'containers'}{${this.name}}`;
+    // One string for the slots of every pod with this container name (probes and events keep it).
+    return flat(
+      `spec.${this.init ? 'initContainers' : this.ephemeral ? 'ephemeralContainers' : 'containers'}{${this.name}}`,
+    );
   }
 
   get key(): string {
@@ -292,7 +296,7 @@ export class ContainerSlot {
         this.fieldPath,
       );
     }
-    c.onExit((exit) => this.exited(c, exit));
+    this.followExit(c);
     const postStart = this.spec.lifecycle?.postStart;
     if (postStart) {
       // Like the kubelet, the container counts as started only once its postStart hook returned.
@@ -313,6 +317,11 @@ export class ContainerSlot {
     host.changed();
     // A running sidecar lets the next init container (or the app containers) start.
     if (this.sidecar) host.sync();
+  }
+
+  /** Not a closure in start(): that one's scope (the start spec, env, volumes) would live as long as the container. */
+  private followExit(c: Container): void {
+    c.onExit((exit) => this.exited(c, exit));
   }
 
   /** The securityContext to apply; throws ContainerConfigError for one the kubelet refuses. */

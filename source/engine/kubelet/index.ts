@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { flat } from '../flat.ts';
 import type { Component, EngineContext } from '../context.ts';
 import { nodeState } from '../controllers/node-state.ts';
 import { createRuntime, type Runtime, type RuntimeOptions } from '../runtime/index.ts';
@@ -72,7 +73,7 @@ export function kubeletComponent(
             writer,
             starts,
             log: ctx.log,
-            volumesDir: (uid) => join(rootDir, uid, '.volumes'),
+            volumesDir: (uid) => flat(join(rootDir, uid, '.volumes')),
             hostPaths: hostPathPolicy(config.home),
             tokens: opts.tokens ?? (ctx.auth ? issuerTokens(store, clock, ctx.auth.issuer) : undefined),
             syncPeriodMs: opts.syncPeriodMs ?? SYNC_PERIOD_MS,

@@ -10,6 +10,7 @@ import { IpAllocator } from './ip-allocator.ts';
 import type { Limiter } from './limiter.ts';
 import { PodWorker } from './pod-worker.ts';
 import type { StatusWriter } from './status-writer.ts';
+import type { WorkerDeps } from './worker-deps.ts';
 import type { HostPathPolicy } from './volumes/host-path.ts';
 import type { TokenProvider } from './volumes/payload.ts';
 
@@ -85,46 +86,52 @@ export class NodeKubelet {
     else this.startWorker(pod);
   }
 
+  private sharedDeps?: WorkerDeps;
+
+  /** One for all of the node's workers: nothing in it is about one pod. */
+  private workerDeps(): WorkerDeps {
+    if (this.sharedDeps) return this.sharedDeps;
+    const { rt, clock, store, recorder, writer, log, starts, volumesDir, hostPaths, tokens, syncPeriodMs, dnsFiles } =
+      this.shared;
+    this.sharedDeps = {
+      rt,
+      clock,
+      store,
+      recorder,
+      node: this.node,
+      ips: this.ips,
+      pullBackoff: this.pullBackoff,
+      crashBackoff: this.crashBackoff,
+      starts,
+      volumesDir,
+      hostPaths,
+      tokens,
+      syncPeriodMs,
+      dnsFiles,
+      statusChanged: (id) => {
+        const cur = this.workers.get(id);
+        if (cur) writer.mark(id, cur);
+      },
+      finished: (id) => {
+        this.workers.delete(id);
+        writer.forget(id);
+        dnsFiles?.forget(id);
+        if (this.pods.has(id)) this.gone.add(id);
+      },
+      log,
+    };
+    return this.sharedDeps;
+  }
+
   private startWorker(pod: KObject): void {
     // A finished pod has nothing to run (after an engine restart too); its address is free.
     if (TERMINAL.has(pod.status?.phase) && !pod.metadata.deletionTimestamp) return;
     const uid = pod.metadata.uid!;
-    const { rt, clock, store, recorder, writer, log, starts, volumesDir, hostPaths, tokens, syncPeriodMs, dnsFiles } =
-      this.shared;
     let w: PodWorker;
     try {
-      w = new PodWorker(
-        {
-          rt,
-          clock,
-          store,
-          recorder,
-          node: this.node,
-          ips: this.ips,
-          pullBackoff: this.pullBackoff,
-          crashBackoff: this.crashBackoff,
-          starts,
-          volumesDir,
-          hostPaths,
-          tokens,
-          syncPeriodMs,
-          dnsFiles,
-          statusChanged: (id) => {
-            const cur = this.workers.get(id);
-            if (cur) writer.mark(id, cur);
-          },
-          finished: (id) => {
-            this.workers.delete(id);
-            writer.forget(id);
-            dnsFiles?.forget(id);
-            if (this.pods.has(id)) this.gone.add(id);
-          },
-          log,
-        },
-        pod,
-      );
+      w = new PodWorker(this.workerDeps(), pod);
     } catch (e) {
-      log(
+      this.shared.log(
         `kubelet ${this.node.name}: cannot start pod ${pod.metadata.namespace}/${pod.metadata.name}: ${(e as Error).message}`,
       );
       return;

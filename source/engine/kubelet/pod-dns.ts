@@ -1,5 +1,6 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { flat } from '../flat.ts';
 import type { KObject } from '../../api-types/index.ts';
 import type { VolumeMount } from '../runtime/index.ts';
 import { HOSTS_HEADER } from '../runtime/rootfs.ts';
@@ -139,22 +140,33 @@ export class PodDnsFiles {
   /** The mounts of the pod's files for a container; they are (re)written before it first looks. */
   mounts(pod: KObject, podIP: string): VolumeMount[] {
     const uid = pod.metadata.uid!;
-    const dir = join(this.rootDir, uid, '.dns');
-    const t: Tracked = { pod, podIP, dir, written: false };
+    const dir = flat(join(this.rootDir, uid, '.dns'));
+    // What the hosts file reads, not the whole version of the pod (kept while the pod runs).
+    const hostsOf: KObject = {
+      metadata: { name: pod.metadata.name, namespace: pod.metadata.namespace },
+      spec: pod.spec,
+    };
+    const t: Tracked = { pod: hostsOf, podIP, dir, written: false };
     this.pods.set(uid, t);
     const hosts = !pod.spec?.hostNetwork;
-    const resolv = podResolvConf(pod, this.dns?.ip ?? '');
+    const conf = podResolvConf(pod, this.dns?.ip ?? '');
+    const resolv = conf === undefined ? undefined : flat(conf); // the same for every pod of a namespace
     const prepare = () => {
       if (t.written) return;
       mkdirSync(dir, { recursive: true });
-      if (hosts) writeFileSync(join(dir, 'hosts'), podHostsFile(pod, podIP, this.dns));
+      if (hosts) writeFileSync(join(dir, 'hosts'), podHostsFile(hostsOf, podIP, this.dns));
       if (resolv !== undefined) writeFileSync(join(dir, 'resolv.conf'), resolv);
       t.written = true;
     };
     const out: VolumeMount[] = [];
-    if (hosts) out.push({ hostPath: join(dir, 'hosts'), containerPath: '/etc/hosts', readOnly: false, prepare });
+    if (hosts) out.push({ hostPath: flat(join(dir, 'hosts')), containerPath: '/etc/hosts', readOnly: false, prepare });
     if (resolv !== undefined)
-      out.push({ hostPath: join(dir, 'resolv.conf'), containerPath: '/etc/resolv.conf', readOnly: false, prepare });
+      out.push({
+        hostPath: flat(join(dir, 'resolv.conf')),
+        containerPath: '/etc/resolv.conf',
+        readOnly: false,
+        prepare,
+      });
     return out;
   }
 

@@ -12,6 +12,7 @@ import type { WorkerDeps } from './worker-deps.ts';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { flat } from '../flat.ts';
 import { PodVolumes } from './volumes/pod-volumes.ts';
 
 const PLEG_RELIST_MS = 1000;
@@ -47,7 +48,7 @@ export class PodWorker implements SlotHost {
   private volumeWork: Promise<unknown> = Promise.resolve();
   private refreshTimer: unknown;
   /** Termination message files made so far (see terminationMount). */
-  private terminationFiles = new Set<string>();
+  private terminationFiles?: Set<string>;
 
   constructor(
     private deps: WorkerDeps,
@@ -157,20 +158,20 @@ export class PodWorker implements SlotHost {
     // One empty file per start, made when the container first looks (a built-in one rarely does;
     // no file reads as an empty message).
     // A file an earlier instance made goes now: its message is not this instance's.
-    if (this.terminationFiles.has(file)) rmSync(file, { force: true });
+    if (this.terminationFiles?.has(file)) rmSync(file, { force: true });
     let made = false;
     const prepare = () => {
       if (made) return;
       mkdirSync(dirname(file), { recursive: true });
       writeFileSync(file, '', { mode: 0o666 });
-      this.terminationFiles.add(file);
+      (this.terminationFiles ??= new Set()).add(file);
       made = true;
     };
     return [{ hostPath: file, containerPath: path, readOnly: false, prepare }];
   }
 
   private terminationFile(container: string): string {
-    return join(this.deps.volumesDir(this.uid), 'termination', container);
+    return flat(join(this.deps.volumesDir(this.uid), 'termination', container));
   }
 
   async terminationMessage(container: Container, exitCode: number): Promise<string | undefined> {

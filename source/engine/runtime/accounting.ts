@@ -8,7 +8,8 @@ import type { Socket } from 'node:net';
  */
 export class EngineAccounting {
   private cpuMicros = 0;
-  private sockets = new Set<Socket>();
+  /** Made with the first connection: most pause containers never get one. */
+  private sockets?: Set<Socket>;
 
   /** Run `fn`, adding the CPU time it took to this container. */
   measure<T>(fn: () => T): T {
@@ -22,8 +23,9 @@ export class EngineAccounting {
   }
 
   track(socket: Socket): void {
-    this.sockets.add(socket);
-    socket.once('close', () => this.sockets.delete(socket));
+    const sockets = (this.sockets ??= new Set());
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
   }
 
   /** Cumulative CPU time in nanoseconds. */
@@ -34,7 +36,7 @@ export class EngineAccounting {
   /** Bytes waiting in the container's connections, both ways. */
   bufferedBytes(): number {
     let n = 0;
-    for (const s of this.sockets) n += s.writableLength + s.readableLength;
+    for (const s of this.sockets ?? []) n += s.writableLength + s.readableLength;
     return n;
   }
 }

@@ -100,7 +100,7 @@ export abstract class BaseContainer implements Container {
   exit?: ExitInfo;
   readonly exited: Promise<ExitInfo>;
   private resolveExit!: (exit: ExitInfo) => void;
-  private cleanups = new Set<() => void>();
+  private cleanups?: Set<() => void>;
   /** Set before a kill for exceeding the memory limit: the exit then reads `OOMKilled`. */
   protected oomKilled = false;
 
@@ -147,8 +147,9 @@ export abstract class BaseContainer implements Container {
 
   /** Run `fn` when the container exits (exec sessions end with their container). */
   whileRunning(fn: () => void): () => void {
-    this.cleanups.add(fn);
-    return () => this.cleanups.delete(fn);
+    const cleanups = (this.cleanups ??= new Set());
+    cleanups.add(fn);
+    return () => cleanups.delete(fn);
   }
 
   abstract stop(graceMs: number): Promise<ExitInfo>;
@@ -164,8 +165,8 @@ export abstract class BaseContainer implements Container {
       startedAt: this.startedAt,
       finishedAt: this.ctx.clock.now(),
     };
-    for (const fn of this.cleanups) fn();
-    this.cleanups.clear();
+    for (const fn of this.cleanups ?? []) fn();
+    this.cleanups?.clear();
     this.resolveExit(this.exit);
   }
 }

@@ -64,6 +64,7 @@ import { ImagePuller, type CachedImage, type PullPolicy, type PullResult } from 
 import { lazyRootfs } from './rootfs.ts';
 import { detectSandbox, type SandboxInfo, type SandboxMode } from './sandbox.ts';
 import { containerArgv, containerEnv, type StartSpec } from './spec.ts';
+import { flat } from '../flat.ts';
 
 export * from './errors.ts';
 export type { Catalog, CatalogImage, ResolvedImage, RuntimeKind } from './catalog.ts';
@@ -187,6 +188,7 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
     const image = resolved.image;
     const { kind, argv } = containerArgv(resolved, spec);
     const workingDir = spec.workingDir || image.workingDir;
+    const volumes = spec.volumes ?? [];
     const rootfs = lazyRootfs(paths.rootfs, resolved, {
       hostname: spec.podName,
       podIP: spec.podIP,
@@ -194,7 +196,7 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
       fresh: !spec.keepRootfs,
       linkVolumes: sandbox.available ? undefined : spec.volumes,
       prepare: () => {
-        for (const v of spec.volumes ?? []) v.prepare?.();
+        for (const v of volumes) v.prepare?.();
       },
     });
     // A process needs its filesystem now; a built-in container lays it out on first use.
@@ -209,14 +211,14 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
     );
     let log: LogWriter;
     if ('fd' in prepared) {
-      log = new LogWriter(join(paths.logDir, `${attempt}.log`), clock, limits, { fd: prepared.fd, size: 0 });
+      log = new LogWriter(flat(join(paths.logDir, `${attempt}.log`)), clock, limits, { fd: prepared.fd, size: 0 });
     } else {
       const attempts = await logAttemptsAsync(paths.logDir);
       attempt = spec.attempt ?? (attempts.length ? attempts[attempts.length - 1]! + 1 : 0);
       // Like the kubelet, keep the logs of this instance and the one before it.
       for (const a of attempts)
         if (a < attempt - 1 || a === attempt) removeLogFiles(join(paths.logDir, `${a}.log`), limits.maxFiles);
-      log = await LogWriter.open(join(paths.logDir, `${attempt}.log`), clock, limits);
+      log = await LogWriter.open(flat(join(paths.logDir, `${attempt}.log`)), clock, limits);
     }
     const ctx: ContainerContext = {
       id: containerId(),
@@ -230,7 +232,7 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
       rootfs,
       env: containerEnv(resolved, spec),
       workingDir,
-      volumes: spec.volumes ?? [],
+      volumes,
       sandboxed: sandbox.available,
       userns: !!sandbox.userns,
       niceness: niceness ?? nicenessForRequest(spec.cpuRequest ?? 0),

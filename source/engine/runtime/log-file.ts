@@ -95,10 +95,8 @@ export class LogWriter extends EventEmitter {
   private size: number;
   private lastNs = 0n;
   private rest: Record<Stream, string> = { stdout: '', stderr: '' };
-  private decoders: Record<Stream, StringDecoder> = {
-    stdout: new StringDecoder('utf8'),
-    stderr: new StringDecoder('utf8'),
-  };
+  /** Made on the first raw write: built-in containers only write whole lines (two decoders were ~0.5 KB a pod). */
+  private decoders?: Record<Stream, StringDecoder>;
   closed = false;
   /** Entries kept in memory by `hold`, written together by `release`. */
   private held: LogEntry[] | undefined;
@@ -131,7 +129,7 @@ export class LogWriter extends EventEmitter {
     if (this.closed) return;
     // Attached clients get the bytes as they come, prompts without a newline included.
     if (this.listenerCount('raw')) this.emit('raw', stream, typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
-    const text = this.rest[stream] + (typeof chunk === 'string' ? chunk : this.decoders[stream].write(chunk));
+    const text = this.rest[stream] + (typeof chunk === 'string' ? chunk : this.decoder(stream).write(chunk));
     const lines = text.split('\n');
     this.rest[stream] = lines.pop()!;
     for (const line of lines) this.line(stream, line);
@@ -139,6 +137,11 @@ export class LogWriter extends EventEmitter {
       this.record(stream, true, this.rest[stream].slice(0, MAX_LINE));
       this.rest[stream] = this.rest[stream].slice(MAX_LINE);
     }
+  }
+
+  private decoder(stream: Stream): StringDecoder {
+    this.decoders ??= { stdout: new StringDecoder('utf8'), stderr: new StringDecoder('utf8') };
+    return this.decoders[stream];
   }
 
   /** One whole line (without its newline). */
@@ -212,7 +215,7 @@ export class LogWriter extends EventEmitter {
     if (this.closed) return;
     this.release();
     for (const stream of ['stdout', 'stderr'] as const) {
-      const rest = this.rest[stream] + this.decoders[stream].end();
+      const rest = this.rest[stream] + (this.decoders?.[stream].end() ?? '');
       if (rest) this.record(stream, true, rest);
     }
     this.closed = true;

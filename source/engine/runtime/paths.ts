@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
+import { flat } from '../flat.ts';
 import { InvalidNameError } from './errors.ts';
 
 /** Refuse anything that is not one plain path component before it is joined into a path. */
@@ -44,8 +45,13 @@ export function podMemoryDir(podDirectory: string, shm = SHM): string {
 }
 
 export function containerPaths(rootDir: string, podUid: string, container: string): ContainerPaths {
-  const dir = join(podDir(rootDir, podUid), checkName('container name', container));
-  return { dir, rootfs: join(dir, 'rootfs'), logDir: join(dir, 'logs'), pidFile: join(dir, 'pid') };
+  const dir = flat(join(podDir(rootDir, podUid), checkName('container name', container)));
+  return {
+    dir,
+    rootfs: flat(join(dir, 'rootfs')),
+    logDir: flat(join(dir, 'logs')),
+    pidFile: flat(join(dir, 'pid')),
+  };
 }
 
 /** A container path inside the rootfs (`/usr/share/nginx/html` → `<rootfs>/usr/share/nginx/html`). */

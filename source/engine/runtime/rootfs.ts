@@ -44,8 +44,21 @@ export function planRootfs(rootfs: string, image: ResolvedImage, workingDir: str
   if (workingDir !== '/' && !existsSync(hostPathInBaseView(workingDir) ?? '/nonexistent/')) wanted.push(workingDir);
   const dirs = outermost(wanted);
   const files = ['/etc/hosts', '/etc/hostname'].filter((f) => !dirs.some((d) => isUnder(f, d)));
-  return { rootfs, dirs, files };
+  return { rootfs, ...shared(image, dirs, files) };
 }
+
+/** The image's last plan: containers of one image share its lists (read-only) instead of a copy each. */
+const plans = new WeakMap<ResolvedImage, { dirs: string[]; files: string[] }>();
+
+function shared(image: ResolvedImage, dirs: string[], files: string[]): { dirs: string[]; files: string[] } {
+  const last = plans.get(image);
+  if (last && sameList(last.dirs, dirs) && sameList(last.files, files)) return last;
+  const plan = { dirs, files };
+  plans.set(image, plan);
+  return plan;
+}
+
+const sameList = (a: string[], b: string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
 
 /**
  * The rootfs of one container instance. A process container needs it before it starts; a
@@ -53,20 +66,25 @@ export function planRootfs(rootfs: string, image: ResolvedImage, workingDir: str
  * its html directory — so most built-in pods never write one (about 30 mkdir/write per container).
  */
 export function lazyRootfs(rootfs: string, image: ResolvedImage, opts: RootfsOptions): LazyRootfs {
-  const layout = planRootfs(rootfs, image, opts.workingDir);
-  let done = false;
-  return {
-    layout,
-    get laidOut() {
-      return done;
-    },
-    ensure() {
-      if (done) return;
-      opts.prepare?.();
-      writeRootfs(layout, image, opts);
-      done = true;
-    },
-  };
+  return new PlannedRootfs(planRootfs(rootfs, image, opts.workingDir), image, opts);
+}
+
+/** A class rather than closures over the plan: one is kept by every running container. */
+class PlannedRootfs implements LazyRootfs {
+  laidOut = false;
+
+  constructor(
+    readonly layout: RootfsLayout,
+    private readonly image: ResolvedImage,
+    private readonly opts: RootfsOptions,
+  ) {}
+
+  ensure(): void {
+    if (this.laidOut) return;
+    this.opts.prepare?.();
+    writeRootfs(this.layout, this.image, this.opts);
+    this.laidOut = true;
+  }
 }
 
 function writeRootfs(layout: RootfsLayout, image: ResolvedImage, opts: RootfsOptions): void {

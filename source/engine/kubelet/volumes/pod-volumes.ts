@@ -10,6 +10,7 @@ import { refuseHostPath, type HostPathPolicy } from './host-path.ts';
 import { MountError, volumePayload, type TokenProvider } from './payload.ts';
 import { claimVolumePath } from './claim.ts';
 import { checkName, podMemoryDir, SHM } from '../../runtime/paths.ts';
+import { flat } from '../../flat.ts';
 
 export interface PodVolumesDeps {
   store: Store;
@@ -40,7 +41,8 @@ export class PodVolumes {
   private files = new Map<string, { volume: Volume; digest?: string }>();
   /** The latest version of the pod (for the files written at a first look). */
   private pod: KObject | undefined;
-  private readOnlyClaims = new Set<string>();
+  /** Made with the first read-only claim (one set a pod adds up over thousands of pods). */
+  private readOnlyClaims?: Set<string>;
 
   constructor(private deps: PodVolumesDeps) {}
 
@@ -49,7 +51,7 @@ export class PodVolumes {
     for (const v of volumesOf(pod)) {
       if (this.paths.has(v.name)) continue;
       try {
-        this.paths.set(v.name, await this.setUpOne(pod, v));
+        this.paths.set(v.name, flat(await this.setUpOne(pod, v)));
       } catch (err) {
         if (err instanceof MountError)
           throw new MountError(`MountVolume.SetUp failed for volume "${v.name}" : ${err.message}`);
@@ -95,8 +97,8 @@ export class PodVolumes {
       if (sub && (sub.startsWith('/') || sub.split('/').includes('..')))
         throw new MountError(`subPath "${sub}" must be a relative path inside the volume`);
       const projected = PROJECTED.some((k) => v[k]);
-      const readOnly = m.readOnly === true || projected || this.readOnlyClaims.has(v.name);
-      let hostPath = sub ? join(base, ...sub.split('/')) : base;
+      const readOnly = m.readOnly === true || projected || this.readOnlyClaims?.has(v.name) === true;
+      let hostPath = sub ? flat(join(base, ...sub.split('/'))) : base;
       // A subPath of written files is pinned at start, as upstream's bind of the resolved path:
       // later ..data swaps do not reach it.
       if (sub && projected) {
@@ -107,7 +109,7 @@ export class PodVolumes {
       const name = v.name;
       out.push({
         hostPath,
-        containerPath: posix.normalize(m.mountPath),
+        containerPath: flat(posix.normalize(m.mountPath)),
         readOnly,
         ...(projected && !sub ? { prepare: () => this.ensureWritten(name) } : {}),
       });
@@ -136,7 +138,7 @@ export class PodVolumes {
     if (v.persistentVolumeClaim) {
       const ref = v.persistentVolumeClaim as { claimName?: string; readOnly?: boolean };
       const path = claimVolumePath(this.deps.store, pod.metadata.namespace ?? 'default', String(ref.claimName ?? ''));
-      if (ref.readOnly) this.readOnlyClaims.add(v.name);
+      if (ref.readOnly) (this.readOnlyClaims ??= new Set()).add(v.name);
       return this.hostPath(path, 'DirectoryOrCreate');
     }
     throw new MountError(
