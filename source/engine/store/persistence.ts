@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { chmodSync, existsSync } from 'node:fs';
 import type { KObject } from '../../api-types/index.ts';
+import { sqliteAddon } from './sqlite-addon.ts';
 
 /** One write of a batch, kept until its transaction commits (to replay it if the commit fails). */
 type Row = { resource: string; ns: string; name: string; rv: number; data: string | undefined };
@@ -34,7 +35,8 @@ export class Persistence {
   constructor(path: string) {
     const fresh = !existsSync(path);
     try {
-      this.db = new Database(path);
+      const nativeBinding = sqliteAddon();
+      this.db = new Database(path, nativeBinding ? { nativeBinding } : {});
     } catch (e) {
       throw new Error(`cannot open the state database ${path}: ${(e as Error).message}`);
     }
