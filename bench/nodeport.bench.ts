@@ -6,7 +6,6 @@
 // side (SKIFF_BENCH_NICENESS=0,5,10,19 for others).
 import { execa, type ResultPromise } from 'execa';
 import { createServer } from 'node:http';
-import { connect } from 'node:net';
 import { availableParallelism } from 'node:os';
 import { FakeClock } from '../source/engine/clock.ts';
 import type { EngineContext } from '../source/engine/context.ts';
@@ -19,6 +18,7 @@ import { nicePrefix, nicenessForRequest, podNiceness } from '../source/engine/ru
 import { installServiceAllocations } from '../source/engine/services/allocations.ts';
 import { Store } from '../source/engine/store/store.ts';
 import { summarize, type Figure } from './lib.ts';
+import { podBehindNodePort, waitListening } from './node-port-pod.ts';
 
 const IN_ENGINE_IP = '127.244.1.51';
 const POD_PORT = 8080;
@@ -49,45 +49,6 @@ async function wrk(url: string, close: boolean): Promise<WrkResult> {
   if (/^\s*0 requests in/m.test(out)) return { rps: 0, p50: NaN, p99: NaN };
   if (!rps) throw new Error(`could not read wrk output:\n${out}`);
   return { rps, p50, p99 };
-}
-
-function waitListening(host: string, port: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const deadline = Date.now() + 10_000;
-    const attempt = () => {
-      const s = connect({ host, port });
-      s.once('connect', () => {
-        s.destroy();
-        resolve();
-      });
-      s.once('error', () =>
-        Date.now() > deadline ? reject(new Error(`${host}:${port} never listened`)) : setTimeout(attempt, 50),
-      );
-    };
-    attempt();
-  });
-}
-
-/** A Running, Ready pod with the given IP and a NodePort service selecting it; returns the NodePort. */
-function podBehindNodePort(store: Store, name: string, image: string, ip: string): { nodePort: number; uid: string } {
-  const pod = store.create('pods', {
-    metadata: { name, namespace: 'default', labels: { app: name } },
-    spec: { nodeName: 'node1', containers: [{ name: 'c', image }] },
-  });
-  store.mutate(
-    'pods',
-    'default',
-    name,
-    (p) => {
-      p.status = { phase: 'Running', podIP: ip, conditions: [{ type: 'Ready', status: 'True' }] };
-    },
-    { subresource: 'status' },
-  );
-  const svc = store.create('services', {
-    metadata: { name, namespace: 'default' },
-    spec: { type: 'NodePort', selector: { app: name }, ports: [{ port: 80, targetPort: POD_PORT }] },
-  });
-  return { nodePort: svc.spec.ports[0].nodePort, uid: pod.metadata.uid! };
 }
 
 /** A store with the pods, a NodePort service in front of each, the slice controller and the proxy. */
@@ -128,8 +89,17 @@ function engine(processPodIPs: string[]): {
   const proxy = new ServiceProxy();
   slices.start(ctx);
   proxy.start(ctx);
-  const processNodePorts = processPodIPs.map((ip, i) => podBehindNodePort(store, `bench-${i}`, 'x', ip).nodePort);
-  const inEngine = podBehindNodePort(store, 'in-engine', 'nginx', IN_ENGINE_IP);
+  const processNodePorts = processPodIPs.map(
+    (ip, i) =>
+      podBehindNodePort(store, { name: `bench-${i}`, image: 'x', ip, node: 'node1', targetPort: POD_PORT }).nodePort,
+  );
+  const inEngine = podBehindNodePort(store, {
+    name: 'in-engine',
+    image: 'nginx',
+    ip: IN_ENGINE_IP,
+    node: 'node1',
+    targetPort: POD_PORT,
+  });
   return {
     ctx,
     processNodePorts,

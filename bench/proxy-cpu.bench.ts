@@ -11,11 +11,11 @@
 import { execa, type ResultPromise } from 'execa';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { connect } from 'node:net';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { DEFAULT_POD_NICENESS, nicePrefix, podNiceness } from '../source/engine/runtime/niceness.ts';
 import { summarize, type Figure } from './lib.ts';
+import { waitListening } from './node-port-pod.ts';
 import { roundOrder } from './paired.ts';
 
 const POD_IP = '127.244.1.70';
@@ -63,23 +63,6 @@ async function measured(url: string, close: boolean, pids: number[]): Promise<Ru
   const run = await wrk(url, close);
   const used = pids.map((pid, i) => cpuSeconds(pid) - before[i]!);
   return { ...run, usPerRequest: used.map((s) => (run.requests > 0 ? (1e6 * s) / run.requests : NaN)) };
-}
-
-function waitListening(host: string, port: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const deadline = Date.now() + 10_000;
-    const attempt = () => {
-      const s = connect({ host, port });
-      s.once('connect', () => {
-        s.destroy();
-        resolve();
-      });
-      s.once('error', () =>
-        Date.now() > deadline ? reject(new Error(`${host}:${port} never listened`)) : setTimeout(attempt, 50),
-      );
-    };
-    attempt();
-  });
 }
 
 /** A proxy process running the service proxy of checkout `tree` in front of the pod. */

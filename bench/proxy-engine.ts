@@ -13,6 +13,7 @@ import type { ServiceProxy } from '../source/engine/proxy/service-proxy.ts';
 import { createRegistry } from '../source/engine/resources/index.ts';
 import { installServiceAllocations } from '../source/engine/services/allocations.ts';
 import { Store } from '../source/engine/store/store.ts';
+import { podBehindNodePort } from './node-port-pod.ts';
 
 const PROXY_NODE_IP = '127.0.1.2';
 
@@ -41,25 +42,8 @@ proxy.start(ctx);
 
 const nodePorts = process.argv.slice(2).map((target, i) => {
   const [ip, port] = target.split(':');
-  const name = `pod-${i}`;
-  store.create('pods', {
-    metadata: { name, namespace: 'default', labels: { app: name } },
-    spec: { nodeName: node.name, containers: [{ name: 'c', image: 'x' }] },
-  });
-  store.mutate(
-    'pods',
-    'default',
-    name,
-    (p) => {
-      p.status = { phase: 'Running', podIP: ip, conditions: [{ type: 'Ready', status: 'True' }] };
-    },
-    { subresource: 'status' },
-  );
-  const svc = store.create('services', {
-    metadata: { name, namespace: 'default' },
-    spec: { type: 'NodePort', selector: { app: name }, ports: [{ port: 80, targetPort: Number(port) }] },
-  });
-  return svc.spec.ports[0].nodePort as number;
+  return podBehindNodePort(store, { name: `pod-${i}`, image: 'x', ip: ip!, node: node.name, targetPort: Number(port) })
+    .nodePort;
 });
 const listening = () => proxy.frontends().length > 0 && proxy.frontends().every((f) => f.listening);
 while (!listening()) await new Promise((r) => setTimeout(r, 20));

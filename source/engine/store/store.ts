@@ -385,14 +385,7 @@ export class Store {
     this.validate(v, obj, old);
     this.toStorageVersion(d, v, obj);
     if (d.hasStatus && specChanged(obj, old)) meta.generation = (oldMeta.generation ?? 1) + 1;
-    if (this.deletesDuringUpdate(d, obj, old)) {
-      if (opts.dryRun) return deepFreeze(obj);
-      return this.commit('DELETED', resource, obj, old);
-    }
-    if (jsonEqual(obj, old)) return old;
-    if (opts.dryRun) return deepFreeze(obj);
-    for (const a of this.admissions.get(resource) ?? []) a.update?.(obj, old);
-    return this.commit('MODIFIED', resource, obj, old);
+    return this.writeUpdate(resource, d, obj, old, opts);
   }
 
   /**
@@ -404,6 +397,11 @@ export class Store {
     opts.fields?.(obj, old);
     const causes = d.validateStatusUpdate!(obj, old);
     if (causes.length) throw errors.invalid(d.group, d.kind, old.metadata.name ?? '', causes);
+    return this.writeUpdate(resource, d, obj, old, opts);
+  }
+
+  /** An update checked and ready: a delete if it finishes the object, nothing if unchanged, else admitted and committed. */
+  private writeUpdate(resource: string, d: ResourceDef, obj: KObject, old: KObject, opts: UpdateOptions): KObject {
     if (this.deletesDuringUpdate(d, obj, old)) {
       if (opts.dryRun) return deepFreeze(obj);
       return this.commit('DELETED', resource, obj, old);

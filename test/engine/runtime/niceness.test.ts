@@ -21,6 +21,15 @@ function text(stream: Readable | null): { value: () => string } {
   return { value: () => out };
 }
 
+/** The niceness an exec session in container `c` of `pod` runs at, as it reads it itself. */
+async function execNiceness(rt: Runtime, pod: string): Promise<number> {
+  const s = rt.exec({ podUid: pod, container: 'c', command: ['cat', '/proc/self/stat'] });
+  const out = text(s.stdout);
+  expect(await s.exited).toMatchObject({ exitCode: 0 });
+  await waitFor(() => out.value().endsWith('\n'));
+  return niceOf(out.value());
+}
+
 describe('SKIFF_POD_NICENESS', () => {
   it('unset leaves it to each CPU request, takes 0…19, refuses anything else with the setting named', () => {
     expect(podNiceness({})).toBeUndefined();
@@ -76,11 +85,7 @@ describe.skipIf(process.env.SKIFF_POD_NICENESS !== undefined)('no setting: each 
     const stat = () => readFileSync(`/proc/${c.pid}/stat`, 'utf8');
     await waitFor(() => stat().includes('(sleep)'));
     expect(niceOf(stat())).toBe(expected);
-    const s = rt.exec({ podUid: pod, container: 'c', command: ['cat', '/proc/self/stat'] });
-    const out = text(s.stdout);
-    expect(await s.exited).toMatchObject({ exitCode: 0 });
-    await waitFor(() => out.value().endsWith('\n'));
-    expect(niceOf(out.value())).toBe(expected);
+    expect(await execNiceness(rt, pod)).toBe(expected);
     await c.stop(5_000);
   });
 });
@@ -112,11 +117,7 @@ for (const mode of ['bwrap', 'none'] as const) {
         const pids = groupMembers(c.pid!);
         for (const pid of pids) expect(niceOf(readFileSync(`/proc/${pid}/stat`, 'utf8')), `pid ${pid}`).toBe(expected);
 
-        const s = rt.exec({ podUid: pod, container: 'c', command: ['cat', '/proc/self/stat'] });
-        const out = text(s.stdout);
-        expect(await s.exited).toMatchObject({ exitCode: 0 });
-        await waitFor(() => out.value().endsWith('\n'));
-        expect(niceOf(out.value())).toBe(expected);
+        expect(await execNiceness(rt, pod)).toBe(expected);
         await c.stop(5_000);
       });
     });
