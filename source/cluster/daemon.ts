@@ -6,6 +6,7 @@ import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import type { NodeList } from 'kubernetes-types/core/v1.d.ts';
 import { files, type EngineInfo } from './home.ts';
+import { daemonEnv } from './daemon-env.ts';
 import { ENGINE_NODE_FLAGS } from './engine-flags.ts';
 import { engineLauncher } from './launcher.ts';
 import { READY_FD_ENV, readySignal } from './ready-signal.ts';
@@ -123,7 +124,7 @@ export async function up(
     const child = spawn(process.execPath, args, {
       detached: true,
       stdio: ['ignore', logFd, logFd, 'pipe'],
-      env: { ...process.env, ...opts.env, [READY_FD_ENV]: '3' },
+      env: { ...daemonEnv({ ...process.env, ...opts.env }), [READY_FD_ENV]: '3' },
     });
     child.unref();
     closeSync(logFd);
