@@ -1,5 +1,5 @@
 // Engine API benchmarks: cold `cluster up` (SKIFF_BENCH_API_BASE=DIR: a baseline checkout's beside it), LIST of 10,000 pods (JSON and Table), watch fan-out.
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { down, up } from '../source/cluster/daemon.ts';
 import { startEngine } from '../source/engine/engine.ts';
 import { distEnv } from './dist.ts';
-import { summarize, timedGet, type Figure } from './lib.ts';
+import { summarize, type Figure } from './lib.ts';
 
 /** LISTs of each kind timed: enough that p99 is not the slowest one. */
 const LISTS = 100;
@@ -51,6 +51,18 @@ async function clusterUp(): Promise<Figure[]> {
   );
 }
 
+/** Runs bench/list-client.ts in a Node process of its own and returns what it measured. */
+function listsFromClientProcess(job: object): Promise<{ first: number; ms: number[][] }> {
+  return new Promise((resolve, reject) => {
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', join(import.meta.dirname, 'list-client.ts'), JSON.stringify(job)],
+      { maxBuffer: 1 << 20 },
+      (err, stdout) => (err ? reject(err) : resolve(JSON.parse(stdout))),
+    );
+  });
+}
+
 async function lists(): Promise<Figure[]> {
   const home = mkdtempSync(join(tmpdir(), 'skiff-bench-list-'));
   const e = await startEngine({ home, port: 0, apiOnly: true, log: () => {} });
@@ -66,20 +78,16 @@ async function lists(): Promise<Figure[]> {
   const url = `${e.url}/api/v1/namespaces/default/pods`;
   // The first LIST right after the creates pays for memory the process has not touched yet (on
   // this VM a fresh page costs ~30 µs: 7 ms a MB); it is its own row, the p99 is over warm ones.
-  const first = (await timedGet(url, e.token, e.caCert)).ms;
-  const json: number[] = [];
-  const table: number[] = [];
-  for (let i = 0; i < LISTS; i++) {
-    json.push((await timedGet(url, e.token, e.caCert)).ms);
-    table.push((await timedGet(url, e.token, e.caCert, TABLE)).ms);
-  }
+  const job = { url, token: e.token, ca: e.caCert, lists: LISTS, accepts: ['application/json', TABLE] };
+  const { first, ms } = await listsFromClientProcess(job);
+  const [json, table] = ms as [number[], number[]];
   await e.stop();
   rmSync(home, { recursive: true, force: true });
   return [
     summarize('LIST 10,000 pods as JSON', 'ms', json, {
       anchor: 'upstream SLO: p99 ≤ 1.5 s',
       goal: 'p99 < 80 ms',
-      note: `p99 of ${LISTS}, client in the same process; the first LIST after the creates ${Math.round(first)} ms`,
+      note: `p99 of ${LISTS}, the client in a process of its own; the first LIST after the creates ${Math.round(first)} ms`,
     }),
     summarize('first LIST of 10,000 pods as JSON, right after the creates', 'ms', [first]),
     summarize('LIST 10,000 pods as Table', 'ms', table, { anchor: 'upstream SLO: p99 ≤ 1.5 s' }),

@@ -94,6 +94,47 @@ describe('LIST bodies', () => {
     expect(JSON.parse(body.toString()).items).toHaveLength(1);
   });
 
+  it('writes items larger than a chunk whole, first, in the middle and last', async () => {
+    const huge = (i: number): KObject =>
+      deepFreeze({
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name: `h${i}` },
+        spec: { x: 'é'.repeat(200_000 + i) },
+      } as KObject);
+    items = [huge(0), ...Array.from({ length: 500 }, (_, i) => pod(i)), huge(1), pod(9), huge(2)];
+    const { length, body } = await get('/');
+    expect(body.length).toBe(length);
+    expect(JSON.parse(body.toString()).items).toEqual(JSON.parse(JSON.stringify(items)));
+  });
+
+  it('gives concurrent slow readers each their own whole body (pooled buffers are never shared)', async () => {
+    // 10 MB each: more than the kernel's socket buffers hold, so writes wait in the process.
+    const big = (i: number): KObject =>
+      deepFreeze({
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name: `b${i}` },
+        spec: { x: String(i).repeat(1000) },
+      } as KObject);
+    items = Array.from({ length: 3_000 }, (_, i) => big(i));
+    const expected = JSON.stringify(JSON.parse(JSON.stringify(items)));
+    const slowGet = (delay: number) =>
+      new Promise<Buffer>((resolve, reject) => {
+        request({ host: '127.0.0.1', port, path: '/' }, (res) => {
+          const chunks: Buffer[] = [];
+          res.pause();
+          setTimeout(() => res.resume(), delay);
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => resolve(Buffer.concat(chunks)));
+        })
+          .on('error', reject)
+          .end();
+      });
+    const bodies = await Promise.all([300, 150, 0].map(slowGet));
+    for (const body of bodies) expect(JSON.stringify(JSON.parse(body.toString()).items)).toBe(expected);
+  });
+
   it('indents with ?pretty', async () => {
     items = [pod(1)];
     const { length, body } = await get('/?pretty=true');
