@@ -29,10 +29,17 @@ export function sendList(res: ServerResponse, kind: string, apiVersion: string, 
     const text = `${head}${items.map((o) => JSON.stringify(o)).join(',')}]}`;
     return send(res, Buffer.from(goJson(text, res)));
   }
-  // The head, each item's text and the tail; items after the first are preceded by a comma.
-  const texts = [goJson(head).slice(0, -1)];
-  for (const o of items) texts.push(serialize(o));
-  texts.push(']}\n');
+  const texts: string[] = new Array(items.length);
+  for (let i = 0; i < items.length; i++) texts[i] = serialize(items[i]!);
+  streamJsonArray(res, goJson(head).slice(0, -1), texts, ']}\n');
+}
+
+/**
+ * Answer 200 with `head`, the `items` joined by commas, then `tail` (all already JSON as Go
+ * writes it), a pooled chunk per event-loop turn as the socket takes them (see sendList).
+ */
+export function streamJsonArray(res: ServerResponse, head: string, items: string[], tail: string): void {
+  const texts = [head, ...items, tail];
   const last = texts.length - 1;
   const sizes = new Int32Array(texts.length);
   let length = 0;

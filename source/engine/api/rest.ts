@@ -7,6 +7,7 @@ import { applyPatch, patchTypeFromContentType } from './patch/index.ts';
 import { decodeK8sProtobuf } from './protobuf/decode.ts';
 import { sendJson } from './respond.ts';
 import { sendList } from './list-json.ts';
+import { sendTable } from './table-json.ts';
 import { serverSideApply } from './apply.ts';
 import { updateRecorder } from './field-managers.ts';
 import { checkBodyFields, checkPatchedFields, noteBody } from './strict.ts';
@@ -106,9 +107,8 @@ export async function handleCollection(r: RestRequest): Promise<void> {
         ...(list.continue ? { continue: list.continue, remainingItemCount: list.remaining } : {}),
       };
       if (wantsTable(req.headers.accept))
-        return sendJson(
+        return sendTable(
           res,
-          200,
           toTable(def, list.items, { now: ctx.clock.now(), include: includeObjectOf(query), meta }),
         );
       return sendList(res, def.kind, apiVersionOf(def), presentAll(def, list.items), meta);

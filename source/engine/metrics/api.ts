@@ -1,6 +1,7 @@
 import type { KObject } from '../../api-types/index.ts';
 import { rfc3339 } from '../clock.ts';
 import { sendJson } from '../api/respond.ts';
+import { sendTable } from '../api/table-json.ts';
 import { includeObjectOf, toTable, wantsTable } from '../api/table.ts';
 import type { RestRequest } from '../api/types.ts';
 import { queryBool } from '../api/query-params.ts';
@@ -94,6 +95,6 @@ export function handleMetrics(r: RestRequest): void {
   );
   const meta = {};
   if (wantsTable(req.headers.accept))
-    return sendJson(res, 200, toTable(def, objs, { now: ctx.clock.now(), include: includeObjectOf(query), meta }));
+    return sendTable(res, toTable(def, objs, { now: ctx.clock.now(), include: includeObjectOf(query), meta }));
   return sendJson(res, 200, { kind: `${def.kind}List`, apiVersion: API_VERSION, metadata: meta, items: objs });
 }
