@@ -42,6 +42,7 @@ const HEADLINE: Array<{ figure: string; match: RegExp; anchor: string; p99?: boo
   },
   { figure: 'engine RSS at 10,000 pods', match: /^engine RSS with 10,000 running pods/, anchor: 'k3s agent ≈ 256 MB' },
   { figure: 'TUI first paint at 5,000 pods', match: /^TUI first paint.*5,000 pods/, anchor: '' },
+  { figure: 'TUI first paint at 20,000 pods', match: /^TUI first paint.*20,000 pods/, anchor: '' },
   { figure: 'TUI keypress → frame, p95', match: /^TUI keypress → frame p95/, anchor: '' },
   { figure: 'TUI output per idle second, 5,000 pods', match: /^TUI idle output, 5,000 pods/, anchor: '' },
   { figure: 'TUI idle CPU, 5,000 pods', match: /^TUI idle CPU over 10 s, 5,000 pods/, anchor: '' },

@@ -5,7 +5,8 @@
 // output, frames, CPU, RSS. Part 2: a 3-row table (a new user's first pods): idle output, CPU and
 // RSS, and the same idle output with Ink's full redraw (SKIFF_FULL_REDRAW=1) side by side (and the
 // baseline build's, with SKIFF_BENCH_TUI_BASE). Part 3: a full engine as its own process running a
-// host-process pod that logs ~1,000 lines/s, followed for 30 s. The pods are minutes old at most, so every visible AGE cell ticks each second: that
+// host-process pod that logs ~1,000 lines/s, followed for 30 s. Part 4 (`paint20k`): first paint
+// at 20,000 pods, the issue's second first-paint goal. The pods are minutes old at most, so every visible AGE cell ticks each second: that
 // is the most an idle table has to write.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,7 +21,9 @@ const PODS = Number(process.env.SKIFF_BENCH_TUI_PODS ?? 5000);
 const RUNS = Number(process.env.SKIFF_BENCH_TUI_RUNS ?? 3);
 const KEYS = Number(process.env.SKIFF_BENCH_TUI_KEYS ?? 40);
 // `table,small,logs` (default all): which parts run.
-const PARTS = new Set((process.env.SKIFF_BENCH_TUI_PARTS ?? 'table,small,logs').split(','));
+const PARTS = new Set((process.env.SKIFF_BENCH_TUI_PARTS ?? 'table,small,logs,paint20k').split(','));
+/** The second first-paint goal's cluster size (part `paint20k`). */
+const PAINT_PODS = 20_000;
 // A baseline checkout (its dist/ built) whose TUI runs beside this one in the table part, run for
 // run, so before/after ratios come from one run on the same (noisy) machine.
 const BASE = process.env.SKIFF_BENCH_TUI_BASE;
@@ -479,11 +482,51 @@ async function logs(): Promise<Figure[]> {
   }
 }
 
+/** Part `paint20k`: spawn → first pod row and → header at `pods` pre-bound pods, `-A`, RUNS runs. */
+async function firstPaintAt(pods: number): Promise<Figure[]> {
+  const home = benchHome('tui-paint');
+  const e = await startEngine({ home, port: 0, apiOnly: true, log: () => {} });
+  try {
+    for (let n = 0; n < 10; n++) e.ctx.store.create('namespaces', { metadata: { name: `ns-${n}` } });
+    for (let i = 0; i < pods; i++) e.ctx.store.create('pods', pod(i));
+    const firstRow: number[] = [];
+    const header: number[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      const tuiHomeDir = tuiHome();
+      const t0 = performance.now();
+      const tui = spawnTui(['--kubeconfig', e.kubeconfigPath, '-A'], {
+        cols: 200,
+        rows: 60,
+        env: { HOME: tuiHomeDir, ...distEnv() },
+      });
+      try {
+        await tui.waitFor('Context:', 60_000);
+        header.push((performance.now() - t0) / 1000);
+        await tui.waitFor(/load-\d{5}/, 120_000);
+        firstRow.push((performance.now() - t0) / 1000);
+        await tui.press('q');
+      } finally {
+        tui.kill();
+        rmSync(tuiHomeDir, { recursive: true, force: true });
+      }
+    }
+    const n = pods.toLocaleString('en-US');
+    return [
+      summarize(`TUI first paint: spawn → first pod row, ${n} pods`, 's', firstRow, { goal: '< 2 s' }),
+      summarize(`TUI spawn → first frame (header), ${n} pods`, 's', header),
+    ];
+  } finally {
+    await e.stop();
+    rmSync(home, { recursive: true, force: true });
+  }
+}
+
 export async function run(): Promise<Figure[]> {
   distEnv(); // build first: the build is not part of any figure
   return [
     ...(PARTS.has('table') ? await table() : []),
     ...(PARTS.has('small') ? await small() : []),
     ...(PARTS.has('logs') ? await logs() : []),
+    ...(PARTS.has('paint20k') ? await firstPaintAt(PAINT_PODS) : []),
   ];
 }
