@@ -1,35 +1,12 @@
-import { createServer, request, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { request } from 'node:http';
+import { describe, expect, it } from 'vitest';
 import type { KObject } from '../../../source/api-types/index.ts';
-import { markPretty } from '../../../source/engine/api/respond.ts';
 import { sendList } from '../../../source/engine/api/list-json.ts';
 import { deepFreeze } from '../../../source/engine/store/freeze.ts';
+import { bodyServer } from './body-server.ts';
 
 let items: KObject[] = [];
-let server: Server;
-let port = 0;
-beforeAll(async () => {
-  server = createServer((req, res) => {
-    if (req.url?.includes('pretty')) markPretty(res);
-    sendList(res, 'Pod', 'v1', items, { resourceVersion: '7' });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  port = (server.address() as AddressInfo).port;
-});
-afterAll(() => server.close());
-
-function get(path: string): Promise<{ length: number; body: Buffer }> {
-  return new Promise((resolve, reject) => {
-    request({ host: '127.0.0.1', port, path }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ length: Number(res.headers['content-length']), body: Buffer.concat(chunks) }));
-    })
-      .on('error', reject)
-      .end();
-  });
-}
+const { get, port } = bodyServer((res) => sendList(res, 'Pod', 'v1', items, { resourceVersion: '7' }));
 
 const pod = (i: number): KObject =>
   deepFreeze({
@@ -60,17 +37,7 @@ describe('LIST bodies', () => {
 
   it('streams a body larger than it lets wait in the socket to a slow reader, whole', async () => {
     items = Array.from({ length: 12_000 }, (_, i) => pod(i));
-    const { length, body } = await new Promise<{ length: number; body: Buffer }>((resolve, reject) => {
-      request({ host: '127.0.0.1', port, path: '/' }, (res) => {
-        const chunks: Buffer[] = [];
-        res.pause();
-        setTimeout(() => res.resume(), 200);
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ length: Number(res.headers['content-length']), body: Buffer.concat(chunks) }));
-      })
-        .on('error', reject)
-        .end();
-    });
+    const { length, body } = await get('/', 200);
     expect(length).toBeGreaterThan(2 ** 21);
     expect(body.length).toBe(length);
     expect(JSON.parse(body.toString()).items).toHaveLength(12_000);
@@ -79,7 +46,7 @@ describe('LIST bodies', () => {
   it('a client gone mid-body leaves the server answering the next one', async () => {
     items = Array.from({ length: 12_000 }, (_, i) => pod(i));
     await new Promise<void>((resolve) => {
-      const req = request({ host: '127.0.0.1', port, path: '/' }, (res) => {
+      const req = request({ host: '127.0.0.1', port: port(), path: '/' }, (res) => {
         res.once('data', () => {
           req.destroy();
           resolve();
@@ -119,19 +86,7 @@ describe('LIST bodies', () => {
       } as KObject);
     items = Array.from({ length: 3_000 }, (_, i) => big(i));
     const expected = JSON.stringify(JSON.parse(JSON.stringify(items)));
-    const slowGet = (delay: number) =>
-      new Promise<Buffer>((resolve, reject) => {
-        request({ host: '127.0.0.1', port, path: '/' }, (res) => {
-          const chunks: Buffer[] = [];
-          res.pause();
-          setTimeout(() => res.resume(), delay);
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => resolve(Buffer.concat(chunks)));
-        })
-          .on('error', reject)
-          .end();
-      });
-    const bodies = await Promise.all([300, 150, 0].map(slowGet));
+    const bodies = await Promise.all([300, 150, 0].map(async (pause) => (await get('/', pause)).body));
     for (const body of bodies) expect(JSON.stringify(JSON.parse(body.toString()).items)).toBe(expected);
   });
 

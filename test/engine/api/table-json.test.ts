@@ -1,34 +1,11 @@
-import { createServer, request, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Table } from '../../../source/api-types/index.ts';
-import { goJson, markPretty } from '../../../source/engine/api/respond.ts';
+import { goJson } from '../../../source/engine/api/respond.ts';
 import { sendTable } from '../../../source/engine/api/table-json.ts';
+import { bodyServer } from './body-server.ts';
 
 let table: Table;
-let server: Server;
-let port = 0;
-beforeAll(async () => {
-  server = createServer((req, res) => {
-    if (req.url?.includes('pretty')) markPretty(res);
-    sendTable(res, table);
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  port = (server.address() as AddressInfo).port;
-});
-afterAll(() => server.close());
-
-function get(path: string): Promise<{ length: number; body: Buffer }> {
-  return new Promise((resolve, reject) => {
-    request({ host: '127.0.0.1', port, path }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ length: Number(res.headers['content-length']), body: Buffer.concat(chunks) }));
-    })
-      .on('error', reject)
-      .end();
-  });
-}
+const { get } = bodyServer((res) => sendTable(res, table));
 
 const tableOf = (rows: number): Table => ({
   kind: 'Table',
