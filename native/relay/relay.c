@@ -142,8 +142,17 @@ static void recycle(Relay *r) {
   }
 }
 
+// Out of epoll before the close: a child process forked meanwhile (a pod starting) holds the
+// socket too until its exec, and epoll keeps a registration until the socket's last descriptor
+// closes, with this connection's pointer in its events.
+static void unwatch(Relay *r, int fd, int watched) {
+  if (watched) epoll_ctl(r->ep, EPOLL_CTL_DEL, fd, NULL);
+}
+
 // Ends a connection: kind DONE closes both sides, RESET resets both, ABORTED closes both.
 static void finish(Relay *r, Conn *c, int kind) {
+  unwatch(r, c->cfd, !c->connecting && !c->c_hup);
+  unwatch(r, c->bfd, !c->b_hup);
   if (kind == RESET) {
     hard_close(c->cfd);
     hard_close(c->bfd);
@@ -233,6 +242,7 @@ static void connected(Relay *r, Conn *c) {
   }
   // Refused (or any other failure to connect): the client's socket goes back to JavaScript,
   // which picks the next backend or resets it.
+  unwatch(r, c->bfd, 1);
   close(c->bfd);
   post(r, c->id, REFUSED, c->cfd);
   unlink_conn(r, c);
