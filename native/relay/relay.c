@@ -113,8 +113,9 @@ static void post(Relay *r, double id, int kind, int fd) {
     close(fd);
   }
   pthread_mutex_unlock(&r->lock);
-  // One call per batch: JavaScript drains everything posted until it runs.
-  if (first && d) napi_call_threadsafe_function(r->tsfn, NULL, napi_tsfn_nonblocking);
+  // One call per batch: JavaScript drains everything posted until it runs. Not while the
+  // environment is torn down (its thread-safe functions are closing, maybe gone).
+  if (first && d && !r->stopping) napi_call_threadsafe_function(r->tsfn, NULL, napi_tsfn_nonblocking);
 }
 
 static void unlink_conn(Relay *r, Conn *c) {
@@ -478,6 +479,7 @@ static napi_value js_start(napi_env env, napi_callback_info info) {
   // The relay never keeps the process alive by itself.
   napi_unref_threadsafe_function(env, r->tsfn);
   if (pthread_create(&r->thread, NULL, run, r) != 0) return num(env, -1);
+  pthread_setname_np(r->thread, "skiff-relay");
   r->running = 1;
   return num(env, 0);
 }
