@@ -241,6 +241,21 @@ describe.each([
     await backendClosed[1];
   });
 
+  it('never dials outside 127.0.0.0/8: such a backend is skipped like a refusing one', async () => {
+    const backPort = await backend((s) => s.end('from loopback'));
+    const targets = [
+      { host: '192.0.2.1', port: backPort },
+      { host: BACK_IP, port: backPort },
+    ];
+    let i = 0;
+    const port = await frontend(() => targets[i++ % 2], 2);
+    const s = await dial(port);
+    const reply = readAllSlowly(s);
+    s.end();
+    expect((await reply).toString()).toBe('from loopback');
+    expect(i).toBe(2);
+  });
+
   it('skips a backend that refuses for the next one, and resets the client when none is left', async () => {
     const backPort = await backend((s) => s.end('from the live one'));
     // A port nothing listens on: bind one, then close it.
