@@ -488,7 +488,7 @@ static napi_value js_start(napi_env env, napi_callback_info info) {
 static napi_value js_dup(napi_env env, napi_callback_info info) {
   napi_value argv[1];
   if (args(env, info, 1, argv)) return NULL;
-  int32_t fd;
+  int32_t fd = -1;
   napi_get_value_int32(env, argv[0], &fd);
   int d = fcntl(fd, F_DUPFD_CLOEXEC, 3);
   return num(env, d < 0 ? -errno : d);
@@ -500,8 +500,8 @@ static napi_value js_open(napi_env env, napi_callback_info info) {
   napi_value argv[4];
   if (args(env, info, 4, argv)) return NULL;
   Relay *r = relay_of(env);
-  double id;
-  int32_t fd, port;
+  double id = 0;
+  int32_t fd = -1, port = 0;
   char host[64];
   size_t len;
   napi_get_value_double(env, argv[0], &id);
@@ -510,7 +510,7 @@ static napi_value js_open(napi_env env, napi_callback_info info) {
   napi_get_value_int32(env, argv[3], &port);
   struct in_addr a;
   // skiff's network rule: the engine dials nothing but 127.0.0.0/8.
-  if (!r->running || inet_pton(AF_INET, host, &a) != 1 || (ntohl(a.s_addr) >> 24) != 127 || port <= 0 || port > 65535)
+  if (!r->running || fd < 0 || inet_pton(AF_INET, host, &a) != 1 || (ntohl(a.s_addr) >> 24) != 127 || port <= 0 || port > 65535)
     return num(env, -EINVAL);
   return num(env, push(r, (Cmd){.id = id, .fd = fd, .addr = a.s_addr, .port = (uint16_t)port}));
 }
@@ -519,7 +519,7 @@ static napi_value js_open(napi_env env, napi_callback_info info) {
 static napi_value js_reset(napi_env env, napi_callback_info info) {
   napi_value argv[1];
   if (args(env, info, 1, argv)) return NULL;
-  int32_t fd;
+  int32_t fd = -1;
   napi_get_value_int32(env, argv[0], &fd);
   if (fd >= 0) hard_close(fd);
   return NULL;
@@ -529,7 +529,7 @@ static napi_value js_reset(napi_env env, napi_callback_info info) {
 static napi_value js_abort(napi_env env, napi_callback_info info) {
   napi_value argv[1];
   if (args(env, info, 1, argv)) return NULL;
-  double id;
+  double id = 0;
   napi_get_value_double(env, argv[0], &id);
   Relay *r = relay_of(env);
   if (r->running) push(r, (Cmd){.id = id, .fd = -1, .abort = 1});
