@@ -101,6 +101,55 @@ it("drives Node's stream handles directly on this Node version", () => {
   expect(rawBindings()).not.toBeNull();
 });
 
+describe.skipIf(process.env.SKIFF_PROXY_NATIVE === '0')('the native relay', () => {
+  it('closes both sides of its open connections on abort (the engine stopping), and says so', async () => {
+    let backendSide: Socket | undefined;
+    const backendClosed = new Promise<void>((resolve) =>
+      backend((s) => {
+        backendSide = s;
+        s.on('error', () => {});
+        s.once('end', () => resolve());
+        s.once('close', () => resolve());
+        s.resume();
+      }).then((p) => (backPort = p)),
+    );
+    let backPort = 0;
+    while (!backPort) await new Promise((r) => setTimeout(r, 5));
+    const splices: Array<{ abort(): void }> = [];
+    let closed = 0;
+    const l = tcpListener(
+      () => {},
+      () => {},
+      (h) => {
+        const ns = nativeSplice(
+          h,
+          () => ({ host: BACK_IP, port: backPort }),
+          1,
+          () => closed++,
+        );
+        if (ns) splices.push(ns);
+      },
+    );
+    listeners.push(l);
+    const port = await l.bind(FRONT_IP, 0);
+    const c = await dial(port);
+    c.on('error', () => {});
+    // Both are half-open sockets: the relay's close shows as their end.
+    const clientClosed = new Promise((r) => {
+      c.once('end', r);
+      c.once('close', r);
+    });
+    c.write('hello');
+    c.resume();
+    while (!backendSide) await new Promise((r) => setTimeout(r, 5));
+    expect(nativeRelayStats().open).toBeGreaterThan(0);
+    splices.forEach((s) => s.abort());
+    await Promise.all([clientClosed, backendClosed]);
+    while (closed === 0) await new Promise((r) => setTimeout(r, 5));
+    expect(closed).toBe(1);
+  });
+});
+
 /** SKIFF_PROXY_NATIVE=0: the JavaScript paths alone (as where the addon cannot be built). */
 const nativeOff = process.env.SKIFF_PROXY_NATIVE === '0';
 
