@@ -11,7 +11,7 @@
 // Beside them, at the relative places the sources read them from: the non-TypeScript files of
 // source/ (.proto schemas, OpenAPI definitions), fixtures/, and dist/bin/skiff.js, the launcher
 // the CLI knows itself by.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { get as httpsGet } from 'node:https';
@@ -41,6 +41,8 @@ const COMMON = {
 // Native modules, and the optional ones `ws` tries, stay imports.
 const NATIVE = ['better-sqlite3', 'node-pty', 'bufferutil', 'utf-8-validate'];
 
+// The native relay (optional: it only warns when it cannot be built), loaded from native/ by the bundles.
+spawnSync(process.execPath, [join(root, 'scripts', 'build-native.mjs'), '--if-stale'], { stdio: 'inherit' });
 rmSync(dist, { recursive: true, force: true });
 copyAssets(join(root, 'source'));
 await bundleTui();

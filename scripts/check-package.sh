@@ -35,6 +35,10 @@ unset CI KUBECONFIG
 "$skiff" cluster up
 kubectl --kubeconfig "$SKIFF_HOME/kubeconfig" get nodes
 "$skiff" cluster status
+# The install built the native relay and the engine of the bundle loaded it (engine.log says which path).
+[ -f "$work/app/node_modules/skiff/native/relay/build/Release/skiff_relay.node" ] || { echo "the install did not build the native relay" >&2; exit 1; }
+grep -q 'go through the native relay' "$SKIFF_HOME/engine.log" || { echo "the engine did not load the native relay:" >&2; grep 'service-proxy' "$SKIFF_HOME/engine.log" >&2; exit 1; }
+echo "native relay: ok"
 
 tmux new-session -d -s "$session" -x 140 -y 40 "env -u CI SKIFF_HOME=$SKIFF_HOME HOME=$HOME $skiff --command nodes"
 for _ in $(seq 1 60); do

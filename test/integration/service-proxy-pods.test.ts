@@ -1,12 +1,15 @@
 import { createSocket } from 'node:dgram';
 import { readFileSync } from 'node:fs';
 import { Agent, get } from 'node:http';
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { nativeRelayStats } from '../../source/engine/proxy/native-relay.ts';
 import { startTestEngine, waitFor, type TestEngine } from '../helpers/engine.ts';
 
 let t: TestEngine;
+const logs: string[] = [];
 beforeAll(async () => {
-  t = await startTestEngine();
+  t = await startTestEngine({ log: (line: string) => void logs.push(line) });
 });
 afterAll(async () => {
   await t?.stop();
@@ -64,6 +67,55 @@ spec:
           image: nginx
           env: [{ name: SKIFF_CPU_MS_PER_REQUEST, value: "20" }]
 `;
+
+/** A process pod echoing TCP with its name in front (`<pod name>:<what it read>`), behind a NodePort service. */
+const TCP_ECHO = `
+apiVersion: apps/v1
+kind: Deployment
+metadata: { name: tcp-echo }
+spec:
+  replicas: 1
+  selector: { matchLabels: { app: tcp-echo } }
+  template:
+    metadata: { labels: { app: tcp-echo } }
+    spec:
+      containers:
+        - name: echo
+          image: python:3.12
+          command: [/usr/bin/python3, -c]
+          args:
+            - |
+              import os, socketserver
+              class Echo(socketserver.StreamRequestHandler):
+                  def handle(self):
+                      self.wfile.write(os.environ['HOSTNAME'].encode() + b':' + self.rfile.read())
+              socketserver.ThreadingTCPServer.allow_reuse_address = True
+              # Its default backlog (5) overflows under 20 connections at once, relayed or not.
+              socketserver.ThreadingTCPServer.request_queue_size = 128
+              socketserver.ThreadingTCPServer((os.environ['POD_IP'], 9100), Echo).serve_forever()
+          env: [{ name: POD_IP, valueFrom: { fieldRef: { fieldPath: status.podIP } } }]
+          ports: [{ name: echo, containerPort: 9100 }]
+---
+apiVersion: v1
+kind: Service
+metadata: { name: tcp-echo }
+spec:
+  type: NodePort
+  selector: { app: tcp-echo }
+  ports: [{ name: echo, port: 9100, targetPort: echo }]
+`;
+
+/** Send `text`, end the sending side, and read the reply to its end ('' on an error). */
+function tcpAsk(host: string, port: number, text: string): Promise<string> {
+  return new Promise((resolve) => {
+    const s = connect({ host, port, allowHalfOpen: true });
+    let got = '';
+    s.on('data', (d) => (got += d));
+    s.once('end', () => (s.destroy(), resolve(got)));
+    s.once('error', () => resolve(''));
+    s.end(text);
+  });
+}
 
 /** One datagram from a fresh loopback socket; the reply, or undefined after two seconds. */
 function udpAsk(host: string, port: number, text: string): Promise<string | undefined> {
@@ -140,6 +192,37 @@ describe('the service proxy with real pods', () => {
     expect(pods.map((p) => `${p}:np`)).toContain(await waitFor(() => udpAsk('127.0.0.1', nodePort, 'np'), 10_000));
     await t.kubectl(['delete', '-f', '-'], { input: UDP_ECHO });
   }, 240_000);
+
+  it('relays TCP to a process pod (through the native relay), on the ClusterIP and the NodePort', async () => {
+    // SKIFF_PROXY_NATIVE=0 runs the same through the JavaScript splice.
+    const native = process.env.SKIFF_PROXY_NATIVE !== '0';
+    expect(logs.join('\n')).toMatch(
+      native
+        ? /service-proxy: connections to process pods go through the native relay/
+        : /service-proxy: connections to process pods go through the JavaScript splice/,
+    );
+    await t.kubectl(['apply', '-f', '-'], { input: TCP_ECHO });
+    const svc = await json(['get', 'svc', 'tcp-echo']);
+    const pod = await waitFor(
+      async () =>
+        (await json(['get', 'pods', '-l', 'app=tcp-echo'])).items.find(
+          (p: { status?: { phase?: string } }) => p.status?.phase === 'Running',
+        ),
+      60_000,
+      'a running tcp-echo pod',
+    );
+    const name = pod.metadata.name;
+    await waitFor(async () => (await tcpAsk(pod.status.podIP, 9100, 'direct')) === `${name}:direct`, 90_000, 'the pod');
+    const before = nativeRelayStats().spliced;
+    const big = 'x'.repeat(1024 * 1024);
+    expect(await tcpAsk(svc.spec.clusterIP, 9100, big)).toBe(`${name}:${big}`);
+    const nodePort = svc.spec.ports[0].nodePort;
+    const replies = await Promise.all(Array.from({ length: 20 }, (_, i) => tcpAsk('127.0.0.1', nodePort, `np${i}`)));
+    expect(replies).toEqual(Array.from({ length: 20 }, (_, i) => `${name}:np${i}`));
+    expect(nativeRelayStats().spliced - before).toBe(native ? 21 : 0);
+    await waitFor(() => nativeRelayStats().open === 0, 10_000, 'the relay to hold no connection');
+    await t.kubectl(['delete', '-f', '-'], { input: TCP_ECHO });
+  }, 180_000);
 
   it('hands connections for built-in nginx pods to their server: no second connection to the pod', async () => {
     // Each request burns 20 ms of CPU (the built-in nginx's load knob): it must show in kubectl top.

@@ -8,6 +8,7 @@ import type { WatchHandle } from '../store/store.ts';
 import { Frontend, tcpListener } from './frontend.ts';
 import { inProcessServer } from '../runtime/in-process.ts';
 import { handOff, relay } from './relay.ts';
+import { nativeRelayStatus, nativeSplice, type NativeSplice } from './native-relay.ts';
 import { RawSplice, socketOf, type AcceptedHandle } from './raw-splice.ts';
 import { RoundRobin } from './round-robin.ts';
 import { udpListener } from './udp-relay.ts';
@@ -112,13 +113,14 @@ export class ServiceProxy implements Component {
   private slices = new Map<string, Map<string, KObject>>();
   private ports = new Map<string, Map<string, ServicePort>>();
   private sockets = new Set<Socket>();
-  /** Connections spliced from a bare accepted handle (no Socket to track). */
-  private splices = new Set<RawSplice>();
+  /** Connections spliced from a bare accepted handle (no Socket to track), in JavaScript or natively. */
+  private splices = new Set<RawSplice | NativeSplice>();
 
   constructor(private readonly opts: ProxyOptions = {}) {}
 
   start(ctx: EngineContext): void {
     this.ctx = ctx;
+    ctx.log(`service-proxy: connections to process pods go through the ${nativeRelayStatus()}`);
     const store = ctx.store;
     this.watches.push(
       store.watch('services', {}, (ev) => {
@@ -342,8 +344,14 @@ export class ServiceProxy implements Component {
       this.track(client);
       return handOff(client, server);
     }
-    let splice: RawSplice | null = null;
+    let splice: RawSplice | NativeSplice | null = null;
     const done = () => splice && this.splices.delete(splice);
+    const native = nativeSplice(handle, firstThen(chosen, pick), this.attempts(sp), done);
+    if (native) {
+      splice = native;
+      if (native.open) this.splices.add(native);
+      return;
+    }
     splice = RawSplice.relayHandle(handle, firstThen(chosen, pick), this.attempts(sp), done);
     if (splice && !splice.closedAlready()) this.splices.add(splice);
     else if (!splice) {

@@ -1,6 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { tcpListener, type Listener } from '../../../source/engine/proxy/frontend.ts';
+import { nativeRelayLoaded, nativeRelayStats, nativeSplice } from '../../../source/engine/proxy/native-relay.ts';
 import { rawBindings } from '../../../source/engine/proxy/raw-splice.ts';
 import { relay } from '../../../source/engine/proxy/relay.ts';
 import type { HostPort } from '../../../source/engine/proxy/targets.ts';
@@ -9,10 +11,12 @@ const FRONT_IP = '127.246.9.1';
 const BACK_IP = '127.246.9.2';
 
 const servers: Server[] = [];
+const listeners: Listener[] = [];
 const sockets = new Set<Socket>();
 afterEach(async () => {
   for (const s of sockets) s.destroy();
   sockets.clear();
+  for (const l of listeners.splice(0)) l.close();
   await Promise.all(servers.splice(0).map((s) => new Promise((r) => s.close(r))));
 });
 
@@ -36,14 +40,34 @@ function backend(onConnection: (s: Socket) => void): Promise<number> {
   return listen(createServer({ allowHalfOpen: true }, onConnection), BACK_IP);
 }
 
-let streams = false;
+type Path = 'raw' | 'streams' | 'native';
+let path: Path = 'raw';
+const streams = () => path === 'streams';
 
 /** A frontend that relays every connection to the targets `pick` gives, as the service proxy does. */
 function frontend(pick: () => HostPort | undefined, attempts = 1): Promise<number> {
+  if (path === 'native') return nativeFrontend(pick, attempts);
   const server = createServer({ allowHalfOpen: true, noDelay: true, pauseOnConnect: true }, (c) =>
-    relay(c, pick, attempts, keep, { streams }),
+    relay(c, pick, attempts, keep, { streams: streams() }),
   );
   return listen(server, FRONT_IP);
+}
+
+/** The service proxy's listener for process pods: each accepted handle goes to the native relay. */
+function nativeFrontend(pick: () => HostPort | undefined, attempts: number): Promise<number> {
+  const l = tcpListener(
+    () => {
+      throw new Error('a connection reached net.Server instead of the native relay');
+    },
+    (e) => {
+      throw e;
+    },
+    (h) => {
+      if (!nativeSplice(h, pick, attempts, () => {})) throw new Error('the native relay did not take the connection');
+    },
+  );
+  listeners.push(l);
+  return l.bind(FRONT_IP, 0);
 }
 
 function dial(port: number): Promise<Socket> {
@@ -77,12 +101,93 @@ it("drives Node's stream handles directly on this Node version", () => {
   expect(rawBindings()).not.toBeNull();
 });
 
+describe.skipIf(process.env.SKIFF_PROXY_NATIVE === '0')('the native relay', () => {
+  it('closes both sides of its open connections on abort (the engine stopping), and says so', async () => {
+    let backendSide: Socket | undefined;
+    const backendClosed = new Promise<void>((resolve) =>
+      backend((s) => {
+        backendSide = s;
+        s.on('error', () => {});
+        s.once('end', () => resolve());
+        s.once('close', () => resolve());
+        s.resume();
+      }).then((p) => (backPort = p)),
+    );
+    let backPort = 0;
+    while (!backPort) await new Promise((r) => setTimeout(r, 5));
+    const splices: Array<{ abort(): void }> = [];
+    let closed = 0;
+    const l = tcpListener(
+      () => {},
+      () => {},
+      (h) => {
+        const ns = nativeSplice(
+          h,
+          () => ({ host: BACK_IP, port: backPort }),
+          1,
+          () => closed++,
+        );
+        if (ns) splices.push(ns);
+      },
+    );
+    listeners.push(l);
+    const port = await l.bind(FRONT_IP, 0);
+    const c = await dial(port);
+    c.on('error', () => {});
+    // Both are half-open sockets: the relay's close shows as their end.
+    const clientClosed = new Promise((r) => {
+      c.once('end', r);
+      c.once('close', r);
+    });
+    c.write('hello');
+    c.resume();
+    while (!backendSide) await new Promise((r) => setTimeout(r, 5));
+    expect(nativeRelayStats().open).toBeGreaterThan(0);
+    splices.forEach((s) => s.abort());
+    await Promise.all([clientClosed, backendClosed]);
+    while (closed === 0) await new Promise((r) => setTimeout(r, 5));
+    expect(closed).toBe(1);
+  });
+});
+
+/** SKIFF_PROXY_NATIVE=0: the JavaScript paths alone (as where the addon cannot be built). */
+const nativeOff = process.env.SKIFF_PROXY_NATIVE === '0';
+
+it.skipIf(nativeOff)('loads the native relay (built by npm install / scripts/build-native.mjs)', () => {
+  expect(nativeRelayLoaded()).toBe(true);
+});
+
 describe.each([
-  ['bare libuv handles', false],
-  ['net.Socket streams', true],
-])('relay through %s', (_, useStreams) => {
+  ['bare libuv handles', 'raw'],
+  ['net.Socket streams', 'streams'],
+  ...(nativeOff ? [] : [['the native relay', 'native']]),
+] as Array<[string, Path]>)('relay through %s', (_, p) => {
+  let splicedBefore = 0;
   beforeEach(() => {
-    streams = useStreams;
+    path = p;
+    splicedBefore = nativeRelayStats().spliced;
+  });
+  afterEach(() => {
+    // The native cases ran through the relay thread; the others never touched it.
+    const natively = nativeRelayStats().spliced - splicedBefore;
+    if (p === 'native') expect(natively).toBeGreaterThan(0);
+    else expect(natively).toBe(0);
+  });
+
+  it('carries many concurrent connections, each its own bytes', async () => {
+    const backPort = await backend((s) => {
+      s.on('data', (c: Buffer) => s.write(c));
+      s.on('end', () => s.end());
+    });
+    const port = await frontend(() => ({ host: BACK_IP, port: backPort }));
+    const conns = Array.from({ length: 200 }, async (_, i) => {
+      const s = await dial(port);
+      const data = Buffer.from(`connection ${i} `.repeat(50 + i));
+      const echoed = readAllSlowly(s);
+      s.end(data);
+      expect((await echoed).equals(data)).toBe(true);
+    });
+    await Promise.all(conns);
   });
 
   it('carries several large transfers both ways intact while the readers are slow', async () => {
@@ -183,6 +288,21 @@ describe.each([
     });
     b.destroy();
     await backendClosed[1];
+  });
+
+  it('never dials outside 127.0.0.0/8: such a backend is skipped like a refusing one', async () => {
+    const backPort = await backend((s) => s.end('from loopback'));
+    const targets = [
+      { host: '192.0.2.1', port: backPort },
+      { host: BACK_IP, port: backPort },
+    ];
+    let i = 0;
+    const port = await frontend(() => targets[i++ % 2], 2);
+    const s = await dial(port);
+    const reply = readAllSlowly(s);
+    s.end();
+    expect((await reply).toString()).toBe('from loopback');
+    expect(i).toBe(2);
   });
 
   it('skips a backend that refuses for the next one, and resets the client when none is left', async () => {
