@@ -70,7 +70,19 @@ export class PodWorker implements SlotHost {
     for (const s of this.app) s.adopt(byName(status.containerStatuses, s.name), now, policy !== 'Never');
     this.addEphemeral(pod, (s) => s.adopt(byName(status.ephemeralContainerStatuses, s.name), now, false));
     this.initialized = this.init.every((s) => s.succeeded || (s.sidecar && !!s.containerID));
-    this.volumes = new PodVolumes({
+    this.volumes = this.podVolumes();
+    this.scheduleRefresh();
+    const deadline = Number(pod.spec?.activeDeadlineSeconds);
+    if (deadline > 0) {
+      const left = Date.parse(this.startTime) + deadline * 1000 - now;
+      this.timers.push(deps.clock.setTimeout(() => this.deadlineExceeded(), Math.max(0, left)));
+    }
+  }
+
+  /** Not made in the constructor: a closure there would keep the constructor's scope (its pod status, helpers) alive with the pod. */
+  private podVolumes(): PodVolumes {
+    const deps = this.deps;
+    return new PodVolumes({
       store: deps.store,
       clock: deps.clock,
       dir: deps.volumesDir(this.uid),
@@ -78,12 +90,6 @@ export class PodWorker implements SlotHost {
       tokens: deps.tokens,
       warn: (reason, message) => this.event('Warning', reason, message),
     });
-    this.scheduleRefresh();
-    const deadline = Number(pod.spec?.activeDeadlineSeconds);
-    if (deadline > 0) {
-      const left = Date.parse(this.startTime) + deadline * 1000 - now;
-      this.timers.push(deps.clock.setTimeout(() => this.deadlineExceeded(), Math.max(0, left)));
-    }
   }
 
   // --- SlotHost ---

@@ -4,7 +4,11 @@ import { ContainerConfigError } from './container-env.ts';
 import { podDesc } from './format.ts';
 
 /** The container's securityContext over the pod's (DetermineEffectiveSecurityContext). */
+/** What a pod and container without a securityContext get: one frozen object, not one each (a running container keeps it). */
+const NONE: SecuritySpec & { runAsNonRoot?: boolean } = Object.freeze({});
+
 export function effectiveSecurity(pod: Pod, container: Container): SecuritySpec & { runAsNonRoot?: boolean } {
+  if (!pod.spec?.securityContext && !container.securityContext) return NONE;
   const p: PodSecurityContext = pod.spec?.securityContext ?? {};
   const c: SecurityContext = container.securityContext ?? {};
   return {
