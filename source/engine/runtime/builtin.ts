@@ -12,22 +12,30 @@ import { registerInProcess, unregisterInProcess } from './in-process.ts';
  * graceful: listeners close at once, requests in flight finish, idle keep-alive connections
  * close; whatever is still open when the grace period ends is cut.
  */
+/** What a container that never listened spends: nothing (shared, never written to). */
+const NO_ACCOUNTING = new EngineAccounting();
+
 abstract class ServerContainer extends BaseContainer {
-  /** CPU and buffered bytes the engine spends on this container (the metrics API reads them). */
-  readonly accounting = new EngineAccounting();
+  private ownAccounting?: EngineAccounting;
   // Made by the first listen: a pause container has no port.
   private servers?: Server[];
   private registered?: Array<[number, Server]>;
   private stopping?: Promise<ExitInfo>;
   private graceTimer: unknown;
 
+  /** CPU and buffered bytes the engine spends on this container (the metrics API reads them). */
+  get accounting(): EngineAccounting {
+    return this.ownAccounting ?? NO_ACCOUNTING;
+  }
+
   protected async listen(port: number, handler: RequestListener, opts: ListenOptions): Promise<void> {
+    const accounting = (this.ownAccounting ??= new EngineAccounting());
     const server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
       if (this.stopping) res.setHeader('Connection', 'close');
       res.on('finish', () => this.stopping && server.closeIdleConnections());
-      this.accounting.measure(() => handler(req, res));
+      accounting.measure(() => handler(req, res));
     });
-    server.on('connection', (socket) => this.accounting.track(socket));
+    server.on('connection', (socket) => accounting.track(socket));
     (this.servers ??= []).push(server);
     const mapping = await listenMapped(server, this.ctx.podIP, port, opts);
     if (mapping) this.portMappings = [...this.portMappings, mapping];
