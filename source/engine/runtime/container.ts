@@ -106,7 +106,7 @@ export abstract class BaseContainer implements Container {
    * A running container keeps no promise (its reactions and resolver were ~200 B of each of
    * thousands of idle built-in containers).
    */
-  private exitFns?: Array<(exit: ExitInfo) => void>;
+  private exitFns?: Array<(exit: ExitInfo) => void>; // made as a literal: a push-grown array holds 17 slots
   private exitPromise?: Promise<ExitInfo>;
   private cleanups?: Set<() => void>;
   /** Set before a kill for exceeding the memory limit: the exit then reads `OOMKilled`. */
@@ -119,9 +119,7 @@ export abstract class BaseContainer implements Container {
   get exited(): Promise<ExitInfo> {
     if (this.exitPromise) return this.exitPromise;
     const exit = this.exit;
-    return (this.exitPromise = exit
-      ? Promise.resolve(exit)
-      : new Promise((resolve) => (this.exitFns ??= []).push(resolve)));
+    return (this.exitPromise = exit ? Promise.resolve(exit) : new Promise((resolve) => this.addExitFn(resolve)));
   }
 
   get id() {
@@ -150,7 +148,12 @@ export abstract class BaseContainer implements Container {
   onExit(fn: (exit: ExitInfo) => void): void {
     const exit = this.exit;
     if (exit) queueMicrotask(() => fn(exit));
-    else (this.exitFns ??= []).push(fn);
+    else this.addExitFn(fn);
+  }
+
+  private addExitFn(fn: (exit: ExitInfo) => void): void {
+    if (this.exitFns) this.exitFns.push(fn);
+    else this.exitFns = [fn];
   }
 
   onOutput(fn: (stream: 'stdout' | 'stderr', data: Buffer) => void): () => void {
