@@ -341,6 +341,13 @@ export class ContainerSlot {
   }
 
   private startProbes(c: Container): void {
+    const { startupProbe, livenessProbe, readinessProbe } = this.spec;
+    if (!startupProbe && !livenessProbe && !readinessProbe) {
+      // Started and ready at once (what ContainerProbes says without probes), and nothing kept.
+      this.started = true;
+      this.ready = !this.init || this.sidecar;
+      return;
+    }
     const probes = new ContainerProbes(this.host, this.spec, c, this.fieldPath, {
       changed: () => {
         if (this.probes !== probes) return;

@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { flat } from '../flat.ts';
 import type { KObject } from '../../api-types/index.ts';
-import type { VolumeMount } from '../runtime/index.ts';
+import type { MountFiles, VolumeMount } from '../runtime/index.ts';
 import { HOSTS_HEADER } from '../runtime/rootfs.ts';
 import { CLUSTER_DOMAIN } from '../dns/cluster-records.ts';
 
@@ -116,12 +116,30 @@ export function podHostsFile(pod: KObject, podIP: string, dns: DnsSource | undef
   return lines.join('\n') + '\n';
 }
 
-interface Tracked {
-  pod: KObject;
-  podIP: string;
-  dir: string;
-  /** The files are on disk (written when a container first looks: see VolumeMount.prepare). */
-  written: boolean;
+/** One pod's DNS files: the mounts of its containers share it. */
+class Tracked implements MountFiles {
+  /** The files are on disk (written when a container first looks: see VolumeMount.files). */
+  written = false;
+
+  constructor(
+    readonly pod: KObject,
+    readonly podIP: string,
+    readonly dir: string,
+    private readonly resolv: string | undefined,
+    private readonly dns: DnsSource | undefined,
+  ) {}
+
+  get hosts(): boolean {
+    return !this.pod.spec?.hostNetwork;
+  }
+
+  prepare(): void {
+    if (this.written) return;
+    mkdirSync(this.dir, { recursive: true });
+    if (this.hosts) writeFileSync(join(this.dir, 'hosts'), podHostsFile(this.pod, this.podIP, this.dns));
+    if (this.resolv !== undefined) writeFileSync(join(this.dir, 'resolv.conf'), this.resolv);
+    this.written = true;
+  }
 }
 
 /**
@@ -146,26 +164,19 @@ export class PodDnsFiles {
       metadata: { name: pod.metadata.name, namespace: pod.metadata.namespace },
       spec: pod.spec,
     };
-    const t: Tracked = { pod: hostsOf, podIP, dir, written: false };
-    this.pods.set(uid, t);
-    const hosts = !pod.spec?.hostNetwork;
     const conf = podResolvConf(pod, this.dns?.ip ?? '');
     const resolv = conf === undefined ? undefined : flat(conf); // the same for every pod of a namespace
-    const prepare = () => {
-      if (t.written) return;
-      mkdirSync(dir, { recursive: true });
-      if (hosts) writeFileSync(join(dir, 'hosts'), podHostsFile(hostsOf, podIP, this.dns));
-      if (resolv !== undefined) writeFileSync(join(dir, 'resolv.conf'), resolv);
-      t.written = true;
-    };
+    const t = new Tracked(hostsOf, podIP, dir, resolv, this.dns);
+    this.pods.set(uid, t);
     const out: VolumeMount[] = [];
-    if (hosts) out.push({ hostPath: flat(join(dir, 'hosts')), containerPath: '/etc/hosts', readOnly: false, prepare });
+    if (t.hosts)
+      out.push({ hostPath: flat(join(dir, 'hosts')), containerPath: '/etc/hosts', readOnly: false, files: t });
     if (resolv !== undefined)
       out.push({
         hostPath: flat(join(dir, 'resolv.conf')),
         containerPath: '/etc/resolv.conf',
         readOnly: false,
-        prepare,
+        files: t,
       });
     return out;
   }

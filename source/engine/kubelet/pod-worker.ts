@@ -9,11 +9,12 @@ import { buildPodStatus, podPhase, type ContainerStatus, type PodStatusDoc, type
 import { publishPortMappings } from './port-map.ts';
 import type { SlotHost } from './slot-host.ts';
 import type { WorkerDeps } from './worker-deps.ts';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { flat } from '../flat.ts';
 import { PodVolumes } from './volumes/pod-volumes.ts';
+import { TerminationFile } from './termination-file.ts';
 
 const PLEG_RELIST_MS = 1000;
 
@@ -69,7 +70,19 @@ export class PodWorker implements SlotHost {
     for (const s of this.app) s.adopt(byName(status.containerStatuses, s.name), now, policy !== 'Never');
     this.addEphemeral(pod, (s) => s.adopt(byName(status.ephemeralContainerStatuses, s.name), now, false));
     this.initialized = this.init.every((s) => s.succeeded || (s.sidecar && !!s.containerID));
-    this.volumes = new PodVolumes({
+    this.volumes = this.podVolumes();
+    this.scheduleRefresh();
+    const deadline = Number(pod.spec?.activeDeadlineSeconds);
+    if (deadline > 0) {
+      const left = Date.parse(this.startTime) + deadline * 1000 - now;
+      this.timers.push(deps.clock.setTimeout(() => this.deadlineExceeded(), Math.max(0, left)));
+    }
+  }
+
+  /** Not made in the constructor: a closure there would keep the constructor's scope (its pod status, helpers) alive with the pod. */
+  private podVolumes(): PodVolumes {
+    const deps = this.deps;
+    return new PodVolumes({
       store: deps.store,
       clock: deps.clock,
       dir: deps.volumesDir(this.uid),
@@ -77,12 +90,6 @@ export class PodWorker implements SlotHost {
       tokens: deps.tokens,
       warn: (reason, message) => this.event('Warning', reason, message),
     });
-    this.scheduleRefresh();
-    const deadline = Number(pod.spec?.activeDeadlineSeconds);
-    if (deadline > 0) {
-      const left = Date.parse(this.startTime) + deadline * 1000 - now;
-      this.timers.push(deps.clock.setTimeout(() => this.deadlineExceeded(), Math.max(0, left)));
-    }
   }
 
   // --- SlotHost ---
@@ -124,7 +131,7 @@ export class PodWorker implements SlotHost {
   changed(): void {
     if (!this.halted) this.deps.statusChanged(this.uid);
   }
-  portsMapped(container: string, mappings: PortMapping[]): void {
+  portsMapped(container: string, mappings: readonly PortMapping[]): void {
     for (const m of mappings) this.event('Normal', 'PortMapped', m.message, `spec.containers{${container}}`);
     publishPortMappings(this.deps.store, this.current, mappings);
   }
@@ -159,15 +166,11 @@ export class PodWorker implements SlotHost {
     // no file reads as an empty message).
     // A file an earlier instance made goes now: its message is not this instance's.
     if (this.terminationFiles?.has(file)) rmSync(file, { force: true });
-    let made = false;
-    const prepare = () => {
-      if (made) return;
-      mkdirSync(dirname(file), { recursive: true });
-      writeFileSync(file, '', { mode: 0o666 });
-      (this.terminationFiles ??= new Set()).add(file);
-      made = true;
-    };
-    return [{ hostPath: file, containerPath: path, readOnly: false, prepare }];
+    return [{ hostPath: file, containerPath: path, readOnly: false, files: new TerminationFile(file, this) }];
+  }
+
+  terminationFileMade(path: string): void {
+    (this.terminationFiles ??= new Set()).add(path);
   }
 
   private terminationFile(container: string): string {

@@ -7,7 +7,7 @@ import type { Store } from '../store/store.ts';
  * Publish container ports that listen elsewhere than asked (`{"80":"127.244.1.5:41234"}`) on the
  * pod, where the service proxy and port-forward look them up.
  */
-export function publishPortMappings(store: Store, pod: KObject, mappings: PortMapping[]): void {
+export function publishPortMappings(store: Store, pod: KObject, mappings: readonly PortMapping[]): void {
   if (!mappings.length) return;
   try {
     store.mutate('pods', pod.metadata.namespace, pod.metadata.name!, (o) => {

@@ -20,7 +20,7 @@ export interface SlotHost {
   changed(): void;
   /** Re-evaluate the pod (a container exited, a back-off ended). */
   sync(): void;
-  portsMapped(container: string, mappings: PortMapping[]): void;
+  portsMapped(container: string, mappings: readonly PortMapping[]): void;
   /** The container's environment (throws ContainerConfigError for a missing reference). */
   env(container: Container): Record<string, string>;
   /** The container's mounts, once the pod's volumes are set up (throws MountError until then). */

@@ -12,37 +12,46 @@ import { registerInProcess, unregisterInProcess } from './in-process.ts';
  * graceful: listeners close at once, requests in flight finish, idle keep-alive connections
  * close; whatever is still open when the grace period ends is cut.
  */
+/** What a container that never listened spends: nothing (shared, never written to). */
+const NO_ACCOUNTING = new EngineAccounting();
+
 abstract class ServerContainer extends BaseContainer {
-  /** CPU and buffered bytes the engine spends on this container (the metrics API reads them). */
-  readonly accounting = new EngineAccounting();
-  private servers: Server[] = [];
-  private registered: Array<[number, Server]> = [];
+  private ownAccounting?: EngineAccounting;
+  // Made by the first listen: a pause container has no port.
+  private servers?: Server[];
+  private registered?: Array<[number, Server]>;
   private stopping?: Promise<ExitInfo>;
   private graceTimer: unknown;
 
+  /** CPU and buffered bytes the engine spends on this container (the metrics API reads them). */
+  get accounting(): EngineAccounting {
+    return this.ownAccounting ?? NO_ACCOUNTING;
+  }
+
   protected async listen(port: number, handler: RequestListener, opts: ListenOptions): Promise<void> {
+    const accounting = (this.ownAccounting ??= new EngineAccounting());
     const server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
       if (this.stopping) res.setHeader('Connection', 'close');
       res.on('finish', () => this.stopping && server.closeIdleConnections());
-      this.accounting.measure(() => handler(req, res));
+      accounting.measure(() => handler(req, res));
     });
-    server.on('connection', (socket) => this.accounting.track(socket));
-    this.servers.push(server);
+    server.on('connection', (socket) => accounting.track(socket));
+    (this.servers ??= []).push(server);
     const mapping = await listenMapped(server, this.ctx.podIP, port, opts);
-    if (mapping) this.portMappings.push(mapping);
+    if (mapping) this.portMappings = [...this.portMappings, mapping];
     // The service proxy hands connections for this pod's port straight to the server.
     registerInProcess(this.ctx.podUid, port, server);
-    this.registered.push([port, server]);
+    (this.registered ??= []).push([port, server]);
   }
 
   private unregister(): void {
-    for (const [port, server] of this.registered.splice(0)) unregisterInProcess(this.ctx.podUid, port, server);
+    for (const [port, server] of this.registered?.splice(0) ?? []) unregisterInProcess(this.ctx.podUid, port, server);
   }
 
   /** Close whatever listened (a failed start). */
   protected abort(): void {
     this.unregister();
-    for (const s of this.servers) {
+    for (const s of this.servers ?? []) {
       s.close();
       s.closeAllConnections();
     }
@@ -55,14 +64,15 @@ abstract class ServerContainer extends BaseContainer {
     if (this.stopping) return this.stopping;
     this.onStop();
     this.unregister();
-    this.stopping = Promise.all(this.servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve())))).then(
+    const servers = this.servers ?? [];
+    this.stopping = Promise.all(servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve())))).then(
       () => {
         this.ctx.clock.clearTimeout(this.graceTimer);
         this.finish(0);
         return this.exit!;
       },
     );
-    for (const s of this.servers) s.closeIdleConnections();
+    for (const s of servers) s.closeIdleConnections();
     this.graceTimer = this.ctx.clock.setTimeout(() => this.cut(137, 'SIGKILL'), graceMs);
     return this.stopping;
   }
@@ -76,7 +86,7 @@ abstract class ServerContainer extends BaseContainer {
     if (this.exit) return;
     this.ctx.clock.clearTimeout(this.graceTimer);
     this.unregister();
-    for (const s of this.servers) {
+    for (const s of this.servers ?? []) {
       s.close();
       s.closeAllConnections();
     }

@@ -71,7 +71,7 @@ export interface Container {
   readonly accounting?: EngineAccounting;
   readonly startedAt: number;
   /** Ports that listen elsewhere than asked: the kubelet emits an event for each. */
-  readonly portMappings: PortMapping[];
+  readonly portMappings: readonly PortMapping[];
   /** False when bwrap is missing: the kubelet emits an event. */
   readonly sandboxed: boolean;
   readonly running: boolean;
@@ -91,22 +91,35 @@ export interface Container {
   oomKill?(): void;
 }
 
+const NO_MAPPINGS: readonly PortMapping[] = Object.freeze([]);
+
 /** Shared exit bookkeeping: the runner calls `finish` once; the log closes and exec sessions end. */
 export abstract class BaseContainer implements Container {
   abstract readonly kind: RuntimeKind;
   readonly pid?: number;
   readonly startedAt: number;
-  portMappings: PortMapping[] = [];
+  /** One shared empty list until a port is mapped (most containers never have one). */
+  portMappings: readonly PortMapping[] = NO_MAPPINGS;
   exit?: ExitInfo;
-  readonly exited: Promise<ExitInfo>;
-  private resolveExit!: (exit: ExitInfo) => void;
+  /**
+   * Who waits for the exit: the kubelet's one callback, or the resolver of `exited` once asked for.
+   * A running container keeps no promise (its reactions and resolver were ~200 B of each of
+   * thousands of idle built-in containers).
+   */
+  private exitFns?: Array<(exit: ExitInfo) => void>; // made as a literal: a push-grown array holds 17 slots
+  private exitPromise?: Promise<ExitInfo>;
   private cleanups?: Set<() => void>;
   /** Set before a kill for exceeding the memory limit: the exit then reads `OOMKilled`. */
   protected oomKilled = false;
 
   constructor(readonly ctx: ContainerContext) {
     this.startedAt = ctx.clock.now();
-    this.exited = new Promise((resolve) => (this.resolveExit = resolve));
+  }
+
+  get exited(): Promise<ExitInfo> {
+    if (this.exitPromise) return this.exitPromise;
+    const exit = this.exit;
+    return (this.exitPromise = exit ? Promise.resolve(exit) : new Promise((resolve) => this.addExitFn(resolve)));
   }
 
   get id() {
@@ -131,8 +144,16 @@ export abstract class BaseContainer implements Container {
     return !this.exit;
   }
 
+  /** `fn` runs in a microtask after the exit, as a reaction to `exited` would. */
   onExit(fn: (exit: ExitInfo) => void): void {
-    void this.exited.then(fn);
+    const exit = this.exit;
+    if (exit) queueMicrotask(() => fn(exit));
+    else this.addExitFn(fn);
+  }
+
+  private addExitFn(fn: (exit: ExitInfo) => void): void {
+    if (this.exitFns) this.exitFns.push(fn);
+    else this.exitFns = [fn];
   }
 
   onOutput(fn: (stream: 'stdout' | 'stderr', data: Buffer) => void): () => void {
@@ -167,6 +188,9 @@ export abstract class BaseContainer implements Container {
     };
     for (const fn of this.cleanups ?? []) fn();
     this.cleanups?.clear();
-    this.resolveExit(this.exit);
+    const exit = this.exit;
+    const fns = this.exitFns;
+    this.exitFns = undefined;
+    for (const fn of fns ?? []) queueMicrotask(() => fn(exit));
   }
 }

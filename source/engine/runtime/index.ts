@@ -75,7 +75,7 @@ export { parseImageRef } from './image-ref.ts';
 export type { LogReadOptions } from './log-reader.ts';
 export type { PortMapping } from './ports.ts';
 export type { CachedImage, PullPolicy, PullResult } from './pull.ts';
-export type { SandboxInfo, SandboxMode, VolumeMount } from './sandbox.ts';
+export type { MountFiles, SandboxInfo, SandboxMode, VolumeMount } from './sandbox.ts';
 export type { SecuritySpec } from './privileges.ts';
 export { canEscape, effectiveCapabilities } from './privileges.ts';
 export type { EnvVar, StartSpec } from './spec.ts';
@@ -194,10 +194,8 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
       podIP: spec.podIP,
       workingDir,
       fresh: !spec.keepRootfs,
-      linkVolumes: sandbox.available ? undefined : spec.volumes,
-      prepare: () => {
-        for (const v of volumes) v.prepare?.();
-      },
+      volumes,
+      linkVolumes: !sandbox.available,
     });
     // A process needs its filesystem now; a built-in container lays it out on first use.
     if (kind !== 'builtin-nginx' && kind !== 'builtin-idle') rootfs.ensure();

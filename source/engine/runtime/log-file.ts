@@ -90,7 +90,16 @@ export function parseEntry(line: string): LogEntry | undefined {
  * one tick without losing or repeating a line. Emits `entry` (LogEntry), `raw` (stream, Buffer)
  * and `close`.
  */
-export class LogWriter extends EventEmitter {
+type LogEvent = 'raw' | 'entry' | 'close';
+type Listener = ((stream: Stream, data: Buffer) => void) | ((entry: LogEntry) => void) | (() => void);
+type EmitterListener = Parameters<EventEmitter['on']>[1];
+
+export class LogWriter {
+  /**
+   * Made by the first subscriber (a follower, an attach): most containers' logs are never
+   * followed, and an emitter's listener table was ~0.2 KB of each running container.
+   */
+  private emitter?: EventEmitter;
   private fd: number;
   private size: number;
   private lastNs = 0n;
@@ -107,8 +116,6 @@ export class LogWriter extends EventEmitter {
     private limits: LogLimits,
     opened?: { fd: number; size: number },
   ) {
-    super();
-    this.setMaxListeners(0);
     this.fd = opened?.fd ?? openSync(path, 'a');
     this.size = opened?.size ?? fstatSync(this.fd).size;
   }
@@ -122,6 +129,36 @@ export class LogWriter extends EventEmitter {
       closeSync(fd);
       throw e;
     }
+  }
+
+  private subscribers(): EventEmitter {
+    if (this.emitter) return this.emitter;
+    const e = new EventEmitter();
+    e.setMaxListeners(0);
+    return (this.emitter = e);
+  }
+
+  on(event: LogEvent, fn: Listener): this {
+    this.subscribers().on(event, fn as EmitterListener);
+    return this;
+  }
+
+  once(event: LogEvent, fn: Listener): this {
+    this.subscribers().once(event, fn as EmitterListener);
+    return this;
+  }
+
+  off(event: LogEvent, fn: Listener): this {
+    this.emitter?.off(event, fn as EmitterListener);
+    return this;
+  }
+
+  listenerCount(event: LogEvent): number {
+    return this.emitter?.listenerCount(event) ?? 0;
+  }
+
+  private emit(event: LogEvent, ...args: unknown[]): void {
+    this.emitter?.emit(event, ...args);
   }
 
   /** Raw output: split into lines; an unfinished line waits for the rest. */

@@ -54,6 +54,19 @@ let nextId = 0;
 const waiting = new Map<number, { resolve: (r: Reply) => void; reject: (e: Error) => void }>();
 let queue: Request[] = [];
 let scheduled = false;
+/** Ends the worker once nothing has been asked of it for a while (see idleMs). */
+let idleTimer: NodeJS.Timeout | undefined;
+/**
+ * A worker thread is a second V8 heap (~10 MiB resident): kept through a burst of starts,
+ * ended when starts stop; the next start makes a new one (tens of milliseconds, off the engine's thread).
+ */
+let idleMs = 5000;
+
+/** Tests: how long the worker may sit idle; returns whether a worker is running now. */
+export function logWorkerIdle(ms?: number): boolean {
+  if (ms !== undefined) idleMs = ms;
+  return worker !== undefined;
+}
 
 function failAll(err: Error): void {
   for (const w of waiting.values()) w.reject(err);
@@ -73,9 +86,13 @@ function ensureWorker(): Worker {
       if (r.error) p.reject(Object.assign(new Error(r.error.message), { code: r.error.code }));
       else p.resolve(r);
     }
+    if (waiting.size > 0) return;
+    clearTimeout(idleTimer);
+    idleTimer = setTimeout(retire, idleMs).unref();
   });
   const gone = (err: Error) => {
-    if (worker === w) worker = undefined;
+    if (worker !== w) return; // retired: its replies were all in
+    worker = undefined;
     failAll(err);
   };
   w.on('error', gone);
@@ -98,7 +115,15 @@ export async function writeLog(fd: number, text: string): Promise<number> {
   return (await send({ id: nextId++, fd, text })).bytes ?? 0;
 }
 
+function retire(): void {
+  const w = worker;
+  if (!w || waiting.size || queue.length) return;
+  worker = undefined;
+  void w.terminate();
+}
+
 function send(req: Request): Promise<Reply> {
+  clearTimeout(idleTimer);
   return new Promise((resolve, reject) => {
     waiting.set(req.id, { resolve, reject });
     queue.push(req);

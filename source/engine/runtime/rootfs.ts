@@ -21,10 +21,10 @@ export interface RootfsOptions {
   workingDir: string;
   /** Start from the image again (a new container instance) rather than keep earlier writes. */
   fresh: boolean;
-  /** Without a sandbox: volumes appear as symlinks in the rootfs (see volume-links.ts). */
-  linkVolumes?: VolumeMount[];
-  /** Runs once before the rootfs is written: what else the container's view needs on disk (its volumes' files). */
-  prepare?: () => void;
+  /** The container's volumes: their files' `prepare` runs once before the rootfs is written (what else its view needs on disk). */
+  volumes?: VolumeMount[];
+  /** Without a sandbox: the volumes appear as symlinks in the rootfs (see volume-links.ts). */
+  linkVolumes?: boolean;
 }
 
 /** A container filesystem whose layout is known at once and whose files are written on first use. */
@@ -81,7 +81,7 @@ class PlannedRootfs implements LazyRootfs {
 
   ensure(): void {
     if (this.laidOut) return;
-    this.opts.prepare?.();
+    for (const v of this.opts.volumes ?? []) v.files?.prepare();
     writeRootfs(this.layout, this.image, this.opts);
     this.laidOut = true;
   }
@@ -104,7 +104,7 @@ function writeRootfs(layout: RootfsLayout, image: ResolvedImage, opts: RootfsOpt
     mkdirSync(dirname(target), { recursive: true });
     writeFileSync(target, content);
   }
-  if (opts.linkVolumes?.length) linkVolumes(rootfs, opts.linkVolumes);
+  if (opts.linkVolumes && opts.volumes?.length) linkVolumes(rootfs, opts.volumes);
 }
 
 /** The first lines of every hosts file the kubelet writes (here and in kubelet/pod-dns.ts). */

@@ -79,7 +79,15 @@ export interface VolumeMount {
    * there yet. The runtime calls it before a process starts, and for a built-in container when
    * something first looks inside (exec, nginx serving a volume): most never do.
    */
-  prepare?: () => void;
+  files?: MountFiles;
+}
+
+/**
+ * What writes a mount's files on first use. An object the kubelet keeps anyway (one pod's DNS
+ * files, one written volume), not a closure per mount: each running container holds its mounts.
+ */
+export interface MountFiles {
+  prepare(): void;
 }
 
 export interface SandboxView {

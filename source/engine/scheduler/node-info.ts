@@ -91,14 +91,30 @@ export function usageNode(pod: KObject): string | undefined {
   return typeof node === 'string' && node && phase !== 'Succeeded' && phase !== 'Failed' ? node : undefined;
 }
 
+// The scheduler keeps a usage for every bound pod: most pods request nothing and use no host
+// port, and pods of one template request the same, so those parts are shared (never written to).
+const NO_REQUESTS: Resources = new Map();
+const NO_PORTS: string[] = [];
+const nonZeroSeen = new Map<string, { cpu: number; memory: number }>();
+
+function sharedNonZero(v: { cpu: number; memory: number }): { cpu: number; memory: number } {
+  const key = `${v.cpu}/${v.memory}`;
+  const had = nonZeroSeen.get(key);
+  if (had) return had;
+  if (nonZeroSeen.size < 1000) nonZeroSeen.set(key, v);
+  return v;
+}
+
 export function usageOf(pod: KObject): PodUsage | undefined {
   const node = usageNode(pod);
   if (!node) return undefined;
+  const requests = podRequests(pod.spec);
+  const ports = hostPorts(pod.spec);
   return {
     node,
-    requests: podRequests(pod.spec),
-    nonZero: nonZeroRequests(pod.spec),
-    ports: hostPorts(pod.spec),
+    requests: requests.size ? requests : NO_REQUESTS,
+    nonZero: sharedNonZero(nonZeroRequests(pod.spec)),
+    ports: ports.length ? ports : NO_PORTS,
     owner: controllerRef(pod)?.uid,
   };
 }

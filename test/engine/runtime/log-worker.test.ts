@@ -2,7 +2,7 @@ import { closeSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { prepareLogDir } from '../../../source/engine/runtime/log-worker.ts';
+import { logWorkerIdle, prepareLogDir } from '../../../source/engine/runtime/log-worker.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'skiff-logdirs-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -47,5 +47,24 @@ describe('prepareLogDir', () => {
     expect(new Set(fds).size).toBe(50);
     expect(fds.every((fd) => fd >= 0)).toBe(true);
     for (const fd of fds) closeSync(fd);
+  });
+
+  it('ends its worker thread when idle and starts a new one for the next request', async () => {
+    logWorkerIdle(50);
+    try {
+      const open = async (name: string) => {
+        const pod = join(root, name);
+        const p = await prepareLogDir([pod, join(pod, 'c')], join(pod, 'c', '0.log'));
+        if ('fd' in p) closeSync(p.fd);
+        return p;
+      };
+      expect('fd' in (await open('idle-a'))).toBe(true);
+      expect(logWorkerIdle()).toBe(true);
+      await new Promise((r) => setTimeout(r, 300));
+      expect(logWorkerIdle()).toBe(false);
+      expect('fd' in (await open('idle-b'))).toBe(true);
+    } finally {
+      logWorkerIdle(5000);
+    }
   });
 });

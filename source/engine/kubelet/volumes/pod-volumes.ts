@@ -2,7 +2,7 @@ import { cp, mkdir, realpath, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, posix } from 'node:path';
 import type { KObject } from '../../../api-types/index.ts';
 import type { Clock } from '../../clock.ts';
-import type { VolumeMount } from '../../runtime/index.ts';
+import type { MountFiles, VolumeMount } from '../../runtime/index.ts';
 import type { Store } from '../../store/store.ts';
 import { expand } from '../container-env.ts';
 import { payloadDigest, writeAtomically } from './atomic-writer.ts';
@@ -27,6 +27,22 @@ export interface PodVolumesDeps {
 
 type Volume = Record<string, unknown> & { name: string };
 
+/** A volume of written files (ConfigMap, Secret, downward API, projected): its mounts write them on first use. */
+class WrittenVolume implements MountFiles {
+  /** Of the files on disk; undefined while they wait for a first look. */
+  digest?: string;
+
+  constructor(
+    private readonly owner: PodVolumes,
+    readonly name: string,
+    readonly volume: Volume,
+  ) {}
+
+  prepare(): void {
+    if (this.digest === undefined) this.owner.write(this);
+  }
+}
+
 /** Kinds whose files the kubelet writes, and which it mounts read-only. */
 const PROJECTED = ['configMap', 'secret', 'downwardAPI', 'projected'];
 
@@ -38,7 +54,7 @@ const PROJECTED = ['configMap', 'secret', 'downwardAPI', 'projected'];
 export class PodVolumes {
   private paths = new Map<string, string>();
   /** Each file volume: the digest of its files on disk, or undefined while they wait for a first look. */
-  private files = new Map<string, { volume: Volume; digest?: string }>();
+  private files = new Map<string, WrittenVolume>();
   /** The latest version of the pod (for the files written at a first look). */
   private pod: KObject | undefined;
   /** Made with the first read-only claim (one set a pod adds up over thousands of pods). */
@@ -66,7 +82,7 @@ export class PodVolumes {
     for (const [name, f] of this.files) {
       if (f.digest === undefined) continue;
       try {
-        this.write(name, f);
+        this.write(f);
       } catch {
         // A source deleted or broken after the start: the files stay as they were (as upstream).
       }
@@ -106,13 +122,8 @@ export class PodVolumes {
         hostPath = await this.pin(hostPath, v.name, String(container.name ?? ''), index);
       }
       index++;
-      const name = v.name;
-      out.push({
-        hostPath,
-        containerPath: flat(posix.normalize(m.mountPath)),
-        readOnly,
-        ...(projected && !sub ? { prepare: () => this.ensureWritten(name) } : {}),
-      });
+      const files = projected && !sub ? this.files.get(v.name) : undefined;
+      out.push({ hostPath, containerPath: flat(posix.normalize(m.mountPath)), readOnly, ...(files ? { files } : {}) });
     }
     return out;
   }
@@ -193,20 +204,21 @@ export class PodVolumes {
     if (cur?.digest === undefined) {
       // The sources' checks, without the token or a digest.
       volumePayload({ store: this.deps.store, pod }, v);
-      this.files.set(v.name, { volume: v });
+      this.files.set(v.name, new WrittenVolume(this, v.name, v));
       return dir;
     }
-    this.write(v.name, cur);
+    this.write(cur);
     return dir;
   }
 
   /** Write a volume's files if they are not on disk yet. */
   private ensureWritten(name: string): void {
-    const f = this.files.get(name);
-    if (f && f.digest === undefined) this.write(name, f);
+    this.files.get(name)?.prepare();
   }
 
-  private write(name: string, f: { volume: Volume; digest?: string }): void {
+  /** (Re)write a volume's files when their content changed; WrittenVolume.prepare calls it too. */
+  write(f: WrittenVolume): void {
+    const name = f.name;
     const pod = this.pod!;
     const payload = volumePayload({ store: this.deps.store, pod, tokens: this.deps.tokens }, f.volume) ?? [];
     const digest = payloadDigest(payload);
