@@ -6,7 +6,7 @@
 // percentile pod was created, bound, running (status) and Ready, in seconds from the scale. `main` is the engine thread's own CPU
 // (/proc, Linux), without the I/O pool's and GC helpers' threads.
 import { execa } from 'execa';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Session } from 'node:inspector/promises';
@@ -36,6 +36,28 @@ const mainThreadCpu = () => {
   const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8');
   const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return (Number(f[11]) + Number(f[12])) / 100;
+};
+/** [on-CPU, waiting for a CPU] seconds of the main thread (/proc schedstat). */
+const mainSched = () => {
+  const f = readFileSync(`/proc/self/task/${process.pid}/schedstat`, 'utf8').split(' ');
+  return [Number(f[0]) / 1e9, Number(f[1]) / 1e9];
+};
+/** CPU seconds per thread name of this process (THREADS=1). */
+const threadCpu = () => {
+  const by = new Map<string, number>();
+  for (const tid of readdirSync('/proc/self/task')) {
+    try {
+      const comm = readFileSync(`/proc/self/task/${tid}/comm`, 'utf8').trim();
+      const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const name = tid === String(process.pid) ? 'main' : `${comm}:${tid}`;
+      by.set(`${name} user`, Number(f[11]) / 100);
+      by.set(`${name} sys`, Number(f[12]) / 100);
+    } catch {
+      // the thread ended
+    }
+  }
+  return by;
 };
 const sess = new Session();
 if (process.env.PROF) {
@@ -76,13 +98,18 @@ const timeline = process.env.TIMELINE
     })
   : undefined;
 t = performance.now();
+const elu0 = performance.eventLoopUtilization();
 const cpu0 = process.cpuUsage();
 const main0 = mainThreadCpu();
+const sched0 = mainSched();
+const threads0 = threadCpu();
 await k('scale', 'deployment', 'bench', `--replicas=${N}`);
 while (ready() < N) await new Promise((r) => setTimeout(r, 50));
 const s = (performance.now() - t) / 1000;
 const c = process.cpuUsage(cpu0);
 const main = mainThreadCpu() - main0;
+const elu = performance.eventLoopUtilization(elu0);
+const sched = mainSched().map((v, i) => v - sched0[i]!);
 if (process.env.PROF) {
   const { profile } = await sess.post('Profiler.stop');
   writeFileSync(process.env.PROF, JSON.stringify(profile));
@@ -92,12 +119,22 @@ if (process.env.ALLOC) {
   writeFileSync(process.env.ALLOC, JSON.stringify(profile));
 }
 console.log(
-  `scale 0→${N}: ${s.toFixed(2)} s, ${(N / s).toFixed(0)} pods/s, cpu ${((c.user + c.system) / 1e6).toFixed(2)} s, main ${main.toFixed(2)} s`,
+  `scale 0→${N}: ${s.toFixed(2)} s, ${(N / s).toFixed(0)} pods/s, cpu ${((c.user + c.system) / 1e6).toFixed(2)} s, main ${main.toFixed(2)} s, loop busy ${(elu.utilization * 100).toFixed(0)} %, runqueue wait ${sched[1]!.toFixed(2)} s`,
 );
 timeline?.stop();
+if (process.env.THREADS)
+  for (const [name, v] of threadCpu()) {
+    const d = v - (threads0.get(name) ?? 0);
+    if (d >= 0.01) console.log('thread', name.padEnd(16), d.toFixed(2));
+  }
 for (const [k, v] of Object.entries(stages))
   if (v.length)
-    console.log(k.padEnd(8), [0.1, 0.5, 0.9, 1].map((q) => v[Math.ceil(q * v.length) - 1]!.toFixed(2)).join(' '));
+    console.log(
+      k.padEnd(8),
+      (process.env.TIMELINE === '2' ? [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1] : [0.1, 0.5, 0.9, 1])
+        .map((q) => v[Math.ceil(q * v.length) - 1]!.toFixed(2))
+        .join(' '),
+    );
 if (process.env.EVENTS) console.log('events', e.ctx.store.list('events').items.length);
 await e.stop();
 rmSync(home, { recursive: true, force: true });

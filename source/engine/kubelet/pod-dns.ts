@@ -159,10 +159,10 @@ export class PodDnsFiles {
       t.written = true;
     };
     const out: VolumeMount[] = [];
-    if (hosts) out.push({ hostPath: flat(join(dir, 'hosts')), containerPath: '/etc/hosts', readOnly: false, prepare });
+    if (hosts) out.push({ hostPath: [dir, 'hosts'].join('/'), containerPath: '/etc/hosts', readOnly: false, prepare });
     if (resolv !== undefined)
       out.push({
-        hostPath: flat(join(dir, 'resolv.conf')),
+        hostPath: [dir, 'resolv.conf'].join('/'),
         containerPath: '/etc/resolv.conf',
         readOnly: false,
         prepare,
