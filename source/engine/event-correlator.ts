@@ -1,5 +1,3 @@
-import { flat } from './flat.ts';
-
 /** How an event is keyed after correlation, and the message it is written with. */
 export interface Correlated {
   /** Events with the same key are one Event object: a repeat bumps its count. */
@@ -23,10 +21,11 @@ const CACHE_SIZE = 4096;
 export class EventCorrelator {
   private similar = new Map<string, { messages: string[]; last: number }>();
 
-  /** `group`: the object, type, reason and source of the event, without its message. */
-  correlate(groupText: string, reason: string, message: string, now: number): Correlated {
-    // Keys live in these maps for minutes: flat, not the trees of pieces they were built from.
-    const group = flat(groupText);
+  /**
+   * `group`: the object, type, reason and source of the event, without its message. Keys live in
+   * these maps for minutes: `group` should be flat (Array#join), not a tree of concatenations.
+   */
+  correlate(group: string, reason: string, message: string, now: number): Correlated {
     let rec = this.similar.get(group);
     if (rec) {
       // Most recently used last, so the oldest group goes first when the cache is full.
@@ -39,7 +38,7 @@ export class EventCorrelator {
     rec.last = now;
     const messages = rec.messages;
     if (messages.length < MAX_SIMILAR && !messages.includes(message)) messages.push(message);
-    if (messages.length < MAX_SIMILAR) return { key: flat(`${group}\u0000${message}`), reason, message };
+    if (messages.length < MAX_SIMILAR) return { key: [group, message].join('\u0000'), reason, message };
     return { key: group, reason, message: `(combined from similar events): ${message}` };
   }
 }

@@ -1,7 +1,6 @@
 import type { KObject } from '../api-types/index.ts';
 import { rfc3339, type Clock } from './clock.ts';
 import { EventCorrelator, type Correlated } from './event-correlator.ts';
-import { flat } from './flat.ts';
 import type { Store } from './store/store.ts';
 
 export interface EventSource {
@@ -75,7 +74,8 @@ export class EventRecorder {
     const now = this.clock.now();
     const stamp = rfc3339(now);
     const c = this.correlator.correlate(
-      `${obj.metadata.uid}\u0000${fieldPath ?? ''}\u0000${type}\u0000${reason}\u0000${source.component}\u0000${source.host ?? ''}`,
+      // Array#join makes the key flat (it lives in the correlator's maps for minutes).
+      [obj.metadata.uid, fieldPath ?? '', type, reason, source.component, source.host ?? ''].join('\u0000'),
       reason,
       message,
       now,
@@ -101,7 +101,7 @@ export class EventRecorder {
       reason: c.reason,
       message: c.message,
       ns: obj.metadata.namespace || 'default',
-      name: flat(`${obj.metadata.name}.${this.nextStamp()}`),
+      name: [obj.metadata.name, this.nextStamp()].join('.'),
       involvedObject,
       type,
       source,

@@ -33,6 +33,23 @@ import { flat } from '../flat.ts';
 /** A container of a stored pod: admission made `image` required. */
 export type ContainerSpec = V1Container & { image: string };
 
+/** Field paths by list, then container name: one string for the slots of every pod with that name. */
+const fieldPaths = new Map<string, Map<string, string>>();
+
+/** `spec.containers{nginx}`; asked for by every event and probe, so not rebuilt and interned each time. */
+function fieldPathOf(list: string, name: string): string {
+  let byName = fieldPaths.get(list);
+  if (!byName) fieldPaths.set(list, (byName = new Map()));
+  let path = byName.get(name);
+  if (path === undefined) {
+    path = flat(`spec.${list}{${name}}`);
+    // Container names are chosen by users: keep a bounded set (a miss only costs a new string).
+    if (byName.size >= 1024) byName.clear();
+    byName.set(name, path);
+  }
+  return path;
+}
+
 /** `timer` value for a wait that only a spec change (or the pull window's end) lifts. */
 const BLOCKED = Symbol('blocked');
 
@@ -84,10 +101,7 @@ export class ContainerSlot {
   }
 
   get fieldPath(): string {
-    // One string for the slots of every pod with this container name (probes and events keep it).
-    return flat(
-      `spec.${this.init ? 'initContainers' : this.ephemeral ? 'ephemeralContainers' : 'containers'}{${this.name}}`,
-    );
+    return fieldPathOf(this.init ? 'initContainers' : this.ephemeral ? 'ephemeralContainers' : 'containers', this.name);
   }
 
   get key(): string {

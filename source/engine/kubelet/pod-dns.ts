@@ -170,10 +170,10 @@ export class PodDnsFiles {
     this.pods.set(uid, t);
     const out: VolumeMount[] = [];
     if (t.hosts)
-      out.push({ hostPath: flat(join(dir, 'hosts')), containerPath: '/etc/hosts', readOnly: false, files: t });
+      out.push({ hostPath: [dir, 'hosts'].join('/'), containerPath: '/etc/hosts', readOnly: false, files: t });
     if (resolv !== undefined)
       out.push({
-        hostPath: flat(join(dir, 'resolv.conf')),
+        hostPath: [dir, 'resolv.conf'].join('/'),
         containerPath: '/etc/resolv.conf',
         readOnly: false,
         files: t,

@@ -64,7 +64,6 @@ import { ImagePuller, type CachedImage, type PullPolicy, type PullResult } from 
 import { lazyRootfs } from './rootfs.ts';
 import { detectSandbox, type SandboxInfo, type SandboxMode } from './sandbox.ts';
 import { containerArgv, containerEnv, type StartSpec } from './spec.ts';
-import { flat } from '../flat.ts';
 
 export * from './errors.ts';
 export type { Catalog, CatalogImage, ResolvedImage, RuntimeKind } from './catalog.ts';
@@ -209,14 +208,14 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
     );
     let log: LogWriter;
     if ('fd' in prepared) {
-      log = new LogWriter(flat(join(paths.logDir, `${attempt}.log`)), clock, limits, { fd: prepared.fd, size: 0 });
+      log = new LogWriter([paths.logDir, `${attempt}.log`].join('/'), clock, limits, { fd: prepared.fd, size: 0 });
     } else {
       const attempts = await logAttemptsAsync(paths.logDir);
       attempt = spec.attempt ?? (attempts.length ? attempts[attempts.length - 1]! + 1 : 0);
       // Like the kubelet, keep the logs of this instance and the one before it.
       for (const a of attempts)
         if (a < attempt - 1 || a === attempt) removeLogFiles(join(paths.logDir, `${a}.log`), limits.maxFiles);
-      log = await LogWriter.open(flat(join(paths.logDir, `${attempt}.log`)), clock, limits);
+      log = await LogWriter.open([paths.logDir, `${attempt}.log`].join('/'), clock, limits);
     }
     const ctx: ContainerContext = {
       id: containerId(),

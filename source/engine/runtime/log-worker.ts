@@ -77,7 +77,6 @@ function ensureWorker(): Worker {
   if (worker) return worker;
   // trackUnmanagedFds: false, or the worker would close the files it opened for the engine when it exits.
   const w = new Worker(SOURCE, { eval: true, trackUnmanagedFds: false });
-  w.unref();
   w.on('message', (replies: Reply[]) => {
     for (const r of replies) {
       const p = waiting.get(r.id);
@@ -87,6 +86,7 @@ function ensureWorker(): Worker {
       else p.resolve(r);
     }
     if (waiting.size > 0) return;
+    w.unref();
     clearTimeout(idleTimer);
     idleTimer = setTimeout(retire, idleMs).unref();
   });
@@ -134,7 +134,11 @@ function send(req: Request): Promise<Reply> {
       const batch = queue;
       queue = [];
       try {
-        ensureWorker().postMessage(batch);
+        // Held while requests wait, let go when none do: an unref made before the 'message'
+        // listener was undone by it, and a process whose engine had stopped never exited.
+        const w = ensureWorker();
+        w.ref();
+        w.postMessage(batch);
       } catch (e) {
         for (const r of batch) waiting.get(r.id)?.reject(e as Error);
         for (const r of batch) waiting.delete(r.id);

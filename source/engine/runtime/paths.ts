@@ -46,11 +46,13 @@ export function podMemoryDir(podDirectory: string, shm = SHM): string {
 
 export function containerPaths(rootDir: string, podUid: string, container: string): ContainerPaths {
   const dir = flat(join(podDir(rootDir, podUid), checkName('container name', container)));
+  // `dir` is normalized and never `/`: joining with '/' is path.join's result. Array#join makes a
+  // flat string (not a tree of concatenations) without interning it, which costs more.
   return {
     dir,
-    rootfs: flat(join(dir, 'rootfs')),
-    logDir: flat(join(dir, 'logs')),
-    pidFile: flat(join(dir, 'pid')),
+    rootfs: [dir, 'rootfs'].join('/'),
+    logDir: [dir, 'logs'].join('/'),
+    pidFile: [dir, 'pid'].join('/'),
   };
 }
 

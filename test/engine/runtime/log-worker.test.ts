@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { closeSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +9,15 @@ const root = mkdtempSync(join(tmpdir(), 'skiff-logdirs-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 describe('prepareLogDir', () => {
+  it('does not keep the process alive once its requests are answered', () => {
+    const dir = join(root, 'exit');
+    const script = `import(${JSON.stringify(join(import.meta.dirname, '../../../source/engine/runtime/log-worker.ts'))}).then((m) => m.prepareLogDir([${JSON.stringify(dir)}], ${JSON.stringify(join(dir, '0.log'))})).then(() => console.log('answered'))`;
+    // Returns only when the child exits by itself (the worker held it forever before).
+    const out = execFileSync(process.execPath, ['--import', 'tsx', '-e', script], { encoding: 'utf8' });
+    expect(out.trim()).toBe('answered');
+    expect(existsSync(join(dir, '0.log'))).toBe(true);
+  });
+
   it('makes the directories and opens the file when the last one is new', async () => {
     const dirs = [join(root, 'pod-a'), join(root, 'pod-a', 'nginx'), join(root, 'pod-a', 'nginx', 'logs')];
     const file = join(dirs[2]!, '0.log');
