@@ -17,16 +17,33 @@ afterAll(async () => {
 
 const json = async (args: string[]) => JSON.parse((await t.kubectl([...args, '-o', 'json'])).stdout);
 
-/** Two process pods answering UDP datagrams with `<pod name>:<payload>`, behind a NodePort UDP service. */
-const UDP_ECHO = `
+/**
+ * A Deployment of python:3.12 process pods running `script` (which reads POD_IP) with the named
+ * container port `portName` = `port`, behind a NodePort Service of the same name on `servicePort`.
+ */
+function pythonEcho(o: {
+  name: string;
+  replicas: number;
+  script: string;
+  portName: string;
+  port: number;
+  protocol: 'TCP' | 'UDP';
+  servicePort: number;
+}): string {
+  const script = o.script
+    .trim()
+    .split('\n')
+    .map((l) => `              ${l}`)
+    .join('\n');
+  return `
 apiVersion: apps/v1
 kind: Deployment
-metadata: { name: udp-echo }
+metadata: { name: ${o.name} }
 spec:
-  replicas: 2
-  selector: { matchLabels: { app: udp-echo } }
+  replicas: ${o.replicas}
+  selector: { matchLabels: { app: ${o.name} } }
   template:
-    metadata: { labels: { app: udp-echo } }
+    metadata: { labels: { app: ${o.name} } }
     spec:
       containers:
         - name: echo
@@ -34,23 +51,57 @@ spec:
           command: [/usr/bin/python3, -c]
           args:
             - |
-              import os, socket
-              s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-              s.bind((os.environ['POD_IP'], 9000))
-              while True:
-                  m, a = s.recvfrom(2048)
-                  s.sendto(os.environ['HOSTNAME'].encode() + b':' + m, a)
+${script}
           env: [{ name: POD_IP, valueFrom: { fieldRef: { fieldPath: status.podIP } } }]
-          ports: [{ name: dns-ish, containerPort: 9000, protocol: UDP }]
+          ports: [{ name: ${o.portName}, containerPort: ${o.port}, protocol: ${o.protocol} }]
 ---
 apiVersion: v1
 kind: Service
-metadata: { name: udp-echo }
+metadata: { name: ${o.name} }
 spec:
   type: NodePort
-  selector: { app: udp-echo }
-  ports: [{ name: echo, protocol: UDP, port: 5300, targetPort: dns-ish }]
+  selector: { app: ${o.name} }
+  ports: [{ name: echo, protocol: ${o.protocol}, port: ${o.servicePort}, targetPort: ${o.portName} }]
 `;
+}
+
+/** Two process pods answering UDP datagrams with `<pod name>:<payload>`, behind a NodePort UDP service. */
+const UDP_ECHO = pythonEcho({
+  name: 'udp-echo',
+  replicas: 2,
+  portName: 'dns-ish',
+  port: 9000,
+  protocol: 'UDP',
+  servicePort: 5300,
+  script: `
+import os, socket
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind((os.environ['POD_IP'], 9000))
+while True:
+    m, a = s.recvfrom(2048)
+    s.sendto(os.environ['HOSTNAME'].encode() + b':' + m, a)
+`,
+});
+
+/** A process pod echoing TCP with its name in front (`<pod name>:<what it read>`), behind a NodePort service. */
+const TCP_ECHO = pythonEcho({
+  name: 'tcp-echo',
+  replicas: 1,
+  portName: 'echo',
+  port: 9100,
+  protocol: 'TCP',
+  servicePort: 9100,
+  script: `
+import os, socketserver
+class Echo(socketserver.StreamRequestHandler):
+    def handle(self):
+        self.wfile.write(os.environ['HOSTNAME'].encode() + b':' + self.rfile.read())
+socketserver.ThreadingTCPServer.allow_reuse_address = True
+# Its default backlog (5) overflows under 20 connections at once, relayed or not.
+socketserver.ThreadingTCPServer.request_queue_size = 128
+socketserver.ThreadingTCPServer((os.environ['POD_IP'], 9100), Echo).serve_forever()
+`,
+});
 
 const WEB = `
 apiVersion: apps/v1
@@ -66,43 +117,6 @@ spec:
         - name: nginx
           image: nginx
           env: [{ name: SKIFF_CPU_MS_PER_REQUEST, value: "20" }]
-`;
-
-/** A process pod echoing TCP with its name in front (`<pod name>:<what it read>`), behind a NodePort service. */
-const TCP_ECHO = `
-apiVersion: apps/v1
-kind: Deployment
-metadata: { name: tcp-echo }
-spec:
-  replicas: 1
-  selector: { matchLabels: { app: tcp-echo } }
-  template:
-    metadata: { labels: { app: tcp-echo } }
-    spec:
-      containers:
-        - name: echo
-          image: python:3.12
-          command: [/usr/bin/python3, -c]
-          args:
-            - |
-              import os, socketserver
-              class Echo(socketserver.StreamRequestHandler):
-                  def handle(self):
-                      self.wfile.write(os.environ['HOSTNAME'].encode() + b':' + self.rfile.read())
-              socketserver.ThreadingTCPServer.allow_reuse_address = True
-              # Its default backlog (5) overflows under 20 connections at once, relayed or not.
-              socketserver.ThreadingTCPServer.request_queue_size = 128
-              socketserver.ThreadingTCPServer((os.environ['POD_IP'], 9100), Echo).serve_forever()
-          env: [{ name: POD_IP, valueFrom: { fieldRef: { fieldPath: status.podIP } } }]
-          ports: [{ name: echo, containerPort: 9100 }]
----
-apiVersion: v1
-kind: Service
-metadata: { name: tcp-echo }
-spec:
-  type: NodePort
-  selector: { app: tcp-echo }
-  ports: [{ name: echo, port: 9100, targetPort: echo }]
 `;
 
 /** Send `text`, end the sending side, and read the reply to its end ('' on an error). */
