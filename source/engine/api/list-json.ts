@@ -29,17 +29,18 @@ export function sendList(res: ServerResponse, kind: string, apiVersion: string, 
     const text = `${head}${items.map((o) => JSON.stringify(o)).join(',')}]}`;
     return send(res, Buffer.from(goJson(text, res)));
   }
-  const texts: string[] = new Array(items.length);
-  for (let i = 0; i < items.length; i++) texts[i] = serialize(items[i]!);
-  streamJsonArray(res, goJson(head).slice(0, -1), texts, ']}\n');
+  const texts: string[] = new Array(items.length + 2);
+  texts[0] = goJson(head).slice(0, -1);
+  for (let i = 0; i < items.length; i++) texts[i + 1] = serialize(items[i]!);
+  texts[items.length + 1] = ']}\n';
+  streamJsonArray(res, texts);
 }
 
 /**
- * Answer 200 with `head`, the `items` joined by commas, then `tail` (all already JSON as Go
- * writes it), a pooled chunk per event-loop turn as the socket takes them (see sendList).
+ * Answer 200 with `texts` — a head, the array's items (joined by commas here), a tail; all
+ * already JSON as Go writes it — a pooled chunk per event-loop turn as the socket takes them (see sendList).
  */
-export function streamJsonArray(res: ServerResponse, head: string, items: string[], tail: string): void {
-  const texts = [head, ...items, tail];
+export function streamJsonArray(res: ServerResponse, texts: string[]): void {
   const last = texts.length - 1;
   const sizes = new Int32Array(texts.length);
   let length = 0;

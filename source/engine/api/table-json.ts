@@ -14,8 +14,9 @@ export function sendTable(res: ServerResponse, table: Table): void {
   if (isPretty(res)) return sendJson(res, 200, table);
   const { rows, ...rest } = table;
   // `rows` is the last field, as in the Table itself: the text ends with `[]}`.
-  const head = escapeHtml(JSON.stringify({ ...rest, rows: [] })).slice(0, -2);
-  const texts: string[] = new Array(rows.length);
-  for (let i = 0; i < rows.length; i++) texts[i] = escapeHtml(JSON.stringify(rows[i]));
-  streamJsonArray(res, head, texts, ']}\n');
+  const texts: string[] = new Array(rows.length + 2);
+  texts[0] = escapeHtml(JSON.stringify({ ...rest, rows: [] })).slice(0, -2);
+  for (let i = 0; i < rows.length; i++) texts[i + 1] = escapeHtml(JSON.stringify(rows[i]));
+  texts[rows.length + 1] = ']}\n';
+  streamJsonArray(res, texts);
 }

@@ -3,12 +3,12 @@ import type { SecuritySpec } from '../runtime/index.ts';
 import { ContainerConfigError } from './container-env.ts';
 import { podDesc } from './format.ts';
 
-/** The container's securityContext over the pod's (DetermineEffectiveSecurityContext). */
 const isEmpty = (o: object | undefined) => !o || Object.keys(o).length === 0;
 
 /** What a pod and container without a securityContext get: one frozen object, not one each (a running container keeps it). */
 const NONE: SecuritySpec & { runAsNonRoot?: boolean } = Object.freeze({});
 
+/** The container's securityContext over the pod's (DetermineEffectiveSecurityContext). */
 export function effectiveSecurity(pod: Pod, container: Container): SecuritySpec & { runAsNonRoot?: boolean } {
   // The API server defaults a pod's securityContext to {}.
   if (isEmpty(pod.spec?.securityContext) && isEmpty(container.securityContext)) return NONE;

@@ -7,14 +7,14 @@ import { listenMapped, type ListenOptions } from './ports.ts';
 import { burnCpu, cpuPerRequestMs, EngineAccounting } from './accounting.ts';
 import { registerInProcess, unregisterInProcess } from './in-process.ts';
 
+/** What a container that never listened spends: nothing (shared, never written to). */
+const NO_ACCOUNTING = new EngineAccounting();
+
 /**
  * A container served by the engine itself: HTTP servers on the pod IP, no process. Stopping is
  * graceful: listeners close at once, requests in flight finish, idle keep-alive connections
  * close; whatever is still open when the grace period ends is cut.
  */
-/** What a container that never listened spends: nothing (shared, never written to). */
-const NO_ACCOUNTING = new EngineAccounting();
-
 abstract class ServerContainer extends BaseContainer {
   private ownAccounting?: EngineAccounting;
   // Made by the first listen: a pause container has no port.

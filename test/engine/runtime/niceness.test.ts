@@ -57,6 +57,11 @@ describe('niceness from a CPU request (cpu.shares = millicores × 1024 / 1000)',
   });
 });
 
+/** A busybox container `c` of pod `pod` running `args`. */
+function startBusybox(rt: Runtime, pod: string, args: string[], cpuRequest?: number) {
+  return rt.start({ podUid: pod, podName: 'nice', container: 'c', image: 'busybox', podIP: podIP(), args, cpuRequest });
+}
+
 describe.skipIf(process.env.SKIFF_POD_NICENESS !== undefined)('no setting: each container at its request', () => {
   let rt: Runtime;
   let cleanup: () => Promise<void>;
@@ -71,15 +76,7 @@ describe.skipIf(process.env.SKIFF_POD_NICENESS !== undefined)('no setting: each 
     [undefined, 10],
   ])('requests.cpu %s millicores: the container and an exec session run %i nicer than the engine', async (cpu, n) => {
     const pod = uid();
-    const c = await rt.start({
-      podUid: pod,
-      podName: 'nice',
-      container: 'c',
-      image: 'busybox',
-      podIP: podIP(),
-      args: ['sleep', '600'],
-      cpuRequest: cpu,
-    });
+    const c = await startBusybox(rt, pod, ['sleep', '600'], cpu);
     const expected = Math.min(19, getPriority() + n);
     // `nice` sets the niceness, then execs sleep in place: read it once sleep runs.
     const stat = () => readFileSync(`/proc/${c.pid}/stat`, 'utf8');
@@ -103,14 +100,7 @@ for (const mode of ['bwrap', 'none'] as const) {
 
       it('every process of the container, and an exec session, runs that much nicer than the engine', async () => {
         const pod = uid();
-        const c = await rt.start({
-          podUid: pod,
-          podName: 'nice',
-          container: 'c',
-          image: 'busybox',
-          podIP: podIP(),
-          args: ['sh', '-c', 'sleep 600 & wait'],
-        });
+        const c = await startBusybox(rt, pod, ['sh', '-c', 'sleep 600 & wait']);
         // The sandbox's leader, the shell and its child: all of the group, read on the host.
         const atLeast = mode === 'bwrap' ? 3 : 2;
         await waitFor(() => groupMembers(c.pid!).length >= atLeast);

@@ -118,7 +118,7 @@ export class PodVolumes {
       // A subPath of written files is pinned at start, as upstream's bind of the resolved path:
       // later ..data swaps do not reach it.
       if (sub && projected) {
-        this.ensureWritten(v.name);
+        this.files.get(v.name)?.prepare(); // written now if they waited for a first look
         hostPath = await this.pin(hostPath, v.name, String(container.name ?? ''), index);
       }
       index++;
@@ -209,11 +209,6 @@ export class PodVolumes {
     }
     this.write(cur);
     return dir;
-  }
-
-  /** Write a volume's files if they are not on disk yet. */
-  private ensureWritten(name: string): void {
-    this.files.get(name)?.prepare();
   }
 
   /** (Re)write a volume's files when their content changed; WrittenVolume.prepare calls it too. */
