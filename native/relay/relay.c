@@ -4,7 +4,9 @@
 // a buffer per direction, with backpressure (a side whose peer cannot take more is not read),
 // half-close passed on (shutdown(SHUT_WR) once a direction's data is flushed) and a reset or
 // error on one side resetting the other. JavaScript hears of each connection's end through one
-// thread-safe function, in batches. See source/engine/proxy/native-relay.ts.
+// thread-safe function, in batches. It can also own the accept of a listening socket: JavaScript
+// pushes the backends to spread its connections over (round robin), and the connections it
+// accepts never reach JavaScript at all. See source/engine/proxy/native-relay.ts.
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
@@ -38,8 +40,27 @@ typedef struct {
   char buf[BUF_BYTES];
 } Dir;
 
+// A listening socket the relay accepts on, with the backends its connections go to. Its fields
+// are guarded by the relay's lock (JavaScript swaps the table and stops it from its own thread);
+// `refs` and `released` belong to the relay thread.
+typedef struct Lst {
+  double id, group;
+  int fd; // JavaScript's: it closes it after unlisten()
+  int dead;
+  uint32_t *addrs; // network order
+  uint16_t *ports; // host order
+  size_t n, rr;
+  int attempts;
+  long refs;    // connections it accepted that are still open
+  int released; // unlisten() reached the relay thread: freed once refs is 0
+  struct Lst *next;
+} Lst;
+
 typedef struct Conn {
   double id;
+  Lst *lst;   // accepted natively: ends and retries stay in the relay thread
+  double group;
+  int tries; // natively accepted: backends it may still try
   int cfd, bfd;
   int connecting;
   int dead; // ended in this epoll batch: later events of the batch are stale
@@ -51,12 +72,15 @@ typedef struct Conn {
   Dir down; // backend -> client
 } Conn;
 
+enum { CMD_OPEN = 0, CMD_ABORT = 1, CMD_ABORT_GROUP = 2, CMD_RELEASE = 3 };
+
 typedef struct {
   double id;
   int fd;
   uint32_t addr; // network order
   uint16_t port; // host order
-  int abort;     // an abort(id) rather than a new connection
+  int kind;
+  Lst *lst; // CMD_RELEASE
 } Cmd;
 
 typedef struct {
@@ -81,8 +105,12 @@ typedef struct {
   Conn *grave; // ended during the current batch of events
   Conn *spare;
   size_t nspare;
+  Lst *lgrave; // released listeners to free after the current batch
+  // Guarded by the lock.
+  Lst *listeners;
   // Read from JavaScript (approximate: a counter the thread updates).
   volatile long nlive;
+  volatile double accepted;
 } Relay;
 
 static void *grow(void *p, size_t *cap, size_t n, size_t size) {
@@ -118,17 +146,26 @@ static void post(Relay *r, double id, int kind, int fd) {
   if (first && d && !r->stopping) napi_call_threadsafe_function(r->tsfn, NULL, napi_tsfn_nonblocking);
 }
 
+static void lst_unref(Relay *r, Lst *l) {
+  if (--l->refs == 0 && l->released) {
+    l->next = r->lgrave;
+    r->lgrave = l;
+  }
+}
+
 static void unlink_conn(Relay *r, Conn *c) {
   if (c->prev) c->prev->next = c->next;
   else r->live = c->next;
   if (c->next) c->next->prev = c->prev;
   r->nlive--;
   c->dead = 1;
+  if (c->lst) lst_unref(r, c->lst);
+  c->lst = NULL;
   c->next = r->grave;
   r->grave = c;
 }
 
-// After a batch: ended connections can be handed out again.
+// After a batch: ended connections can be handed out again, released listeners freed.
 static void recycle(Relay *r) {
   while (r->grave) {
     Conn *c = r->grave;
@@ -140,6 +177,13 @@ static void recycle(Relay *r) {
     } else {
       free(c);
     }
+  }
+  while (r->lgrave) {
+    Lst *l = r->lgrave;
+    r->lgrave = l->next;
+    free(l->addrs);
+    free(l->ports);
+    free(l);
   }
 }
 
@@ -161,7 +205,7 @@ static void finish(Relay *r, Conn *c, int kind) {
     close(c->cfd);
     close(c->bfd);
   }
-  post(r, c->id, kind, -1);
+  if (!c->lst) post(r, c->id, kind, -1);
   unlink_conn(r, c);
 }
 
@@ -214,6 +258,9 @@ static int pump(Dir *d, int *readable, int hup) {
   }
 }
 
+// epoll tags: a Conn's address with bit 0 set for its backend, a Lst's with bit 1 (both are
+// malloc'd, so at least 8-aligned); 0 is the wake-up eventfd.
+#define LISTENER_TAG 2
 static uint64_t tag_of(Conn *c, int backend) { return (uint64_t)(uintptr_t)c | (uint64_t)backend; }
 
 static void service(Relay *r, Conn *c) {
@@ -225,6 +272,16 @@ static void service(Relay *r, Conn *c) {
   if ((!c->c_hup && set_mask(r, c, c->cfd, &c->cmask, cw, tag_of(c, 0)) != 0) ||
       (!c->b_hup && set_mask(r, c, c->bfd, &c->bmask, bw, tag_of(c, 1)) != 0))
     finish(r, c, RESET);
+}
+
+static int dial(Relay *r, Conn *c, uint32_t addr, uint16_t port);
+static int dial_next(Relay *r, Conn *c);
+
+// A natively accepted connection whose backends all refused (or none is left): the client gets a
+// reset, as from kube-proxy's REJECT.
+static void reject(Relay *r, Conn *c) {
+  hard_close(c->cfd);
+  unlink_conn(r, c);
 }
 
 static void connected(Relay *r, Conn *c) {
@@ -241,68 +298,148 @@ static void connected(Relay *r, Conn *c) {
     c->c_in = 1;
     return service(r, c);
   }
-  // Refused (or any other failure to connect): the client's socket goes back to JavaScript,
-  // which picks the next backend or resets it.
   unwatch(r, c->bfd, 1);
   close(c->bfd);
+  c->bfd = -1;
+  // Accepted here: the next backend of its listener's table, as JavaScript would pick it.
+  if (c->lst) {
+    if (dial_next(r, c) != 0) reject(r, c);
+    return;
+  }
+  // Refused (or any other failure to connect): the client's socket goes back to JavaScript,
+  // which picks the next backend or resets it.
   post(r, c->id, REFUSED, c->cfd);
   unlink_conn(r, c);
 }
 
-static void start_conn(Relay *r, const Cmd *cmd) {
+static Conn *new_conn(Relay *r, double id, int fd) {
   Conn *c = r->spare;
   if (c) {
     r->spare = c->next;
     r->nspare--;
   } else if (!(c = malloc(sizeof(Conn)))) {
-    post(r, cmd->id, REFUSED, cmd->fd);
-    return;
+    return NULL;
   }
-  c->id = cmd->id;
-  c->cfd = cmd->fd;
+  c->id = id;
+  c->lst = NULL;
+  c->group = 0;
+  c->tries = 0;
+  c->cfd = fd;
+  c->bfd = -1;
   c->connecting = 1;
   c->dead = 0;
   c->cmask = 0;
   c->c_in = c->b_in = c->c_hup = c->b_hup = 0;
   c->up.start = c->up.end = c->down.start = c->down.end = 0;
   c->up.eof = c->up.shut = c->down.eof = c->down.shut = 0;
+  c->up.from = c->down.to = fd;
   c->prev = NULL;
   c->next = r->live;
   if (r->live) r->live->prev = c;
   r->live = c;
   r->nlive++;
+  int one = 1;
+  setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+  return c;
+}
+
+// Starts the non-blocking connect of c's backend; -1 when it failed at once (bfd closed).
+static int dial(Relay *r, Conn *c, uint32_t addr, uint16_t port) {
   c->bfd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-  if (c->bfd < 0) {
-    c->bfd = -1;
-    post(r, c->id, REFUSED, c->cfd);
-    unlink_conn(r, c);
-    return;
-  }
-  c->up.from = c->down.to = c->cfd;
+  if (c->bfd < 0) return -1;
   c->up.to = c->down.from = c->bfd;
   int one = 1;
-  setsockopt(c->cfd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
   setsockopt(c->bfd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-  struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons(cmd->port), .sin_addr.s_addr = cmd->addr};
-  int rc = connect(c->bfd, (struct sockaddr *)&sa, sizeof sa);
-  if (rc != 0 && errno != EINPROGRESS) {
-    close(c->bfd);
-    post(r, c->id, REFUSED, c->cfd);
-    unlink_conn(r, c);
-    return;
-  }
+  struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons(port), .sin_addr.s_addr = addr};
   struct epoll_event ev = {.events = EPOLLOUT, .data.u64 = tag_of(c, 1)};
   c->bmask = EPOLLOUT;
-  if (epoll_ctl(r->ep, EPOLL_CTL_ADD, c->bfd, &ev) != 0) {
+  if ((connect(c->bfd, (struct sockaddr *)&sa, sizeof sa) != 0 && errno != EINPROGRESS) ||
+      epoll_ctl(r->ep, EPOLL_CTL_ADD, c->bfd, &ev) != 0) {
     close(c->bfd);
+    c->bfd = -1;
+    return -1;
+  }
+  return 0;
+}
+
+// The next backend of the listener's round robin for a natively accepted connection.
+static int dial_next(Relay *r, Conn *c) {
+  while (c->tries > 0) {
+    c->tries--;
+    pthread_mutex_lock(&r->lock);
+    Lst *l = c->lst;
+    int have = l->n > 0;
+    uint32_t addr = 0;
+    uint16_t port = 0;
+    if (have) {
+      size_t i = l->rr++ % l->n;
+      l->rr %= l->n;
+      addr = l->addrs[i];
+      port = l->ports[i];
+    }
+    pthread_mutex_unlock(&r->lock);
+    if (!have) return -1;
+    if (dial(r, c, addr, port) == 0) return 0;
+  }
+  return -1;
+}
+
+static void start_conn(Relay *r, const Cmd *cmd) {
+  Conn *c = new_conn(r, cmd->id, cmd->fd);
+  if (!c) {
+    post(r, cmd->id, REFUSED, cmd->fd);
+    return;
+  }
+  if (dial(r, c, cmd->addr, cmd->port) != 0) {
     post(r, c->id, REFUSED, c->cfd);
     unlink_conn(r, c);
   }
 }
 
+// The listening socket is readable: accept what waits (a bounded batch: level-triggered epoll
+// reports the rest) and dial each connection's backend.
+static void on_accept(Relay *r, Lst *l) {
+  for (int i = 0; i < 32; i++) {
+    pthread_mutex_lock(&r->lock);
+    int fd = l->dead ? -1 : accept4(l->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    int attempts = l->attempts;
+    pthread_mutex_unlock(&r->lock);
+    if (fd < 0) {
+      if (!l->dead && (errno == EINTR || errno == ECONNABORTED)) continue;
+      return;
+    }
+    r->accepted++;
+    Conn *c = new_conn(r, 0, fd);
+    if (!c) {
+      hard_close(fd);
+      continue;
+    }
+    c->lst = l;
+    c->group = l->group;
+    c->tries = attempts;
+    l->refs++;
+    if (dial_next(r, c) != 0) reject(r, c);
+  }
+}
+
 static void abort_conn(Relay *r, double id) {
   for (Conn *c = r->live; c; c = c->next)
-    if (c->id == id) return finish(r, c, ABORTED);
+    if (c->id == id && !c->lst) return finish(r, c, ABORTED);
+}
+
+static void abort_group(Relay *r, double group) {
+  for (Conn *c = r->live, *next; c; c = next) {
+    next = c->next;
+    if (c->lst && c->group == group) finish(r, c, ABORTED);
+  }
+}
+
+static void release_lst(Relay *r, Lst *l) {
+  l->released = 1;
+  if (l->refs == 0) {
+    l->next = r->lgrave;
+    r->lgrave = l;
+  }
 }
 
 static void drain_cmds(Relay *r) {
@@ -316,8 +453,12 @@ static void drain_cmds(Relay *r) {
   r->ncmds = r->capcmds = 0;
   pthread_mutex_unlock(&r->lock);
   for (size_t i = 0; i < count; i++) {
-    if (cmds[i].abort) abort_conn(r, cmds[i].id);
-    else start_conn(r, &cmds[i]);
+    switch (cmds[i].kind) {
+    case CMD_OPEN: start_conn(r, &cmds[i]); break;
+    case CMD_ABORT: abort_conn(r, cmds[i].id); break;
+    case CMD_ABORT_GROUP: abort_group(r, cmds[i].id); break;
+    case CMD_RELEASE: release_lst(r, cmds[i].lst); break;
+    }
   }
   free(cmds);
 }
@@ -335,6 +476,10 @@ static void *run(void *arg) {
       uint64_t tag = evs[i].data.u64;
       if (tag == 0) {
         drain_cmds(r);
+        continue;
+      }
+      if (tag & LISTENER_TAG) {
+        on_accept(r, (Lst *)(uintptr_t)(tag & ~(uint64_t)LISTENER_TAG));
         continue;
       }
       Conn *c = (Conn *)(uintptr_t)(tag & ~(uint64_t)1);
@@ -413,6 +558,13 @@ static void cleanup(void *arg) {
     pthread_join(r->thread, NULL);
     while (r->live) finish(r, r->live, ABORTED);
     recycle(r);
+  }
+  while (r->listeners) {
+    Lst *l = r->listeners;
+    r->listeners = l->next;
+    free(l->addrs);
+    free(l->ports);
+    free(l);
   }
   while (r->spare) {
     Conn *c = r->spare;
@@ -532,8 +684,167 @@ static napi_value js_abort(napi_env env, napi_callback_info info) {
   double id = 0;
   napi_get_value_double(env, argv[0], &id);
   Relay *r = relay_of(env);
-  if (r->running) push(r, (Cmd){.id = id, .fd = -1, .abort = 1});
+  if (r->running) push(r, (Cmd){.id = id, .fd = -1, .kind = CMD_ABORT});
   return NULL;
+}
+
+// Reads a table of backends (hosts: string[], ports: number[]): 0, or -EINVAL when one is not
+// an address in 127.0.0.0/8 (skiff's network rule) or the arrays do not match.
+static int read_table(napi_env env, napi_value hosts, napi_value ports, uint32_t **addrs, uint16_t **pnums, size_t *n) {
+  uint32_t nh = 0, np = 0;
+  if (napi_get_array_length(env, hosts, &nh) != napi_ok || napi_get_array_length(env, ports, &np) != napi_ok || nh != np)
+    return -EINVAL;
+  *addrs = malloc((nh ? nh : 1) * sizeof(uint32_t));
+  *pnums = malloc((nh ? nh : 1) * sizeof(uint16_t));
+  if (!*addrs || !*pnums) goto fail;
+  for (uint32_t i = 0; i < nh; i++) {
+    napi_value h, p;
+    char host[64];
+    size_t len;
+    int32_t port = 0;
+    struct in_addr a;
+    if (napi_get_element(env, hosts, i, &h) != napi_ok || napi_get_element(env, ports, i, &p) != napi_ok ||
+        napi_get_value_string_utf8(env, h, host, sizeof host, &len) != napi_ok ||
+        napi_get_value_int32(env, p, &port) != napi_ok || inet_pton(AF_INET, host, &a) != 1 ||
+        (ntohl(a.s_addr) >> 24) != 127 || port <= 0 || port > 65535)
+      goto fail;
+    (*addrs)[i] = a.s_addr;
+    (*pnums)[i] = (uint16_t)port;
+  }
+  *n = nh;
+  return 0;
+fail:
+  free(*addrs);
+  free(*pnums);
+  return -EINVAL;
+}
+
+static Lst *find_lst(Relay *r, double id) {
+  for (Lst *l = r->listeners; l; l = l->next)
+    if (l->id == id) return l;
+  return NULL;
+}
+
+// listen(id, group, fd, hosts, ports, attempts): the relay thread accepts on the listening socket
+// fd (still the caller's: it closes it after unlisten) and spreads its connections over the
+// backends. 0, or -errno (nothing changed).
+static napi_value js_listen(napi_env env, napi_callback_info info) {
+  napi_value argv[6];
+  if (args(env, info, 6, argv)) return NULL;
+  Relay *r = relay_of(env);
+  double id = 0, group = 0;
+  int32_t fd = -1, attempts = 1;
+  napi_get_value_double(env, argv[0], &id);
+  napi_get_value_double(env, argv[1], &group);
+  napi_get_value_int32(env, argv[2], &fd);
+  napi_get_value_int32(env, argv[5], &attempts);
+  Lst *l = calloc(1, sizeof(Lst));
+  if (!l) return num(env, -ENOMEM);
+  int rc = read_table(env, argv[3], argv[4], &l->addrs, &l->ports, &l->n);
+  if (rc != 0 || !r->running || fd < 0) {
+    free(l);
+    return num(env, rc ? rc : -EINVAL);
+  }
+  l->id = id;
+  l->group = group;
+  l->fd = fd;
+  l->attempts = attempts > 0 ? attempts : 1;
+  struct epoll_event ev = {.events = EPOLLIN, .data.u64 = (uint64_t)(uintptr_t)l | LISTENER_TAG};
+  pthread_mutex_lock(&r->lock);
+  l->next = r->listeners;
+  r->listeners = l;
+  rc = epoll_ctl(r->ep, EPOLL_CTL_ADD, fd, &ev) == 0 ? 0 : -errno;
+  if (rc != 0) r->listeners = l->next;
+  pthread_mutex_unlock(&r->lock);
+  if (rc != 0) {
+    free(l->addrs);
+    free(l->ports);
+    free(l);
+  }
+  return num(env, rc);
+}
+
+// table(id, hosts, ports, attempts): new backends for a listener's next connections. 0 or -errno.
+static napi_value js_table(napi_env env, napi_callback_info info) {
+  napi_value argv[4];
+  if (args(env, info, 4, argv)) return NULL;
+  Relay *r = relay_of(env);
+  double id = 0;
+  int32_t attempts = 1;
+  napi_get_value_double(env, argv[0], &id);
+  napi_get_value_int32(env, argv[3], &attempts);
+  uint32_t *addrs;
+  uint16_t *ports;
+  size_t n;
+  int rc = read_table(env, argv[1], argv[2], &addrs, &ports, &n);
+  if (rc != 0) return num(env, rc);
+  pthread_mutex_lock(&r->lock);
+  Lst *l = find_lst(r, id);
+  if (l) {
+    uint32_t *oa = l->addrs;
+    uint16_t *op = l->ports;
+    l->addrs = addrs;
+    l->ports = ports;
+    l->n = n;
+    if (l->rr >= n) l->rr = 0;
+    l->attempts = attempts > 0 ? attempts : 1;
+    addrs = oa;
+    ports = op;
+  }
+  pthread_mutex_unlock(&r->lock);
+  free(addrs);
+  free(ports);
+  return num(env, l ? 0 : -ENOENT);
+}
+
+// unlisten(id): the relay stops accepting on the listener's socket before this returns (what
+// waits in its queue stays there for whoever accepts next); its open connections carry on.
+static napi_value js_unlisten(napi_env env, napi_callback_info info) {
+  napi_value argv[1];
+  if (args(env, info, 1, argv)) return NULL;
+  Relay *r = relay_of(env);
+  double id = 0;
+  napi_get_value_double(env, argv[0], &id);
+  pthread_mutex_lock(&r->lock);
+  Lst **pp = &r->listeners;
+  while (*pp && (*pp)->id != id) pp = &(*pp)->next;
+  Lst *l = *pp;
+  if (l) {
+    *pp = l->next;
+    l->dead = 1;
+    epoll_ctl(r->ep, EPOLL_CTL_DEL, l->fd, NULL);
+  }
+  pthread_mutex_unlock(&r->lock);
+  // Freed by the relay thread, after any event of it already fetched and its last connection.
+  if (l) push(r, (Cmd){.fd = -1, .kind = CMD_RELEASE, .lst = l});
+  return NULL;
+}
+
+// abortGroup(group): close both sides of every open connection accepted by the group's listeners.
+static napi_value js_abort_group(napi_env env, napi_callback_info info) {
+  napi_value argv[1];
+  if (args(env, info, 1, argv)) return NULL;
+  double group = 0;
+  napi_get_value_double(env, argv[0], &group);
+  Relay *r = relay_of(env);
+  if (r->running) push(r, (Cmd){.id = group, .fd = -1, .kind = CMD_ABORT_GROUP});
+  return NULL;
+}
+
+// close(fd): a plain close (a listening socket after unlisten).
+static napi_value js_close(napi_env env, napi_callback_info info) {
+  napi_value argv[1];
+  if (args(env, info, 1, argv)) return NULL;
+  int32_t fd = -1;
+  napi_get_value_int32(env, argv[0], &fd);
+  if (fd >= 0) close(fd);
+  return NULL;
+}
+
+// accepted(): connections the relay thread has accepted itself so far.
+static napi_value js_accepted(napi_env env, napi_callback_info info) {
+  (void)info;
+  return num(env, relay_of(env)->accepted);
 }
 
 // live(): connections the relay thread holds now.
@@ -563,6 +874,12 @@ NAPI_MODULE_INIT() {
       {"reset", NULL, js_reset, NULL, NULL, NULL, napi_default, NULL},
       {"abort", NULL, js_abort, NULL, NULL, NULL, napi_default, NULL},
       {"live", NULL, js_live, NULL, NULL, NULL, napi_default, NULL},
+      {"listen", NULL, js_listen, NULL, NULL, NULL, napi_default, NULL},
+      {"table", NULL, js_table, NULL, NULL, NULL, napi_default, NULL},
+      {"unlisten", NULL, js_unlisten, NULL, NULL, NULL, napi_default, NULL},
+      {"abortGroup", NULL, js_abort_group, NULL, NULL, NULL, napi_default, NULL},
+      {"close", NULL, js_close, NULL, NULL, NULL, napi_default, NULL},
+      {"accepted", NULL, js_accepted, NULL, NULL, NULL, napi_default, NULL},
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
   return exports;

@@ -1,6 +1,7 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { rawBindings, type AcceptedHandle } from './raw-splice.ts';
 import { listenLoopback } from '../net/loopback.ts';
+import { closeFd, dupFd, NativeAccept, type NativeTable } from './native-accept.ts';
 import type { HostPort } from './targets.ts';
 
 /** What a frontend opens and closes: a TCP server or a UDP socket. */
@@ -10,28 +11,96 @@ export interface Listener {
   close(): void;
   /** End what is tied to endpoints that are gone (UDP flows); `live` says which targets remain. */
   prune?(live: (target: HostPort) => boolean): void;
+  /** Accept in the native relay with these backends (native-accept.ts), or in JavaScript (null). */
+  native?(table: NativeTable | null): void;
 }
 
 /**
  * A TCP listener handing each accepted connection, paused, to `onConnection`; with `onHandle`,
  * the bare accepted handle goes there instead, before net.Server builds a Socket for it (where
- * Node's bindings allow: raw-splice.ts).
+ * Node's bindings allow: raw-splice.ts). Given a table (`native`), the native relay's thread
+ * accepts instead (listeners of `group`). Switching either way, the listening socket stays open
+ * (an own descriptor of it, `anchor`, outlives net.Server's) and the new acceptor starts before
+ * the old one stops: the kernel hands each waiting connection to exactly one of them.
  */
 export function tcpListener(
   onConnection: (socket: Socket) => void,
   onError: (e: Error) => void,
   onHandle?: (handle: AcceptedHandle) => void,
+  group = 0,
 ): Listener {
-  const server = createServer({ allowHalfOpen: true, noDelay: true, pauseOnConnect: true }, onConnection);
-  server.on('error', onError);
+  const newServer = () => {
+    const s = createServer({ allowHalfOpen: true, noDelay: true, pauseOnConnect: true }, onConnection);
+    s.on('error', onError);
+    return s;
+  };
+  let server: Server | undefined = newServer();
+  let anchor = -1;
+  let nativeAccept: NativeAccept | undefined;
+  let wanted: NativeTable | null = null;
+  let bound = false;
+
+  const toNative = (table: NativeTable) => {
+    if (nativeAccept) {
+      nativeAccept.set(table);
+      return;
+    }
+    if (anchor < 0) anchor = dupFd(handleFd(server));
+    if (anchor < 0) return;
+    const started = NativeAccept.start(anchor, group, table);
+    if (!started) return;
+    nativeAccept = started;
+    server?.close();
+    server = undefined;
+  };
+  const toJs = () => {
+    if (!nativeAccept) return;
+    const s = newServer();
+    const fd = dupFd(anchor);
+    if (fd < 0) return;
+    // Synchronous in a process that is not a cluster worker: the handle listens on return.
+    s.listen({ fd });
+    if (handleFd(s) < 0) return;
+    if (onHandle) takeOverAccept(s, onHandle, onError);
+    server = s;
+    nativeAccept.stop();
+    nativeAccept = undefined;
+  };
+  const apply = () => {
+    if (!bound) return;
+    if (wanted) toNative(wanted);
+    else toJs();
+  };
+
   return {
     bind: async (host, port) => {
-      await listenLoopback(server, host, port);
-      if (onHandle) takeOverAccept(server, onHandle, onError);
-      return (server.address() as { port: number }).port;
+      await listenLoopback(server!, host, port);
+      if (onHandle) takeOverAccept(server!, onHandle, onError);
+      const actual = (server!.address() as { port: number }).port;
+      bound = true;
+      apply();
+      return actual;
     },
-    close: () => server.close(),
+    close: () => {
+      bound = false;
+      nativeAccept?.stop();
+      nativeAccept = undefined;
+      server?.close();
+      server = undefined;
+      if (anchor >= 0) closeFd(anchor);
+      anchor = -1;
+    },
+    native: (table) => {
+      wanted = table;
+      apply();
+    },
   };
+}
+
+/** The descriptor of a listening net.Server, or -1. */
+function handleFd(server: Server | undefined): number {
+  const fd = (server as unknown as { _handle?: { fd?: unknown } | null } | undefined)?._handle?.fd;
+  return typeof fd === 'number' ? fd : -1;
 }
 
 /** Replace net.Server's accept callback on its listening handle (set up by listen()). */
@@ -66,6 +135,7 @@ export class Frontend {
   private failed = false;
   /** Where a privileged port was mapped to; reused when reopening. */
   mappedPort?: number;
+  private nativeTable: NativeTable | null = null;
 
   constructor(
     readonly host: string,
@@ -86,6 +156,13 @@ export class Frontend {
   setOpen(open: boolean): void {
     this.want = open && !this.disposed;
     void this.reconcile();
+  }
+
+  /** Accept in the native relay with these backends, or in JavaScript (null). */
+  setNative(table: NativeTable | null): void {
+    if (table === this.nativeTable) return;
+    this.nativeTable = table;
+    this.server?.native?.(table);
   }
 
   /** The service's endpoints changed: drop what still leads to a removed one. */
@@ -124,14 +201,14 @@ export class Frontend {
           if (this.mapLowPorts && this.port < 1024)
             throw Object.assign(new Error('mapped on request'), { code: 'EACCES' });
           await server.bind(this.host, this.port);
-          this.server = server;
+          this.opened(server);
           return;
         } catch (e) {
           if ((e as NodeJS.ErrnoException).code !== 'EACCES' || this.port >= 1024) throw e;
         }
       }
       await this.listenMapped(server);
-      this.server = server;
+      this.opened(server);
     } catch (e) {
       server.close();
       this.hooks.onError?.(e as Error);
@@ -141,6 +218,11 @@ export class Frontend {
         void this.reconcile();
       });
     }
+  }
+
+  private opened(server: Listener): void {
+    this.server = server;
+    server.native?.(this.nativeTable);
   }
 
   private async listenMapped(server: Listener): Promise<void> {

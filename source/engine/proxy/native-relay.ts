@@ -11,13 +11,21 @@ import type { HostPort } from './targets.ts';
  * reported back with the client's socket, for the next pick. Without the addon (not built, or
  * SKIFF_PROXY_NATIVE=0) the JavaScript splice (raw-splice.ts) does the same.
  */
-interface Addon {
+export interface Addon {
   start(onDone: (batch: number[]) => void): number;
   dup(fd: number): number;
   open(id: number, fd: number, host: string, port: number): number;
   reset(fd: number): void;
   abort(id: number): void;
   live(): number;
+  /** Accept on listening socket `fd` in the relay thread (native-accept.ts); 0 or -errno. */
+  listen(id: number, group: number, fd: number, hosts: string[], ports: number[], attempts: number): number;
+  table(id: number, hosts: string[], ports: number[], attempts: number): number;
+  /** Stops accepting before it returns. */
+  unlisten(id: number): void;
+  abortGroup(group: number): void;
+  close(fd: number): void;
+  accepted(): number;
 }
 
 /** Kinds of the relay's completion records (relay.c). */
@@ -55,7 +63,7 @@ let nextId = 1;
 let spliced = 0;
 
 /** The loaded relay, or null (then `nativeRelayStatus()` says why). */
-function relayAddon(): Addon | null {
+export function relayAddon(): Addon | null {
   if (addon !== undefined) return addon;
   addon = null;
   if (process.env.SKIFF_PROXY_NATIVE === '0' || process.env.SKIFF_PROXY_STREAMS === '1') {
@@ -84,8 +92,8 @@ export function nativeRelayStatus(): string {
 }
 
 /** Connections spliced natively so far in this process, and those open now (tests, status). */
-export function nativeRelayStats(): { spliced: number; open: number } {
-  return { spliced, open: addon ? addon.live() : 0 };
+export function nativeRelayStats(): { spliced: number; accepted: number; open: number } {
+  return { spliced, accepted: addon ? addon.accepted() : 0, open: addon ? addon.live() : 0 };
 }
 
 function onDone(batch: number[]): void {

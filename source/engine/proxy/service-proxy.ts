@@ -6,9 +6,11 @@ import type { Component, EngineContext } from '../context.ts';
 import { inCidr, isLoopbackV4, parseCidr } from '../services/cidr.ts';
 import type { WatchHandle } from '../store/store.ts';
 import { Frontend, tcpListener } from './frontend.ts';
-import { inProcessServer } from '../runtime/in-process.ts';
+import { inProcessServer, onInProcessChange } from '../runtime/in-process.ts';
 import { handOff, relay } from './relay.ts';
 import { nativeRelayStatus, nativeSplice, type NativeSplice } from './native-relay.ts';
+import { abortAccepted, nativeAcceptAvailable, nativeAcceptGroup, type NativeTable } from './native-accept.ts';
+import { PodIndex } from './pod-index.ts';
 import { RawSplice, socketOf, type AcceptedHandle } from './raw-splice.ts';
 import { RoundRobin } from './round-robin.ts';
 import { udpListener } from './udp-relay.ts';
@@ -49,6 +51,9 @@ interface ServicePort {
   internalLocal: boolean;
   externalLocal: boolean;
   clusterIP?: string;
+  /** Where the relay thread sends connections it accepts itself; null: accept in JavaScript. */
+  native: NativeTable | null;
+  nativeKey: string;
 }
 
 export interface ProxyOptions {
@@ -115,6 +120,11 @@ export class ServiceProxy implements Component {
   private sockets = new Set<Socket>();
   /** Connections spliced from a bare accepted handle (no Socket to track), in JavaScript or natively. */
   private splices = new Set<RawSplice | NativeSplice>();
+  /** Listeners that accept natively belong to this group (their connections end with the proxy). */
+  private readonly group = nativeAcceptGroup();
+  /** TCP ports by the pods they list: a pod's change may change where they accept. */
+  private readonly podPorts = new PodIndex<ServicePort>();
+  private unwatchInProcess?: () => void;
 
   constructor(private readonly opts: ProxyOptions = {}) {}
 
@@ -137,14 +147,31 @@ export class ServiceProxy implements Component {
           this.setSlice(keyOf(ev.object, svc), ev.object.metadata.name!, ev.type === 'DELETED' ? undefined : ev.object);
       }),
     );
+    if (!nativeAcceptAvailable()) return;
+    // A pod marked for deletion, remapped, or with an in-engine server: its ports' tables change.
+    this.watches.push(store.watch('pods', {}, (ev) => this.refreshPorts(this.podPorts.get(`pod:${keyOf(ev.object)}`))));
+    this.unwatchInProcess = onInProcessChange((uid) => this.refreshPorts(this.podPorts.get(`uid:${uid}`)));
+  }
+
+  private refreshPorts(ports: ReadonlySet<ServicePort> | undefined): void {
+    if (!ports) return;
+    for (const sp of [...ports]) {
+      this.refreshNative(sp);
+      for (const f of sp.frontends.values()) f.setNative(sp.native);
+    }
   }
 
   stop(): void {
     this.watches.forEach((w) => w.stop());
     this.watches = [];
+    this.unwatchInProcess?.();
     for (const ports of this.ports.values())
-      for (const sp of ports.values()) for (const f of sp.frontends.values()) f.dispose();
+      for (const sp of ports.values()) {
+        for (const f of sp.frontends.values()) f.dispose();
+        this.podPorts.delete(sp);
+      }
     this.ports.clear();
+    abortAccepted(this.group);
     for (const s of this.sockets) s.destroy();
     this.sockets.clear();
     for (const s of this.splices) s.abort();
@@ -231,6 +258,7 @@ export class ServiceProxy implements Component {
         let sp = have.get(portName);
         if (sp && sp.protocol !== protocol) {
           for (const f of sp.frontends.values()) f.dispose();
+          this.podPorts.delete(sp);
           sp = undefined;
         }
         if (!sp)
@@ -244,6 +272,8 @@ export class ServiceProxy implements Component {
               sticky: new Map(),
               internalLocal: false,
               externalLocal: false,
+              native: null,
+              nativeKey: '',
             }),
           );
         sp.balancer.set(endpointsFor(this.slices.get(svcKey)?.values() ?? [], portName, protocol));
@@ -255,12 +285,15 @@ export class ServiceProxy implements Component {
         sp.internalLocal = svc.spec?.internalTrafficPolicy === 'Local';
         sp.externalLocal = svc.spec?.externalTrafficPolicy === 'Local';
         sp.clusterIP = svc.spec?.clusterIP;
+        this.indexPods(sp);
+        this.refreshNative(sp);
         this.syncFrontends(svcKey, sp, this.addresses(svc, p));
       }
     }
     for (const [name, sp] of have) {
       if (wanted.has(name)) continue;
       for (const f of sp.frontends.values()) f.dispose();
+      this.podPorts.delete(sp);
       have.delete(name);
     }
     if (have.size) this.ports.set(svcKey, have);
@@ -294,6 +327,7 @@ export class ServiceProxy implements Component {
                     (s) => this.accept(s, sp, host),
                     onError,
                     (h) => this.acceptHandle(h, sp, host),
+                    this.group,
                   ),
             onMapped: (mapped) =>
               this.recordMapping(svcKey, host, sp.protocol === 'UDP' ? `${port}/UDP` : String(port), mapped),
@@ -304,12 +338,55 @@ export class ServiceProxy implements Component {
         );
         sp.frontends.set(k, f);
       }
+      f.setNative(sp.native);
       f.setOpen(sp.balancer.size() > 0);
     }
     if (sp.protocol === 'UDP') {
       const live = new Set(sp.balancer.list().map((ep) => this.targetKey(ep)));
       for (const f of sp.frontends.values()) f.prune((t) => live.has(`${t.host}:${t.port}`));
     }
+  }
+
+  /**
+   * Whether the relay thread may accept this port's connections itself, and its backends: only
+   * when no connection needs JavaScript — TCP, no session affinity, no Local traffic policy, no
+   * endpoint served in the engine (those take the accepted socket), every target on loopback.
+   * Pods marked for deletion are left out, as the picker skips them; with nothing else left the
+   * picker's fallback to them runs in JavaScript.
+   */
+  private refreshNative(sp: ServicePort): void {
+    const table =
+      sp.protocol === 'TCP' && !sp.affinityMs && !sp.internalLocal && !sp.externalLocal && nativeAcceptAvailable()
+        ? this.nativeTargets(sp)
+        : null;
+    const key = table ? `${table.attempts}|${table.targets.map((t) => `${t.host}:${t.port}`).join(',')}` : '';
+    if (key === sp.nativeKey) return;
+    sp.nativeKey = key;
+    sp.native = table;
+  }
+
+  /** Remember which pods a TCP port lists, to refresh its table when one of them changes. */
+  private indexPods(sp: ServicePort): void {
+    if (sp.protocol !== 'TCP' || !nativeAcceptAvailable()) return;
+    const keys: string[] = [];
+    for (const ep of sp.balancer.list()) {
+      if (ep.pod) keys.push(`pod:${ep.pod.namespace}/${ep.pod.name}`);
+      if (ep.uid) keys.push(`uid:${ep.uid}`);
+    }
+    this.podPorts.set(sp, keys);
+  }
+
+  private nativeTargets(sp: ServicePort): NativeTable | null {
+    const targets: HostPort[] = [];
+    for (const ep of sp.balancer.list()) {
+      const pod = ep.pod ? this.ctx?.store.get('pods', ep.pod.namespace, ep.pod.name) : undefined;
+      if (ep.uid && pod?.metadata.uid === ep.uid && inProcessServer(ep.uid, ep.port)) return null;
+      if (pod?.metadata.deletionTimestamp && !ep.terminating) continue;
+      const target = mappedTarget(pod, ep.ip, ep.port);
+      if (!isLoopbackV4(target.host)) return null;
+      targets.push(target);
+    }
+    return targets.length ? { targets, attempts: this.attempts(sp) } : null;
   }
 
   /** `host:port` an endpoint is dialled at (its pod's port map followed). */

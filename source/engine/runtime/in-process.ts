@@ -12,11 +12,19 @@ interface Entry {
 }
 
 const servers = new Map<string, Map<number, Entry>>();
+const watchers = new Set<(podUid: string) => void>();
+
+/** Hear of each server registered or forgotten (the service proxy decides where it accepts by them). */
+export function onInProcessChange(fn: (podUid: string) => void): () => void {
+  watchers.add(fn);
+  return () => watchers.delete(fn);
+}
 
 export function registerInProcess(podUid: string, containerPort: number, server: Server): void {
   let ports = servers.get(podUid);
   if (!ports) servers.set(podUid, (ports = new Map()));
   ports.set(containerPort, { podUid, server });
+  for (const w of watchers) w(podUid);
 }
 
 /** Forget a server (the container stopped); only the one registered, not a newer one on the same key. */
@@ -25,6 +33,7 @@ export function unregisterInProcess(podUid: string, containerPort: number, serve
   if (ports?.get(containerPort)?.server !== server) return;
   ports.delete(containerPort);
   if (ports.size === 0) servers.delete(podUid);
+  for (const w of watchers) w(podUid);
 }
 
 /** The listening in-engine server of pod `podUid` on `containerPort`, if there is one. */
