@@ -30,7 +30,9 @@
 #define MAX_EVENTS 256
 
 // What JavaScript is told about a connection (kinds of the completion records).
-enum { DONE = 0, RESET = 1, REFUSED = 2, ABORTED = 3 };
+// ACCEPT_FAILED: a listener's accept failed for lack of resources (EMFILE...); its id in place of
+// a connection's, and it is out of epoll (level-triggered, it would report the same at once).
+enum { DONE = 0, RESET = 1, REFUSED = 2, ABORTED = 3, ACCEPT_FAILED = 4 };
 
 typedef struct {
   int from, to;
@@ -405,7 +407,14 @@ static void on_accept(Relay *r, Lst *l) {
     int attempts = l->attempts;
     pthread_mutex_unlock(&r->lock);
     if (fd < 0) {
-      if (!l->dead && (errno == EINTR || errno == ECONNABORTED)) continue;
+      int err = errno;
+      if (err == EINTR || err == ECONNABORTED) continue;
+      if (err == EAGAIN || err == EWOULDBLOCK || l->dead) return;
+      // JavaScript takes the accept back (libuv copes with EMFILE).
+      pthread_mutex_lock(&r->lock);
+      if (!l->dead) epoll_ctl(r->ep, EPOLL_CTL_DEL, l->fd, NULL);
+      pthread_mutex_unlock(&r->lock);
+      post(r, l->id, ACCEPT_FAILED, -1);
       return;
     }
     r->accepted++;

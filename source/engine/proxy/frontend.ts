@@ -47,7 +47,10 @@ export function tcpListener(
     }
     if (anchor < 0) anchor = dupFd(handleFd(server));
     if (anchor < 0) return;
-    const started = NativeAccept.start(anchor, group, table);
+    const started = NativeAccept.start(anchor, group, table, () => {
+      onError(new Error('native accept failed (out of descriptors?): accepting in JavaScript'));
+      toJs();
+    });
     if (!started) return;
     nativeAccept = started;
     server?.close();

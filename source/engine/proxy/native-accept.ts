@@ -1,4 +1,4 @@
-import { relayAddon } from './native-relay.ts';
+import { onAcceptFailed, relayAddon } from './native-relay.ts';
 import type { HostPort } from './targets.ts';
 
 /**
@@ -17,6 +17,9 @@ export interface NativeTable {
 
 let nextId = 1;
 let nextGroup = 1;
+/** What to run when a listener's native accept fails, by listener id. */
+const onFail = new Map<number, () => void>();
+onAcceptFailed((id) => onFail.get(id)?.());
 
 /** Whether the relay can accept natively (the addon is loaded). */
 export function nativeAcceptAvailable(): boolean {
@@ -50,13 +53,18 @@ const columns = (t: NativeTable): [string[], number[]] => [t.targets.map((x) => 
 export class NativeAccept {
   private constructor(private readonly id: number) {}
 
-  /** Null when the relay is not loaded or refuses (a backend outside 127.0.0.0/8): accept in JavaScript. */
-  static start(fd: number, group: number, table: NativeTable): NativeAccept | null {
+  /**
+   * Null when the relay is not loaded or refuses (a backend outside 127.0.0.0/8): accept in
+   * JavaScript. `failed` runs when the relay thread gave up accepting (out of descriptors).
+   */
+  static start(fd: number, group: number, table: NativeTable, failed: () => void): NativeAccept | null {
     const a = relayAddon();
     if (!a) return null;
     const id = nextId++;
     const [hosts, ports] = columns(table);
-    return a.listen(id, group, fd, hosts, ports, table.attempts) === 0 ? new NativeAccept(id) : null;
+    if (a.listen(id, group, fd, hosts, ports, table.attempts) !== 0) return null;
+    onFail.set(id, failed);
+    return new NativeAccept(id);
   }
 
   /** New backends for the next connections; false when the relay refused them (the old ones stay). */
@@ -67,6 +75,7 @@ export class NativeAccept {
 
   /** Stop accepting; when this returns the relay thread no longer touches the socket. */
   stop(): void {
+    onFail.delete(this.id);
     relayAddon()!.unlisten(this.id);
   }
 }

@@ -30,6 +30,14 @@ export interface Addon {
 
 /** Kinds of the relay's completion records (relay.c). */
 const REFUSED = 2;
+const ACCEPT_FAILED = 4;
+
+let acceptFailed: (listenerId: number) => void = () => {};
+
+/** Hear of a native listener whose accept failed (out of descriptors): JavaScript accepts again. */
+export function onAcceptFailed(fn: (listenerId: number) => void): void {
+  acceptFailed = fn;
+}
 
 const ADDON_PATH = 'native/relay/build/Release/skiff_relay.node';
 
@@ -100,6 +108,10 @@ function onDone(batch: number[]): void {
   const a = addon!;
   for (let i = 0; i < batch.length; i += 3) {
     const id = batch[i]!;
+    if (batch[i + 1] === ACCEPT_FAILED) {
+      acceptFailed(id);
+      continue;
+    }
     const conn = conns.get(id);
     if (batch[i + 1] === REFUSED) {
       if (conn && !conn.aborted) dial(a, id, conn, batch[i + 2]!);
