@@ -403,13 +403,15 @@ static void start_conn(Relay *r, const Cmd *cmd) {
 static void on_accept(Relay *r, Lst *l) {
   for (int i = 0; i < 32; i++) {
     pthread_mutex_lock(&r->lock);
-    int fd = l->dead ? -1 : accept4(l->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    int dead = l->dead;
+    int fd = dead ? -1 : accept4(l->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    int err = errno;
     int attempts = l->attempts;
     pthread_mutex_unlock(&r->lock);
     if (fd < 0) {
-      int err = errno;
+      if (dead) return;
       if (err == EINTR || err == ECONNABORTED) continue;
-      if (err == EAGAIN || err == EWOULDBLOCK || l->dead) return;
+      if (err == EAGAIN || err == EWOULDBLOCK) return;
       // JavaScript takes the accept back (libuv copes with EMFILE).
       pthread_mutex_lock(&r->lock);
       if (!l->dead) epoll_ctl(r->ep, EPOLL_CTL_DEL, l->fd, NULL);
