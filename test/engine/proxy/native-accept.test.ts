@@ -1,5 +1,7 @@
+import { execFileSync, spawn } from 'node:child_process';
 import type { Server } from 'node:http';
-import { connect } from 'node:net';
+import { connect, type Socket } from 'node:net';
+import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Component } from '../../../source/engine/context.ts';
 import { endpointSlicesController } from '../../../source/engine/controllers/endpointslices.ts';
@@ -176,4 +178,44 @@ describe.skipIf(process.env.SKIFF_PROXY_NATIVE === '0')('service proxy: accept i
     await t.proxy.stop();
     await closed;
   });
+
+  const hasPrlimit = (() => {
+    try {
+      execFileSync('prlimit', ['--version'], { stdio: 'ignore' });
+      return true;
+    } catch {
+      return false;
+    }
+  })();
+
+  it.skipIf(!hasPrlimit)(
+    'gives the accept back to JavaScript when the relay runs out of descriptors, without spinning',
+    async () => {
+      const child = spawn(
+        'prlimit',
+        ['--nofile=64:64', process.execPath, '--import', 'tsx', `${import.meta.dirname}/accept-emfile-child.ts`],
+        { stdio: ['ignore', 'pipe', 'inherit'] },
+      );
+      const lines: string[] = [];
+      const clients: Socket[] = [];
+      const exited = new Promise((r) => child.once('exit', r));
+      for await (const line of createInterface({ input: child.stdout! })) {
+        lines.push(line);
+        const port = /^\{"port":(\d+)\}$/.exec(line)?.[1];
+        if (port)
+          for (let i = 0; i < 80; i++) {
+            const c = connect(Number(port), '127.246.5.70');
+            c.on('error', () => {});
+            clients.push(c);
+          }
+      }
+      await exited;
+      for (const c of clients) c.destroy();
+      expect(lines).toContain('error: native accept failed (out of descriptors?): accepting in JavaScript');
+      // Level-triggered epoll on a listener it cannot accept from would keep a core busy for the 2 s.
+      const cpuMs = JSON.parse(lines.find((l) => l.startsWith('{"cpuMs"'))!).cpuMs as number;
+      expect(cpuMs).toBeLessThan(1000);
+    },
+    20_000,
+  );
 });
