@@ -20,8 +20,9 @@ export interface Listener {
  * the bare accepted handle goes there instead, before net.Server builds a Socket for it (where
  * Node's bindings allow: raw-splice.ts). Given a table (`native`), the native relay's thread
  * accepts instead (listeners of `group`). Switching either way, the listening socket stays open
- * (an own descriptor of it, `anchor`, outlives net.Server's) and the new acceptor starts before
- * the old one stops: the kernel hands each waiting connection to exactly one of them.
+ * (the relay accepts on a descriptor of its own, `anchor`, that outlives net.Server's and goes
+ * to the next net.Server) and the new acceptor starts before the old one stops: the kernel hands
+ * each waiting connection to exactly one of them.
  */
 export function tcpListener(
   onConnection: (socket: Socket) => void,
@@ -59,11 +60,11 @@ export function tcpListener(
   const toJs = () => {
     if (!nativeAccept) return;
     const s = newServer();
-    const fd = dupFd(anchor);
-    if (fd < 0) return;
+    // The anchor goes to net.Server (no new descriptor: this also runs when they are out).
     // Synchronous in a process that is not a cluster worker: the handle listens on return.
-    s.listen({ fd });
+    s.listen({ fd: anchor });
     if (handleFd(s) < 0) return;
+    anchor = -1;
     if (onHandle) takeOverAccept(s, onHandle, onError);
     server = s;
     nativeAccept.stop();

@@ -1,17 +1,22 @@
-// Run by native-accept.test.ts under `prlimit --nofile`: a listener accepting natively, to a
-// backend that keeps what it gets, until the relay thread runs out of descriptors.
-import { createServer } from 'node:net';
+// Run by native-accept.test.ts under `prlimit --nofile`: a listener accepting natively to the
+// backend named in argv, in a process with no descriptor left, so that the relay's accept fails.
+import { openSync } from 'node:fs';
 import { tcpListener } from '../../../source/engine/proxy/frontend.ts';
 
-const back = createServer((s) => s.resume());
-await new Promise<void>((r) => back.listen(0, '127.246.5.71', r));
 const l = tcpListener(
   () => {},
   (e) => console.log(`error: ${e.message}`),
   (h) => h.close(),
 );
 const port = await l.bind('127.246.5.70', 0);
-l.native!({ targets: [{ host: '127.246.5.71', port: (back.address() as { port: number }).port }], attempts: 1 });
+l.native!({ targets: [{ host: '127.246.5.71', port: Number(process.argv[2]) }], attempts: 1 });
+for (;;) {
+  try {
+    openSync('/dev/null', 'r');
+  } catch {
+    break;
+  }
+}
 console.log(JSON.stringify({ port }));
 const start = process.cpuUsage();
 setTimeout(() => {

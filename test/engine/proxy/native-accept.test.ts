@@ -1,6 +1,6 @@
 import { execFileSync, spawn } from 'node:child_process';
 import type { Server } from 'node:http';
-import { connect, type Socket } from 'node:net';
+import { connect, createServer, type Socket } from 'node:net';
 import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Component } from '../../../source/engine/context.ts';
@@ -191,9 +191,19 @@ describe.skipIf(process.env.SKIFF_PROXY_NATIVE === '0')('service proxy: accept i
   it.skipIf(!hasPrlimit)(
     'gives the accept back to JavaScript when the relay runs out of descriptors, without spinning',
     async () => {
+      const held: Socket[] = [];
+      const back = createServer((s) => held.push(s.resume()));
+      await new Promise<void>((r) => back.listen(0, '127.246.5.71', r));
       const child = spawn(
         'prlimit',
-        ['--nofile=64:64', process.execPath, '--import', 'tsx', `${import.meta.dirname}/accept-emfile-child.ts`],
+        [
+          '--nofile=64:64',
+          process.execPath,
+          '--import',
+          'tsx',
+          `${import.meta.dirname}/accept-emfile-child.ts`,
+          String((back.address() as { port: number }).port),
+        ],
         { stdio: ['ignore', 'pipe', 'inherit'] },
       );
       const lines: string[] = [];
