@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 
 const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'fixtures');
+const WIDE = /[^\x00-\xff]/;
 
 /**
  * The document of a YAML file. For the bundled fixtures the build lays a JSON copy beside each
@@ -12,9 +13,24 @@ const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'fixt
  */
 export function readYamlFile(path: string): Record<string, unknown> {
   const twin = `${path}.json`;
-  const doc: unknown =
-    dirname(resolve(path)) === resolve(FIXTURES) && existsSync(twin)
-      ? JSON.parse(readFileSync(twin, 'utf8'))
-      : parse(readFileSync(path, 'utf8'));
+  let doc: unknown;
+  if (dirname(resolve(path)) === resolve(FIXTURES) && existsSync(twin)) doc = JSON.parse(readFileSync(twin, 'utf8'));
+  else {
+    const text = readFileSync(path, 'utf8');
+    doc = WIDE.test(text) ? oneByte(parse(text)) : parse(text);
+  }
   return doc && typeof doc === 'object' ? (doc as Record<string, unknown>) : {};
+}
+
+/**
+ * The document with every string that fits in Latin-1 held one byte per character. A file with
+ * one wider character (a `→` in a comment) is read as a two-byte string and the parser's
+ * strings are slices of it: an image's `imageID` then made `JSON.stringify` of every running
+ * pod build its text two bytes per character and copy it down again (stored-json.ts `narrow`).
+ */
+function oneByte(v: unknown): unknown {
+  if (typeof v === 'string') return WIDE.test(v) ? v : Buffer.from(v, 'latin1').toString('latin1');
+  if (Array.isArray(v)) return v.map(oneByte);
+  if (v === null || typeof v !== 'object') return v;
+  return Object.fromEntries(Object.entries(v).map(([k, x]) => [oneByte(k), oneByte(x)]));
 }

@@ -122,7 +122,7 @@ export class NginxContainer extends ServerContainer {
       log.close();
       throw err;
     }
-    log.lines(startupNotices(clock.now(), image.version).map((line) => ({ stream: 'stderr', line })));
+    log.lines(startupNotices(clock.now(), image.version));
     try {
       await log.releaseOffThread();
     } catch (err) {

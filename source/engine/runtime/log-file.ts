@@ -43,13 +43,16 @@ const MAX_LINE = 16 * 1024;
 
 /** RFC3339 with up to nine fractional digits, trailing zeros dropped (Go's time.RFC3339Nano). */
 export function rfc3339Nano(ns: bigint): string {
-  const second = Number(ns / 1_000_000_000n);
+  return rfc3339NanoOf(Number(ns / 1_000_000_000n), Number(ns % 1_000_000_000n));
+}
+
+/** rfc3339Nano of `second` (since the epoch) and `frac` nanoseconds into it. */
+function rfc3339NanoOf(second: number, frac: number): string {
   // Entries written in the same second share the date part (a container's start writes 15).
   if (second !== nanoSecond) {
     nanoSecond = second;
     nanoPrefix = new Date(second * 1000).toISOString().slice(0, 19);
   }
-  let frac = Number(ns % 1_000_000_000n);
   if (!frac) return `${nanoPrefix}Z`;
   let digits = 9;
   while (frac % 10 === 0) {
@@ -199,7 +202,7 @@ export class LogWriter {
       for (const l of lines) this.line(l.stream, l.line);
       return;
     }
-    const entries = lines.map((l) => this.entry(l.stream, false, l.line));
+    const entries = this.entries(lines);
     if (this.held) this.held.push(...entries);
     else this.writeAll(entries);
   }
@@ -225,7 +228,7 @@ export class LogWriter {
   async releaseOffThread(): Promise<void> {
     while (this.held?.length && !this.closed) {
       const entries = this.held;
-      const text = entries.map(entryText).join('');
+      const text = entriesText(entries);
       // At most 3 bytes per UTF-16 unit: a batch that may cross the limit goes the synchronous way.
       if (this.size + text.length * 3 > this.limits.maxBytes) break;
       this.held = [];
@@ -236,7 +239,7 @@ export class LogWriter {
   }
 
   private writeAll(entries: LogEntry[]): void {
-    const buf = Buffer.from(entries.map(entryText).join(''));
+    const buf = Buffer.from(entriesText(entries));
     // Rotation goes entry by entry: a batch that would cross the limit is written one by one.
     if (this.size + buf.length > this.limits.maxBytes) {
       for (const e of entries) this.write1(e);
@@ -266,10 +269,38 @@ export class LogWriter {
   }
 
   private entry(stream: Stream, partial: boolean, content: string): LogEntry {
+    const ns = this.stamp();
+    return { time: rfc3339Nano(ns), ns, stream, partial, content };
+  }
+
+  /** A time after the last entry's: the clock's millisecond, nanoseconds from the monotonic clock. */
+  private stamp(): bigint {
     let ns = BigInt(this.clock.now()) * 1_000_000n + (process.hrtime.bigint() % 1_000_000n);
     if (ns <= this.lastNs) ns = this.lastNs + 1n;
     this.lastNs = ns;
-    return { time: rfc3339Nano(ns), ns, stream, partial, content };
+    return ns;
+  }
+
+  /** Whole lines written at one instant: one clock reading, a nanosecond apart, their times made from numbers. */
+  private entries(lines: ReadonlyArray<{ stream: Stream; line: string }>): LogEntry[] {
+    if (!lines.length) return [];
+    const first = this.stamp();
+    const second = Number(first / 1_000_000_000n);
+    const frac = Number(first % 1_000_000_000n);
+    if (frac + lines.length > 1_000_000_000) return lines.map((l) => this.entry(l.stream, false, l.line));
+    const out = new Array<LogEntry>(lines.length);
+    for (let i = 0; i < lines.length; i++) {
+      const ns = i ? first + BigInt(i) : first;
+      out[i] = {
+        time: rfc3339NanoOf(second, frac + i),
+        ns,
+        stream: lines[i]!.stream,
+        partial: false,
+        content: lines[i]!.line,
+      };
+    }
+    this.lastNs = first + BigInt(lines.length - 1);
+    return out;
   }
 
   private record(stream: Stream, partial: boolean, content: string): void {
@@ -308,6 +339,14 @@ const fstatAsync = promisify(fstat);
 
 function entryText(e: LogEntry): string {
   return `${e.time} ${e.stream} ${e.partial ? 'P' : 'F'} ${e.content}\n`;
+}
+
+/** The entries' lines as one flat string, without a string per entry on the way. */
+function entriesText(entries: LogEntry[]): string {
+  const parts: string[] = [];
+  for (const e of entries)
+    parts.push(e.time, e.stream === 'stdout' ? ' stdout ' : ' stderr ', e.partial ? 'P ' : 'F ', e.content, '\n');
+  return parts.join('');
 }
 
 /** `<n>.log.<k>` … `<n>.log.1`, `<n>.log`: the files of one instance that exist, oldest first. */

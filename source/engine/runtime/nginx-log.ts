@@ -48,16 +48,35 @@ export function errorLine(ms: number, conn: number, text: string, pid = 29): str
   return `${errorTime(ms)} [error] ${pid}#${pid}: *${conn} ${text}`;
 }
 
-export function startupNotices(ms: number, version: string): string[] {
-  return [
-    'using the "epoll" event method',
-    `nginx/${version}`,
-    'built by gcc 12.2.0 (Debian 12.2.0-14)',
-    'OS: Linux',
-    'getrlimit(RLIMIT_NOFILE): 1048576:1048576',
-    'start worker processes',
-    'start worker process 29',
-  ].map((t) => noticeLine(ms, t));
+/** A start-up notice line, as the container's log writer takes it. */
+export interface NoticeEntry {
+  readonly stream: 'stderr';
+  readonly line: string;
+}
+
+let noticesKey = '';
+let notices: readonly NoticeEntry[] = [];
+
+/**
+ * nginx's start-up notices on stderr. Their time has whole seconds, so every container started in
+ * one second with one version writes the same lines: made once for them (a scale starts hundreds).
+ */
+export function startupNotices(ms: number, version: string): readonly NoticeEntry[] {
+  const key = `${Math.floor(ms / 1000)} ${version}`;
+  if (key === noticesKey) return notices;
+  noticesKey = key;
+  notices = Object.freeze(
+    [
+      'using the "epoll" event method',
+      `nginx/${version}`,
+      'built by gcc 12.2.0 (Debian 12.2.0-14)',
+      'OS: Linux',
+      'getrlimit(RLIMIT_NOFILE): 1048576:1048576',
+      'start worker processes',
+      'start worker process 29',
+    ].map((t) => Object.freeze({ stream: 'stderr' as const, line: noticeLine(ms, t) })),
+  );
+  return notices;
 }
 
 /** nginx's image stops with SIGQUIT: a graceful shutdown. */

@@ -41,21 +41,43 @@ export function jsonEqual(a: unknown, b: unknown): boolean {
  * Only unfrozen parts of `next` are replaced.
  */
 export function shareUnchanged(next: object, prev: object): void {
-  const n = next as Record<string, unknown>;
-  const p = prev as Record<string, unknown>;
-  for (const k in n) {
-    const a = n[k];
-    const b = p[k];
+  share(next as Record<string, unknown>, prev as Record<string, unknown>);
+}
+
+/**
+ * `shareUnchanged` of one unfrozen subtree, bottom up: `prev` when the subtree equals it (as
+ * jsonEqual decides), else `next` with its equal parts replaced. Each node is visited once; asking
+ * jsonEqual at every level before going down walked a deep status once per level.
+ */
+function share(next: Record<string, unknown>, prev: Record<string, unknown>): Record<string, unknown> {
+  const array = Array.isArray(next);
+  let equal = !array || next.length === (prev as unknown as unknown[]).length;
+  let defined = 0;
+  for (const k in next) {
+    const a = next[k];
+    if (a === undefined && !array) continue;
+    defined++;
+    const b = prev[k];
     if (a === b) {
       // Equal strings are often separate copies (parsed or cloned): keep one.
-      if (typeof a === 'string') n[k] = b;
+      if (typeof a === 'string') next[k] = b;
       continue;
     }
-    if (!a || typeof a !== 'object' || !b || typeof b !== 'object' || Object.isFrozen(a)) continue;
-    if (Array.isArray(a) !== Array.isArray(b)) continue;
-    if (jsonEqual(a, b)) n[k] = b;
-    else shareUnchanged(a, b);
+    if (!a || typeof a !== 'object' || !b || typeof b !== 'object' || Array.isArray(a) !== Array.isArray(b)) {
+      equal = false;
+      continue;
+    }
+    if (Object.isFrozen(a)) {
+      if (equal) equal = jsonEqual(a, b);
+      continue;
+    }
+    const shared = share(a as Record<string, unknown>, b as Record<string, unknown>);
+    if (shared === b) next[k] = b;
+    else equal = false;
   }
+  if (!equal || array) return equal ? prev : next;
+  for (const k in prev) if (prev[k] !== undefined) defined--;
+  return defined === 0 ? prev : next;
 }
 
 /**

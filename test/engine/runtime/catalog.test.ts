@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { serialize as v8Serialize } from 'node:v8';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CATALOG_PATH, loadCatalog } from '../../../source/engine/runtime/catalog.ts';
 import { ImagePullError, InvalidImageNameError } from '../../../source/engine/runtime/errors.ts';
@@ -17,6 +18,16 @@ describe('image catalog', () => {
     expect(r.env.NGINX_VERSION).toBe('1.7.9');
     expect(catalog.resolve('docker.io/library/nginx:1.25').version).toBe('1.25.5');
     expect(catalog.resolve('nginx').tag).toBe('latest');
+  });
+
+  it('holds its strings one byte per character although the file has a wider one', () => {
+    // A two-byte imageID made JSON.stringify of every running pod build a two-byte text (the stored texts' memory doubled).
+    const oneByte = (s: string) => v8Serialize(s)[2] === 0x22; // '"': a one-byte string; 'c': two-byte
+    const r = catalog.resolve('nginx');
+    expect(oneByte('→')).toBe(false);
+    for (const s of [r.imageID, r.ref.full, ...Object.values(r.env), ...r.startupLog.map((l) => l.line)])
+      expect(oneByte(s), s).toBe(true);
+    expect(oneByte(JSON.stringify({ imageID: r.imageID, image: r.ref.full }))).toBe(true);
   });
 
   it('has the images the tutorial and kube-system use', () => {
