@@ -1,6 +1,7 @@
 import type { KObject } from '../api-types/index.ts';
 import { rfc3339, type Clock } from './clock.ts';
 import { EventCorrelator, type Correlated } from './event-correlator.ts';
+import { flat } from './flat.ts';
 import type { Store } from './store/store.ts';
 
 export interface EventSource {
@@ -77,7 +78,9 @@ export class EventRecorder {
       // Array#join makes the key flat (it lives in the correlator's maps for minutes).
       [obj.metadata.uid, fieldPath ?? '', type, reason, source.component, source.host ?? ''].join('\u0000'),
       reason,
-      message,
+      // Messages are built with `+` (a tree of concatenations, ~200 B) and mostly repeat across
+      // objects ("Started container c"): one flat string for all, while queued and once written.
+      flat(message),
       now,
     );
     const queued = this.pending.get(c.key);
