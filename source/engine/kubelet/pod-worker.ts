@@ -13,7 +13,7 @@ import { rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { flat } from '../flat.ts';
-import { PodVolumes } from './volumes/pod-volumes.ts';
+import { PodVolumes, type PodVolumesDeps } from './volumes/pod-volumes.ts';
 import { TerminationFile } from './termination-file.ts';
 
 const PLEG_RELIST_MS = 1000;
@@ -77,17 +77,8 @@ export class PodWorker implements SlotHost {
     }
   }
 
-  /** Not made in the constructor: a closure there would keep the constructor's scope (its pod status, helpers) alive with the pod. */
   private podVolumes(): PodVolumes {
-    const deps = this.deps;
-    return new PodVolumes({
-      store: deps.store,
-      clock: deps.clock,
-      dir: deps.volumesDir(this.uid),
-      hostPaths: deps.hostPaths,
-      tokens: deps.tokens,
-      warn: (reason, message) => this.event('Warning', reason, message),
-    });
+    return new PodVolumes(new WorkerVolumeDeps(this.deps, this.deps.volumesDir(this.uid), this));
   }
 
   // --- SlotHost ---
@@ -493,5 +484,32 @@ export class PodWorker implements SlotHost {
     for (const t of this.timers) this.clock.clearTimeout(t);
     this.timers = [];
     this.clock.clearTimeout(this.killTimer);
+  }
+}
+
+/**
+ * A pod's volume manager's deps: the node's shared ones, the pod's directory, and warnings as the
+ * pod's events — an object of three fields, not a copy of the deps and a closure for each pod.
+ */
+class WorkerVolumeDeps implements PodVolumesDeps {
+  constructor(
+    private readonly shared: WorkerDeps,
+    readonly dir: string,
+    private readonly worker: PodWorker,
+  ) {}
+  get store() {
+    return this.shared.store;
+  }
+  get clock() {
+    return this.shared.clock;
+  }
+  get hostPaths() {
+    return this.shared.hostPaths;
+  }
+  get tokens() {
+    return this.shared.tokens;
+  }
+  warn(reason: string, message: string): void {
+    this.worker.event('Warning', reason, message);
   }
 }
