@@ -1,6 +1,7 @@
 import type { KObject } from '../api-types/index.ts';
 import { rfc3339, type Clock } from './clock.ts';
 import { EventCorrelator, type Correlated } from './event-correlator.ts';
+import { flat } from './flat.ts';
 import type { Store } from './store/store.ts';
 
 export interface EventSource {
@@ -77,7 +78,9 @@ export class EventRecorder {
       // Array#join makes the key flat (it lives in the correlator's maps for minutes).
       [obj.metadata.uid, fieldPath ?? '', type, reason, source.component, source.host ?? ''].join('\u0000'),
       reason,
-      message,
+      // Messages are built with `+` (a tree of concatenations, ~200 B) and mostly repeat across
+      // objects ("Started container c"): one flat string for all, while queued and once written.
+      flat(message),
       now,
     );
     const queued = this.pending.get(c.key);
@@ -87,15 +90,20 @@ export class EventRecorder {
       queued.message = c.message;
       return;
     }
-    const involvedObject: Record<string, unknown> = {
-      kind: obj.kind,
-      namespace: obj.metadata.namespace,
-      name: obj.metadata.name,
-      uid: obj.metadata.uid,
-      apiVersion: obj.apiVersion,
-      resourceVersion: obj.metadata.resourceVersion,
-    };
-    if (fieldPath) involvedObject.fieldPath = fieldPath;
+    const { kind, apiVersion, metadata: m } = obj;
+    // One literal per shape: a property added later goes to a separate property array (~40 B more
+    // for each of up to 20,000 queued events).
+    const involvedObject: Record<string, unknown> = fieldPath
+      ? {
+          kind,
+          namespace: m.namespace,
+          name: m.name,
+          uid: m.uid,
+          apiVersion,
+          resourceVersion: m.resourceVersion,
+          fieldPath,
+        }
+      : { kind, namespace: m.namespace, name: m.name, uid: m.uid, apiVersion, resourceVersion: m.resourceVersion };
     this.pending.set(c.key, {
       key: c.key,
       reason: c.reason,
@@ -104,13 +112,23 @@ export class EventRecorder {
       name: [obj.metadata.name, this.nextStamp()].join('.'),
       involvedObject,
       type,
-      source,
+      source: this.sourceOf(source),
       first: stamp,
       last: stamp,
       count: 1,
     });
     if (this.pending.size > MAX_PENDING) this.pending.delete(this.pending.keys().next().value!);
     this.schedule();
+  }
+
+  /** Components pass a new source object with each event; queued ones share one (the store copies what it writes). */
+  private sources = new Map<string, EventSource>();
+
+  private sourceOf(source: EventSource): EventSource {
+    const key = `${source.component}\u0000${source.host ?? ''}`;
+    let shared = this.sources.get(key);
+    if (!shared) this.sources.set(key, (shared = source));
+    return shared;
   }
 
   /** Write every queued event now (readers, and the engine before it stops). */

@@ -59,12 +59,15 @@ const BLOCKED = Symbol('blocked');
  */
 export type SlotPhase = 'new' | 'busy' | 'pull-backoff' | 'running' | 'exited' | 'crash-backoff' | 'halted';
 
+/** The `lastState` of a container that has not ended before: one frozen object for all (the status copies it). */
+const NO_LAST_STATE: ContainerState = Object.freeze({});
+
 /** One container of a pod: its image pull, instances, restarts, probes and status entry. */
 export class ContainerSlot {
   phase: SlotPhase = 'new';
   restartCount = 0;
   state: ContainerState = { waiting: { reason: 'ContainerCreating' } };
-  lastState: ContainerState = {};
+  lastState: ContainerState = NO_LAST_STATE;
   image: string;
   imageID = '';
   containerID?: string;

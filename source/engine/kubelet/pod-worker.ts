@@ -13,7 +13,7 @@ import { rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { flat } from '../flat.ts';
-import { PodVolumes } from './volumes/pod-volumes.ts';
+import { PodVolumes, type PodVolumesDeps } from './volumes/pod-volumes.ts';
 import { TerminationFile } from './termination-file.ts';
 
 const PLEG_RELIST_MS = 1000;
@@ -45,9 +45,8 @@ export class PodWorker implements SlotHost {
   private timers: unknown[] = [];
   private killTimer: unknown;
   private volumes: PodVolumes;
-  /** Volume set-up and refreshes, one at a time. */
-  private volumeWork: Promise<unknown> = Promise.resolve();
-  private refreshTimer: unknown;
+  /** Volume set-up and refreshes, one at a time; undefined once they are done (most of a pod's life). */
+  private volumeWork?: Promise<unknown>;
   /** Termination message files made so far (see terminationMount). */
   private terminationFiles?: Set<string>;
 
@@ -71,7 +70,6 @@ export class PodWorker implements SlotHost {
     this.addEphemeral(pod, (s) => s.adopt(byName(status.ephemeralContainerStatuses, s.name), now, false));
     this.initialized = this.init.every((s) => s.succeeded || (s.sidecar && !!s.containerID));
     this.volumes = this.podVolumes();
-    this.scheduleRefresh();
     const deadline = Number(pod.spec?.activeDeadlineSeconds);
     if (deadline > 0) {
       const left = Date.parse(this.startTime) + deadline * 1000 - now;
@@ -79,17 +77,8 @@ export class PodWorker implements SlotHost {
     }
   }
 
-  /** Not made in the constructor: a closure there would keep the constructor's scope (its pod status, helpers) alive with the pod. */
   private podVolumes(): PodVolumes {
-    const deps = this.deps;
-    return new PodVolumes({
-      store: deps.store,
-      clock: deps.clock,
-      dir: deps.volumesDir(this.uid),
-      hostPaths: deps.hostPaths,
-      tokens: deps.tokens,
-      warn: (reason, message) => this.event('Warning', reason, message),
-    });
+    return new PodVolumes(new WorkerVolumeDeps(this.deps, this.deps.volumesDir(this.uid), this));
   }
 
   // --- SlotHost ---
@@ -144,7 +133,7 @@ export class PodWorker implements SlotHost {
     return containerEnv(this.deps.store, pod, container);
   }
   mounts(container: Container, env: Record<string, string>): Promise<VolumeMount[]> {
-    const work = this.volumeWork.then(async () => {
+    return this.volumeStep(async () => {
       await this.volumes.setUp(this.current);
       // The pod's own volumes come last: a volume mounted over /etc/hosts wins, as upstream.
       return [
@@ -153,8 +142,21 @@ export class PodWorker implements SlotHost {
         ...this.terminationMount(container),
       ];
     });
-    this.volumeWork = work.catch(() => {});
+  }
+
+  /** Run `fn` after the volume work queued before it. */
+  private volumeStep<T>(fn: () => Promise<T>): Promise<T> {
+    const work = (this.volumeWork ?? Promise.resolve()).then(fn);
+    const tail: Promise<unknown> = work.then(
+      () => this.volumeDone(tail),
+      () => this.volumeDone(tail),
+    );
+    this.volumeWork = tail;
     return work;
+  }
+
+  private volumeDone(tail: Promise<unknown>): void {
+    if (this.volumeWork === tail) this.volumeWork = undefined;
   }
 
   /** The file a container writes its termination message to, fresh for each instance. */
@@ -194,13 +196,12 @@ export class PodWorker implements SlotHost {
     return tail.length > 2048 ? tail.slice(-2048) : tail || undefined;
   }
 
-  /** The kubelet's periodic sync: ConfigMap/Secret/downward API files follow their sources. */
-  private scheduleRefresh(): void {
-    this.refreshTimer = this.clock.setTimeout(() => {
-      if (!this.active()) return;
-      this.volumeWork = this.volumeWork.then(() => this.volumes.refresh(this.current)).catch(() => {});
-      this.scheduleRefresh();
-    }, this.deps.syncPeriodMs);
+  /**
+   * The kubelet's periodic sync (its node's one timer calls every worker): ConfigMap/Secret/
+   * downward API files follow their sources.
+   */
+  refreshVolumes(): void {
+    if (this.active()) void this.volumeStep(() => this.volumes.refresh(this.current)).catch(() => {});
   }
 
   /** /etc/hosts and /etc/resolv.conf of the pod, written by the kubelet. */
@@ -483,6 +484,32 @@ export class PodWorker implements SlotHost {
     for (const t of this.timers) this.clock.clearTimeout(t);
     this.timers = [];
     this.clock.clearTimeout(this.killTimer);
-    this.clock.clearTimeout(this.refreshTimer);
+  }
+}
+
+/**
+ * A pod's volume manager's deps: the node's shared ones, the pod's directory, and warnings as the
+ * pod's events — an object of three fields, not a copy of the deps and a closure for each pod.
+ */
+class WorkerVolumeDeps implements PodVolumesDeps {
+  constructor(
+    private readonly shared: WorkerDeps,
+    readonly dir: string,
+    private readonly worker: PodWorker,
+  ) {}
+  get store() {
+    return this.shared.store;
+  }
+  get clock() {
+    return this.shared.clock;
+  }
+  get hostPaths() {
+    return this.shared.hostPaths;
+  }
+  get tokens() {
+    return this.shared.tokens;
+  }
+  warn(reason: string, message: string): void {
+    this.worker.event('Warning', reason, message);
   }
 }

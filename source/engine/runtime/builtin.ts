@@ -1,6 +1,6 @@
 import { createServer, type RequestListener, type Server } from 'node:http';
 import { BaseContainer, type ContainerContext, type ExitInfo } from './container.ts';
-import { nginxHandler } from './nginx.ts';
+import { nginxHandler, type NginxSite } from './nginx.ts';
 import { shutdownNotices, startupNotices } from './nginx-log.ts';
 import { hostPathOf } from './sandbox.ts';
 import { listenMapped, type ListenOptions } from './ports.ts';
@@ -104,15 +104,7 @@ export class NginxContainer extends ServerContainer {
     log.hold();
     log.lines(image.startupLog);
     const burnMs = cpuPerRequestMs(ctx.env);
-    const serve = nginxHandler({
-      // A volume mounted there (a ConfigMap of pages) is what nginx serves.
-      htmlDir: hostPathOf('/usr/share/nginx/html', ctx.layout, ctx.volumes),
-      prepare: () => ctx.rootfs.ensure(),
-      version: image.version,
-      now: () => clock.now(),
-      access: (line) => log.line('stdout', line),
-      error: (line) => log.line('stderr', line),
-    });
+    const serve = nginxHandler(new ContainerSite(ctx));
     // The load knob (README, "Autoscaling"): each request first costs this much CPU time.
     const handler: RequestListener = burnMs ? (req, res) => (burnCpu(burnMs), serve(req, res)) : serve;
     try {
@@ -135,6 +127,36 @@ export class NginxContainer extends ServerContainer {
 
   protected override onStop(): void {
     this.ctx.log.lines(shutdownNotices(this.ctx.clock.now()).map((line) => ({ stream: 'stderr', line })));
+  }
+}
+
+/**
+ * What built-in nginx serves and logs to, read from the container's context: one small object,
+ * where an options object with four closures and their scope was ~0.3 KB of every nginx pod.
+ */
+class ContainerSite implements NginxSite {
+  private dir?: string;
+
+  constructor(private readonly ctx: ContainerContext) {}
+
+  /** A volume mounted there (a ConfigMap of pages) is what nginx serves; found at the first request. */
+  get htmlDir(): string {
+    return (this.dir ??= hostPathOf('/usr/share/nginx/html', this.ctx.layout, this.ctx.volumes));
+  }
+  get version(): string {
+    return this.ctx.image.version;
+  }
+  prepare(): void {
+    this.ctx.rootfs.ensure();
+  }
+  now(): number {
+    return this.ctx.clock.now();
+  }
+  access(line: string): void {
+    this.ctx.log.line('stdout', line);
+  }
+  error(line: string): void {
+    this.ctx.log.line('stderr', line);
   }
 }
 

@@ -87,6 +87,13 @@ const BASE_FIELDS = ['metadata.name', 'metadata.namespace'];
  */
 const LOG_AGE_MS = 75_000;
 const LOG_MIN = 1_000;
+/**
+ * At most this many events, whatever their age (upstream's watch cache is bounded by count too).
+ * The log keeps every superseded version it mentions: a burst of 10,000 pods wrote ~36,000 events
+ * in 75 s, and their older versions (~0.5 KB each beyond what the current ones share) were ~10 MB
+ * of the heap. A watch resuming from further back than this gets 410 Gone and lists again.
+ */
+const LOG_SIZE = 10_000;
 /** Objects of one resource written last, whose equal subtrees and strings a new object shares. */
 const RECENT = 2;
 
@@ -124,7 +131,7 @@ export class Store {
   ) {
     this.acknowledged = opts.acknowledged ?? (() => true);
     this.isolate = opts.isolate ?? ((fn) => fn());
-    this.logSize = opts.logSize ?? 100_000;
+    this.logSize = opts.logSize ?? LOG_SIZE;
     this.logAge = opts.logAge ?? LOG_AGE_MS;
     if (opts.path) {
       this.persistence = new Persistence(opts.path);
