@@ -1,10 +1,9 @@
 import { createServer, type Server } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Component } from '../../../source/engine/context.ts';
-import { endpointSlicesController } from '../../../source/engine/controllers/endpointslices.ts';
-import { ServiceProxy } from '../../../source/engine/proxy/service-proxy.ts';
 import { inProcessServer, registerInProcess, unregisterInProcess } from '../../../source/engine/runtime/in-process.ts';
-import { runPod, testContext } from '../controllers/endpoints-helpers.ts';
+import { runPod } from '../controllers/endpoints-helpers.ts';
+import { proxiedService } from './service-setup.ts';
 import { closeAll, count, fetchBody, waitFor } from './helpers.ts';
 
 const running: Component[] = [];
@@ -17,16 +16,7 @@ afterEach(async () => {
 });
 
 function setup() {
-  const ctx = testContext();
-  const slices = endpointSlicesController();
-  const proxy = new ServiceProxy();
-  slices.start(ctx);
-  proxy.start(ctx);
-  running.push(slices, proxy);
-  const svc = ctx.store.create('services', {
-    metadata: { name: 'web', namespace: 'default' },
-    spec: { type: 'NodePort', selector: { app: 'web' }, ports: [{ port: 81, targetPort: 8080 }] },
-  });
+  const { ctx, slices, svc } = proxiedService(running, { type: 'NodePort' });
   return { ctx, slices, ip: svc.spec.clusterIP as string, nodePort: svc.spec.ports[0].nodePort as number };
 }
 

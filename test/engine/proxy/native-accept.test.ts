@@ -4,11 +4,10 @@ import { connect, createServer, type Socket } from 'node:net';
 import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Component } from '../../../source/engine/context.ts';
-import { endpointSlicesController } from '../../../source/engine/controllers/endpointslices.ts';
 import { nativeRelayStats } from '../../../source/engine/proxy/native-relay.ts';
-import { ServiceProxy } from '../../../source/engine/proxy/service-proxy.ts';
 import { registerInProcess, unregisterInProcess } from '../../../source/engine/runtime/in-process.ts';
-import { runPod, testContext } from '../controllers/endpoints-helpers.ts';
+import { runPod } from '../controllers/endpoints-helpers.ts';
+import { proxiedService } from './service-setup.ts';
 import { backend, closeAll, count, fetchBody, waitFor } from './helpers.ts';
 
 const running: Component[] = [];
@@ -19,16 +18,7 @@ afterEach(async () => {
 });
 
 function setup(spec: Record<string, unknown> = {}) {
-  const ctx = testContext();
-  const slices = endpointSlicesController();
-  const proxy = new ServiceProxy();
-  slices.start(ctx);
-  proxy.start(ctx);
-  running.push(slices, proxy);
-  const svc = ctx.store.create('services', {
-    metadata: { name: 'web', namespace: 'default' },
-    spec: { type: 'NodePort', selector: { app: 'web' }, ports: [{ port: 81, targetPort: 8080 }], ...spec },
-  });
+  const { ctx, proxy, svc } = proxiedService(running, { type: 'NodePort', ...spec });
   return { ctx, proxy, ip: svc.spec.clusterIP as string, nodePort: svc.spec.ports[0].nodePort as number };
 }
 

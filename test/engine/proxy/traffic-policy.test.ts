@@ -1,9 +1,8 @@
 import { get, type Server } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Component } from '../../../source/engine/context.ts';
-import { endpointSlicesController } from '../../../source/engine/controllers/endpointslices.ts';
-import { ServiceProxy } from '../../../source/engine/proxy/service-proxy.ts';
-import { runPod, testContext } from '../controllers/endpoints-helpers.ts';
+import { runPod } from '../controllers/endpoints-helpers.ts';
+import { proxiedService } from './service-setup.ts';
 import { backend, closeAll, fetchBody, waitFor } from './helpers.ts';
 
 const running: Component[] = [];
@@ -14,16 +13,7 @@ afterEach(async () => {
 });
 
 async function setup(spec: Record<string, unknown>) {
-  const ctx = testContext();
-  const slices = endpointSlicesController();
-  const proxy = new ServiceProxy();
-  slices.start(ctx);
-  proxy.start(ctx);
-  running.push(slices, proxy);
-  const svc = ctx.store.create('services', {
-    metadata: { name: 'web', namespace: 'default' },
-    spec: { selector: { app: 'web' }, ports: [{ port: 81, targetPort: 8080 }], ...spec },
-  });
+  const { ctx, svc } = proxiedService(running, spec);
   // One pod on node1, two on node2.
   for (const [name, ip, node] of [
     ['a', '127.246.7.10', 'node1'],
