@@ -688,15 +688,20 @@ static napi_value js_reset(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
-// abort(id): close both sides of a connection now (the engine is stopping).
-static napi_value js_abort(napi_env env, napi_callback_info info) {
+// A command of `kind` for the relay thread about the id in the call's one argument.
+static napi_value push_for_id(napi_env env, napi_callback_info info, int kind) {
   napi_value argv[1];
   if (args(env, info, 1, argv)) return NULL;
   double id = 0;
   napi_get_value_double(env, argv[0], &id);
   Relay *r = relay_of(env);
-  if (r->running) push(r, (Cmd){.id = id, .fd = -1, .kind = CMD_ABORT});
+  if (r->running) push(r, (Cmd){.id = id, .fd = -1, .kind = kind});
   return NULL;
+}
+
+// abort(id): close both sides of a connection now (the engine is stopping).
+static napi_value js_abort(napi_env env, napi_callback_info info) {
+  return push_for_id(env, info, CMD_ABORT);
 }
 
 // Reads a table of backends (hosts: string[], ports: number[]): 0, or -EINVAL when one is not
@@ -833,13 +838,7 @@ static napi_value js_unlisten(napi_env env, napi_callback_info info) {
 
 // abortGroup(group): close both sides of every open connection accepted by the group's listeners.
 static napi_value js_abort_group(napi_env env, napi_callback_info info) {
-  napi_value argv[1];
-  if (args(env, info, 1, argv)) return NULL;
-  double group = 0;
-  napi_get_value_double(env, argv[0], &group);
-  Relay *r = relay_of(env);
-  if (r->running) push(r, (Cmd){.id = group, .fd = -1, .kind = CMD_ABORT_GROUP});
-  return NULL;
+  return push_for_id(env, info, CMD_ABORT_GROUP);
 }
 
 // close(fd): a plain close (a listening socket after unlisten).

@@ -155,7 +155,7 @@ export class ServiceProxy implements Component {
 
   private refreshPorts(ports: ReadonlySet<ServicePort> | undefined): void {
     if (!ports) return;
-    for (const sp of [...ports]) {
+    for (const sp of ports) {
       this.refreshNative(sp);
       for (const f of sp.frontends.values()) f.setNative(sp.native);
     }
