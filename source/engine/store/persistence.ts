@@ -43,6 +43,11 @@ export class Persistence {
     if (fresh) chmodSync(path, 0o600);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
+    // better-sqlite3 builds SQLite with a 16 MiB page cache; SQLite's own default is 2 MiB. The
+    // store keeps every object in memory and reads the file only at start, so the cache serves
+    // writes alone, and a page it misses is in the kernel's page cache: at 10,000 pods the larger
+    // cache was ~14 MiB of the engine's RSS for nothing.
+    this.db.pragma('cache_size = -2000');
     // SQLite opens a read-only file (or one in a read-only directory) read-only without a word:
     // write once now, so the engine refuses to start naming the file instead of failing later.
     try {
