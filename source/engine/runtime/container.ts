@@ -60,7 +60,7 @@ export interface Container {
   readonly id: string;
   readonly podUid: string;
   readonly name: string;
-  /** Restart count this instance was started with; its log is `<attempt>.log`. */
+  /** Restart count this instance was started with; its log is `<container>.<attempt>.log`. */
   readonly attempt: number;
   /** What actually runs: a built-in server, an idle built-in, or a host process. */
   readonly kind: RuntimeKind;

@@ -357,32 +357,51 @@ export function logFiles(path: string, maxFiles: number): string[] {
   return files;
 }
 
-/** The instances (attempts) that have a `<n>.log` in `logDir`, ascending. */
-export function logAttempts(logDir: string): number[] {
-  let names: string[];
+/**
+ * A container's instances (attempts) that have a log, ascending, each with the path of its
+ * `.log`: `<container>.<n>.log` in the pod's directory, or `<n>.log` in `legacyDir` (where skiff
+ * kept them before; the pod's directory wins when both have one).
+ */
+export function containerLogs(podDir: string, container: string, legacyDir: string): Map<number, string> {
+  return logsIn(podDir, container, listSync(podDir), legacyDir, listSync(legacyDir));
+}
+
+/** containerLogs off the main thread. */
+export async function containerLogsAsync(podDir: string, container: string, legacyDir: string): Promise<Map<number, string>> {
+  const [names, legacy] = await Promise.all([listAsync(podDir), listAsync(legacyDir)]);
+  return logsIn(podDir, container, names, legacyDir, legacy);
+}
+
+function listSync(dir: string): string[] {
   try {
-    names = readdirSync(logDir);
+    return readdirSync(dir);
   } catch {
     return [];
   }
-  return attemptsIn(names);
 }
 
-/** logAttempts off the main thread. */
-export async function logAttemptsAsync(logDir: string): Promise<number[]> {
+async function listAsync(dir: string): Promise<string[]> {
   try {
-    return attemptsIn(await readdir(logDir));
+    return await readdir(dir);
   } catch {
     return [];
   }
 }
 
-function attemptsIn(names: string[]): number[] {
-  return names
-    .map((f) => /^(\d+)\.log$/.exec(f)?.[1])
-    .filter((n): n is string => n !== undefined)
-    .map(Number)
-    .sort((a, b) => a - b);
+function logsIn(podDir: string, container: string, names: string[], legacyDir: string, legacy: string[]): Map<number, string> {
+  const found: Array<[number, string]> = [];
+  for (const f of legacy) {
+    const n = /^(\d+)\.log$/.exec(f)?.[1];
+    if (n !== undefined) found.push([Number(n), [legacyDir, f].join('/')]);
+  }
+  const prefix = `${container}.`;
+  for (const f of names) {
+    if (!f.startsWith(prefix)) continue;
+    const n = /^(\d+)\.log$/.exec(f.slice(prefix.length))?.[1];
+    if (n !== undefined) found.push([Number(n), [podDir, f].join('/')]);
+  }
+  // Stable sort: for one attempt the pod directory's entry comes last and wins.
+  return new Map(found.sort((a, b) => a[0] - b[0]));
 }
 
 export function removeLogFiles(path: string, maxFiles: number): void {
