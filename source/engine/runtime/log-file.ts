@@ -367,7 +367,11 @@ export function containerLogs(podDir: string, container: string, legacyDir: stri
 }
 
 /** containerLogs off the main thread. */
-export async function containerLogsAsync(podDir: string, container: string, legacyDir: string): Promise<Map<number, string>> {
+export async function containerLogsAsync(
+  podDir: string,
+  container: string,
+  legacyDir: string,
+): Promise<Map<number, string>> {
   const [names, legacy] = await Promise.all([listAsync(podDir), listAsync(legacyDir)]);
   return logsIn(podDir, container, names, legacyDir, legacy);
 }
@@ -388,7 +392,13 @@ async function listAsync(dir: string): Promise<string[]> {
   }
 }
 
-function logsIn(podDir: string, container: string, names: string[], legacyDir: string, legacy: string[]): Map<number, string> {
+function logsIn(
+  podDir: string,
+  container: string,
+  names: string[],
+  legacyDir: string,
+  legacy: string[],
+): Map<number, string> {
   const found: Array<[number, string]> = [];
   for (const f of legacy) {
     const n = /^(\d+)\.log$/.exec(f)?.[1];
