@@ -44,7 +44,9 @@ export function planRootfs(rootfs: string, image: ResolvedImage, workingDir: str
   if (workingDir !== '/' && !existsSync(hostPathInBaseView(workingDir) ?? '/nonexistent/')) wanted.push(workingDir);
   const dirs = outermost(wanted);
   const files = ['/etc/hosts', '/etc/hostname'].filter((f) => !dirs.some((d) => isUnder(f, d)));
-  return { rootfs, ...shared(image, dirs, files) };
+  const plan = shared(image, dirs, files);
+  // A literal of three fields, not a spread: that one's fields went to a separate property array.
+  return { rootfs, dirs: plan.dirs, files: plan.files };
 }
 
 /** The image's last plan: containers of one image share its lists (read-only) instead of a copy each. */
