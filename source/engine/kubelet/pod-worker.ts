@@ -20,6 +20,9 @@ const PLEG_RELIST_MS = 1000;
 
 const TERMINAL = new Set(['Succeeded', 'Failed']);
 
+/** The slots of a pod without init (or ephemeral) containers: one frozen empty list for all. */
+const NO_SLOTS: ContainerSlot[] = Object.freeze([]) as unknown as ContainerSlot[];
+
 /**
  * Drives one pod on its node, like the kubelet's syncPod: sandbox (pod IP), init containers in
  * order, then the app containers; restarts by restartPolicy with crash-loop back-off; graceful
@@ -31,7 +34,8 @@ export class PodWorker implements SlotHost {
   readonly podIP: string;
   readonly init: ContainerSlot[];
   readonly app: ContainerSlot[];
-  readonly ephemeral: ContainerSlot[] = [];
+  /** NO_SLOTS until `kubectl debug` adds one. */
+  ephemeral: ContainerSlot[] = NO_SLOTS;
   private current: KObject;
   private initialized: boolean;
   private startTime: string;
@@ -42,7 +46,8 @@ export class PodWorker implements SlotHost {
   private warnedUnsandboxed = false;
   private syncing = false;
   private again = false;
-  private timers: unknown[] = [];
+  /** Made with the first timer (an activeDeadlineSeconds): most pods have none. */
+  private timers?: unknown[];
   private killTimer: unknown;
   private volumes: PodVolumes;
   /** Volume set-up and refreshes, one at a time; undefined once they are done (most of a pod's life). */
@@ -63,7 +68,8 @@ export class PodWorker implements SlotHost {
     this.startTime = status.startTime ?? rfc3339(now);
     const policy = pod.spec?.restartPolicy ?? 'Always';
     const byName = (list: ContainerStatus[] | undefined, name: string) => list?.find((c) => c.name === name);
-    this.init = (pod.spec?.initContainers ?? []).map((c: ContainerSpec) => new ContainerSlot(this, c, true));
+    const initSpecs: ContainerSpec[] = pod.spec?.initContainers ?? [];
+    this.init = initSpecs.length ? initSpecs.map((c) => new ContainerSlot(this, c, true)) : NO_SLOTS;
     this.app = (pod.spec?.containers ?? []).map((c: ContainerSpec) => new ContainerSlot(this, c, false));
     for (const s of this.init) s.adopt(byName(status.initContainerStatuses, s.name), now, policy !== 'Never');
     for (const s of this.app) s.adopt(byName(status.containerStatuses, s.name), now, policy !== 'Never');
@@ -73,7 +79,7 @@ export class PodWorker implements SlotHost {
     const deadline = Number(pod.spec?.activeDeadlineSeconds);
     if (deadline > 0) {
       const left = Date.parse(this.startTime) + deadline * 1000 - now;
-      this.timers.push(deps.clock.setTimeout(() => this.deadlineExceeded(), Math.max(0, left)));
+      this.timers = [deps.clock.setTimeout(() => this.deadlineExceeded(), Math.max(0, left))];
     }
   }
 
@@ -260,6 +266,7 @@ export class PodWorker implements SlotHost {
       if (known.has(c.name)) continue;
       const slot = new ContainerSlot(this, c, false, true);
       adopt?.(slot);
+      if (this.ephemeral === NO_SLOTS) this.ephemeral = [];
       this.ephemeral.push(slot);
     }
   }
@@ -478,8 +485,8 @@ export class PodWorker implements SlotHost {
   }
 
   private clearTimers(): void {
-    for (const t of this.timers) this.clock.clearTimeout(t);
-    this.timers = [];
+    for (const t of this.timers ?? []) this.clock.clearTimeout(t);
+    this.timers = undefined;
     this.clock.clearTimeout(this.killTimer);
   }
 }
