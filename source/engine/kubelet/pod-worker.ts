@@ -29,7 +29,7 @@ const NO_SLOTS: ContainerSlot[] = Object.freeze([]) as unknown as ContainerSlot[
  * termination when the pod is deleted. Level-triggered: every change calls `sync()`, which looks
  * at where each container is and takes the next step.
  */
-export class PodWorker implements SlotHost {
+export class PodWorker implements SlotHost, PodVolumesDeps {
   readonly uid: string;
   readonly podIP: string;
   readonly init: ContainerSlot[];
@@ -84,7 +84,25 @@ export class PodWorker implements SlotHost {
   }
 
   private podVolumes(): PodVolumes {
-    return new PodVolumes(new WorkerVolumeDeps(this.deps, this.deps.volumesDir(this.uid), this));
+    return new PodVolumes(this);
+  }
+
+  // --- PodVolumesDeps: the node's shared ones, the pod's directory, warnings as the pod's events
+  // (the worker itself, not an object of them, nor the directory's path, kept for each pod) ---
+  get store() {
+    return this.deps.store;
+  }
+  get dir() {
+    return this.deps.volumesDir(this.uid);
+  }
+  get hostPaths() {
+    return this.deps.hostPaths;
+  }
+  get tokens() {
+    return this.deps.tokens;
+  }
+  warn(reason: string, message: string): void {
+    this.event('Warning', reason, message);
   }
 
   // --- SlotHost ---
@@ -488,32 +506,5 @@ export class PodWorker implements SlotHost {
     for (const t of this.timers ?? []) this.clock.clearTimeout(t);
     this.timers = undefined;
     this.clock.clearTimeout(this.killTimer);
-  }
-}
-
-/**
- * A pod's volume manager's deps: the node's shared ones, the pod's directory, and warnings as the
- * pod's events — an object of three fields, not a copy of the deps and a closure for each pod.
- */
-class WorkerVolumeDeps implements PodVolumesDeps {
-  constructor(
-    private readonly shared: WorkerDeps,
-    readonly dir: string,
-    private readonly worker: PodWorker,
-  ) {}
-  get store() {
-    return this.shared.store;
-  }
-  get clock() {
-    return this.shared.clock;
-  }
-  get hostPaths() {
-    return this.shared.hostPaths;
-  }
-  get tokens() {
-    return this.shared.tokens;
-  }
-  warn(reason: string, message: string): void {
-    this.worker.event('Warning', reason, message);
   }
 }
