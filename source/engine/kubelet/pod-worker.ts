@@ -161,7 +161,10 @@ export class PodWorker implements SlotHost, PodVolumesDeps {
       await this.volumes.setUp(this.current);
       // The pod's own volumes come last: a volume mounted over /etc/hosts wins, as upstream.
       // concat, not spread: a spread-grown list holds ~20 slots, and each running container keeps its list.
-      return this.dnsMounts().concat(await this.volumes.mounts(this.current, container, env), this.terminationMount(container));
+      return this.dnsMounts().concat(
+        await this.volumes.mounts(this.current, container, env),
+        this.terminationMount(container),
+      );
     });
   }
 

@@ -156,7 +156,8 @@ export abstract class BaseContainer implements Container {
   private addExitFn(fn: ExitFn): void {
     const had = this.exitFns;
     if (!had) this.exitFns = fn;
-    else if (typeof had === 'function') this.exitFns = [had, fn]; // a literal: a push-grown array holds 17 slots
+    else if (typeof had === 'function')
+      this.exitFns = [had, fn]; // a literal: a push-grown array holds 17 slots
     else had.push(fn);
   }
 
