@@ -106,7 +106,8 @@ export class LogWriter {
   private fd: number;
   private size: number;
   private lastNs = 0n;
-  private rest: Record<Stream, string> = { stdout: '', stderr: '' };
+  /** Unfinished lines; made by the first write (a built-in container that only logs whole lines never needs it). */
+  private rest?: Record<Stream, string>;
   /** Made on the first raw write: built-in containers only write whole lines (two decoders were ~0.5 KB a pod). */
   private decoders?: Record<Stream, StringDecoder>;
   closed = false;
@@ -169,13 +170,14 @@ export class LogWriter {
     if (this.closed) return;
     // Attached clients get the bytes as they come, prompts without a newline included.
     if (this.listenerCount('raw')) this.emit('raw', stream, typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
-    const text = this.rest[stream] + (typeof chunk === 'string' ? chunk : this.decoder(stream).write(chunk));
+    const rest = (this.rest ??= { stdout: '', stderr: '' });
+    const text = rest[stream] + (typeof chunk === 'string' ? chunk : this.decoder(stream).write(chunk));
     const lines = text.split('\n');
-    this.rest[stream] = lines.pop()!;
+    rest[stream] = lines.pop()!;
     for (const line of lines) this.line(stream, line);
-    while (this.rest[stream].length > MAX_LINE) {
-      this.record(stream, true, this.rest[stream].slice(0, MAX_LINE));
-      this.rest[stream] = this.rest[stream].slice(MAX_LINE);
+    while (rest[stream].length > MAX_LINE) {
+      this.record(stream, true, rest[stream].slice(0, MAX_LINE));
+      rest[stream] = rest[stream].slice(MAX_LINE);
     }
   }
 
@@ -255,7 +257,7 @@ export class LogWriter {
     if (this.closed) return;
     this.release();
     for (const stream of ['stdout', 'stderr'] as const) {
-      const rest = this.rest[stream] + (this.decoders?.[stream].end() ?? '');
+      const rest = (this.rest?.[stream] ?? '') + (this.decoders?.[stream].end() ?? '');
       if (rest) this.record(stream, true, rest);
     }
     this.closed = true;
