@@ -90,10 +90,44 @@ export class EventRecorder {
       queued.message = c.message;
       return;
     }
+    this.pending.set(c.key, {
+      key: c.key,
+      reason: c.reason,
+      message: c.message,
+      ns: obj.metadata.namespace || 'default',
+      name: [obj.metadata.name, this.nextStamp()].join('.'),
+      involvedObject: this.involved(obj, fieldPath),
+      type,
+      source: this.sourceOf(source),
+      first: stamp,
+      last: stamp,
+      count: 1,
+    });
+    if (this.pending.size > MAX_PENDING) this.pending.delete(this.pending.keys().next().value!);
+    this.schedule();
+  }
+
+  /** The last involvedObject made: a container's start records Pulled, Created and Started of one version of its pod. */
+  private lastInvolved?: Record<string, unknown>;
+
+  /** The event's involvedObject; queued events about the same object version and field share one (the store copies what it writes). */
+  private involved(obj: KObject, fieldPath: string | undefined): Record<string, unknown> {
     const { kind, apiVersion, metadata: m } = obj;
+    const last = this.lastInvolved;
+    if (
+      last &&
+      last.uid === m.uid &&
+      last.resourceVersion === m.resourceVersion &&
+      last.fieldPath === fieldPath &&
+      last.name === m.name &&
+      last.namespace === m.namespace &&
+      last.kind === kind &&
+      last.apiVersion === apiVersion
+    )
+      return last;
     // One literal per shape: a property added later goes to a separate property array (~40 B more
     // for each of up to 20,000 queued events).
-    const involvedObject: Record<string, unknown> = fieldPath
+    const ref: Record<string, unknown> = fieldPath
       ? {
           kind,
           namespace: m.namespace,
@@ -104,21 +138,8 @@ export class EventRecorder {
           fieldPath,
         }
       : { kind, namespace: m.namespace, name: m.name, uid: m.uid, apiVersion, resourceVersion: m.resourceVersion };
-    this.pending.set(c.key, {
-      key: c.key,
-      reason: c.reason,
-      message: c.message,
-      ns: obj.metadata.namespace || 'default',
-      name: [obj.metadata.name, this.nextStamp()].join('.'),
-      involvedObject,
-      type,
-      source: this.sourceOf(source),
-      first: stamp,
-      last: stamp,
-      count: 1,
-    });
-    if (this.pending.size > MAX_PENDING) this.pending.delete(this.pending.keys().next().value!);
-    this.schedule();
+    this.lastInvolved = ref;
+    return ref;
   }
 
   /** Components pass a new source object with each event; queued ones share one (the store copies what it writes). */

@@ -122,12 +122,17 @@ class Tracked implements MountFiles {
   written = false;
 
   constructor(
+    private readonly owner: PodDnsFiles,
+    readonly uid: string,
     readonly pod: KObject,
     readonly podIP: string,
-    readonly dir: string,
     private readonly resolv: string | undefined,
-    private readonly dns: DnsSource | undefined,
   ) {}
+
+  /** `<rootDir>/<uid>/.dns`, made when asked for (not a path kept for each pod). */
+  get dir(): string {
+    return this.owner.dirOf(this.uid);
+  }
 
   get hosts(): boolean {
     return !this.pod.spec?.hostNetwork;
@@ -135,10 +140,33 @@ class Tracked implements MountFiles {
 
   prepare(): void {
     if (this.written) return;
-    mkdirSync(this.dir, { recursive: true });
-    if (this.hosts) writeFileSync(join(this.dir, 'hosts'), podHostsFile(this.pod, this.podIP, this.dns));
-    if (this.resolv !== undefined) writeFileSync(join(this.dir, 'resolv.conf'), this.resolv);
+    const dir = this.dir;
+    mkdirSync(dir, { recursive: true });
+    if (this.hosts) writeFileSync(join(dir, 'hosts'), podHostsFile(this.pod, this.podIP, this.owner.dns));
+    if (this.resolv !== undefined) writeFileSync(join(dir, 'resolv.conf'), this.resolv);
     this.written = true;
+  }
+}
+
+/**
+ * One of a pod's DNS files as a container's mount. Its host path is made when asked for (the
+ * sandbox's arguments, a volume link) from the pod's directory its Tracked holds: each running
+ * container keeps its mounts, and two paths of ~90 characters a pod were ~370 B of 10,000 pods.
+ */
+class DnsFileMount implements VolumeMount {
+  readonly readOnly = false;
+
+  constructor(
+    readonly files: Tracked,
+    private readonly file: 'hosts' | 'resolv.conf',
+  ) {}
+
+  get hostPath(): string {
+    return `${this.files.dir}/${this.file}`;
+  }
+
+  get containerPath(): string {
+    return this.file === 'hosts' ? '/etc/hosts' : '/etc/resolv.conf';
   }
 }
 
@@ -152,13 +180,16 @@ export class PodDnsFiles {
 
   constructor(
     private readonly rootDir: string,
-    private readonly dns: DnsSource | undefined,
+    readonly dns: DnsSource | undefined,
   ) {}
+
+  dirOf(uid: string): string {
+    return join(this.rootDir, uid, '.dns');
+  }
 
   /** The mounts of the pod's files for a container; they are (re)written before it first looks. */
   mounts(pod: KObject, podIP: string): VolumeMount[] {
     const uid = pod.metadata.uid!;
-    const dir = flat(join(this.rootDir, uid, '.dns'));
     // What the hosts file reads, not the whole version of the pod (kept while the pod runs).
     const hostsOf: KObject = {
       metadata: { name: pod.metadata.name, namespace: pod.metadata.namespace },
@@ -166,18 +197,11 @@ export class PodDnsFiles {
     };
     const conf = podResolvConf(pod, this.dns?.ip ?? '');
     const resolv = conf === undefined ? undefined : flat(conf); // the same for every pod of a namespace
-    const t = new Tracked(hostsOf, podIP, dir, resolv, this.dns);
+    const t = new Tracked(this, uid, hostsOf, podIP, resolv);
     this.pods.set(uid, t);
     const out: VolumeMount[] = [];
-    if (t.hosts)
-      out.push({ hostPath: [dir, 'hosts'].join('/'), containerPath: '/etc/hosts', readOnly: false, files: t });
-    if (resolv !== undefined)
-      out.push({
-        hostPath: [dir, 'resolv.conf'].join('/'),
-        containerPath: '/etc/resolv.conf',
-        readOnly: false,
-        files: t,
-      });
+    if (t.hosts) out.push(new DnsFileMount(t, 'hosts'));
+    if (resolv !== undefined) out.push(new DnsFileMount(t, 'resolv.conf'));
     return out;
   }
 

@@ -20,18 +20,22 @@ const PLEG_RELIST_MS = 1000;
 
 const TERMINAL = new Set(['Succeeded', 'Failed']);
 
+/** The slots of a pod without init (or ephemeral) containers: one frozen empty list for all. */
+const NO_SLOTS: ContainerSlot[] = Object.freeze([]) as unknown as ContainerSlot[];
+
 /**
  * Drives one pod on its node, like the kubelet's syncPod: sandbox (pod IP), init containers in
  * order, then the app containers; restarts by restartPolicy with crash-loop back-off; graceful
  * termination when the pod is deleted. Level-triggered: every change calls `sync()`, which looks
  * at where each container is and takes the next step.
  */
-export class PodWorker implements SlotHost {
+export class PodWorker implements SlotHost, PodVolumesDeps {
   readonly uid: string;
   readonly podIP: string;
   readonly init: ContainerSlot[];
   readonly app: ContainerSlot[];
-  readonly ephemeral: ContainerSlot[] = [];
+  /** NO_SLOTS until `kubectl debug` adds one. */
+  ephemeral: ContainerSlot[] = NO_SLOTS;
   private current: KObject;
   private initialized: boolean;
   private startTime: string;
@@ -42,7 +46,8 @@ export class PodWorker implements SlotHost {
   private warnedUnsandboxed = false;
   private syncing = false;
   private again = false;
-  private timers: unknown[] = [];
+  /** Made with the first timer (an activeDeadlineSeconds): most pods have none. */
+  private timers?: unknown[];
   private killTimer: unknown;
   private volumes: PodVolumes;
   /** Volume set-up and refreshes, one at a time; undefined once they are done (most of a pod's life). */
@@ -63,7 +68,8 @@ export class PodWorker implements SlotHost {
     this.startTime = status.startTime ?? rfc3339(now);
     const policy = pod.spec?.restartPolicy ?? 'Always';
     const byName = (list: ContainerStatus[] | undefined, name: string) => list?.find((c) => c.name === name);
-    this.init = (pod.spec?.initContainers ?? []).map((c: ContainerSpec) => new ContainerSlot(this, c, true));
+    const initSpecs: ContainerSpec[] = pod.spec?.initContainers ?? [];
+    this.init = initSpecs.length ? initSpecs.map((c) => new ContainerSlot(this, c, true)) : NO_SLOTS;
     this.app = (pod.spec?.containers ?? []).map((c: ContainerSpec) => new ContainerSlot(this, c, false));
     for (const s of this.init) s.adopt(byName(status.initContainerStatuses, s.name), now, policy !== 'Never');
     for (const s of this.app) s.adopt(byName(status.containerStatuses, s.name), now, policy !== 'Never');
@@ -73,12 +79,30 @@ export class PodWorker implements SlotHost {
     const deadline = Number(pod.spec?.activeDeadlineSeconds);
     if (deadline > 0) {
       const left = Date.parse(this.startTime) + deadline * 1000 - now;
-      this.timers.push(deps.clock.setTimeout(() => this.deadlineExceeded(), Math.max(0, left)));
+      this.timers = [deps.clock.setTimeout(() => this.deadlineExceeded(), Math.max(0, left))];
     }
   }
 
   private podVolumes(): PodVolumes {
-    return new PodVolumes(new WorkerVolumeDeps(this.deps, this.deps.volumesDir(this.uid), this));
+    return new PodVolumes(this);
+  }
+
+  // --- PodVolumesDeps: the node's shared ones, the pod's directory, warnings as the pod's events
+  // (the worker itself, not an object of them, nor the directory's path, kept for each pod) ---
+  get store() {
+    return this.deps.store;
+  }
+  get dir() {
+    return this.deps.volumesDir(this.uid);
+  }
+  get hostPaths() {
+    return this.deps.hostPaths;
+  }
+  get tokens() {
+    return this.deps.tokens;
+  }
+  warn(reason: string, message: string): void {
+    this.event('Warning', reason, message);
   }
 
   // --- SlotHost ---
@@ -136,11 +160,11 @@ export class PodWorker implements SlotHost {
     return this.volumeStep(async () => {
       await this.volumes.setUp(this.current);
       // The pod's own volumes come last: a volume mounted over /etc/hosts wins, as upstream.
-      return [
-        ...this.dnsMounts(),
-        ...(await this.volumes.mounts(this.current, container, env)),
-        ...this.terminationMount(container),
-      ];
+      // concat, not spread: a spread-grown list holds ~20 slots, and each running container keeps its list.
+      return this.dnsMounts().concat(
+        await this.volumes.mounts(this.current, container, env),
+        this.terminationMount(container),
+      );
     });
   }
 
@@ -168,7 +192,7 @@ export class PodWorker implements SlotHost {
     // no file reads as an empty message).
     // A file an earlier instance made goes now: its message is not this instance's.
     if (this.terminationFiles?.has(file)) rmSync(file, { force: true });
-    return [{ hostPath: file, containerPath: path, readOnly: false, files: new TerminationFile(file, this) }];
+    return [new TerminationFile(file, path, this)];
   }
 
   terminationFileMade(path: string): void {
@@ -263,6 +287,7 @@ export class PodWorker implements SlotHost {
       if (known.has(c.name)) continue;
       const slot = new ContainerSlot(this, c, false, true);
       adopt?.(slot);
+      if (this.ephemeral === NO_SLOTS) this.ephemeral = [];
       this.ephemeral.push(slot);
     }
   }
@@ -481,35 +506,8 @@ export class PodWorker implements SlotHost {
   }
 
   private clearTimers(): void {
-    for (const t of this.timers) this.clock.clearTimeout(t);
-    this.timers = [];
+    for (const t of this.timers ?? []) this.clock.clearTimeout(t);
+    this.timers = undefined;
     this.clock.clearTimeout(this.killTimer);
-  }
-}
-
-/**
- * A pod's volume manager's deps: the node's shared ones, the pod's directory, and warnings as the
- * pod's events — an object of three fields, not a copy of the deps and a closure for each pod.
- */
-class WorkerVolumeDeps implements PodVolumesDeps {
-  constructor(
-    private readonly shared: WorkerDeps,
-    readonly dir: string,
-    private readonly worker: PodWorker,
-  ) {}
-  get store() {
-    return this.shared.store;
-  }
-  get clock() {
-    return this.shared.clock;
-  }
-  get hostPaths() {
-    return this.shared.hostPaths;
-  }
-  get tokens() {
-    return this.shared.tokens;
-  }
-  warn(reason: string, message: string): void {
-    this.worker.event('Warning', reason, message);
   }
 }

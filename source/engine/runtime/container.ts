@@ -60,7 +60,7 @@ export interface Container {
   readonly id: string;
   readonly podUid: string;
   readonly name: string;
-  /** Restart count this instance was started with; its log is `<attempt>.log`. */
+  /** Restart count this instance was started with; its log is `<container>.<attempt>.log`. */
   readonly attempt: number;
   /** What actually runs: a built-in server, an idle built-in, or a host process. */
   readonly kind: RuntimeKind;
@@ -93,6 +93,8 @@ export interface Container {
 
 const NO_MAPPINGS: readonly PortMapping[] = Object.freeze([]);
 
+type ExitFn = (exit: ExitInfo) => void;
+
 /** Shared exit bookkeeping: the runner calls `finish` once; the log closes and exec sessions end. */
 export abstract class BaseContainer implements Container {
   abstract readonly kind: RuntimeKind;
@@ -106,7 +108,7 @@ export abstract class BaseContainer implements Container {
    * A running container keeps no promise (its reactions and resolver were ~200 B of each of
    * thousands of idle built-in containers).
    */
-  private exitFns?: Array<(exit: ExitInfo) => void>; // made as a literal: a push-grown array holds 17 slots
+  private exitFns?: ExitFn | ExitFn[]; // one function as itself (the kubelet's): no list for most containers
   private exitPromise?: Promise<ExitInfo>;
   private cleanups?: Set<() => void>;
   /** Set before a kill for exceeding the memory limit: the exit then reads `OOMKilled`. */
@@ -151,9 +153,12 @@ export abstract class BaseContainer implements Container {
     else this.addExitFn(fn);
   }
 
-  private addExitFn(fn: (exit: ExitInfo) => void): void {
-    if (this.exitFns) this.exitFns.push(fn);
-    else this.exitFns = [fn];
+  private addExitFn(fn: ExitFn): void {
+    const had = this.exitFns;
+    if (!had) this.exitFns = fn;
+    else if (typeof had === 'function')
+      this.exitFns = [had, fn]; // a literal: a push-grown array holds 17 slots
+    else had.push(fn);
   }
 
   onOutput(fn: (stream: 'stdout' | 'stderr', data: Buffer) => void): () => void {
@@ -191,6 +196,7 @@ export abstract class BaseContainer implements Container {
     const exit = this.exit;
     const fns = this.exitFns;
     this.exitFns = undefined;
-    for (const fn of fns ?? []) queueMicrotask(() => fn(exit));
+    if (typeof fns === 'function') queueMicrotask(() => fns(exit));
+    else for (const fn of fns ?? []) queueMicrotask(() => fn(exit));
   }
 }

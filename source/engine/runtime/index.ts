@@ -39,7 +39,8 @@
  *   the command with something other than `nginx …`, that command runs as a host process instead.
  * - builtin-idle: stays up; answers the image's fixed `http` endpoints (CoreDNS-like /health).
  * - process: command/args (or the image's entrypoint/cmd) as a host process, in bwrap if present.
- * Layout: <rootDir>/<podUid>/<container>/{rootfs/, logs/<attempt>.log, pid}. A built-in
+ * Layout: <rootDir>/<podUid>/{<container>.<attempt>.log, <container>/{rootfs/, pid}} (logs of an
+ * earlier skiff, <container>/logs/<attempt>.log, are still read). A built-in
  * container's rootfs is written on first use (exec, or a request to built-in nginx): rootfs.ts.
  */
 import { randomBytes } from 'node:crypto';
@@ -55,9 +56,9 @@ import { startExec, type ExecOptions, type ExecSession } from './exec.ts';
 import { ProcessContainer } from './host-process.ts';
 import { InteractiveContainer } from './interactive.ts';
 import { prepareLogDir } from './log-worker.ts';
-import { logAttempts, logAttemptsAsync, logFiles, LogWriter, removeLogFiles, type LogLimits } from './log-file.ts';
+import { containerLogs, containerLogsAsync, logFiles, LogWriter, removeLogFiles, type LogLimits } from './log-file.ts';
 import { readLogs, type LogReadOptions } from './log-reader.ts';
-import { containerPaths, podDir, podMemoryDir } from './paths.ts';
+import { containerPaths, logName, podDir, podMemoryDir } from './paths.ts';
 import { reapOrphans as reapOrphanProcesses } from './orphans.ts';
 import { nicenessForRequest, podNiceness } from './niceness.ts';
 import { ImagePuller, type CachedImage, type PullPolicy, type PullResult } from './pull.ts';
@@ -200,22 +201,25 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
     if (kind !== 'builtin-nginx' && kind !== 'builtin-idle') rootfs.ensure();
 
     // Off the main thread: a scale-up starts hundreds of containers a second, and the engine's
-    // thread is what limits it. A log directory just made holds no earlier attempts.
+    // thread is what limits it. A pod directory just made holds no earlier attempts.
     let attempt = spec.attempt ?? 0;
-    const prepared = await prepareLogDir(
-      [podDir(opts.rootDir, spec.podUid), paths.dir, paths.logDir],
-      join(paths.logDir, `${attempt}.log`),
-    );
+    const prepared = await prepareLogDir([paths.podDir], [paths.podDir, logName(spec.container, attempt)].join('/'), {
+      prefix: `${spec.container}.`,
+      legacy: paths.legacyLogDir,
+    });
     let log: LogWriter;
     if ('fd' in prepared) {
-      log = new LogWriter([paths.logDir, `${attempt}.log`].join('/'), clock, limits, { fd: prepared.fd, size: 0 });
+      log = new LogWriter([paths.podDir, logName(spec.container, attempt)].join('/'), clock, limits, {
+        fd: prepared.fd,
+        size: 0,
+      });
     } else {
-      const attempts = await logAttemptsAsync(paths.logDir);
+      const logs = await containerLogsAsync(paths.podDir, spec.container, paths.legacyLogDir);
+      const attempts = [...logs.keys()];
       attempt = spec.attempt ?? (attempts.length ? attempts[attempts.length - 1]! + 1 : 0);
       // Like the kubelet, keep the logs of this instance and the one before it.
-      for (const a of attempts)
-        if (a < attempt - 1 || a === attempt) removeLogFiles(join(paths.logDir, `${a}.log`), limits.maxFiles);
-      log = await LogWriter.open([paths.logDir, `${attempt}.log`].join('/'), clock, limits);
+      for (const [a, path] of logs) if (a < attempt - 1 || a === attempt) removeLogFiles(path, limits.maxFiles);
+      log = await LogWriter.open([paths.podDir, logName(spec.container, attempt)].join('/'), clock, limits);
     }
     const ctx: ContainerContext = {
       id: containerId(),
@@ -264,8 +268,9 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
   }
 
   function logs(req: LogsRequest): AsyncIterableIterator<string> {
-    const { logDir } = containerPaths(opts.rootDir, req.podUid, req.container);
-    const attempts = logAttempts(logDir);
+    const paths = containerPaths(opts.rootDir, req.podUid, req.container);
+    const logFilesOf = containerLogs(paths.podDir, req.container, paths.legacyLogDir);
+    const attempts = [...logFilesOf.keys()];
     const current = containers.get(key(req.podUid, req.container));
     const attempt = pickAttempt(attempts, current, req.instance ?? 'latest');
     const pod = req.podName ?? req.podUid;
@@ -277,7 +282,7 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
       );
     }
     const live = current && current.attempt === attempt && current.running ? current.ctx.log : undefined;
-    return readLogs(logFiles(join(logDir, `${attempt}.log`), limits.maxFiles), live, req, clock.now());
+    return readLogs(logFiles(logFilesOf.get(attempt)!, limits.maxFiles), live, req, clock.now());
   }
 
   function exec(req: ExecRequest): ExecSession {

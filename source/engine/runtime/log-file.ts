@@ -106,7 +106,8 @@ export class LogWriter {
   private fd: number;
   private size: number;
   private lastNs = 0n;
-  private rest: Record<Stream, string> = { stdout: '', stderr: '' };
+  /** Unfinished lines; made by the first write (a built-in container that only logs whole lines never needs it). */
+  private rest?: Record<Stream, string>;
   /** Made on the first raw write: built-in containers only write whole lines (two decoders were ~0.5 KB a pod). */
   private decoders?: Record<Stream, StringDecoder>;
   closed = false;
@@ -169,13 +170,14 @@ export class LogWriter {
     if (this.closed) return;
     // Attached clients get the bytes as they come, prompts without a newline included.
     if (this.listenerCount('raw')) this.emit('raw', stream, typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
-    const text = this.rest[stream] + (typeof chunk === 'string' ? chunk : this.decoder(stream).write(chunk));
+    const rest = (this.rest ??= { stdout: '', stderr: '' });
+    const text = rest[stream] + (typeof chunk === 'string' ? chunk : this.decoder(stream).write(chunk));
     const lines = text.split('\n');
-    this.rest[stream] = lines.pop()!;
+    rest[stream] = lines.pop()!;
     for (const line of lines) this.line(stream, line);
-    while (this.rest[stream].length > MAX_LINE) {
-      this.record(stream, true, this.rest[stream].slice(0, MAX_LINE));
-      this.rest[stream] = this.rest[stream].slice(MAX_LINE);
+    while (rest[stream].length > MAX_LINE) {
+      this.record(stream, true, rest[stream].slice(0, MAX_LINE));
+      rest[stream] = rest[stream].slice(MAX_LINE);
     }
   }
 
@@ -255,7 +257,7 @@ export class LogWriter {
     if (this.closed) return;
     this.release();
     for (const stream of ['stdout', 'stderr'] as const) {
-      const rest = this.rest[stream] + (this.decoders?.[stream].end() ?? '');
+      const rest = (this.rest?.[stream] ?? '') + (this.decoders?.[stream].end() ?? '');
       if (rest) this.record(stream, true, rest);
     }
     this.closed = true;
@@ -357,32 +359,61 @@ export function logFiles(path: string, maxFiles: number): string[] {
   return files;
 }
 
-/** The instances (attempts) that have a `<n>.log` in `logDir`, ascending. */
-export function logAttempts(logDir: string): number[] {
-  let names: string[];
+/**
+ * A container's instances (attempts) that have a log, ascending, each with the path of its
+ * `.log`: `<container>.<n>.log` in the pod's directory, or `<n>.log` in `legacyDir` (where skiff
+ * kept them before; the pod's directory wins when both have one).
+ */
+export function containerLogs(podDir: string, container: string, legacyDir: string): Map<number, string> {
+  return logsIn(podDir, container, listSync(podDir), legacyDir, listSync(legacyDir));
+}
+
+/** containerLogs off the main thread. */
+export async function containerLogsAsync(
+  podDir: string,
+  container: string,
+  legacyDir: string,
+): Promise<Map<number, string>> {
+  const [names, legacy] = await Promise.all([listAsync(podDir), listAsync(legacyDir)]);
+  return logsIn(podDir, container, names, legacyDir, legacy);
+}
+
+function listSync(dir: string): string[] {
   try {
-    names = readdirSync(logDir);
+    return readdirSync(dir);
   } catch {
     return [];
   }
-  return attemptsIn(names);
 }
 
-/** logAttempts off the main thread. */
-export async function logAttemptsAsync(logDir: string): Promise<number[]> {
+async function listAsync(dir: string): Promise<string[]> {
   try {
-    return attemptsIn(await readdir(logDir));
+    return await readdir(dir);
   } catch {
     return [];
   }
 }
 
-function attemptsIn(names: string[]): number[] {
-  return names
-    .map((f) => /^(\d+)\.log$/.exec(f)?.[1])
-    .filter((n): n is string => n !== undefined)
-    .map(Number)
-    .sort((a, b) => a - b);
+function logsIn(
+  podDir: string,
+  container: string,
+  names: string[],
+  legacyDir: string,
+  legacy: string[],
+): Map<number, string> {
+  const found: Array<[number, string]> = [];
+  for (const f of legacy) {
+    const n = /^(\d+)\.log$/.exec(f)?.[1];
+    if (n !== undefined) found.push([Number(n), [legacyDir, f].join('/')]);
+  }
+  const prefix = `${container}.`;
+  for (const f of names) {
+    if (!f.startsWith(prefix)) continue;
+    const n = /^(\d+)\.log$/.exec(f.slice(prefix.length))?.[1];
+    if (n !== undefined) found.push([Number(n), [podDir, f].join('/')]);
+  }
+  // Stable sort: for one attempt the pod directory's entry comes last and wins.
+  return new Map(found.sort((a, b) => a[0] - b[0]));
 }
 
 export function removeLogFiles(path: string, maxFiles: number): void {

@@ -1,10 +1,10 @@
 import { Worker } from 'node:worker_threads';
 
 /**
- * Makes a new container's log directory, opens its first log file and writes its start-up lines on
- * one worker thread.
+ * Makes a new container's log directory (its pod's), opens its first log file and writes its
+ * start-up lines on one worker thread.
  *
- * Through libuv's pool, `mkdir -p` of three new directories is five requests and the open a sixth,
+ * Through libuv's pool, `mkdir -p` of a new directory is two requests and the open a third,
  * and on a virtual machine each one costs the engine's thread tens of microseconds (waking a pool
  * thread); done synchronously, ext4's mkdir and the first write to a file cost it more. The worker
  * does the syscalls of every container that starts in the same turn for one message each way. File
@@ -14,14 +14,16 @@ import { Worker } from 'node:worker_threads';
 /** What the worker did: the fd of the new log file, or nothing when the directory was there already. */
 export type Prepared = { fd: number } | { existed: true };
 
-type Request = { id: number; dirs: string[]; file: string } | { id: number; fd: number; text: string };
+type Request =
+  | { id: number; dirs: string[]; file: string; prefix?: string; legacy?: string }
+  | { id: number; fd: number; text: string };
 
 type Reply = { id: number; fd?: number; bytes?: number; error?: { message: string; code?: string } };
 
 // Plain JavaScript evaluated by the worker (no module loader: the same in a checkout and in dist/).
 const SOURCE = `
 const { parentPort } = require('node:worker_threads');
-const { mkdirSync, openSync, writeSync } = require('node:fs');
+const { existsSync, mkdirSync, openSync, readdirSync, writeSync } = require('node:fs');
 parentPort.on('message', (batch) => {
   const replies = [];
   for (const r of batch) {
@@ -39,6 +41,10 @@ parentPort.on('message', (batch) => {
           if (e.code !== 'EEXIST') throw e;
           made = false;
         }
+      }
+      if (!made && r.prefix !== undefined) {
+        const last = r.dirs[r.dirs.length - 1];
+        made = !readdirSync(last).some((n) => n.startsWith(r.prefix)) && !existsSync(r.legacy);
       }
       replies.push(made ? { id: r.id, fd: openSync(r.file, 'a') } : { id: r.id, existed: true });
     } catch (e) {
@@ -103,10 +109,16 @@ function ensureWorker(): Worker {
 /**
  * Make `dirs` in order (each inside the one before; those that exist are fine) and, when the last
  * one is new, open `file` in it for appending. A last directory that existed may hold earlier
- * attempts' logs: the caller lists it and opens the file itself.
+ * attempts' logs: the caller lists it and opens the file itself — unless `unless` is given and
+ * the directory has no name starting with `unless.prefix` and `unless.legacy` does not exist (a
+ * pod's second container, whose logs share the pod's directory): then `file` is opened too.
  */
-export async function prepareLogDir(dirs: string[], file: string): Promise<Prepared> {
-  const r = await send({ id: nextId++, dirs, file });
+export async function prepareLogDir(
+  dirs: string[],
+  file: string,
+  unless?: { prefix: string; legacy: string },
+): Promise<Prepared> {
+  const r = await send({ id: nextId++, dirs, file, prefix: unless?.prefix, legacy: unless?.legacy });
   return r.fd !== undefined ? { fd: r.fd } : { existed: true };
 }
 

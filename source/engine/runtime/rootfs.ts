@@ -44,7 +44,9 @@ export function planRootfs(rootfs: string, image: ResolvedImage, workingDir: str
   if (workingDir !== '/' && !existsSync(hostPathInBaseView(workingDir) ?? '/nonexistent/')) wanted.push(workingDir);
   const dirs = outermost(wanted);
   const files = ['/etc/hosts', '/etc/hostname'].filter((f) => !dirs.some((d) => isUnder(f, d)));
-  return { rootfs, ...shared(image, dirs, files) };
+  const plan = shared(image, dirs, files);
+  // A literal of three fields, not a spread: that one's fields went to a separate property array.
+  return { rootfs, dirs: plan.dirs, files: plan.files };
 }
 
 /** The image's last plan: containers of one image share its lists (read-only) instead of a copy each. */
@@ -69,20 +71,36 @@ export function lazyRootfs(rootfs: string, image: ResolvedImage, opts: RootfsOpt
   return new PlannedRootfs(planRootfs(rootfs, image, opts.workingDir), image, opts);
 }
 
-/** A class rather than closures over the plan: one is kept by every running container. */
-class PlannedRootfs implements LazyRootfs {
+/**
+ * A class rather than closures over the plan: one is kept by every running container. It keeps
+ * the options as its own fields, not the caller's object (one object less a container).
+ */
+class PlannedRootfs implements LazyRootfs, RootfsOptions {
   laidOut = false;
+  readonly hostname: string;
+  readonly podIP: string;
+  readonly workingDir: string;
+  readonly fresh: boolean;
+  readonly volumes?: VolumeMount[];
+  readonly linkVolumes?: boolean;
 
   constructor(
     readonly layout: RootfsLayout,
     private readonly image: ResolvedImage,
-    private readonly opts: RootfsOptions,
-  ) {}
+    opts: RootfsOptions,
+  ) {
+    this.hostname = opts.hostname;
+    this.podIP = opts.podIP;
+    this.workingDir = opts.workingDir;
+    this.fresh = opts.fresh;
+    this.volumes = opts.volumes;
+    this.linkVolumes = opts.linkVolumes;
+  }
 
   ensure(): void {
     if (this.laidOut) return;
-    for (const v of this.opts.volumes ?? []) v.files?.prepare();
-    writeRootfs(this.layout, this.image, this.opts);
+    for (const v of this.volumes ?? []) v.files?.prepare();
+    writeRootfs(this.layout, this.image, this);
     this.laidOut = true;
   }
 }

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { closeSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -35,6 +35,21 @@ describe('prepareLogDir', () => {
     const again = await prepareLogDir(dirs, join(dirs[2]!, '1.log'));
     expect(again).toEqual({ existed: true });
     expect(existsSync(join(dirs[2]!, '1.log'))).toBe(false);
+  });
+
+  it('with `unless`, opens the file in an existing directory that holds no log of that prefix and no legacy directory', async () => {
+    const pod = join(root, 'pod-shared');
+    const open = async (file: string, prefix: string, legacy = join(pod, prefix.slice(0, -1), 'logs')) => {
+      const p = await prepareLogDir([pod], join(pod, file), { prefix, legacy });
+      if ('fd' in p) closeSync(p.fd);
+      return 'fd' in p;
+    };
+    expect(await open('web.0.log', 'web.')).toBe(true);
+    expect(await open('sidecar.0.log', 'sidecar.')).toBe(true); // the pod's second container
+    expect(await open('web.1.log', 'web.')).toBe(false); // a restart: its earlier logs are there
+    expect(existsSync(join(pod, 'web.1.log'))).toBe(false);
+    mkdirSync(join(pod, 'old', 'logs'), { recursive: true });
+    expect(await open('old.0.log', 'old.')).toBe(false); // an earlier skiff's logs of that container
   });
 
   it('rejects with the syscall error', async () => {

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StartError, type Runtime } from '../../../source/engine/runtime/index.ts';
@@ -51,13 +51,31 @@ for (const mode of ['bwrap', 'none'] as const) {
       // The kubelet restarts it: the next instance's log exists (empty) before the instance is in
       // hand. A container waiting to restart still shows the run that ended (a CrashLoopBackOff's
       // `kubectl logs --previous` answered that empty log).
-      writeFileSync(join(dir, 'pods', pod, 'crash', 'logs', '2.log'), '');
+      writeFileSync(join(dir, 'pods', pod, 'crash.2.log'), '');
       expect(await collect(rt.logs({ podUid: pod, container: 'crash', instance: 'latest' }))).toBe('');
       expect(await collect(rt.logs({ podUid: pod, container: 'crash', instance: 'lastEnded' }))).toBe('second\n');
       // Once it runs, the run that ended is the one before it.
       const third = await rt.start({ ...spec, attempt: 2, args: ['sh', '-c', 'echo third; sleep 600'] });
       expect(await collect(rt.logs({ podUid: pod, container: 'crash', instance: 'lastEnded' }))).toBe('second\n');
       await third.kill();
+    });
+
+    it('reads logs an earlier skiff kept in <container>/logs/, and a restart rotates them away', async () => {
+      const pod = uid();
+      const legacy = join(dir, 'pods', pod, 'old', 'logs');
+      mkdirSync(legacy, { recursive: true });
+      writeFileSync(join(legacy, '0.log'), '2026-12-01T00:00:00.000000000Z stdout F first\n');
+      writeFileSync(join(legacy, '1.log'), '2026-12-01T00:00:01.000000000Z stdout F second\n');
+      expect(await collect(rt.logs({ podUid: pod, container: 'old' }))).toBe('second\n');
+      expect(await collect(rt.logs({ podUid: pod, container: 'old', instance: 'previous' }))).toBe('first\n');
+      const spec = { podUid: pod, podName: 'old', container: 'old', image: 'busybox', podIP: podIP() };
+      const c = await rt.start({ ...spec, args: ['sh', '-c', 'echo third'] });
+      expect(c.attempt).toBe(2);
+      await c.exited;
+      expect(await collect(rt.logs({ podUid: pod, container: 'old' }))).toBe('third\n');
+      expect(await collect(rt.logs({ podUid: pod, container: 'old', instance: 'previous' }))).toBe('second\n');
+      expect(existsSync(join(legacy, '0.log'))).toBe(false);
+      expect(existsSync(join(dir, 'pods', pod, 'old.2.log'))).toBe(true);
     });
 
     it('ticker: the log grows, follow yields new lines, stop kills the process group', async () => {

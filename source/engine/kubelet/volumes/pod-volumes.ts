@@ -41,6 +41,24 @@ class WrittenVolume implements MountFiles {
   prepare(): void {
     if (this.digest === undefined) this.owner.write(this);
   }
+
+  /** `<pod dir>/.volumes/files/<name>`, made when asked for rather than kept by every pod. */
+  get dir(): string {
+    return join(this.owner.dir, 'files', this.name);
+  }
+}
+
+/** A container's mount of a whole volume of written files: its host path is the volume's, made when asked for. */
+class WrittenVolumeMount implements VolumeMount {
+  constructor(
+    readonly files: WrittenVolume,
+    readonly containerPath: string,
+    readonly readOnly: boolean,
+  ) {}
+
+  get hostPath(): string {
+    return this.files.dir;
+  }
 }
 
 /** Kinds whose files the kubelet writes, and which it mounts read-only. */
@@ -52,9 +70,8 @@ const PROJECTED = ['configMap', 'secret', 'downwardAPI', 'projected'];
  * and turns a container's volumeMounts into the runtime's `VolumeMount` list.
  */
 export class PodVolumes {
-  private paths = new Map<string, string>();
-  /** Each file volume: the digest of its files on disk, or undefined while they wait for a first look. */
-  private files = new Map<string, WrittenVolume>();
+  /** Each volume set up: its host path, or for one of written files (whose path is derived), the volume. */
+  private setUpVolumes = new Map<string, string | WrittenVolume>();
   /** The latest version of the pod (for the files written at a first look). */
   private pod: KObject | undefined;
   /** Made with the first read-only claim (one set a pod adds up over thousands of pods). */
@@ -65,9 +82,10 @@ export class PodVolumes {
   /** Set up every volume not set up yet; throws MountError naming the first that cannot be. */
   async setUp(pod: KObject): Promise<void> {
     for (const v of volumesOf(pod)) {
-      if (this.paths.has(v.name)) continue;
+      if (this.setUpVolumes.has(v.name)) continue;
       try {
-        this.paths.set(v.name, flat(await this.setUpOne(pod, v)));
+        const done = await this.setUpOne(pod, v);
+        this.setUpVolumes.set(v.name, typeof done === 'string' ? flat(done) : done);
       } catch (err) {
         if (err instanceof MountError)
           throw new MountError(`MountVolume.SetUp failed for volume "${v.name}" : ${err.message}`);
@@ -79,8 +97,8 @@ export class PodVolumes {
   /** Rewrite the files of ConfigMap/Secret/downward API volumes whose source changed (files not made yet wait). */
   async refresh(pod: KObject): Promise<void> {
     this.pod = pod;
-    for (const [name, f] of this.files) {
-      if (f.digest === undefined) continue;
+    for (const f of this.setUpVolumes.values()) {
+      if (typeof f === 'string' || f.digest === undefined) continue;
       try {
         this.write(f);
       } catch {
@@ -107,7 +125,9 @@ export class PodVolumes {
         readOnly?: boolean;
       };
       const v = byName.get(String(m.name));
-      const base = this.paths.get(String(m.name));
+      const done = this.setUpVolumes.get(String(m.name));
+      const written = typeof done === 'string' ? undefined : done;
+      const base = typeof done === 'string' ? done : done?.dir;
       if (!v || !base || !m.mountPath) throw new MountError(`volume "${m.name}" is not set up`);
       const sub = m.subPath || (m.subPathExpr ? expand(m.subPathExpr, env) : '');
       if (sub && (sub.startsWith('/') || sub.split('/').includes('..')))
@@ -118,12 +138,13 @@ export class PodVolumes {
       // A subPath of written files is pinned at start, as upstream's bind of the resolved path:
       // later ..data swaps do not reach it.
       if (sub && projected) {
-        this.files.get(v.name)?.prepare(); // written now if they waited for a first look
+        written?.prepare(); // written now if they waited for a first look
         hostPath = await this.pin(hostPath, v.name, String(container.name ?? ''), index);
       }
       index++;
-      const files = projected && !sub ? this.files.get(v.name) : undefined;
-      out.push({ hostPath, containerPath: flat(posix.normalize(m.mountPath)), readOnly, ...(files ? { files } : {}) });
+      const containerPath = flat(posix.normalize(m.mountPath));
+      if (written && !sub) out.push(new WrittenVolumeMount(written, containerPath, readOnly));
+      else out.push({ hostPath, containerPath, readOnly });
     }
     return out;
   }
@@ -139,7 +160,7 @@ export class PodVolumes {
     return target;
   }
 
-  private async setUpOne(pod: KObject, v: Volume): Promise<string> {
+  private async setUpOne(pod: KObject, v: Volume): Promise<string | WrittenVolume> {
     if (PROJECTED.some((k) => v[k])) return this.writeFiles(pod, v);
     if (v.emptyDir !== undefined) return this.emptyDir(v);
     if (v.hostPath) {
@@ -197,18 +218,16 @@ export class PodVolumes {
    * looks (see VolumeMount.prepare): most built-in containers never do. Once on disk, they are
    * rewritten when their content changes.
    */
-  private writeFiles(pod: KObject, v: Volume): string {
-    const dir = join(this.deps.dir, 'files', v.name);
+  private writeFiles(pod: KObject, v: Volume): WrittenVolume {
     this.pod = pod;
-    const cur = this.files.get(v.name);
-    if (cur?.digest === undefined) {
-      // The sources' checks, without the token or a digest.
-      volumePayload({ store: this.deps.store, pod }, v);
-      this.files.set(v.name, new WrittenVolume(this, v.name, v));
-      return dir;
-    }
-    this.write(cur);
-    return dir;
+    // The sources' checks, without the token or a digest.
+    volumePayload({ store: this.deps.store, pod }, v);
+    return new WrittenVolume(this, v.name, v);
+  }
+
+  /** `<pod dir>/.volumes`. */
+  get dir(): string {
+    return this.deps.dir;
   }
 
   /** (Re)write a volume's files when their content changed; WrittenVolume.prepare calls it too. */
@@ -218,7 +237,7 @@ export class PodVolumes {
     const payload = volumePayload({ store: this.deps.store, pod, tokens: this.deps.tokens }, f.volume) ?? [];
     const digest = payloadDigest(payload);
     if (digest === f.digest) return;
-    writeAtomically(join(this.deps.dir, 'files', name), payload, new Date(this.deps.clock.now()));
+    writeAtomically(f.dir, payload, new Date(this.deps.clock.now()));
     f.digest = digest;
   }
 
