@@ -11,5 +11,6 @@
  *   and pages it grew into stay resident; 1.3× here. At 10,000 pods: old space 248 instead of
  *   ~365 MiB, for about a tenth more CPU (docs/PERFORMANCE.md, "Engine RSS at 10,000 pods, fifth
  *   pass").
+ * - `--expose-gc`: for idle-compaction.ts, which asks for one compacting GC after a burst.
  */
-export const ENGINE_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=2', '--heap-growing-percent=30'];
+export const ENGINE_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=2', '--heap-growing-percent=30', '--expose-gc'];

@@ -1,6 +1,7 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import { startEngine } from '../engine/engine.ts';
 import { files, skiffHome } from './home.ts';
+import { startIdleCompaction } from './idle-compaction.ts';
 import { signalReady } from './ready-signal.ts';
 
 const UP_ASKS_WITHIN_MS = 2000;
@@ -46,5 +47,6 @@ export async function runEngine(opts: { home?: string; port?: number; started?: 
   // A daemon outlives the terminal that started it.
   process.on('SIGHUP', () => {});
   await starting;
+  startIdleCompaction();
   opts.started?.();
 }
