@@ -13,4 +13,8 @@
  *   pass").
  * - `--expose-gc`: for idle-compaction.ts, which asks for one compacting GC after a burst.
  */
-export const ENGINE_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=2', '--heap-growing-percent=30', '--expose-gc'];
+export const ENGINE_NODE_FLAGS: readonly string[] = [
+  '--max-semi-space-size=2',
+  '--heap-growing-percent=30',
+  '--expose-gc',
+];
