@@ -47,6 +47,6 @@ export async function runEngine(opts: { home?: string; port?: number; started?: 
   // A daemon outlives the terminal that started it.
   process.on('SIGHUP', () => {});
   await starting;
-  startIdleCompaction();
+  if (process.env.SKIFF_IDLE_COMPACTION !== '0') startIdleCompaction();
   opts.started?.();
 }
