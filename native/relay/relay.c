@@ -58,6 +58,12 @@ typedef struct Lst {
   struct Lst *next;
 } Lst;
 
+static void free_lst(Lst *l) {
+  free(l->addrs);
+  free(l->ports);
+  free(l);
+}
+
 typedef struct Conn {
   double id;
   Lst *lst;   // accepted natively: ends and retries stay in the relay thread
@@ -183,9 +189,7 @@ static void recycle(Relay *r) {
   while (r->lgrave) {
     Lst *l = r->lgrave;
     r->lgrave = l->next;
-    free(l->addrs);
-    free(l->ports);
-    free(l);
+    free_lst(l);
   }
 }
 
@@ -573,9 +577,7 @@ static void cleanup(void *arg) {
   while (r->listeners) {
     Lst *l = r->listeners;
     r->listeners = l->next;
-    free(l->addrs);
-    free(l->ports);
-    free(l);
+    free_lst(l);
   }
   while (r->spare) {
     Conn *c = r->spare;
@@ -732,6 +734,8 @@ static int read_table(napi_env env, napi_value hosts, napi_value ports, uint32_t
 fail:
   free(*addrs);
   free(*pnums);
+  *addrs = NULL;
+  *pnums = NULL;
   return -EINVAL;
 }
 
@@ -758,7 +762,7 @@ static napi_value js_listen(napi_env env, napi_callback_info info) {
   if (!l) return num(env, -ENOMEM);
   int rc = read_table(env, argv[3], argv[4], &l->addrs, &l->ports, &l->n);
   if (rc != 0 || !r->running || fd < 0) {
-    free(l);
+    free_lst(l); // its table too, when it was read
     return num(env, rc ? rc : -EINVAL);
   }
   l->id = id;
@@ -772,11 +776,7 @@ static napi_value js_listen(napi_env env, napi_callback_info info) {
   rc = epoll_ctl(r->ep, EPOLL_CTL_ADD, fd, &ev) == 0 ? 0 : -errno;
   if (rc != 0) r->listeners = l->next;
   pthread_mutex_unlock(&r->lock);
-  if (rc != 0) {
-    free(l->addrs);
-    free(l->ports);
-    free(l);
-  }
+  if (rc != 0) free_lst(l);
   return num(env, rc);
 }
 

@@ -203,16 +203,14 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
     // Off the main thread: a scale-up starts hundreds of containers a second, and the engine's
     // thread is what limits it. A pod directory just made holds no earlier attempts.
     let attempt = spec.attempt ?? 0;
-    const prepared = await prepareLogDir([paths.podDir], [paths.podDir, logName(spec.container, attempt)].join('/'), {
+    const firstLog = [paths.podDir, logName(spec.container, attempt)].join('/');
+    const prepared = await prepareLogDir([paths.podDir], firstLog, {
       prefix: `${spec.container}.`,
       legacy: paths.legacyLogDir,
     });
     let log: LogWriter;
     if ('fd' in prepared) {
-      log = new LogWriter([paths.podDir, logName(spec.container, attempt)].join('/'), clock, limits, {
-        fd: prepared.fd,
-        size: 0,
-      });
+      log = new LogWriter(firstLog, clock, limits, { fd: prepared.fd, size: 0 });
     } else {
       const logs = await containerLogsAsync(paths.podDir, spec.container, paths.legacyLogDir);
       const attempts = [...logs.keys()];
