@@ -116,6 +116,18 @@ export class ContainerSlot {
     return this.timer === undefined && (this.phase === 'new' || this.phase === 'pull-backoff');
   }
 
+  /**
+   * The first instance is being started (pulled from the node's cache, mounted, launched) and
+   * nothing has gone wrong yet: the only thing to report is ContainerCreating.
+   */
+  get creating(): boolean {
+    return (
+      this.restartCount === 0 &&
+      this.state.waiting?.reason === 'ContainerCreating' &&
+      (this.phase === 'busy' || (this.phase === 'new' && this.timer === undefined))
+    );
+  }
+
   get succeeded(): boolean {
     return this.phase === 'exited' && this.state.terminated?.exitCode === 0;
   }

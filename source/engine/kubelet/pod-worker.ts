@@ -17,6 +17,8 @@ import { PodVolumes, type PodVolumesDeps } from './volumes/pod-volumes.ts';
 import { TerminationFile } from './termination-file.ts';
 
 const PLEG_RELIST_MS = 1000;
+/** How long a new pod's first status may wait for its containers to start (see `changed`). */
+const FIRST_STATUS_WAIT_MS = 1000;
 
 const TERMINAL = new Set(['Succeeded', 'Failed']);
 
@@ -49,6 +51,8 @@ export class PodWorker implements SlotHost, PodVolumesDeps {
   /** Made with the first timer (an activeDeadlineSeconds): most pods have none. */
   private timers?: unknown[];
   private killTimer: unknown;
+  /** Set while a new pod's first status waits for its containers' start (FIRST_STATUS_WAIT_MS at most). */
+  private firstStatusTimer: unknown;
   private volumes: PodVolumes;
   /** Volume set-up and refreshes, one at a time; undefined once they are done (most of a pod's life). */
   private volumeWork?: Promise<unknown>;
@@ -76,6 +80,8 @@ export class PodWorker implements SlotHost, PodVolumesDeps {
     this.addEphemeral(pod, (s) => s.adopt(byName(status.ephemeralContainerStatuses, s.name), now, false));
     this.initialized = this.init.every((s) => s.succeeded || (s.sidecar && !!s.containerID));
     this.volumes = this.podVolumes();
+    if (!status.containerStatuses && !status.initContainerStatuses && !TERMINAL.has(status.phase))
+      this.firstStatusTimer = deps.clock.setTimeout(() => this.firstStatusDue(), FIRST_STATUS_WAIT_MS);
     const deadline = Number(pod.spec?.activeDeadlineSeconds);
     if (deadline > 0) {
       const left = Date.parse(this.startTime) + deadline * 1000 - now;
@@ -141,8 +147,42 @@ export class PodWorker implements SlotHost, PodVolumesDeps {
       fieldPath,
     );
   }
+  /**
+   * The pod's status changed: the node's status writer writes it. A new pod whose containers are
+   * all being created from images the node has waits until one of them runs (or fails, or the
+   * wait ends): its first status is then Running, one write where there were two, which under a
+   * scale-up of 1,000 pods is a tenth of the engine's work. The kubelet's status manager coalesces
+   * the same way when its API client is rate-limited. A pull still shows ContainerCreating at once.
+   */
   changed(): void {
-    if (!this.halted) this.deps.statusChanged(this.uid);
+    if (this.halted) return;
+    if (this.firstStatusTimer !== undefined) {
+      if (this.onlyCreating()) return;
+      this.clock.clearTimeout(this.firstStatusTimer);
+      this.firstStatusTimer = undefined;
+    }
+    this.deps.statusChanged(this.uid);
+  }
+
+  private firstStatusDue(): void {
+    this.firstStatusTimer = undefined;
+    this.changed();
+  }
+
+  /** Every container is still being created, from an image already on the node. */
+  private onlyCreating(): boolean {
+    const slots = this.init.length ? this.init.concat(this.app) : this.app;
+    return (
+      slots.length > 0 &&
+      slots.every((s) => {
+        if (!s.creating) return false;
+        try {
+          return this.rt.hasImage(this.node, s.spec.image);
+        } catch {
+          return false;
+        }
+      })
+    );
   }
   portsMapped(container: string, mappings: readonly PortMapping[]): void {
     for (const m of mappings) this.event('Normal', 'PortMapped', m.message, `spec.containers{${container}}`);
@@ -509,5 +549,9 @@ export class PodWorker implements SlotHost, PodVolumesDeps {
     for (const t of this.timers ?? []) this.clock.clearTimeout(t);
     this.timers = undefined;
     this.clock.clearTimeout(this.killTimer);
+    if (this.firstStatusTimer !== undefined) {
+      this.clock.clearTimeout(this.firstStatusTimer);
+      this.firstStatusTimer = undefined;
+    }
   }
 }

@@ -394,3 +394,87 @@ describe('pod worker: environment', () => {
     expect(h.rt.instances('c')[0]!.spec.env).toMatchObject({ A: 'b' });
   });
 });
+
+describe("pod worker: a new pod's first status", () => {
+  /** The kubelet's writes of a pod's status, in order: phase and the first container's state. */
+  const statusWrites = (h: Harness, name: string) => {
+    const seen: string[] = [];
+    const w = h.store.watch('pods', {}, (ev) => {
+      if (ev.type !== 'MODIFIED' || ev.object.metadata.name !== name) return;
+      const st = ev.object.status?.containerStatuses?.[0]?.state ?? {};
+      seen.push(`${ev.object.status?.phase}/${Object.keys(st)[0]}${st.waiting ? `:${st.waiting.reason}` : ''}`);
+    });
+    return { seen, stop: () => w.stop() };
+  };
+  /** An image already on the node: its pull takes no time. */
+  const pulled = async (h: Harness) => {
+    h.store.create('pods', podSpec('first', { containers: [{ name: 'c', image: 'nginx:1.25' }] }));
+    await h.advance(1000);
+    expect(h.pod('first')!.status.phase).toBe('Running');
+  };
+
+  it('is Running when the image is on the node and the container starts: one write, not two', async () => {
+    h = await startHarness();
+    await pulled(h);
+    // A start takes a few turns of the event loop (its files, the log worker), as the runtime's does.
+    const start = h.rt.start.bind(h.rt);
+    h.rt.start = async (spec) => {
+      for (let i = 0; i < 3; i++) await new Promise((r) => setImmediate(r));
+      return start(spec);
+    };
+    const writes = statusWrites(h, 'web');
+    h.store.create('pods', podSpec('web', { containers: [{ name: 'c', image: 'nginx:1.25' }] }));
+    await h.settle();
+    writes.stop();
+    expect(writes.seen).toEqual(['Running/running']);
+    expect(h.pod('web')!.status.podIP).toBe('127.244.1.3');
+  });
+
+  it('is ContainerCreating at once while an image is pulled', async () => {
+    h = await startHarness();
+    const writes = statusWrites(h, 'web');
+    h.store.create('pods', podSpec('web', { containers: [{ name: 'c', image: 'nginx:1.25' }] }));
+    await h.settle();
+    expect(writes.seen).toEqual(['Pending/waiting:ContainerCreating']);
+    await h.advance(1000);
+    writes.stop();
+    expect(writes.seen).toEqual(['Pending/waiting:ContainerCreating', 'Running/running']);
+  });
+
+  it('is ContainerCreating after a second when the start takes longer', async () => {
+    h = await startHarness();
+    await pulled(h);
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const start = h.rt.start.bind(h.rt);
+    h.rt.start = async (spec) => {
+      await gate;
+      return start(spec);
+    };
+    const writes = statusWrites(h, 'slow');
+    h.store.create('pods', podSpec('slow', { containers: [{ name: 'c', image: 'nginx:1.25' }] }));
+    await h.advance(900, 100);
+    expect(writes.seen).toEqual([]);
+    await h.advance(100);
+    expect(writes.seen).toEqual(['Pending/waiting:ContainerCreating']);
+    release();
+    await h.settle();
+    writes.stop();
+    expect(writes.seen).toEqual(['Pending/waiting:ContainerCreating', 'Running/running']);
+  });
+
+  it('is written at once when the container cannot start (CreateContainerConfigError)', async () => {
+    h = await startHarness();
+    await pulled(h);
+    const writes = statusWrites(h, 'cfg');
+    h.store.create(
+      'pods',
+      podSpec('cfg', {
+        containers: [{ name: 'c', image: 'nginx:1.25', envFrom: [{ configMapRef: { name: 'later' } }] }],
+      }),
+    );
+    await h.settle();
+    writes.stop();
+    expect(writes.seen).toEqual(['Pending/waiting:CreateContainerConfigError']);
+  });
+});
