@@ -4,8 +4,11 @@
  *
  * The engine keeps most of what it allocates for as long as a pod lives, and V8's defaults size
  * the heap for short-lived garbage:
- * - `--max-semi-space-size=2`: the young generation grows to two semi-spaces of 16 MiB by
- *   default, resident once grown; 2 MiB each.
+ * - `--max-semi-space-size=4`: the young generation grows to two semi-spaces of 16 MiB by
+ *   default, resident once grown; 4 MiB each. With 2 MiB, a burst (`kubectl scale` 0 → 1,000)
+ *   scavenged so often that more of it survived into the old generation: 1.12–1.19 s against
+ *   1.10–1.12 s with 4 and 1.00–1.04 s with 8, but with 8 a LIST of 10,000 pods took 120–170 ms
+ *   instead of 55–66 (docs/PERFORMANCE.md, "The daemon's first scale").
  * - `--heap-growing-percent=30`: after a full collection the old generation may grow to up to 4×
  *   what survived (the factor V8 picks on a machine with gigabytes of memory) before the next,
  *   and pages it grew into stay resident; 1.3× here. At 10,000 pods: old space 248 instead of
@@ -14,7 +17,7 @@
  * - `--expose-gc`: for idle-compaction.ts, which asks for one compacting GC after a burst.
  */
 export const ENGINE_NODE_FLAGS: readonly string[] = [
-  '--max-semi-space-size=2',
+  '--max-semi-space-size=4',
   '--heap-growing-percent=30',
   '--expose-gc',
 ];
