@@ -13,7 +13,12 @@ import type { TokenProvider } from './volumes/payload.ts';
 import { issuerTokens } from './volumes/sa-token.ts';
 import { PodDnsFiles, type DnsSource } from './pod-dns.ts';
 
-const START_CONCURRENCY = 64;
+/**
+ * Container starts in flight at once. Thousands at once only make each slower (the filesystem work
+ * queues up); 64 held a 1,000-pod scale-up back behind two log-worker round trips each (median
+ * 93 ms queued): 256 made it 10–20 % faster on this host's disk, 1,024 no faster.
+ */
+const START_CONCURRENCY = 256;
 /** The kubelet's sync period, after which ConfigMap/Secret volume files follow their source. */
 const SYNC_PERIOD_MS = 10_000;
 
@@ -58,7 +63,6 @@ export function kubeletComponent(
       if (reaped) ctx.log(`kubelet: killed ${reaped} container process(es) a previous engine left running`);
       if (!rt.sandbox.available) ctx.log(`kubelet: containers run unsandboxed (${rt.sandbox.reason})`);
       writer = new StatusWriter(store, ctx.log);
-      // Thousands of starts at once only make each slower (the filesystem work queues up).
       const starts = new Limiter(START_CONCURRENCY);
       const dnsFiles = new PodDnsFiles(rootDir, opts.dns);
       servicesWatch = opts.dns?.onServicesChanged(() => dnsFiles.refreshHosts());
