@@ -99,10 +99,9 @@ export class NginxContainer extends ServerContainer {
   readonly kind = 'builtin-nginx' as const;
 
   static async start(ctx: ContainerContext, ports: number[], opts: ListenOptions): Promise<NginxContainer> {
+    // The runtime wrote the image's start-up lines (runtime/index.ts).
     const c = new NginxContainer(ctx);
     const { log, clock, image } = ctx;
-    log.hold();
-    log.lines(image.startupLog);
     const burnMs = cpuPerRequestMs(ctx.env);
     const serve = nginxHandler(new ContainerSite(ctx));
     // The load knob (README, "Autoscaling"): each request first costs this much CPU time.
@@ -115,13 +114,6 @@ export class NginxContainer extends ServerContainer {
       throw err;
     }
     log.lines(startupNotices(clock.now(), image.version));
-    try {
-      await log.releaseOffThread();
-    } catch (err) {
-      c.abort();
-      log.close();
-      throw err;
-    }
     return c;
   }
 
@@ -169,8 +161,8 @@ export class IdleContainer extends ServerContainer {
     opts: ListenOptions,
     checks: Record<string, () => boolean> = {},
   ): Promise<IdleContainer> {
+    // The runtime wrote the image's start-up lines (runtime/index.ts).
     const c = new IdleContainer(ctx);
-    ctx.log.lines(ctx.image.startupLog);
     const ports = [...new Set(ctx.image.image.http.map((h) => h.port))];
     try {
       for (const port of ports) {

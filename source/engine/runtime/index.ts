@@ -56,7 +56,16 @@ import { startExec, type ExecOptions, type ExecSession } from './exec.ts';
 import { ProcessContainer } from './host-process.ts';
 import { InteractiveContainer } from './interactive.ts';
 import { prepareLogDir } from './log-worker.ts';
-import { containerLogs, containerLogsAsync, logFiles, LogWriter, removeLogFiles, type LogLimits } from './log-file.ts';
+import {
+  containerLogs,
+  containerLogsAsync,
+  entriesText,
+  logFiles,
+  LogWriter,
+  removeLogFiles,
+  stampLines,
+  type LogLimits,
+} from './log-file.ts';
 import { readLogs, type LogReadOptions } from './log-reader.ts';
 import { containerPaths, logName, podDir, podMemoryDir } from './paths.ts';
 import { reapOrphans as reapOrphanProcesses } from './orphans.ts';
@@ -201,16 +210,25 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
     if (kind !== 'builtin-nginx' && kind !== 'builtin-idle') rootfs.ensure();
 
     // Off the main thread: a scale-up starts hundreds of containers a second, and the engine's
-    // thread is what limits it. A pod directory just made holds no earlier attempts.
+    // thread is what limits it. A pod directory just made holds no earlier attempts. A built-in
+    // container's start-up lines are written by the worker with the open.
     let attempt = spec.attempt ?? 0;
     const firstLog = [paths.podDir, logName(spec.container, attempt)].join('/');
-    const prepared = await prepareLogDir([paths.podDir], firstLog, {
-      prefix: `${spec.container}.`,
-      legacy: paths.legacyLogDir,
-    });
+    const builtin = kind === 'builtin-nginx' || kind === 'builtin-idle';
+    const startup = builtin ? stampLines(clock, 0n, resolved.startupLog) : undefined;
+    const prepared = await prepareLogDir(
+      [paths.podDir],
+      firstLog,
+      { prefix: `${spec.container}.`, legacy: paths.legacyLogDir },
+      startup?.entries.length ? entriesText(startup.entries) : undefined,
+    );
     let log: LogWriter;
     if ('fd' in prepared) {
-      log = new LogWriter(firstLog, clock, limits, { fd: prepared.fd, size: 0 });
+      log = new LogWriter(firstLog, clock, limits, {
+        fd: prepared.fd,
+        size: prepared.bytes,
+        lastNs: startup?.lastNs,
+      });
     } else {
       const logs = await containerLogsAsync(paths.podDir, spec.container, paths.legacyLogDir);
       const attempts = [...logs.keys()];
@@ -218,6 +236,7 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
       // Like the kubelet, keep the logs of this instance and the one before it.
       for (const [a, path] of logs) if (a < attempt - 1 || a === attempt) removeLogFiles(path, limits.maxFiles);
       log = await LogWriter.open([paths.podDir, logName(spec.container, attempt)].join('/'), clock, limits);
+      if (builtin) log.lines(resolved.startupLog);
     }
     const ctx: ContainerContext = {
       id: containerId(),

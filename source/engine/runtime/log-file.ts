@@ -15,7 +15,6 @@ import { readdir } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { StringDecoder } from 'node:string_decoder';
 import type { Clock } from '../clock.ts';
-import { writeLog } from './log-worker.ts';
 
 export type Stream = 'stdout' | 'stderr';
 
@@ -111,17 +110,16 @@ export class LogWriter {
   /** Made on the first raw write: built-in containers only write whole lines (two decoders were ~0.5 KB a pod). */
   private decoders?: Record<Stream, StringDecoder>;
   closed = false;
-  /** Entries kept in memory by `hold`, written together by `release`. */
-  private held: LogEntry[] | undefined;
 
   constructor(
     readonly path: string,
     private clock: Clock,
     private limits: LogLimits,
-    opened?: { fd: number; size: number },
+    opened?: { fd: number; size: number; lastNs?: bigint },
   ) {
     this.fd = opened?.fd ?? openSync(path, 'a');
     this.size = opened?.size ?? fstatSync(this.fd).size;
+    this.lastNs = opened?.lastNs ?? 0n;
   }
 
   /** Like the constructor, with the file opened off the main thread (a container start awaits it anyway). */
@@ -204,40 +202,7 @@ export class LogWriter {
       for (const l of lines) this.line(l.stream, l.line);
       return;
     }
-    const entries = this.entries(lines);
-    if (this.held) this.held.push(...entries);
-    else this.writeAll(entries);
-  }
-
-  /**
-   * Keep entries in memory (timed as they come) until `release` writes them with one write: a
-   * starting container's lines, which nobody can follow before its start returns.
-   */
-  hold(): void {
-    this.held ??= [];
-  }
-
-  release(): void {
-    const held = this.held;
-    this.held = undefined;
-    if (held?.length && !this.closed) this.writeAll(held);
-  }
-
-  /**
-   * `release`, with the write made on the log worker (a container's start awaits it): entries that
-   * come meanwhile stay held and follow. Nothing else may write or close the file until it resolves.
-   */
-  async releaseOffThread(): Promise<void> {
-    while (this.held?.length && !this.closed) {
-      const entries = this.held;
-      const text = entriesText(entries);
-      // At most 3 bytes per UTF-16 unit: a batch that may cross the limit goes the synchronous way.
-      if (this.size + text.length * 3 > this.limits.maxBytes) break;
-      this.held = [];
-      this.size += await writeLog(this.fd, text);
-      for (const e of entries) this.emit('entry', e);
-    }
-    this.release();
+    this.writeAll(this.entries(lines));
   }
 
   private writeAll(entries: LogEntry[]): void {
@@ -255,7 +220,6 @@ export class LogWriter {
   /** Write out unfinished lines (as partial entries: they had no newline) and stop. */
   close(): void {
     if (this.closed) return;
-    this.release();
     for (const stream of ['stdout', 'stderr'] as const) {
       const rest = (this.rest?.[stream] ?? '') + (this.decoders?.[stream].end() ?? '');
       if (rest) this.record(stream, true, rest);
@@ -283,32 +247,14 @@ export class LogWriter {
     return ns;
   }
 
-  /** Whole lines written at one instant: one clock reading, a nanosecond apart, their times made from numbers. */
   private entries(lines: ReadonlyArray<{ stream: Stream; line: string }>): LogEntry[] {
-    if (!lines.length) return [];
-    const first = this.stamp();
-    const second = Number(first / 1_000_000_000n);
-    const frac = Number(first % 1_000_000_000n);
-    if (frac + lines.length > 1_000_000_000) return lines.map((l) => this.entry(l.stream, false, l.line));
-    const out = new Array<LogEntry>(lines.length);
-    for (let i = 0; i < lines.length; i++) {
-      const ns = i ? first + BigInt(i) : first;
-      out[i] = {
-        time: rfc3339NanoOf(second, frac + i),
-        ns,
-        stream: lines[i]!.stream,
-        partial: false,
-        content: lines[i]!.line,
-      };
-    }
-    this.lastNs = first + BigInt(lines.length - 1);
-    return out;
+    const stamped = stampLines(this.clock, this.lastNs, lines);
+    this.lastNs = stamped.lastNs;
+    return stamped.entries;
   }
 
   private record(stream: Stream, partial: boolean, content: string): void {
-    const entry = this.entry(stream, partial, content);
-    if (this.held) this.held.push(entry);
-    else this.write1(entry);
+    this.write1(this.entry(stream, partial, content));
   }
 
   private write1(entry: LogEntry): void {
@@ -343,8 +289,37 @@ function entryText(e: LogEntry): string {
   return `${e.time} ${e.stream} ${e.partial ? 'P' : 'F'} ${e.content}\n`;
 }
 
+/**
+ * Whole lines logged at one instant, after `lastNs`: one clock reading, a nanosecond apart, their
+ * times made from numbers. The clock's millisecond, nanoseconds from the monotonic clock.
+ */
+export function stampLines(
+  clock: Clock,
+  lastNs: bigint,
+  lines: ReadonlyArray<{ stream: Stream; line: string }>,
+): { entries: LogEntry[]; lastNs: bigint } {
+  if (!lines.length) return { entries: [], lastNs };
+  let first = BigInt(clock.now()) * 1_000_000n + (process.hrtime.bigint() % 1_000_000n);
+  if (first <= lastNs) first = lastNs + 1n;
+  const second = Number(first / 1_000_000_000n);
+  const frac = Number(first % 1_000_000_000n);
+  const out = new Array<LogEntry>(lines.length);
+  for (let i = 0; i < lines.length; i++) {
+    const ns = i ? first + BigInt(i) : first;
+    out[i] = {
+      // Past the second's last nanosecond (rare), the slower way.
+      time: frac + i < 1_000_000_000 ? rfc3339NanoOf(second, frac + i) : rfc3339Nano(ns),
+      ns,
+      stream: lines[i]!.stream,
+      partial: false,
+      content: lines[i]!.line,
+    };
+  }
+  return { entries: out, lastNs: first + BigInt(lines.length - 1) };
+}
+
 /** The entries' lines as one flat string, without a string per entry on the way. */
-function entriesText(entries: LogEntry[]): string {
+export function entriesText(entries: LogEntry[]): string {
   const parts: string[] = [];
   for (const e of entries)
     parts.push(e.time, e.stream === 'stdout' ? ' stdout ' : ' stderr ', e.partial ? 'P ' : 'F ', e.content, '\n');

@@ -11,27 +11,24 @@ import { Worker } from 'node:worker_threads';
  * descriptors are the process's: the engine's thread writes to the one the worker opened.
  */
 
-/** What the worker did: the fd of the new log file, or nothing when the directory was there already. */
-export type Prepared = { fd: number } | { existed: true };
+/**
+ * What the worker did: the fd of the new log file and the bytes it wrote to it, or nothing when
+ * the directory was there already.
+ */
+export type Prepared = { fd: number; bytes: number } | { existed: true };
 
-type Request =
-  | { id: number; dirs: string[]; file: string; prefix?: string; legacy?: string }
-  | { id: number; fd: number; text: string };
+type Request = { id: number; dirs: string[]; file: string; prefix?: string; legacy?: string; text?: string };
 
 type Reply = { id: number; fd?: number; bytes?: number; error?: { message: string; code?: string } };
 
 // Plain JavaScript evaluated by the worker (no module loader: the same in a checkout and in dist/).
 const SOURCE = `
 const { parentPort } = require('node:worker_threads');
-const { existsSync, mkdirSync, openSync, readdirSync, writeSync } = require('node:fs');
+const { closeSync, existsSync, mkdirSync, openSync, readdirSync, writeSync } = require('node:fs');
 parentPort.on('message', (batch) => {
   const replies = [];
   for (const r of batch) {
     try {
-      if (r.text !== undefined) {
-        replies.push({ id: r.id, bytes: writeSync(r.fd, r.text) });
-        continue;
-      }
       let made = false;
       for (const d of r.dirs) {
         try {
@@ -46,7 +43,19 @@ parentPort.on('message', (batch) => {
         const last = r.dirs[r.dirs.length - 1];
         made = !readdirSync(last).some((n) => n.startsWith(r.prefix)) && !existsSync(r.legacy);
       }
-      replies.push(made ? { id: r.id, fd: openSync(r.file, 'a') } : { id: r.id, existed: true });
+      if (!made) {
+        replies.push({ id: r.id, existed: true });
+        continue;
+      }
+      const fd = openSync(r.file, 'a');
+      let bytes = 0;
+      try {
+        if (r.text) bytes = writeSync(fd, r.text);
+      } catch (e) {
+        closeSync(fd);
+        throw e;
+      }
+      replies.push({ id: r.id, fd, bytes });
     } catch (e) {
       replies.push({ id: r.id, error: { message: e.message, code: e.code } });
     }
@@ -108,23 +117,21 @@ function ensureWorker(): Worker {
 
 /**
  * Make `dirs` in order (each inside the one before; those that exist are fine) and, when the last
- * one is new, open `file` in it for appending. A last directory that existed may hold earlier
- * attempts' logs: the caller lists it and opens the file itself — unless `unless` is given and
- * the directory has no name starting with `unless.prefix` and `unless.legacy` does not exist (a
- * pod's second container, whose logs share the pod's directory): then `file` is opened too.
+ * one is new, open `file` in it for appending and write `text` (the container's first lines: the
+ * first write to a new file allocates its first block, which on ext4 costs like the inode). A last
+ * directory that existed may hold earlier attempts' logs: the caller lists it and opens the file
+ * itself — unless `unless` is given and the directory has no name starting with `unless.prefix`
+ * and `unless.legacy` does not exist (a pod's second container, whose logs share the pod's
+ * directory): then `file` is opened (and written) too.
  */
 export async function prepareLogDir(
   dirs: string[],
   file: string,
   unless?: { prefix: string; legacy: string },
+  text?: string,
 ): Promise<Prepared> {
-  const r = await send({ id: nextId++, dirs, file, prefix: unless?.prefix, legacy: unless?.legacy });
-  return r.fd !== undefined ? { fd: r.fd } : { existed: true };
-}
-
-/** Write `text` to `fd` (a log file nobody reads yet); resolves to the bytes written. */
-export async function writeLog(fd: number, text: string): Promise<number> {
-  return (await send({ id: nextId++, fd, text })).bytes ?? 0;
+  const r = await send({ id: nextId++, dirs, file, prefix: unless?.prefix, legacy: unless?.legacy, text });
+  return r.fd !== undefined ? { fd: r.fd, bytes: r.bytes ?? 0 } : { existed: true };
 }
 
 function retire(): void {

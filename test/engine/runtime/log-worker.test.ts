@@ -29,6 +29,20 @@ describe('prepareLogDir', () => {
     expect(readFileSync(file, 'utf8')).toBe('hello\n');
   });
 
+  it('writes the given first lines after the open and says how many bytes', async () => {
+    const dir = join(root, 'pod-text');
+    const file = join(dir, 'c.0.log');
+    const p = await prepareLogDir([dir], file, undefined, 'one\ntwo\n');
+    expect(p).toEqual({ fd: expect.any(Number), bytes: 8 });
+    if (!('fd' in p)) return;
+    writeSync(p.fd, 'three\n');
+    closeSync(p.fd);
+    expect(readFileSync(file, 'utf8')).toBe('one\ntwo\nthree\n');
+    // An existing directory with logs in it: nothing opened, nothing written.
+    expect(await prepareLogDir([dir], join(dir, 'c.1.log'), undefined, 'x\n')).toEqual({ existed: true });
+    expect(existsSync(join(dir, 'c.1.log'))).toBe(false);
+  });
+
   it('opens nothing when the last directory was there (earlier attempts may be in it)', async () => {
     const dirs = [join(root, 'pod-b'), join(root, 'pod-b', 'nginx'), join(root, 'pod-b', 'nginx', 'logs')];
     await prepareLogDir(dirs, join(dirs[2]!, '0.log')).then((p) => 'fd' in p && closeSync(p.fd));

@@ -45,50 +45,6 @@ describe('log files', () => {
     expect(parseTime('2023-11-14T23:13:20+01:00')).toBe(1_700_000_000_000_000_000n);
   });
 
-  it('holds entries in memory and writes them in order on release (or close)', () => {
-    const { w, clock } = writer();
-    const seen: string[] = [];
-    w.on('entry', (e: LogEntry) => seen.push(e.content));
-    w.hold();
-    w.lines([{ stream: 'stdout', line: 'one' }]);
-    clock.advance(1000);
-    w.line('stderr', 'two');
-    expect(readFileSync(w.path, 'utf8')).toBe('');
-    expect(seen).toEqual([]);
-    w.release();
-    w.line('stdout', 'three');
-    const lines = readFileSync(w.path, 'utf8')
-      .trim()
-      .split('\n')
-      .map((l) => parseEntry(l)!);
-    expect(lines.map((e) => e.content)).toEqual(['one', 'two', 'three']);
-    expect(lines[1]!.time.startsWith('2026-11-26T10:00:01')).toBe(true);
-    expect(seen).toEqual(['one', 'two', 'three']);
-    w.hold();
-    w.line('stdout', 'four');
-    w.close();
-    expect(readFileSync(w.path, 'utf8').trim().split('\n').pop()).toMatch(/ stdout F four$/);
-  });
-
-  it('writes held entries on the log worker, entries that come meanwhile after them', async () => {
-    const { w } = writer();
-    const seen: string[] = [];
-    w.on('entry', (e: LogEntry) => seen.push(e.content));
-    w.hold();
-    w.lines([
-      { stream: 'stdout', line: 'one' },
-      { stream: 'stderr', line: 'two' },
-    ]);
-    const released = w.releaseOffThread();
-    w.line('stdout', 'three');
-    await released;
-    w.line('stdout', 'four');
-    const lines = readFileSync(w.path, 'utf8').trim().split('\n');
-    expect(lines.map((l) => parseEntry(l)!.content)).toEqual(['one', 'two', 'three', 'four']);
-    expect(seen).toEqual(['one', 'two', 'three', 'four']);
-    w.close();
-  });
-
   it('reads with tailLines, timestamps, since and limitBytes', async () => {
     const { w, clock } = writer();
     for (let i = 1; i <= 5; i++) {

@@ -70,6 +70,22 @@ describe('built-in nginx', () => {
     expect(log).toContain('Configuration complete; ready for start up');
   });
 
+  it("logs the image's start-up lines, then its notices, in order, by the time start returns", async () => {
+    const pod = uid();
+    await rt.start({ podUid: pod, podName: 'boot', container: 'boot', image: 'nginx:1.25', podIP: podIP() });
+    const entries = (await collect(rt.logs({ podUid: pod, container: 'boot', timestamps: true })))
+      .split('\n')
+      .filter(Boolean);
+    const lines = entries.map((l) => l.slice(l.indexOf(' ') + 1));
+    expect(lines[0]).toMatch(/^\/docker-entrypoint\.sh: /);
+    const complete = lines.indexOf('/docker-entrypoint.sh: Configuration complete; ready for start up');
+    expect(complete).toBeGreaterThan(0);
+    expect(lines.filter((l) => l.endsWith('Configuration complete; ready for start up'))).toHaveLength(1);
+    expect(lines.slice(complete + 1).some((l) => /\[notice\] 1#1: start worker processes$/.test(l))).toBe(true);
+    const times = entries.map((l) => Date.parse(l.slice(0, l.indexOf(' '))));
+    expect(times.every((t, i) => i === 0 || t >= times[i - 1]!)).toBe(true);
+  });
+
   it('answers HEAD, 404, 304 and redirects like nginx', async () => {
     const ip = podIP();
     const pod = uid();
