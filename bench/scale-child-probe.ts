@@ -1,0 +1,68 @@
+// Not part of `npm run bench`: `kubectl scale` 0 → N (env N, default 1,000) built-in nginx replicas
+// on the engine as the daemon runs it (`skiff engine` in its own process, with the daemon's Node
+// flags), a fresh engine each run, as `workloads.bench.ts` measures it; prints the wall time to
+// all Ready and the engine's CPU seconds.
+// ROOT=DIR runs another checkout's built engine (to compare two side by side, alternating);
+// NODEARGS="--flag …" adds Node flags after the daemon's (a later flag wins); RUNS=n engines one
+// after another; PERF=FILE records `perf record -g` of the engine during the scale (Linux perf).
+import { spawn } from 'node:child_process';
+import { execa } from 'execa';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { childEngine, cpuSeconds } from './child.ts';
+
+const N = Number(process.env.N ?? 1000);
+const FIXTURES = join(import.meta.dirname, '..', 'fixtures');
+const KUBECTL = process.env.SKIFF_KUBECTL ?? '/usr/bin/kubectl';
+
+async function once(): Promise<void> {
+  const home = mkdtempSync(join(tmpdir(), 'skiff-probe-'));
+  const kubeHome = mkdtempSync(join(tmpdir(), 'skiff-probe-kube-'));
+  let yaml = readFileSync(join(FIXTURES, 'cluster.yaml'), 'utf8');
+  yaml = yaml.replace(/127\.244\.1\.0\/24/, '127.244.4.0/22').replace(/127\.244\.2\.0\/24/, '127.244.8.0/22');
+  yaml = yaml.replace(/(role: worker[\s\S]*?pods: )"110"/g, `$1"${N}"`);
+  yaml = yaml.replace(/serviceCIDR: \S+/, `serviceCIDR: 127.${160 + Math.floor(Math.random() * 40)}.0.0/16`);
+  writeFileSync(join(home, 'cluster.yaml'), yaml);
+  const nodeArgs = process.env.NODEARGS ? process.env.NODEARGS.split(' ') : [];
+  const e = await childEngine(home, {
+    nofile: 65_536,
+    env: { SKIFF_PULL_DELAY_MS: '100' },
+    nodeArgs,
+    root: process.env.ROOT,
+  });
+  try {
+    const env = { HOME: kubeHome, KUBECONFIG: e.kubeconfig, PATH: process.env.PATH };
+    const k = async (...a: string[]) => (await execa(KUBECTL, a, { env, extendEnv: false })).stdout;
+    await k('create', 'deployment', 'warm', '--image=nginx', '--replicas=2');
+    await k('rollout', 'status', 'deployment/warm', '--timeout=60s');
+    await k('create', 'deployment', 'bench', '--image=nginx', '--replicas=0');
+    const ready = async () =>
+      (await e.json('GET', '/apis/apps/v1/namespaces/default/deployments/bench')).body.status?.readyReplicas ?? 0;
+    const perf = process.env.PERF
+      ? spawn('perf', ['record', '-F', '2000', '-g', '-p', String(e.pid), '-o', process.env.PERF], { stdio: 'ignore' })
+      : undefined;
+    if (perf) await new Promise((r) => setTimeout(r, 500));
+    const t = performance.now();
+    const c0 = cpuSeconds(e.pid);
+    await k('scale', 'deployment', 'bench', `--replicas=${N}`);
+    while ((await ready()) < N) await new Promise((r) => setTimeout(r, 50));
+    const s = (performance.now() - t) / 1000;
+    const cpu = cpuSeconds(e.pid) - c0;
+    if (perf) {
+      perf.kill('SIGINT');
+      await new Promise((r) => perf.once('exit', r));
+    }
+    console.log(
+      `scale 0→${N} (engine process): ${s.toFixed(2)} s, ${(N / s).toFixed(0)} pods/s, engine CPU ${cpu.toFixed(2)} s ${nodeArgs.join(' ')}`,
+    );
+  } finally {
+    await e.stop();
+    rmSync(home, { recursive: true, force: true });
+    rmSync(kubeHome, { recursive: true, force: true });
+  }
+}
+
+const RUNS = Number(process.env.RUNS ?? 1);
+for (let i = 0; i < RUNS; i++) await once();
+process.exit(0);
