@@ -194,7 +194,9 @@ export async function crashRollout({
     for (const deadline = Date.now() + 120_000; mid === undefined; await new Promise((r) => setTimeout(r, 10))) {
       const { fresh, old } = await newAndOld(e, 'nginx:1.9.1');
       const ready = fresh?.status?.readyReplicas ?? 0;
-      const oldLeft = old.some((r) => r.status?.replicas);
+      // The same test as on disk after the kill: an old ReplicaSet still wants pods. (Its
+      // status.replicas lags: it still counts the pods of a set already scaled to 0.)
+      const oldLeft = old.some((r) => r.spec?.replicas > 0);
       if (ready >= want && oldLeft) mid = ready;
       else if (!oldLeft && ready === replicas)
         throw new Error(`the rollout finished before the kill (waiting for ${want} new pods Ready)`);
