@@ -4,10 +4,11 @@
 // all Ready and the engine's CPU seconds.
 // ROOT=DIR runs another checkout's built engine (to compare two side by side, alternating);
 // NODEARGS="--flag …" adds Node flags after the daemon's (a later flag wins); RUNS=n engines one
-// after another; PERF=FILE records `perf record -g` of the engine during the scale (Linux perf).
+// after another; KEEP=1 leaves each run's directories; PERF=FILE records `perf record -g` of the
+// engine during the scale (Linux perf).
 import { spawn } from 'node:child_process';
 import { execa } from 'execa';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { childEngine, cpuSeconds } from './child.ts';
@@ -53,13 +54,19 @@ async function once(): Promise<void> {
       perf.kill('SIGINT');
       await new Promise((r) => perf.once('exit', r));
     }
+    const walPath = join(home, 'state.db-wal');
+    const wal = existsSync(walPath) ? statSync(walPath).size / 2 ** 20 : 0;
     console.log(
-      `scale 0→${N} (engine process): ${s.toFixed(2)} s, ${(N / s).toFixed(0)} pods/s, engine CPU ${cpu.toFixed(2)} s ${nodeArgs.join(' ')}`,
+      `scale 0→${N} (engine process): ${s.toFixed(2)} s, ${(N / s).toFixed(0)} pods/s, engine CPU ${cpu.toFixed(2)} s, log ${wal.toFixed(1)} MiB ${nodeArgs.join(' ')}`,
     );
   } finally {
     await e.stop();
-    rmSync(home, { recursive: true, force: true });
-    rmSync(kubeHome, { recursive: true, force: true });
+    // KEEP=1 leaves the run's directories (a mass delete slows the next runs' inode creation on
+    // journal-less ext4: delete them after the last run).
+    if (!process.env.KEEP) {
+      rmSync(home, { recursive: true, force: true });
+      rmSync(kubeHome, { recursive: true, force: true });
+    }
   }
 }
 
