@@ -1,10 +1,13 @@
-// The engine as its own process (`skiff engine`), so its memory and CPU are measured alone.
+// The engine as its own process, as the daemon runs it (its built bundle, its Node flags), so its
+// memory and CPU are measured alone.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { engineLauncher } from '../source/cluster/launcher.ts';
+import { distEnv } from './dist.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 
@@ -28,21 +31,23 @@ async function engineFlags(root: string): Promise<readonly string[]> {
 }
 
 /**
- * Start `skiff engine --home DIR --port 0` with the Node flags that checkout's daemon uses, and
- * wait until it serves. `nofile` raises the
- * open-file limit first (each built-in nginx pod holds a socket and a log file); that needs root
- * beyond the hard limit, otherwise the engine runs with what it gets.
+ * Start `skiff engine --home DIR --port 0` as that checkout's daemon runs it: its built engine
+ * (dist/bin/engine.cjs, built first for this checkout; another checkout's when its build is
+ * fresh, as `cluster up` decides) with its daemon's Node flags, and wait until it serves.
+ * `nofile` raises the open-file limit first (each built-in nginx pod holds a socket and a log
+ * file); that needs root beyond the hard limit, otherwise the engine runs with what it gets.
  */
 export async function childEngine(
   home: string,
   opts: { env?: Record<string, string>; nofile?: number; root?: string; nodeArgs?: string[] } = {},
 ): Promise<ChildEngine> {
   const root = opts.root ?? ROOT;
+  if (root === ROOT) distEnv();
   const argv = [
     process.execPath,
     ...(await engineFlags(root)),
     ...(opts.nodeArgs ?? []),
-    join(root, 'bin', 'skiff.js'),
+    engineLauncher(join(root, 'bin', 'skiff.js')),
     'engine',
     '--home',
     home,

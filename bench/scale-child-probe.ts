@@ -1,5 +1,5 @@
 // Not part of `npm run bench`: `kubectl scale` 0 → N (env N, default 1,000) built-in nginx replicas
-// on the engine as the daemon runs it (`skiff engine` in its own process, with the daemon's Node
+// on the engine as the daemon runs it (the built engine in its own process, with the daemon's Node
 // flags), a fresh engine each run, as `workloads.bench.ts` measures it; prints the wall time to
 // all Ready and the engine's CPU seconds.
 // ROOT=DIR runs another checkout's built engine (to compare two side by side, alternating);
