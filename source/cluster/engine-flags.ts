@@ -14,17 +14,10 @@
  *   and pages it grew into stay resident; 1.3× here. At 10,000 pods: old space 248 instead of
  *   ~365 MiB, for about a tenth more CPU (docs/PERFORMANCE.md, "Engine RSS at 10,000 pods, fifth
  *   pass").
- * - `--interrupt-budget=270336` (twice V8's default): a function must run about twice as much
- *   before V8 optimizes it. A fresh daemon's first burst (`kubectl scale` 0 → 1,000) spent
- *   0.55 s of its ~1.8 s CPU in TurboFan, on a thread that competes with the engine's on two
- *   cores, optimizing code it then ran for a second; with this flag the engine used 0.1–0.6 s
- *   less CPU in 16 of 17 alternating pairs, and a long-running engine's hot paths are optimized
- *   all the same, a little later (docs/PERFORMANCE.md, "The daemon's first scale").
  * - `--expose-gc`: for idle-compaction.ts, which asks for one compacting GC after a burst.
  */
 export const ENGINE_NODE_FLAGS: readonly string[] = [
   '--max-semi-space-size=4',
   '--heap-growing-percent=30',
-  '--interrupt-budget=270336',
   '--expose-gc',
 ];
