@@ -8,23 +8,18 @@
 // engine during the scale (Linux perf).
 import { spawn } from 'node:child_process';
 import { execa } from 'execa';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { scaleHome } from './scale-home.ts';
 import { childEngine, cpuSeconds } from './child.ts';
 
 const N = Number(process.env.N ?? 1000);
-const FIXTURES = join(import.meta.dirname, '..', 'fixtures');
 const KUBECTL = process.env.SKIFF_KUBECTL ?? '/usr/bin/kubectl';
 
 async function once(): Promise<void> {
-  const home = mkdtempSync(join(tmpdir(), 'skiff-probe-'));
+  const home = scaleHome(N, 'skiff-probe-');
   const kubeHome = mkdtempSync(join(tmpdir(), 'skiff-probe-kube-'));
-  let yaml = readFileSync(join(FIXTURES, 'cluster.yaml'), 'utf8');
-  yaml = yaml.replace(/127\.244\.1\.0\/24/, '127.244.4.0/22').replace(/127\.244\.2\.0\/24/, '127.244.8.0/22');
-  yaml = yaml.replace(/(role: worker[\s\S]*?pods: )"110"/g, `$1"${N}"`);
-  yaml = yaml.replace(/serviceCIDR: \S+/, `serviceCIDR: 127.${160 + Math.floor(Math.random() * 40)}.0.0/16`);
-  writeFileSync(join(home, 'cluster.yaml'), yaml);
   const nodeArgs = process.env.NODEARGS ? process.env.NODEARGS.split(' ') : [];
   const e = await childEngine(home, {
     nofile: 65_536,

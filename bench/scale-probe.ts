@@ -12,18 +12,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Session } from 'node:inspector/promises';
 import { startEngine } from '../source/engine/engine.ts';
+import { scaleHome } from './scale-home.ts';
 
 const N = Number(process.env.N ?? 1000);
-const FIXTURES = join(import.meta.dirname, '..', 'fixtures');
 /** One engine, warmed up, then the measured scale; later runs reuse this process's compiled code (as `workloads.bench.ts`'s three do). */
 async function once(last: boolean): Promise<void> {
-  const home = mkdtempSync(join(tmpdir(), 'skiff-probe-'));
+  const home = scaleHome(N, 'skiff-probe-');
   const kubeHome = mkdtempSync(join(tmpdir(), 'skiff-probe-kube-'));
-  let yaml = readFileSync(join(FIXTURES, 'cluster.yaml'), 'utf8');
-  yaml = yaml.replace(/127\.244\.1\.0\/24/, '127.244.4.0/22').replace(/127\.244\.2\.0\/24/, '127.244.8.0/22');
-  yaml = yaml.replace(/(role: worker[\s\S]*?pods: )"110"/g, `$1"${N}"`);
-  yaml = yaml.replace(/serviceCIDR: \S+/, `serviceCIDR: 127.${160 + Math.floor(Math.random() * 40)}.0.0/16`);
-  writeFileSync(join(home, 'cluster.yaml'), yaml);
   process.env.SKIFF_PULL_DELAY_MS = '100';
   let t = performance.now();
   const e = await startEngine({ home, port: 0, timeScale: 1, log: () => {} });

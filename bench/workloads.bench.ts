@@ -2,16 +2,16 @@
 // all are Ready (on the engine as the daemon runs it, and on one in this process), and a rolling
 // update of 100 replicas.
 import { execa } from 'execa';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEngine, type Engine } from '../source/engine/engine.ts';
 import { childEngine, cpuSeconds } from './child.ts';
 import { summarize, type Figure } from './lib.ts';
+import { scaleHome } from './scale-home.ts';
 
 const KUBECTL = process.env.SKIFF_KUBECTL ?? '/usr/bin/kubectl';
-const FIXTURES = join(import.meta.dirname, '..', 'fixtures');
 
 interface Bench {
   e: Engine;
@@ -31,21 +31,9 @@ function removeLeftovers(): void {
   for (const d of leftovers.splice(0)) rmSync(d, { recursive: true, force: true });
 }
 
-/** A SKIFF_HOME whose topology gives each worker `podsPerWorker` pods (and pod CIDRs wide enough for it). */
-function benchHome(podsPerWorker: number): string {
-  const home = mkdtempSync(join(tmpdir(), 'skiff-bench-wl-'));
-  let yaml = readFileSync(join(FIXTURES, 'cluster.yaml'), 'utf8');
-  yaml = yaml.replace(/127\.244\.1\.0\/24/, '127.244.4.0/22').replace(/127\.244\.2\.0\/24/, '127.244.8.0/22');
-  yaml = yaml.replace(/(role: worker[\s\S]*?pods: )"110"/g, `$1"${podsPerWorker}"`);
-  // A service range of its own, so the bench's proxy never collides with a running cluster's.
-  yaml = yaml.replace(/serviceCIDR: \S+/, `serviceCIDR: 127.${160 + Math.floor(Math.random() * 40)}.0.0/16`);
-  writeFileSync(join(home, 'cluster.yaml'), yaml);
-  return home;
-}
-
 /** An engine in this process with `podsPerWorker` pod capacity. */
 async function engine(podsPerWorker: number): Promise<Bench> {
-  const home = benchHome(podsPerWorker);
+  const home = scaleHome(podsPerWorker, 'skiff-bench-wl-');
   const kubeHome = mkdtempSync(join(tmpdir(), 'skiff-bench-kube-'));
   // The image pull is not what is measured: keep it short.
   const pullDelay = process.env.SKIFF_PULL_DELAY_MS;
@@ -115,7 +103,7 @@ async function scaleTo1000(): Promise<{ s: number; cpu: number }> {
  * as it goes, as a user's first scale is.
  */
 async function scaleTo1000Daemon(): Promise<{ s: number; cpu: number }> {
-  const home = benchHome(1000);
+  const home = scaleHome(1000, 'skiff-bench-wl-');
   const kubeHome = mkdtempSync(join(tmpdir(), 'skiff-bench-kube-'));
   const e = await childEngine(home, { nofile: 65_536, env: { SKIFF_PULL_DELAY_MS: '100' } });
   try {

@@ -2,15 +2,13 @@
 // each one SQLite write), pod watch events and Event objects written, per pod. Scales a deployment
 // 0 → N (SKIFF_BENCH_PODS, default 200) on an engine with real nginx containers.
 // Run alone: `npx tsx bench/writes-per-pod.bench.ts` prints the figures.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
+
 import type { EventObject } from '../source/api-types/event.ts';
 import type { KObject } from '../source/api-types/index.ts';
 import { startEngine } from '../source/engine/engine.ts';
 import type { Figure } from './lib.ts';
-
-const FIXTURES = join(import.meta.dirname, '..', 'fixtures');
+import { scaleHome } from './scale-home.ts';
 
 export interface PodCost {
   pods: number;
@@ -26,12 +24,7 @@ const isReady = (p: KObject) =>
   p.status?.conditions?.some((c: { type?: string; status?: string }) => c.type === 'Ready' && c.status === 'True');
 
 export async function measure(n: number): Promise<PodCost> {
-  const home = mkdtempSync(join(tmpdir(), 'skiff-bench-wpp-'));
-  let yaml = readFileSync(join(FIXTURES, 'cluster.yaml'), 'utf8');
-  yaml = yaml.replace(/127\.244\.1\.0\/24/, '127.244.4.0/22').replace(/127\.244\.2\.0\/24/, '127.244.8.0/22');
-  yaml = yaml.replace(/(role: worker[\s\S]*?pods: )"110"/g, `$1"${n}"`);
-  yaml = yaml.replace(/serviceCIDR: \S+/, `serviceCIDR: 127.${160 + Math.floor(Math.random() * 40)}.0.0/16`);
-  writeFileSync(join(home, 'cluster.yaml'), yaml);
+  const home = scaleHome(n, 'skiff-bench-wpp-');
   const pullDelay = process.env.SKIFF_PULL_DELAY_MS;
   process.env.SKIFF_PULL_DELAY_MS = '100';
   const e = await startEngine({ home, port: 0, timeScale: 1, log: () => {} });
