@@ -13,7 +13,7 @@ const run = async (nodeArgs: string[], mode: 'on' | 'off') => {
 describe('idle compaction', () => {
   it('gives back a fragmented old generation once the event loop is quiet', async () => {
     const r = await run(['--expose-gc'], 'on');
-    // Seven of eight objects were garbage, spread over every page: evacuating frees most pages.
+    // Fifteen of sixteen objects were garbage, spread over every page: evacuating frees most pages.
     expect(r.after).toBeLessThan(r.before * 0.6);
     expect(r.compactions).toBeGreaterThanOrEqual(1);
     expect(r.kept).toBe(75_000);
