@@ -198,6 +198,10 @@ describe.skipIf(process.env.SKIFF_PROXY_NATIVE === '0')('service proxy: accept i
       );
       const lines: string[] = [];
       const clients: Socket[] = [];
+      // What the clients saw, for the failure message (this test failed twice in ~35 runs on
+      // 2026-12-04 with no error line from the child and nothing else to go on).
+      const seen = new Map<string, number>();
+      const see = (what: string) => seen.set(what, (seen.get(what) ?? 0) + 1);
       const exited = new Promise((r) => child.once('exit', r));
       for await (const line of createInterface({ input: child.stdout! })) {
         lines.push(line);
@@ -205,13 +209,17 @@ describe.skipIf(process.env.SKIFF_PROXY_NATIVE === '0')('service proxy: accept i
         if (port)
           for (let i = 0; i < 80; i++) {
             const c = connect(Number(port), '127.246.5.70');
-            c.on('error', () => {});
+            c.on('error', (e: NodeJS.ErrnoException) => see(`error ${e.code}`));
+            c.on('connect', () => see('connected'));
+            c.on('close', () => see('closed'));
             clients.push(c);
           }
       }
       await exited;
       for (const c of clients) c.destroy();
-      expect(lines).toContain('error: native accept failed (out of descriptors?): accepting in JavaScript');
+      expect(lines, `clients: ${JSON.stringify(Object.fromEntries(seen))}`).toContain(
+        'error: native accept failed (out of descriptors?): accepting in JavaScript',
+      );
       // Level-triggered epoll on a listener it cannot accept from would keep a core busy for the 2 s.
       const cpuMs = JSON.parse(lines.find((l) => l.startsWith('{"cpuMs"'))!).cpuMs as number;
       expect(cpuMs).toBeLessThan(1000);
