@@ -28,7 +28,14 @@ spec:
   initContainers:
   - {name: first, image: busybox, command: [sh, -c, "echo first >> /work/order"], volumeMounts: [{name: w, mountPath: /work}]}
   - {name: second, image: busybox, command: [sh, -c, "echo second >> /work/order"], volumeMounts: [{name: w, mountPath: /work}]}
-  - {name: sidecar, image: busybox, restartPolicy: Always, command: [sh, -c, "echo sidecar >> /work/order; sleep 3600"], volumeMounts: [{name: w, mountPath: /work}]}
+  - name: sidecar
+    image: busybox
+    restartPolicy: Always
+    command: [sh, -c, "echo sidecar >> /work/order; sleep 3600"]
+    volumeMounts: [{name: w, mountPath: /work}]
+    # What Kubernetes promises is that the app starts once the sidecar has started (its startup
+    # probe passed), not once its shell has run a line: without the probe the order is a race.
+    startupProbe: {exec: {command: [grep, -q, sidecar, /work/order]}, periodSeconds: 1}
   containers:
   - name: app
     image: busybox
