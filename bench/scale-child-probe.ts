@@ -11,8 +11,8 @@ import { execa } from 'execa';
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { scaleHome } from './scale-home.ts';
 import { childEngine, cpuSeconds } from './child.ts';
+import { scaleHome } from './scale-home.ts';
 
 const N = Number(process.env.N ?? 1000);
 const KUBECTL = process.env.SKIFF_KUBECTL ?? '/usr/bin/kubectl';

@@ -99,8 +99,8 @@ async function scaleTo1000(): Promise<{ s: number; cpu: number }> {
 
 /**
  * The same on the engine as `skiff cluster up` runs it: the built engine (dist/bin/engine.cjs) in
- * its own process, with the daemon's Node flags (engine-flags.ts), started for this run: its first burst of work, compiled
- * as it goes, as a user's first scale is.
+ * its own process, with the daemon's Node flags (engine-flags.ts), started for this run: its first
+ * burst of work, compiled as it goes, as a user's first scale is.
  */
 async function scaleTo1000Daemon(): Promise<{ s: number; cpu: number }> {
   const home = scaleHome(1000, 'skiff-bench-wl-');

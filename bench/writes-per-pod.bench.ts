@@ -3,7 +3,6 @@
 // 0 → N (SKIFF_BENCH_PODS, default 200) on an engine with real nginx containers.
 // Run alone: `npx tsx bench/writes-per-pod.bench.ts` prints the figures.
 import { rmSync } from 'node:fs';
-
 import type { EventObject } from '../source/api-types/event.ts';
 import type { KObject } from '../source/api-types/index.ts';
 import { startEngine } from '../source/engine/engine.ts';

@@ -178,9 +178,9 @@ describe.skipIf(process.env.SKIFF_PROXY_NATIVE === '0')('service proxy: accept i
     }
   })();
 
-  // Retried: in the full suite this failed in about 1 run of 3 on 2026-12-04 (80 clients reset,
-  // no accept failure reported by the child), and alone about 1 in 30; the cause is not found
-  // (see the closing note of that day). A relay that never reports the failure still fails.
+  // Retried: on 2026-12-04 this failed in 2 of 4 full suites and about 1 in 30 runs alone (80
+  // clients reset, no accept failure reported by the child); the cause is not found. A relay that
+  // never reports the failure still fails all three tries.
   it.skipIf(!hasPrlimit)(
     'gives the accept back to JavaScript when the relay runs out of descriptors, without spinning',
     { timeout: 20_000, retry: 2 },
@@ -202,8 +202,7 @@ describe.skipIf(process.env.SKIFF_PROXY_NATIVE === '0')('service proxy: accept i
       );
       const lines: string[] = [];
       const clients: Socket[] = [];
-      // What the clients saw, for the failure message (this test failed twice in ~35 runs on
-      // 2026-12-04 with no error line from the child and nothing else to go on).
+      // What the clients saw, for the failure message.
       const seen = new Map<string, number>();
       const see = (what: string) => seen.set(what, (seen.get(what) ?? 0) + 1);
       const exited = new Promise((r) => child.once('exit', r));
