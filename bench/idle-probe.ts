@@ -78,11 +78,19 @@ for (let round = 0; round < ROUNDS; round++)
       const t0 = threads(tui.pid);
       const w0 = performance.now();
       const windows: number[] = [];
-      for (let w = 0, c = c0, t = w0; w < WINDOWS; w++) {
+      const byThread: Array<Record<string, number>> = [];
+      for (let w = 0, c = c0, t = w0, th = t0; w < WINDOWS; w++) {
         await sleep(IDLE_MS);
-        const [c1, t1] = [cpu(), performance.now()];
+        const [c1, t1, th1] = [cpu(), performance.now(), threads(tui.pid)];
         windows.push(Math.round((1000 * (c1 - c)) / ((t1 - t) / 1000)) / 10);
-        [c, t] = [c1, t1];
+        byThread.push(
+          Object.fromEntries(
+            [...th1]
+              .map(([k, v]) => [k, Math.round((10000 * (v - (th.get(k) ?? 0))) / ((t1 - t) / 1000)) / 100] as const)
+              .filter(([, v]) => v > 0),
+          ),
+        );
+        [c, t, th] = [c1, t1, th1];
       }
       const secs = (performance.now() - w0) / 1000;
       const out = tui.output().slice(i0);
@@ -91,7 +99,7 @@ for (let round = 0; round < ROUNDS; round++)
           root,
           round,
           idleCpu: Math.round((1000 * (cpu() - c0)) / secs) / 10,
-          ...(WINDOWS > 1 ? { windows } : {}),
+          ...(WINDOWS > 1 ? { windows, byThread } : {}),
           bytesPerS: Math.round((10 * Buffer.byteLength(out)) / secs) / 10,
           fps: Math.round((100 * (out.split(BSU).length - 1)) / secs) / 100,
           threads: Object.fromEntries(
@@ -102,8 +110,10 @@ for (let round = 0; round < ROUNDS; round++)
         }),
       );
       if (process.env.SKIFF_IDLE_DUMP) console.log(JSON.stringify(out.split(BSU).slice(-3)));
-      // With --trace-gc in SKIFF_PROBE_NODE_ARGS: the collections during the idle window.
-      for (const gc of out.match(/\[\d+:0x[0-9a-f]+\][^\r\n]*/g) ?? []) console.log(gc);
+      // With --trace-gc in SKIFF_PROBE_NODE_ARGS: the collections, those before the idle window marked.
+      const gcs = (text: string) => text.match(/\[\d+:0x[0-9a-f]+\][^\r\n]*/g) ?? [];
+      for (const gc of gcs(tui.output().slice(0, i0))) console.log(`before the window: ${gc}`);
+      for (const gc of gcs(out)) console.log(gc);
       await tui.press('q');
       await sleep(1500);
     } finally {
