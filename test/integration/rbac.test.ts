@@ -291,6 +291,17 @@ describe('bad credentials and escalation', () => {
     ).toBe(0);
   });
 
+  it('refuses a pod that names a service account that does not exist', async () => {
+    const rv = t.engine.ctx.store.currentRV();
+    const r = await t.kubectl(['run', 'ghost', '--image=nginx', '--overrides={"spec":{"serviceAccountName":"nope"}}'], {
+      reject: false,
+    });
+    expect(r.stderr).toContain(
+      'Error from server (Forbidden): pods "ghost" is forbidden: error looking up service account default/nope: serviceaccount "nope" not found',
+    );
+    expect(t.engine.ctx.store.currentRV()).toBe(rv);
+  });
+
   it('stores an admin binding to a missing role, which grants nothing until the role exists', async () => {
     await t.kubectl(['create', 'sa', 'waiting']);
     await t.kubectl(['create', 'rolebinding', 'waiting', '--role=later', '--serviceaccount=default:waiting']);

@@ -8,11 +8,11 @@ import { ApiError, errors } from '../store/errors.ts';
 import type { AuthContext } from '../auth/index.ts';
 import { requestForbidden } from '../auth/forbidden.ts';
 import { impersonatedUser } from '../auth/impersonation.ts';
-import { runAsUser } from '../auth/request-context.ts';
 import { nonResourceAttributes, resourceAttributes, type Attributes } from '../auth/request-info.ts';
 import type { UserInfo } from '../auth/user.ts';
 import { handleReview } from './reviews.ts';
 import { handleTokenRequest } from './token-request.ts';
+import { userStore } from './user-store.ts';
 import {
   AGGREGATED_V2,
   AGGREGATED_V2BETA1,
@@ -111,7 +111,7 @@ async function handle(
   const auth = ctx.auth;
   if (!auth) throw errors.serviceUnavailable('authentication is not set up');
   const user = impersonatedUser(req, await auth.authenticator.authenticate(req), auth.authorize);
-  return runAsUser(user, () => serve(ctx, auth, user, openapi, hooks, req, res));
+  return serve({ ...ctx, store: userStore(ctx.store, user) }, auth, user, openapi, hooks, req, res);
 }
 
 function authorize(auth: AuthContext, user: UserInfo, a: Attributes): void {
