@@ -1,7 +1,7 @@
 // The engine as its own process, as the daemon runs it (its built bundle, its Node flags), so its
 // memory and CPU are measured alone.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -54,17 +54,19 @@ export async function childEngine(
     '--port',
     '0',
   ];
+  // SKIFF_CHILD_STDOUT=FILE keeps the engine's stdout (e.g. Node's --trace-gc) in FILE.
+  const stdout = process.env.SKIFF_CHILD_STDOUT ? openSync(process.env.SKIFF_CHILD_STDOUT, 'w') : 'ignore';
   const script = `ulimit -n ${opts.nofile} 2>/dev/null; exec "$@"`;
   const proc: ChildProcess = opts.nofile
     ? spawn('sh', ['-c', script, 'sh', ...argv], {
         cwd: root,
         env: { ...process.env, ...opts.env },
-        stdio: ['ignore', 'ignore', 'pipe'],
+        stdio: ['ignore', stdout, 'pipe'],
       })
     : spawn(argv[0]!, argv.slice(1), {
         cwd: root,
         env: { ...process.env, ...opts.env },
-        stdio: ['ignore', 'ignore', 'pipe'],
+        stdio: ['ignore', stdout, 'pipe'],
       });
   let err = '';
   proc.stderr!.on('data', (c) => (err = (err + c).slice(-4000)));
