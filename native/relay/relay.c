@@ -349,10 +349,10 @@ static Conn *new_conn(Relay *r, double id, int fd) {
   return c;
 }
 
-// Starts the non-blocking connect of c's backend; -1 when it failed at once (bfd closed).
+// Starts the non-blocking connect of c's backend; an errno when it failed at once (bfd closed).
 static int dial(Relay *r, Conn *c, uint32_t addr, uint16_t port) {
   c->bfd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-  if (c->bfd < 0) return -1;
+  if (c->bfd < 0) return errno;
   c->up.to = c->down.from = c->bfd;
   int one = 1;
   setsockopt(c->bfd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
@@ -361,15 +361,18 @@ static int dial(Relay *r, Conn *c, uint32_t addr, uint16_t port) {
   c->bmask = EPOLLOUT;
   if ((connect(c->bfd, (struct sockaddr *)&sa, sizeof sa) != 0 && errno != EINPROGRESS) ||
       epoll_ctl(r->ep, EPOLL_CTL_ADD, c->bfd, &ev) != 0) {
+    int err = errno;
     close(c->bfd);
     c->bfd = -1;
-    return -1;
+    return err;
   }
   return 0;
 }
 
-// The next backend of the listener's round robin for a natively accepted connection.
+// The next backend of the listener's round robin for a natively accepted connection: 0, or the
+// errno of the last failure (ECONNREFUSED when none is left to try).
 static int dial_next(Relay *r, Conn *c) {
+  int err = ECONNREFUSED;
   while (c->tries > 0) {
     c->tries--;
     pthread_mutex_lock(&r->lock);
@@ -384,10 +387,13 @@ static int dial_next(Relay *r, Conn *c) {
       port = l->ports[i];
     }
     pthread_mutex_unlock(&r->lock);
-    if (!have) return -1;
-    if (dial(r, c, addr, port) == 0) return 0;
+    if (!have) return ECONNREFUSED;
+    err = dial(r, c, addr, port);
+    if (err == 0) return 0;
+    // Out of descriptors: the next backend would fail the same way; it does not refuse.
+    if (err == EMFILE || err == ENFILE) return err;
   }
-  return -1;
+  return err;
 }
 
 static void start_conn(Relay *r, const Cmd *cmd) {
@@ -400,6 +406,15 @@ static void start_conn(Relay *r, const Cmd *cmd) {
     post(r, c->id, REFUSED, c->cfd);
     unlink_conn(r, c);
   }
+}
+
+// The relay cannot accept for lack of descriptors: JavaScript takes the accept back (libuv copes
+// with EMFILE). The listener leaves epoll: level-triggered, it would report the same at once.
+static void give_back(Relay *r, Lst *l) {
+  pthread_mutex_lock(&r->lock);
+  if (!l->dead) epoll_ctl(r->ep, EPOLL_CTL_DEL, l->fd, NULL);
+  pthread_mutex_unlock(&r->lock);
+  post(r, l->id, ACCEPT_FAILED, -1);
 }
 
 // The listening socket is readable: accept what waits (a bounded batch: level-triggered epoll
@@ -416,12 +431,7 @@ static void on_accept(Relay *r, Lst *l) {
       if (dead) return;
       if (err == EINTR || err == ECONNABORTED) continue;
       if (err == EAGAIN || err == EWOULDBLOCK) return;
-      // JavaScript takes the accept back (libuv copes with EMFILE).
-      pthread_mutex_lock(&r->lock);
-      if (!l->dead) epoll_ctl(r->ep, EPOLL_CTL_DEL, l->fd, NULL);
-      pthread_mutex_unlock(&r->lock);
-      post(r, l->id, ACCEPT_FAILED, -1);
-      return;
+      return give_back(r, l);
     }
     r->accepted++;
     Conn *c = new_conn(r, 0, fd);
@@ -433,7 +443,12 @@ static void on_accept(Relay *r, Lst *l) {
     c->group = l->group;
     c->tries = attempts;
     l->refs++;
-    if (dial_next(r, c) != 0) reject(r, c);
+    err = dial_next(r, c);
+    if (err == 0) continue;
+    reject(r, c);
+    // The accept took the last descriptor, the backend's socket found none: the next client would
+    // be accepted into the descriptor this reset frees, and reset the same way.
+    if (err == EMFILE || err == ENFILE) return give_back(r, l);
   }
 }
 
