@@ -8,7 +8,10 @@
  *   default, resident once grown; 4 MiB each. With 2 MiB, a burst (`kubectl scale` 0 → 1,000)
  *   scavenged so often that more of it survived into the old generation: 1.12–1.19 s against
  *   1.10–1.12 s with 4 and 1.00–1.04 s with 8, but with 8 a LIST of 10,000 pods took 120–170 ms
- *   instead of 55–66 (docs/PERFORMANCE.md, "The daemon's first scale").
+ *   instead of 55–66 (docs/PERFORMANCE.md, "The daemon's first scale"). Measured again on
+ *   2026-12-05: 8 scales ~6 % faster (1.11–1.20 s against 1.19–1.32), a warm LIST of 10,000 pods
+ *   is 79–92 against 64–82 ms, and the engine holds ~19 MiB more at 10,000 pods (median 227
+ *   against 208 MiB): a trade, not a win, so 4 stays.
  * - `--heap-growing-percent=30`: after a full collection the old generation may grow to up to 4×
  *   what survived (the factor V8 picks on a machine with gigabytes of memory) before the next,
  *   and pages it grew into stay resident; 1.3× here. At 10,000 pods: old space 248 instead of
