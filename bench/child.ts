@@ -1,7 +1,7 @@
 // The engine as its own process, as the daemon runs it (its built bundle, its Node flags), so its
 // memory and CPU are measured alone.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -68,6 +68,7 @@ export async function childEngine(
         env: { ...process.env, ...opts.env },
         stdio: ['ignore', stdout, 'pipe'],
       });
+  if (typeof stdout === 'number') closeSync(stdout); // the child has its own copy
   let err = '';
   proc.stderr!.on('data', (c) => (err = (err + c).slice(-4000)));
   const exited = new Promise<void>((r) => proc.once('exit', () => r()));

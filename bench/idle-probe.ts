@@ -69,7 +69,6 @@ for (let round = 0; round < ROUNDS; round++)
       env: { HOME: dir, SKIFF_DIST: '1' },
     });
     try {
-      const title = PODS ? `Pods(all)[${PODS}]` : 'Pods(demo)[3]';
       // --trace-gc prints into the terminal: a line at the bottom scrolls the screen, which the
       // TUI does not redraw whole (it writes changed cells), so the emulated screen no longer
       // shows the title; then the first row's name is looked for in what the TUI wrote.
@@ -77,7 +76,7 @@ for (let round = 0; round < ROUNDS; round++)
         const first = PODS ? 'load-00000' : 'db-0';
         for (const deadline = Date.now() + 300_000; !tui.output().includes(first); await sleep(50))
           if (Date.now() > deadline) throw new Error(`timed out waiting for the row ${first}`);
-      } else await tui.waitFor(title, 300_000);
+      } else await tui.waitFor(PODS ? `Pods(all)[${PODS}]` : 'Pods(demo)[3]', 300_000);
       await sleep(WARM_MS);
       await tui.waitQuiet(500);
       const i0 = tui.output().length;
