@@ -1,4 +1,5 @@
 import { register } from 'node:module';
+import { setFlagsFromString } from 'node:v8';
 import type { TuiOptions } from './controller.ts';
 
 export type { TuiOptions } from './controller.ts';
@@ -22,6 +23,10 @@ export async function runTui(opts: TuiOptions): Promise<void> {
   // React's development build records a performance entry per render in Node's unbounded
   // timeline buffer (and is slower); the TUI wants the production build.
   process.env.NODE_ENV = 'production';
+  // Once the TUI has started and gone idle, V8's memory reducer gives start-up's garbage back
+  // (about 15 MB) with a full GC, and then always runs a second one, which finds nothing more to
+  // free here; one is enough (the flag is read when the reducer decides, so setting it now works).
+  setFlagsFromString('--memory-reducer-single-gc');
   const early = await beginEarly(opts);
   const { runTuiNow } = await import('./tui.tsx');
   return runTuiNow(early);
