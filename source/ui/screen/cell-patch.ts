@@ -6,6 +6,12 @@ export interface CellEdit {
   col: number;
   before: string;
   after: string;
+  /**
+   * Where `after` may differ from `before`, as [start, end) offsets into the texts (default: all of
+   * it). The patcher compares only these cells one by one: a whole row as `before` then costs a
+   * string comparison, not a loop over its cells.
+   */
+  span?: readonly [number, number];
 }
 
 /**

@@ -60,7 +60,12 @@ export function cellsOf(screen: Screen, y: number): CellLine {
  * `prev` are blanked. Returns the new screen and the output ('' when nothing changed). The pen is
  * left at the default style. `lines` may be a Screen whose patched rows carry their cells.
  */
-export function diffFrame(prev: Screen, lines: string[] | Screen, columns = Infinity): { screen: Screen; out: string } {
+export function diffFrame(
+  prev: Screen,
+  lines: string[] | Screen,
+  columns = Infinity,
+  only?: ReadonlyMap<number, readonly [number, number]>,
+): { screen: Screen; out: string } {
   const next: Screen = Array.isArray(lines) ? { lines, cells: [], patched: [] } : lines;
   lines = next.lines;
   let out = '';
@@ -89,10 +94,11 @@ export function diffFrame(prev: Screen, lines: string[] | Screen, columns = Infi
       cur.col = 0;
       a = BLANK;
     }
-    const width = Math.max(a.chars.length, b.chars.length);
+    const span = only?.get(y);
+    const width = span ? span[1] : Math.max(a.chars.length, b.chars.length);
     const same = (x: number) =>
       (a.chars[x] ?? ' ') === (b.chars[x] ?? ' ') && (a.styles[x] ?? '') === (b.styles[x] ?? '');
-    let x = 0;
+    let x = span ? span[0] : 0;
     while (x < width) {
       if (same(x)) {
         x++;

@@ -97,21 +97,30 @@ export class FrameWriter extends EventEmitter implements CellPatcher {
     const screen = this.screen;
     if (!screen || this.frame !== null) return false;
     const rows = new Map<number, CellLine>();
+    // The columns each row's edits may change: the diff below compares only those cells.
+    const spans = new Map<number, [number, number]>();
     for (const e of edits) {
-      if (e.before.length !== e.after.length) return false;
+      const n = e.before.length;
+      if (n !== e.after.length) return false;
       if (e.row < 0 || e.row >= screen.lines.length || e.col < 0) return false;
+      const [lo, hi] = e.span ?? [0, n];
+      if (!(lo >= 0 && lo <= hi && hi <= n)) return false;
+      if (e.after.slice(0, lo) !== e.before.slice(0, lo) || e.after.slice(hi) !== e.before.slice(hi)) return false;
       let line = rows.get(e.row);
       if (!line) {
         const shown = cellsOf(screen, e.row);
         if (shown.opaque) return false;
         rows.set(e.row, (line = { chars: shown.chars.slice(), styles: shown.styles.slice(), opaque: false }));
       }
-      // One cell per character of `before`, as the screen reads; what changes is printable ASCII.
-      for (let k = 0; k < e.before.length; k++) {
-        if ((line.chars[e.col + k] ?? ' ') !== e.before[k]) return false;
+      // One cell per character of `before`, as the screen reads (no wide character's empty right
+      // half, no cell of several code units); what changes is printable ASCII.
+      const cells = line.chars.slice(e.col, e.col + n);
+      const text = cells.join('');
+      if (text.length !== cells.length || cells.includes('') || text.padEnd(n) !== e.before) return false;
+      for (let k = lo; k < hi; k++) {
         if (e.after[k] !== e.before[k] && !PRINTABLE.test(e.after[k])) return false;
       }
-      for (let k = 0; k < e.after.length; k++) {
+      for (let k = lo; k < hi; k++) {
         const x = e.col + k;
         if (e.after[k] === e.before[k] && x < line.chars.length) continue;
         while (line.chars.length < x) {
@@ -121,13 +130,18 @@ export class FrameWriter extends EventEmitter implements CellPatcher {
         line.chars[x] = e.after[k];
         line.styles[x] ??= '';
       }
+      const span = spans.get(e.row);
+      spans.set(
+        e.row,
+        span ? [Math.min(span[0], e.col + lo), Math.max(span[1], e.col + hi)] : [e.col + lo, e.col + hi],
+      );
     }
     const next: Screen = { lines: screen.lines, cells: screen.cells.slice(), patched: screen.patched.slice() };
     for (const [y, line] of rows) {
       next.cells[y] = line;
       next.patched[y] = line.chars.join('');
     }
-    const { out } = diffFrame(screen, next, this.out.columns || Infinity);
+    const { out } = diffFrame(screen, next, this.out.columns || Infinity, spans);
     this.screen = next;
     // No synchronized-output markers (16 of the ~200 bytes a column of ages costs): the cells change
     // in place, nothing is erased first, so a terminal drawing halfway through shows no torn frame.

@@ -131,7 +131,7 @@ export function TableView({
     const edits: CellEdit[] = [];
     after.forEach((text, i) => {
       const before = shown.current[i];
-      if (text !== before) edits.push({ row: y0 + i, col: 1, before, after: text });
+      if (text !== before) edits.push({ row: y0 + i, col: 1, before, after: text, span: ageCut });
     });
     if (!patcher.patch(edits)) return false;
     shown.current = after;

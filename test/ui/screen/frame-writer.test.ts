@@ -256,6 +256,8 @@ describe('FrameWriter.patch: cells written between frames', () => {
             col: 0,
             before: plain(rowLine(i, status[i], shown[i])),
             after: plain(rowLine(i, status[i], ageText(t - b))),
+            // Half the ticks say where the age is (TableView does); the rest leave it to the patcher.
+            ...(step % 2 ? { span: [AGE_COL, AGE_COL + 6] as const } : {}),
           }))
           .filter((e) => e.before !== e.after);
         if (edits.length === 0) continue;
@@ -317,6 +319,38 @@ describe('FrameWriter.patch: cells written between frames', () => {
     out.emit('resize');
     expect(writer.patch([{ row: 0, col: 6, before: '6s', after: '7s' }])).toBe(false);
     expect(out.take()).toBe('');
+    writer.dispose();
+  });
+
+  it('with a span: compares only its cells, refuses a change outside it or a row of wide characters', () => {
+    const out = new FakeOut();
+    const writer = new FrameWriter(out as unknown as NodeJS.WriteStream);
+    const frame = inkLike(writer);
+    frame(['pod-a  Running  5s', '名前   Running  5s', '']);
+    out.take();
+    // The row is checked whole: another row's text at the same place is refused.
+    expect(
+      writer.patch([{ row: 0, col: 0, before: 'pod-b  Running  5s', after: 'pod-b  Running  6s', span: [16, 18] }]),
+    ).toBe(false);
+    // A change outside the span is refused, and so is a span outside the texts.
+    expect(
+      writer.patch([{ row: 0, col: 0, before: 'pod-a  Running  5s', after: 'pod-a  Pending  6s', span: [16, 18] }]),
+    ).toBe(false);
+    expect(
+      writer.patch([{ row: 0, col: 0, before: 'pod-a  Running  5s', after: 'pod-a  Running  6m', span: [16, 17] }]),
+    ).toBe(false);
+    expect(
+      writer.patch([{ row: 0, col: 0, before: 'pod-a  Running  5s', after: 'pod-a  Running  6s', span: [16, 19] }]),
+    ).toBe(false);
+    // Two cells for each of 名 and 前: the text's offsets are not the screen's columns.
+    expect(
+      writer.patch([{ row: 1, col: 0, before: '名前   Running  5s', after: '名前   Running  6s', span: [15, 17] }]),
+    ).toBe(false);
+    expect(out.take()).toBe('');
+    expect(
+      writer.patch([{ row: 0, col: 0, before: 'pod-a  Running  5s', after: 'pod-a  Running  6s', span: [16, 18] }]),
+    ).toBe(true);
+    expect(out.take()).toBe('\x1b[1;17H6');
     writer.dispose();
   });
 
