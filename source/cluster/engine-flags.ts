@@ -12,15 +12,8 @@
  *   2026-12-05: 8 scales ~6 % faster (1.11–1.20 s against 1.19–1.32), a warm LIST of 10,000 pods
  *   is 79–92 against 64–82 ms, and the engine holds ~19 MiB more at 10,000 pods (median 227
  *   against 208 MiB): a trade, not a win, so 4 stays.
- * - `--heap-growing-percent=30`: after a full collection the old generation may grow to up to 4×
- *   what survived (the factor V8 picks on a machine with gigabytes of memory) before the next,
- *   and pages it grew into stay resident; 1.3× here. At 10,000 pods: old space 248 instead of
- *   ~365 MiB, for about a tenth more CPU (docs/PERFORMANCE.md, "Engine RSS at 10,000 pods, fifth
- *   pass").
+ * - how far the old generation grows between full GCs is chosen at run time by the heap's size
+ *   (heap-growth.ts): 30 % for a large heap, as `--heap-growing-percent=30` here did for all.
  * - `--expose-gc`: for idle-compaction.ts, which asks for one compacting GC after a burst.
  */
-export const ENGINE_NODE_FLAGS: readonly string[] = [
-  '--max-semi-space-size=4',
-  '--heap-growing-percent=30',
-  '--expose-gc',
-];
+export const ENGINE_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=4', '--expose-gc'];

@@ -1,5 +1,6 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import { startEngine } from '../engine/engine.ts';
+import { startHeapGrowth } from './heap-growth.ts';
 import { files, skiffHome } from './home.ts';
 import { startIdleCompaction } from './idle-compaction.ts';
 import { signalReady } from './ready-signal.ts';
@@ -20,6 +21,7 @@ function firstAnswerOrAfter(answered: Promise<void>, ms: number): Promise<void> 
  */
 export async function runEngine(opts: { home?: string; port?: number; started?: () => void }): Promise<void> {
   const home = skiffHome(opts.home);
+  startHeapGrowth();
   const starting = startEngine({
     home,
     port: opts.port,

@@ -1,0 +1,24 @@
+import { execa } from 'execa';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const CHILD = join(import.meta.dirname, '..', 'fixtures', 'heap-growth-child.ts');
+
+/** Full GCs while the child's retained heap grows to ~160 MiB; a small heap's limit stays under `largeMiB`. */
+const majorGcs = async (largeMiB: number) => {
+  const r = await execa(process.execPath, ['--import', 'tsx', CHILD, String(largeMiB)], { timeout: 60_000 });
+  const out = JSON.parse(r.stdout) as { major: number; kept: number };
+  expect(out.kept).toBe(160);
+  return out.major;
+};
+
+describe('heap growth by size', () => {
+  it('lets a small heap double between full GCs and a large one grow by 30 %, switching at run time', async () => {
+    const [small, large, switched] = await Promise.all([majorGcs(100_000), majorGcs(0), majorGcs(48)]);
+    // Growing by 30 % takes more full GCs to reach the same size than doubling (4 against 7–8 here).
+    expect(large).toBeGreaterThanOrEqual(small + 2);
+    // Small until its survivors pass 24 MiB (doubling would pass 48), large after.
+    expect(switched).toBeGreaterThanOrEqual(small);
+    expect(switched).toBeLessThan(large);
+  });
+});
