@@ -180,6 +180,10 @@ export async function crashRollout({
     // loaded machine's restart can outlast that, and `rollout status` then gives up (as upstream).
     for (const d of ['web', 'spin'])
       await kc('patch', 'deployment', d, '-p', '{"spec":{"progressDeadlineSeconds":72000}}');
+    // A new pod counts as available 10 s (0.5 s of real time) after it is Ready, and only then is
+    // an old one let go: the rollout takes waves of at least that, so the kill below (taken while
+    // a new pod is not Ready yet) cannot come after it finished.
+    await kc('patch', 'deployment', 'web', '-p', '{"spec":{"minReadySeconds":10}}');
     await kc('rollout', 'status', 'deployment/web', '--timeout=300s');
     await kc('rollout', 'status', 'deployment/spin', '--timeout=120s');
     const before = byResource(await dumpAll(e));
@@ -197,7 +201,7 @@ export async function crashRollout({
       // The same test as on disk after the kill: an old ReplicaSet still wants pods. (Its
       // status.replicas lags: it still counts the pods of a set already scaled to 0.)
       const oldLeft = old.some((r) => r.spec?.replicas > 0);
-      if (ready >= want && oldLeft) mid = ready;
+      if (ready >= want && ready < replicas && oldLeft) mid = ready;
       else if (!oldLeft && ready === replicas)
         throw new Error(`the rollout finished before the kill (waiting for ${want} new pods Ready)`);
       else if (Date.now() > deadline) throw new Error('timed out waiting for the rollout to be half way');
