@@ -1,5 +1,6 @@
-import { PerformanceObserver, constants, type PerformanceEntry } from 'node:perf_hooks';
+import { PerformanceObserver } from 'node:perf_hooks';
 import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
+import { isMajorGc } from './major-gc.ts';
 
 /**
  * How far the engine's old generation may grow past what survived the last full GC before the
@@ -10,9 +11,9 @@ import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
  * the pages it grows into stay resident (at 10,000 pods, old space 248 instead of ~365 MiB). A
  * small one grows by 100 %: a burst on a fresh engine (`kubectl scale` 0 → 1,000) ran a full GC
  * every few MiB at 30 %, about a tenth of its CPU, to keep a few tens of MiB.
- * A heap is small while growing by the small factor keeps its next limit under `largeBytes`
- * (survivors of the last full GC under 32 MiB by default): the burst above stays under that (its
- * survivors ~24 MiB), and no heap grows past `largeBytes` at the small factor.
+ * A heap counts as small while growing it by the small factor would keep its next limit under
+ * `largeBytes` (by default: survivors of the last full GC under 32 MiB). The burst above stays
+ * small (its survivors ~24 MiB), and no heap grows past `largeBytes` at the small factor.
  */
 export interface HeapGrowthOptions {
   /** The most a small heap's next limit may be. */
@@ -20,8 +21,6 @@ export interface HeapGrowthOptions {
   smallPercent?: number;
   largePercent?: number;
 }
-
-type GcEntry = PerformanceEntry & { detail?: { kind?: number } };
 
 const OLD_GENERATION = new Set(['old_space', 'code_space', 'large_object_space', 'code_large_object_space']);
 
@@ -44,8 +43,7 @@ export function startHeapGrowth(opts: HeapGrowthOptions = {}): () => void {
   };
   choose();
   const observer = new PerformanceObserver((list) => {
-    const entries = list.getEntries() as GcEntry[];
-    if (entries.some((e) => e.detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR)) choose();
+    if (list.getEntries().some(isMajorGc)) choose();
   });
   observer.observe({ entryTypes: ['gc'] });
   return () => observer.disconnect();

@@ -1,11 +1,6 @@
-import {
-  PerformanceObserver,
-  constants,
-  performance,
-  type EventLoopUtilization,
-  type PerformanceEntry,
-} from 'node:perf_hooks';
+import { PerformanceObserver, performance, type EventLoopUtilization } from 'node:perf_hooks';
 import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
+import { isMajorGc } from './major-gc.ts';
 
 /**
  * Gives back the memory a burst of work leaves behind, once the engine's process goes quiet.
@@ -32,9 +27,6 @@ export interface IdleCompactionOptions {
   /** Event-loop utilization over the last interval under which the process counts as quiet. */
   quietUtilization?: number;
 }
-
-type GcEntry = PerformanceEntry & { detail?: { kind?: number } };
-const isMajorGc = (e: GcEntry): boolean => e.detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR;
 
 type GcFunction = (options: { type: 'major'; execution: 'async' }) => void;
 
