@@ -22,8 +22,9 @@ interface Bench {
 
 /**
  * Directories of finished runs, deleted when the benchmark ends rather than between runs: on ext4
- * without a journal (this host's), every inode made in the ~10 s after a mass deletion skips the
- * recently deleted ones, so deleting 1,000 pod directories slowed the next run's container starts.
+ * without a journal (this host's), every inode made in the minutes after a mass deletion skips the
+ * recently deleted ones (60 s, 360 s while their inode-table block is dirty), so deleting 1,000 pod
+ * directories slowed the next run's container starts.
  */
 const leftovers: string[] = [];
 
