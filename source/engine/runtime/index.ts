@@ -248,7 +248,7 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
       podIP: spec.podIP,
       layout: rootfs.layout,
       rootfs,
-      env: containerEnv(resolved, spec),
+      env: containerEnv(resolved, spec, sandbox.available),
       workingDir,
       volumes,
       sandboxed: sandbox.available,

@@ -1,7 +1,9 @@
 import { delimiter } from 'node:path';
 import type { ResolvedImage, RuntimeKind } from './catalog.ts';
 import type { SecuritySpec } from './privileges.ts';
+import { isUnder } from './paths.ts';
 import type { VolumeMount } from './sandbox.ts';
+import { SYSTEM_ROOTS } from './view.ts';
 
 export interface EnvVar {
   name: string;
@@ -56,13 +58,17 @@ export function containerArgv(image: ResolvedImage, spec: StartSpec): { kind: Ru
   return { kind: nginx ? 'builtin-nginx' : 'process', argv };
 }
 
-/** Image env, then the pod's; the host PATH is appended so host tools stand in for the image's. */
-export function containerEnv(image: ResolvedImage, spec: StartSpec): Record<string, string> {
+/**
+ * Image env, then the pod's; the host PATH is appended so host tools stand in for the image's.
+ * In a sandbox only the host directories its view shows are appended: the others (a user's
+ * `~/.local/bin`, `/opt/…`) could not run anything there, and would tell the pod how the host is laid out.
+ */
+export function containerEnv(image: ResolvedImage, spec: StartSpec, sandboxed: boolean): Record<string, string> {
   const env: Record<string, string> = { HOSTNAME: spec.podName, HOME: '/root' };
   Object.assign(env, image.env);
   if (Array.isArray(spec.env)) for (const e of spec.env) env[e.name] = e.value ?? '';
   else if (spec.env) Object.assign(env, spec.env);
-  env.PATH = withHostPath(env.PATH ?? '');
+  env.PATH = withHostPath(env.PATH ?? '', sandboxed);
   return env;
 }
 
@@ -70,14 +76,18 @@ export function containerEnv(image: ResolvedImage, spec: StartSpec): Record<stri
 // made once.
 const paths = new Map<string, string>();
 
-/** The container's PATH with the host's directories it lacks appended. */
-function withHostPath(containerPath: string): string {
+/** The container's PATH with the host's directories it lacks appended (in a sandbox, those its view shows). */
+function withHostPath(containerPath: string, sandboxed: boolean): string {
   const host = process.env.PATH ?? '';
-  const key = `${containerPath}\u0000${host}`;
+  const key = `${sandboxed ? 1 : 0}${containerPath}\u0000${host}`;
   const had = paths.get(key);
   if (had !== undefined) return had;
   const path = containerPath.split(delimiter).filter(Boolean);
-  for (const dir of host.split(delimiter)) if (dir && !path.includes(dir)) path.push(dir);
+  for (const dir of host.split(delimiter)) {
+    if (!dir || path.includes(dir)) continue;
+    if (sandboxed && !SYSTEM_ROOTS.some((root) => isUnder(dir, root))) continue;
+    path.push(dir);
+  }
   const joined = path.join(delimiter);
   if (paths.size < 1000) paths.set(key, joined);
   return joined;

@@ -167,6 +167,31 @@ for (const mode of ['bwrap', 'none'] as const) {
       ).rejects.toThrow('exec: "no-such-binary": executable file not found in $PATH');
     });
 
+    it("has the image's PATH, then the host's directories its view shows (in a sandbox, nothing of the user's)", async () => {
+      const outside = join(dir, 'user-bin');
+      mkdirSync(outside, { recursive: true });
+      const hostPath = process.env.PATH;
+      process.env.PATH = `${outside}:/usr/games:/usr/bin`;
+      try {
+        const pod = uid();
+        const c = await rt.start({
+          podUid: pod,
+          podName: 'path',
+          container: 'c',
+          image: 'busybox',
+          podIP: podIP(),
+          args: ['sh', '-c', 'echo "$PATH"'],
+        });
+        expect(await c.exited).toMatchObject({ exitCode: 0 });
+        const seen = (await collect(rt.logs({ podUid: pod, container: 'c' }))).trim().split(':');
+        expect(seen.slice(0, 4)).toEqual(['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin']);
+        expect(seen).toContain('/usr/games');
+        expect(seen.includes(outside)).toBe(mode === 'none');
+      } finally {
+        process.env.PATH = hostPath;
+      }
+    });
+
     it('a process container can listen on its pod IP', async () => {
       const ip = podIP();
       const c = await rt.start({
