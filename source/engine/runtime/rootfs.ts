@@ -120,7 +120,7 @@ function writeRootfs(layout: RootfsLayout, image: ResolvedImage, opts: RootfsOpt
     const target = inRootfs(rootfs, path);
     if (!opts.fresh && !(path in managed) && existsSync(target)) continue;
     mkdirSync(dirname(target), { recursive: true });
-    writeFileSync(target, content);
+    writeFileSync(target, content, { mode: content.startsWith('#!') ? 0o755 : 0o644 });
   }
   if (opts.linkVolumes && opts.volumes?.length) linkVolumes(rootfs, opts.volumes);
 }

@@ -105,6 +105,27 @@ describe.skipIf(!bwrap)('exec (sandboxed)', () => {
     await waitFor(() => out.value() === 'HELLO\n' && err.value() === 'err\n');
   });
 
+  it("has an nginx command in a built-in nginx: -v tells the tag's version, what it cannot do fails saying why", async () => {
+    const pod = uid();
+    await rt.start({ podUid: pod, podName: 'web', container: 'nginx', image: 'nginx:1.25', podIP: podIP() });
+    const run = async (command: string[]) => {
+      const s = rt.exec({ podUid: pod, container: 'nginx', command });
+      const out = text(s.stdout);
+      const err = text(s.stderr);
+      const { exitCode } = await s.exited;
+      return { exitCode, out: out.value(), err: err.value() };
+    };
+    expect(await run(['nginx', '-v'])).toEqual({ exitCode: 0, out: '', err: 'nginx version: nginx/1.25.5\n' });
+    expect(await run(['sh', '-c', 'command -v nginx && nginx -v 2>&1'])).toEqual({
+      exitCode: 0,
+      out: '/usr/local/sbin/nginx\nnginx version: nginx/1.25.5\n',
+      err: '',
+    });
+    const reload = await run(['nginx', '-s', 'reload']);
+    expect(reload.exitCode).toBe(1);
+    expect(reload.err).toContain('does not read /etc/nginx, so there is no configuration to test, reload or signal');
+  });
+
   it('refuses a missing command or a stopped container like the kubelet', async () => {
     const pod = uid();
     const c = await rt.start({
